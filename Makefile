@@ -1,0 +1,48 @@
+# Two commands set everything up on a fresh machine:
+#   make demo   create .venv, install piiscan, scan examples/share and print the report
+#   make test   install the dev extras and run the whole suite (ruff, mypy, pytest)
+
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+PIP    := $(BIN)/python -m pip --disable-pip-version-check -q
+
+.PHONY: demo test lint typecheck eval bench install dev clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(PIP) install -e .
+	@touch $@
+
+$(VENV)/.dev-installed: pyproject.toml | $(BIN)/python
+	$(PIP) install -e '.[dev]'
+	@touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+
+dev: $(VENV)/.dev-installed
+
+# piiscan exits 1 when it finds personal data: that is the demo working, not failing.
+demo: install
+	@$(BIN)/piiscan scan examples/share; status=$$?; [ $$status -le 1 ] || exit $$status
+
+lint: dev
+	$(BIN)/ruff check src tests benchmarks examples tools
+
+typecheck: dev
+	$(BIN)/mypy
+
+test: dev lint typecheck
+	$(BIN)/python -m pytest -q
+
+eval: dev
+	$(BIN)/python benchmarks/eval/run.py
+
+bench: dev
+	$(BIN)/python benchmarks/run.py
+
+clean:
+	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,3 @@
+from piiscan.cli import main
+
+main()

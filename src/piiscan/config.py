@@ -1,0 +1,72 @@
+"""Frozen scan settings with their defaults.
+
+Precedence (highest first): command-line flags > config file (.piiscan.toml or
+[tool.piiscan] in pyproject.toml) > these defaults.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field, fields, replace
+
+from piiscan.models import Level
+
+MiB = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Budgets that keep one hostile or huge file from stalling a scan."""
+
+    max_file_size: int = 256 * MiB  # files above this are listed as skips, not read
+    seconds_per_file: float = 120.0  # extraction + matching budget per file
+    regex_seconds: float = 10.0  # per rule and segment: guards against runaway patterns
+    archive_depth: int = 3  # nested archives/attachments beyond this are skips
+    archive_members: int = 10_000
+    archive_bytes: int = 1024 * MiB  # total expanded bytes per top-level file
+    archive_ratio: float = 200.0  # expanded/compressed ratio above which a member is a bomb
+    member_size: int = 256 * MiB
+
+
+@dataclass(frozen=True)
+class Settings:
+    rule_dirs: tuple[str, ...] = ()
+    disabled_rules: tuple[str, ...] = ()
+    excludes: tuple[str, ...] = ()
+    follow_symlinks: bool = False
+    scan_git_dir: bool = False
+    min_confidence: Level = Level.MEDIUM
+    fail_on: Level = Level.LOW  # lowest severity that makes the exit code 1
+    show_values: bool = False
+    context_chars: int = 20  # snippet context on each side
+    chunk_chars: int = 1 << 20  # text is matched in chunks of this many characters
+    limits: Limits = field(default_factory=Limits)
+    retention_days: int | None = None
+    jobs: int = 1
+
+    def with_changes(self, **changes: object) -> Settings:
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+    def as_dict(self) -> dict[str, object]:
+        out: dict[str, object] = {}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if isinstance(value, Level):
+                value = str(value)
+            elif isinstance(value, Limits):
+                value = asdict(value)
+            elif isinstance(value, tuple):
+                value = list(value)
+            out[f.name] = value
+        return out
+
+    def digest(self) -> str:
+        """Hash of the settings that change what a file yields (for incremental scans)."""
+        relevant = {
+            k: v
+            for k, v in self.as_dict().items()
+            if k not in {"jobs", "show_values", "fail_on", "excludes", "retention_days"}
+        }
+        blob = json.dumps(relevant, sort_keys=True, ensure_ascii=False, default=str)
+        return hashlib.sha256(blob.encode()).hexdigest()[:16]

@@ -1,0 +1,203 @@
+"""Text out of files: content sniffing, one module per format, one registry.
+
+An extractor is ``extract(blob, ctx) -> Iterator[Segment | Skip | Note]``. It knows nothing
+about rules. Containers (archives, mail) hand their members back to ``ctx.nested`` so
+every format works inside every container. Extractor modules are imported only when a
+file of their kind appears, so a pre-commit run over three text files stays fast.
+"""
+
+from __future__ import annotations
+
+import importlib
+import io
+import os
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, replace
+from typing import BinaryIO
+
+from piiscan.config import Limits
+from piiscan.extract.sniff import detect_kind
+from piiscan.models import Location, Note, Segment, Skip, SkipKind
+
+Item = Segment | Skip | Note
+Extractor = Callable[["Blob", "ExtractContext"], Iterator[Item]]
+
+# kind -> module under piiscan.extract that defines ``extract``. Adding a format is
+# adding a module and a line here (and, if it has magic bytes, a line in sniff.py).
+REGISTRY: dict[str, str] = {
+    "text": "text",
+    "csv": "csv",
+    "json": "json",
+    "html": "html",
+    "pdf": "pdf",
+    "docx": "docx",
+    "xlsx": "xlsx",
+    "pptx": "pptx",
+    "eml": "mail",
+    "mbox": "mail",
+    "msg": "mail",
+    "zip": "archive",
+    "tar": "archive",
+    "gzip": "archive",
+}
+
+# Kinds piiscan recognises but does not read; each becomes a skip with this reason.
+UNSUPPORTED: dict[str, str] = {
+    "image": "image — not scanned without OCR",
+    "audio": "audio recording — voice can identify a person (声紋); listed in the inventory",
+    "video": "video — not scanned",
+    "legacy-office": "legacy Office format (.doc/.xls/.ppt) — not scanned; convert to DOCX/XLSX/PPTX",
+    "binary": "binary file — no text to scan",
+    "archive-other": "archive format not supported (7z/rar) — not scanned",
+    "encrypted-office": "encrypted Office document — not scanned",
+}
+
+
+class BudgetExceeded(Exception):
+    """The per-file time or size budget ran out."""
+
+
+class Blob:
+    """The bytes of one file or container member, read lazily.
+
+    ``location`` is where the blob lives (path plus members); ``name`` is its own file name,
+    used for extension sniffing.
+    """
+
+    def __init__(
+        self,
+        name: str,
+        location: Location,
+        *,
+        path: str | None = None,
+        data: bytes | None = None,
+        size: int | None = None,
+    ) -> None:
+        if (path is None) == (data is None):
+            raise ValueError("a Blob needs exactly one of path or data")
+        self.name = name
+        self.location = location
+        self._path = path
+        self._data = data
+        if size is None:
+            size = len(data) if data is not None else os.stat(path).st_size  # type: ignore[arg-type]
+        self.size = size
+
+    @property
+    def display(self) -> str:
+        return "!".join((self.location.path, *self.location.members))
+
+    @property
+    def extension(self) -> str:
+        base = self.name.rsplit("/", 1)[-1].lower()
+        return base.rsplit(".", 1)[-1] if "." in base else ""
+
+    def open(self) -> BinaryIO:
+        if self._data is not None:
+            return io.BytesIO(self._data)
+        return open(self._path, "rb")  # type: ignore[arg-type]  # noqa: SIM115
+
+    def read(self) -> bytes:
+        if self._data is not None:
+            return self._data
+        with self.open() as fh:
+            return fh.read()
+
+    def head(self, n: int = 8192) -> bytes:
+        if self._data is not None:
+            return self._data[:n]
+        with self.open() as fh:
+            return fh.read(n)
+
+    def child(self, member: str, data: bytes) -> Blob:
+        """A member of this container, located inside it."""
+        loc = replace(self.location, members=(*self.location.members, member))
+        return Blob(member, loc, data=data)
+
+
+@dataclass
+class ExtractContext:
+    limits: Limits = field(default_factory=Limits)
+    chunk_chars: int = 1 << 20
+    depth: int = 0
+    deadline: float = float("inf")
+    expanded_bytes: int = 0  # bytes unpacked from containers so far, for this top-level file
+    encodings: list[str] = field(default_factory=list)
+
+    def check_time(self) -> None:
+        if time.monotonic() > self.deadline:
+            raise BudgetExceeded(
+                f"time budget of {self.limits.seconds_per_file:g}s per file exceeded"
+            )
+
+    def set_encoding(self, name: str) -> None:
+        if name not in self.encodings:
+            self.encodings.append(name)
+
+    def nested(self, blob: Blob) -> Iterator[Item]:
+        """Extract a member of a container (archive member, mail attachment)."""
+        if self.depth >= self.limits.archive_depth:
+            yield Skip(blob.display, f"nesting deeper than {self.limits.archive_depth} levels")
+            return
+        self.expanded_bytes += blob.size
+        if self.expanded_bytes > self.limits.archive_bytes:
+            raise BudgetExceeded(
+                f"expanded size over {self.limits.archive_bytes // (1024 * 1024)} MiB "
+                "(possible archive bomb)"
+            )
+        self.depth += 1
+        try:
+            yield from extract_blob(blob, self, include_name=True)
+        finally:
+            self.depth -= 1
+
+
+def load_extractor(kind: str) -> Extractor:
+    module = importlib.import_module(f"piiscan.extract.{REGISTRY[kind]}")
+    return module.extract  # type: ignore[no-any-return]
+
+
+def filename_segment(blob: Blob) -> Segment:
+    """A file's own name is text too: ``山田太郎_履歴書.docx`` holds a name."""
+    base = blob.name.rsplit("/", 1)[-1]
+    return Segment(base, replace(blob.location, part="filename"))
+
+
+def extract_blob(blob: Blob, ctx: ExtractContext, include_name: bool = False) -> Iterator[Item]:
+    """Sniff a blob and run its extractor; exceptions become skips with the reason.
+
+    A failure in one member of a container skips that member, not the container.
+    """
+    if include_name:
+        yield filename_segment(blob)
+    try:
+        kind = detect_kind(blob)
+    except OSError as exc:
+        yield Skip(blob.display, f"cannot read: {exc.strerror or exc}")
+        return
+    if kind in UNSUPPORTED:
+        yield Skip(blob.display, UNSUPPORTED[kind], SkipKind.UNSUPPORTED)
+        if kind == "audio":
+            yield Note("inventory:audio")
+        return
+    try:
+        extractor = load_extractor(kind)
+    except ImportError as exc:  # an optional extra is not installed
+        yield Skip(blob.display, f"{kind} reader not available: {exc}", SkipKind.ERROR)
+        return
+    try:
+        yield from extractor(blob, ctx)
+    except BudgetExceeded:
+        raise
+    except MemoryError:
+        yield Skip(blob.display, "out of memory while extracting")
+    except Exception as exc:  # noqa: BLE001 - one bad file must never stop the scan
+        yield Skip(blob.display, describe_error(kind, exc))
+
+
+def describe_error(kind: str, exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    name = type(exc).__name__
+    detail = f"{name}: {text}" if text else name
+    return f"corrupt or unreadable {kind} file ({detail[:200]})"

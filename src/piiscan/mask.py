@@ -1,0 +1,102 @@
+"""Masking and keyed fingerprints: the only place raw matched values are handled.
+
+Masked forms keep what a person needs to recognise a finding (its shape, the last digits of a
+card) and nothing that identifies anyone. Fingerprints are HMAC-SHA256 under a secret key:
+a plain hash of a 12-digit My Number or a phone number is brute-forced in seconds.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import re
+
+from piiscan.normalize import normalize
+
+_DIGIT = re.compile(r"[0-9０-９]")
+_LONG_DIGITS = re.compile(r"[0-9０-９]{5,}")
+_NON_DIGIT_SEPARATORS = re.compile(r"[\s\-./()（）]")
+
+
+def mask_value(value: str, style: str) -> str:
+    """Mask one value according to the rule's ``mask`` style."""
+    if style == "last4":
+        return _mask_digits(value, keep_last=4)
+    if style == "digits":
+        return _mask_digits(value, keep_last=0)
+    if style == "email":
+        local, _, domain = value.partition("@")
+        return (local[:1] + "***@" + domain) if domain else "***"
+    if style == "name":
+        return _mask_name(value)
+    return _mask_generic(value)
+
+
+def _mask_digits(value: str, keep_last: int) -> str:
+    positions = [m.start() for m in _DIGIT.finditer(value)]
+    hide = set(positions[: max(0, len(positions) - keep_last)])
+    return "".join("*" if i in hide else ch for i, ch in enumerate(value))
+
+
+def _mask_name(value: str) -> str:
+    """``山田 太郎`` -> ``山田 **``; with no space, keep the first character only."""
+    for sep in (" ", "　"):
+        if sep in value:
+            head, _, tail = value.partition(sep)
+            return head + sep + "*" * len(tail)
+    return value[:1] + "*" * (len(value) - 1)
+
+
+def _mask_generic(value: str) -> str:
+    if len(value) <= 2:
+        return "*" * len(value)
+    keep = max(1, len(value) // 4)
+    out = []
+    for i, ch in enumerate(value):
+        out.append(ch if i < keep or ch in " -/　" else "*")
+    return "".join(out)
+
+
+def mask_snippet(text: str, start: int, end: int, masked_value: str,
+                 other_spans: list[tuple[int, int]], width: int) -> str:
+    """Context around a value with the value masked, neighbouring values masked too, and
+    any other long digit run starred, so a snippet never reveals what the report hides."""
+    lo, hi = max(0, start - width), min(len(text), end + width)
+    chars = list(text[lo:hi])
+    for s, e in other_spans:
+        for i in range(max(s, lo), min(e, hi)):
+            if not chars[i - lo].isspace():
+                chars[i - lo] = "*"
+    before = _LONG_DIGITS.sub(_stars, "".join(chars[: start - lo]))
+    after = _LONG_DIGITS.sub(_stars, "".join(chars[end - lo :]))
+    snippet = before + masked_value + after
+    snippet = snippet.replace("\r", " ").replace("\n", " ").replace("\t", " ")
+    return ("…" if lo > 0 else "") + snippet + ("…" if hi < len(text) else "")
+
+
+def _stars(match: re.Match[str]) -> str:
+    return "*" * len(match.group(0))
+
+
+def canonical(value_type: str, value: str) -> str:
+    """The form two spellings of one value share: digits only for numbers, folded text
+    otherwise, so ``090-1234-5678`` and ``０９０１２３４５６７８`` are the same phone."""
+    folded = normalize(value).strip()
+    if sum(ch.isdigit() for ch in folded) >= max(4, len(folded) // 2):
+        return _NON_DIGIT_SEPARATORS.sub("", folded).lower()
+    if value_type == "EMAIL":
+        return folded.lower()
+    return re.sub(r"\s+", "", folded)
+
+
+class Fingerprinter:
+    """Keyed hashes of values. The key is random per run unless state or a baseline
+    supplies its own."""
+
+    def __init__(self, key: bytes | None = None) -> None:
+        self.key = key if key is not None else os.urandom(32)
+
+    def __call__(self, value_type: str, value: str) -> str:
+        message = f"{value_type}\x00{canonical(value_type, value)}".encode()
+        return hmac.new(self.key, message, hashlib.sha256).hexdigest()[:32]

@@ -1,0 +1,243 @@
+"""The small data types passed between pipeline stages.
+
+    sources  -> FileRef
+    extract  -> Segment (text + Location)       or Skip
+    rules    -> Match   (raw value, in memory only)
+    scan     -> Finding (masked)  -> FileResult -> ScanResult
+    report   <- ScanResult
+
+Raw matched values live only in ``Match``; everything from ``Finding`` on carries masked
+forms, plus the raw value only when the user asked for ``--show-values``.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+
+
+class Category(str, enum.Enum):
+    """APPI categories, ordered from least to most sensitive."""
+
+    PERSONAL = "個人情報"
+    IDENTIFIER = "個人識別符号"
+    MY_NUMBER = "特定個人情報"
+    SENSITIVE = "要配慮個人情報"
+
+    @property
+    def english(self) -> str:
+        return _CATEGORY_EN[self]
+
+    @property
+    def label(self) -> str:
+        """Japanese name with English beside it, for people."""
+        return f"{self.value} ({self.english})"
+
+
+_CATEGORY_EN = {
+    Category.PERSONAL: "personal information",
+    Category.IDENTIFIER: "personal identification code",
+    Category.MY_NUMBER: "specific personal information / My Number",
+    Category.SENSITIVE: "special care-required personal information",
+}
+
+
+class Level(enum.IntEnum):
+    """An ordered scale shared by severity and confidence."""
+
+    LOW = 1
+    MEDIUM = 2
+    HIGH = 3
+    CRITICAL = 4
+
+    @classmethod
+    def parse(cls, text: str) -> Level:
+        return cls[text.upper()]
+
+    def __str__(self) -> str:
+        return self.name.lower()
+
+
+class SkipKind(str, enum.Enum):
+    """Why a file (or part of one) was not scanned.
+
+    ``ERROR`` means the file should have been read and could not be (permission, corrupt,
+    encrypted, vanished, limits, timeouts): the scan is incomplete. ``UNSUPPORTED`` means
+    piiscan does not read this kind of content (images, audio, binaries, legacy formats).
+    ``EXCLUDED`` means the user asked for it to be left out and is counted, not listed.
+    """
+
+    ERROR = "error"
+    UNSUPPORTED = "unsupported"
+    EXCLUDED = "excluded"
+
+
+@dataclass(frozen=True)
+class FileRef:
+    """One file to scan: its real path and the path people see in reports."""
+
+    path: str  # filesystem path used to open the file
+    display: str  # path relative to the scan root, '/'-separated
+    size: int
+    mtime: float
+    inode: int = 0
+    mode: int = 0
+    uid: int = -1
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where a piece of text came from, precise enough for a person to open it.
+
+    Extractors fill the container fields; the rule engine adds line and column.
+    """
+
+    path: str
+    members: tuple[str, ...] = ()  # archive members / mail attachments, outermost first
+    page: int | None = None
+    sheet: str | None = None
+    cell: str | None = None  # 'B12' in a sheet; 'R3C2' in a DOCX table
+    slide: int | None = None
+    paragraph: int | None = None
+    part: str | None = None  # 'comment', 'header', 'footnote', 'metadata', 'filename', '$.a.b'
+    row: int | None = None  # CSV/TSV data row (1-based, header is row 1)
+    line: int | None = None
+    column: int | None = None
+
+    def render(self) -> str:
+        """``customers.zip!2024/list.csv:12:5``, ``名簿.xlsx!顧客!B12``, ``a.pdf#page=3``."""
+        text = "!".join((self.path, *self.members))
+        if self.sheet is not None:
+            text += f"!{self.sheet}"
+            if self.cell:
+                text += f"!{self.cell}"
+        elif self.cell:
+            text += f"!{self.cell}"
+        if self.page is not None:
+            text += f"#page={self.page}"
+        if self.slide is not None:
+            text += f"#slide={self.slide}"
+        if self.paragraph is not None:
+            text += f"#para={self.paragraph}"
+        if self.part:
+            text += f"[{self.part}]"
+        if self.line is not None:
+            text += f":{self.line}"
+            if self.column is not None:
+                text += f":{self.column}"
+        return text
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A piece of extracted text with its location.
+
+    ``header`` is the column header (or JSON key) the text sits under: the strongest context
+    there is. ``line_based`` segments get line:column positions. For large text read in
+    chunks, ``scan_start``/``scan_end`` bound the offsets whose matches belong to this chunk
+    (the rest is overlap shared with neighbours), and ``first_line`` is the line number of
+    the segment's first character.
+    """
+
+    text: str
+    location: Location
+    header: str | None = None
+    line_based: bool = False
+    first_line: int = 1
+    scan_start: int = 0
+    scan_end: int | None = None
+    hidden: bool = False  # hidden sheet/row/column: reported, since hiding is not protection
+    record: str | None = None  # id of the row/record this text belongs to, for 'same record'
+
+
+@dataclass(frozen=True)
+class Skip:
+    """A file, or part of one, that was not scanned, and why."""
+
+    path: str  # display path, members joined with '!'
+    reason: str
+    kind: SkipKind = SkipKind.ERROR
+
+
+@dataclass(frozen=True)
+class Note:
+    """Something a person should know about a file that is not a finding or a skip."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class Match:
+    """A rule hit inside one segment. Holds the raw value: never leaves the scan stage."""
+
+    rule_id: str
+    start: int  # offsets into the segment text
+    end: int
+    value: str
+    confidence: Level
+    reasons: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A masked, located, explained hit, safe to put in a report."""
+
+    type: str  # public vocabulary: MY_NUMBER, PHONE, ...
+    rule_id: str
+    rule_name: str
+    category: Category
+    severity: Level
+    confidence: Level
+    reasons: tuple[str, ...]
+    location: Location
+    masked_value: str
+    masked_snippet: str
+    fingerprint: str  # keyed hash of type + normalised value; never the value itself
+    value: str | None = None  # raw value, only with --show-values
+    hidden: bool = False
+    record: str | None = None
+    suppressed_by: str | None = None  # 'inline', 'baseline', 'allowlist' when suppressed
+
+
+@dataclass
+class FileResult:
+    """Everything piiscan learned about one file."""
+
+    file: FileRef
+    encoding: str | None = None  # how text was decoded ('cp932', 'utf-8', ...), if it was
+    kind: str | None = None  # extractor name: 'text', 'csv', 'pdf', ...
+    findings: list[Finding] = field(default_factory=list)
+    skips: list[Skip] = field(default_factory=list)  # the file itself or parts of it
+    notes: list[str] = field(default_factory=list)  # e.g. 'page 3: image only, not scanned'
+    risk_score: int = 0
+    risk_level: str = "none"
+    risk_reasons: list[str] = field(default_factory=list)
+    triggers: list[str] = field(default_factory=list)  # breach-report triggers
+    people_estimate: int = 0
+    below_threshold: int = 0  # findings under --min-confidence: counted, not listed
+    suppressed: int = 0  # findings hidden by inline ignores, baseline or allowlists
+    inventory: list[str] = field(default_factory=list)  # e.g. 'audio' recordings
+    elapsed: float = 0.0
+
+
+@dataclass
+class ScanResult:
+    """One run: the files, their results, and how the run went."""
+
+    roots: list[str]
+    started: str  # ISO 8601
+    finished: str = ""
+    files: list[FileResult] = field(default_factory=list)
+    skips: list[Skip] = field(default_factory=list)  # files that never reached an extractor
+    excluded: int = 0
+    complete: bool = True  # False when interrupted
+    rules_digest: str = ""
+    settings: dict[str, object] = field(default_factory=dict)
+    low_confidence_hidden: int = 0
+    suppressed: dict[str, int] = field(default_factory=dict)
+
+    def all_skips(self) -> list[Skip]:
+        out = list(self.skips)
+        for fr in self.files:
+            out.extend(fr.skips)
+        return out

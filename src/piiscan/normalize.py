@@ -1,0 +1,38 @@
+"""Fold full-width forms, hyphen look-alikes and 全角スペース before matching.
+
+Every replacement maps one character to one character, so an offset in the normalised text
+is the same offset in the original: line:column and snippets point at what is really in the
+file (full-width digits, ー between digits) with no offset map to keep. Only the runs that
+need folding are touched; text without them is returned as is (full NFKC over everything is
+an order of magnitude slower and changes lengths).
+"""
+
+from __future__ import annotations
+
+import re
+
+_HYPHENS = "‐‑‒–—―−－﹣﹘⁃"  # U+2010-2015, U+2212, U+FF0D, U+FE63, U+FE58, U+2043
+_FOLD = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}  # full-width ASCII
+_FOLD.update({ord(h): ord("-") for h in _HYPHENS})
+_FOLD[0x3000] = ord(" ")  # 全角スペース
+_FOLD[0x00A0] = ord(" ")  # no-break space
+_FOLD[0xFF5E] = ord("~")
+_FOLD[0x301C] = ord("~")  # wave dash, used in ranges
+
+_NEEDS_FOLD = re.compile("[\uff01-\uff5e\u3000\u00a0\u301c" + re.escape(_HYPHENS) + "]+")
+# The prolonged sound mark (ー, ｰ) is a hyphen only between digits: ユーザー must stay a word.
+_LONG_VOWEL_BETWEEN_DIGITS = re.compile("(?<=[0-9０-９])[ーｰ](?=[0-9０-９])")
+
+
+def _fold_run(match: re.Match[str]) -> str:
+    return match.group(0).translate(_FOLD)
+
+
+def normalize(text: str) -> str:
+    """Normalised text of exactly the same length as ``text``."""
+    if text.isascii():
+        return text
+    folded = _NEEDS_FOLD.sub(_fold_run, text)
+    if "ー" in folded or "ｰ" in folded:
+        folded = _LONG_VOWEL_BETWEEN_DIGITS.sub("-", folded)
+    return folded

@@ -1,0 +1,136 @@
+"""Machine-readable report (schema: docs/report-json.md, src/piiscan/report/report.schema.json).
+
+Key order is fixed and files and findings are sorted, so two scans of the same files give
+byte-identical reports apart from the timestamps.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from typing import Any
+
+from piiscan import __version__
+from piiscan.models import FileResult, Finding, Location, ScanResult, Skip
+
+SCHEMA_VERSION = 1
+
+
+def location_dict(loc: Location) -> dict[str, Any]:
+    out: dict[str, Any] = {"path": loc.path}
+    for key in ("members", "page", "sheet", "cell", "slide", "paragraph", "part", "row",
+                "line", "column"):
+        value = getattr(loc, key)
+        if value not in (None, ()):
+            out[key] = list(value) if isinstance(value, tuple) else value
+    out["display"] = loc.render()
+    return out
+
+
+def finding_dict(f: Finding) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "type": f.type,
+        "rule_id": f.rule_id,
+        "rule_name": f.rule_name,
+        "category": f.category.value,
+        "category_en": f.category.english,
+        "severity": str(f.severity),
+        "confidence": str(f.confidence),
+        "reasons": list(f.reasons),
+        "location": location_dict(f.location),
+        "masked_value": f.masked_value,
+        "masked_snippet": f.masked_snippet,
+        "fingerprint": f.fingerprint,
+        "hidden": f.hidden,
+    }
+    if f.suppressed_by:
+        out["suppressed_by"] = f.suppressed_by
+    if f.value is not None:
+        out["value"] = f.value
+    return out
+
+
+def skip_dict(s: Skip) -> dict[str, Any]:
+    return {"path": s.path, "reason": s.reason, "kind": s.kind.value}
+
+
+def file_dict(fr: FileResult) -> dict[str, Any]:
+    counts = Counter(f.type for f in fr.findings if f.suppressed_by is None)
+    return {
+        "path": fr.file.display,
+        "kind": fr.kind,
+        "encoding": fr.encoding,
+        "size": fr.file.size,
+        "modified": fr.file.mtime,
+        "risk": {"score": fr.risk_score, "level": fr.risk_level, "reasons": fr.risk_reasons},
+        "people_estimate": fr.people_estimate,
+        "triggers": fr.triggers,
+        "counts": dict(sorted(counts.items())),
+        "findings": [finding_dict(f) for f in sort_findings(fr.findings)],
+        "below_threshold": fr.below_threshold,
+        "suppressed": fr.suppressed,
+        "skips": [skip_dict(s) for s in fr.skips],
+        "notes": fr.notes,
+        "inventory": fr.inventory,
+    }
+
+
+def sort_findings(findings: list[Finding]) -> list[Finding]:
+    def key(f: Finding) -> tuple[Any, ...]:
+        loc = f.location
+        return (loc.members, loc.sheet or "", loc.page or 0, loc.slide or 0, loc.row or 0,
+                loc.paragraph or 0, loc.line or 0, loc.cell or "", loc.column or 0,
+                loc.part or "", f.type)
+    return sorted(findings, key=key)
+
+
+def summary_dict(result: ScanResult) -> dict[str, Any]:
+    by_type: Counter[str] = Counter()
+    by_category: Counter[str] = Counter()
+    levels: Counter[str] = Counter()
+    suppressed = Counter(result.suppressed)
+    for fr in result.files:
+        levels[fr.risk_level] += 1
+        for f in fr.findings:
+            if f.suppressed_by is None:
+                by_type[f.type] += 1
+                by_category[f.category.value] += 1
+    skips = result.all_skips()
+    return {
+        "files_scanned": len(result.files),
+        "files_with_findings": sum(1 for fr in result.files if fr.risk_level != "none"),
+        "findings": sum(by_type.values()),
+        "by_type": dict(sorted(by_type.items())),
+        "by_category": dict(sorted(by_category.items())),
+        "risk_levels": {lvl: levels.get(lvl, 0) for lvl in ("critical", "high", "medium",
+                                                            "low", "none")},
+        "skipped": len(skips),
+        "unreadable": sum(1 for s in skips if s.kind.value == "error"),
+        "excluded": result.excluded,
+        "below_threshold": result.low_confidence_hidden,
+        "suppressed": dict(sorted(suppressed.items())),
+    }
+
+
+def to_dict(result: ScanResult) -> dict[str, Any]:
+    files = sorted(result.files, key=lambda fr: fr.file.display)
+    return {
+        "schema": "piiscan-report",
+        "version": SCHEMA_VERSION,
+        "tool": {"name": "piiscan", "version": __version__},
+        "scan": {
+            "roots": result.roots,
+            "started": result.started,
+            "finished": result.finished,
+            "complete": result.complete,
+            "rules_digest": result.rules_digest,
+            "settings": result.settings,
+        },
+        "summary": summary_dict(result),
+        "files": [file_dict(fr) for fr in files],
+        "skipped": [skip_dict(s) for s in result.skips],
+    }
+
+
+def render(result: ScanResult) -> bytes:
+    return (json.dumps(to_dict(result), ensure_ascii=False, indent=2) + "\n").encode("utf-8")

@@ -1,0 +1,1 @@
+"""The YAML rule engine: schema, loader, engine and the examples self-test."""

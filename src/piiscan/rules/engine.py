@@ -1,0 +1,149 @@
+"""Match rules against segments: prefilter, pattern, validator, context, exclusions.
+
+The engine knows nothing about files. For each segment it normalises the text once (same
+length as the original, so offsets need no mapping), skips rules whose cheap prefilter
+fails (no digit in the text, none of the anchor words present), then runs each remaining
+pattern with a timeout so one runaway pattern cannot stall a scan.
+
+Confidence starts at the rule's base level and moves with evidence; each move is recorded as
+a reason a person can read ("keyword 個人番号 nearby", "column 電話番号", "checksum valid").
+When a context keyword and an exclusion keyword are both near, the nearer one wins.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import regex
+
+from piiscan.mask import canonical
+from piiscan.models import Level, Match, Segment
+from piiscan.normalize import normalize
+from piiscan.rules.rule import Rule
+
+_HAS_DIGIT = regex.compile(r"[0-9]")
+
+
+@dataclass
+class EngineStats:
+    timeouts: list[str] = field(default_factory=list)
+
+
+class Engine:
+    def __init__(self, rules: Iterable[Rule], regex_seconds: float = 10.0) -> None:
+        self.rules = tuple(rules)
+        self.regex_seconds = regex_seconds
+        self.stats = EngineStats()
+
+    def scan(self, segment: Segment) -> list[Match]:
+        text = segment.text
+        if not text.strip():
+            return []
+        norm = normalize(text)
+        has_digit = _HAS_DIGIT.search(norm) is not None
+        lo = segment.scan_start
+        hi = segment.scan_end if segment.scan_end is not None else len(text)
+        out: list[Match] = []
+        for rule in self.rules:
+            if rule.prefilter_digits and not has_digit:
+                continue
+            if rule.prefilter_any and not any(w in norm for w in rule.prefilter_any):
+                continue
+            try:
+                for m in rule.pattern.finditer(norm, timeout=self.regex_seconds):
+                    start, end = m.span("value") if "value" in rule.pattern.groupindex else m.span()
+                    if start < 0 or not lo <= start < hi:
+                        continue
+                    match = self._judge(rule, segment, norm, start, end, text[start:end])
+                    if match is not None:
+                        out.append(match)
+            except TimeoutError:
+                self.stats.timeouts.append(rule.id)
+        return _dedupe(out)
+
+    def _judge(self, rule: Rule, segment: Segment, norm: str, start: int, end: int,
+               original: str) -> Match | None:
+        value = norm[start:end]
+        reasons = [f"pattern {rule.id}"]
+        if rule.validator is not None:
+            name, check = rule.validator
+            if not check(value):
+                return None
+            reasons.append(f"checksum valid ({name})")
+        key = canonical(rule.type, value)
+        if key in rule.exclude_values:
+            return None
+        confidence = rule.confidence
+        if key in rule.test_values:
+            return Match(rule.id, start, end, original, Level.LOW,
+                         (*reasons, "well-known test number"))
+
+        ctx_dist, ctx_word = _nearest(rule.context_keywords, norm, start, end, rule.context_window)
+        exc_dist, exc_word = _nearest(rule.exclude_keywords, norm, start, end, rule.exclude_window)
+        header_hit = _header_hit(rule, segment.header)
+
+        excluded = exc_word is not None and (ctx_word is None or exc_dist <= ctx_dist)
+        if excluded and rule.exclude_action == "reject":
+            return None
+        if excluded:
+            ctx_word = header_hit = None
+        if rule.context_required and ctx_word is None and header_hit is None:
+            return None
+        for name, check in rule.boosts:
+            if check(value):
+                confidence = Level(min(Level.HIGH, confidence + 1))
+                reasons.append(f"{name} check passed")
+        if ctx_word is not None:
+            confidence = max(confidence, rule.context_confidence)
+            reasons.append(f"keyword '{ctx_word}' nearby")
+        if header_hit is not None:
+            confidence = max(confidence, rule.context_confidence)
+            reasons.append(f"column '{header_hit}'")
+        if excluded:
+            # Lowering comes last so no boost can undo it.
+            confidence = Level(max(Level.LOW, confidence - 1))
+            reasons.append(f"lowered: '{exc_word}' nearby")
+        return Match(rule.id, start, end, original, Level(min(confidence, Level.HIGH)),
+                     tuple(reasons))
+
+
+def _nearest(pattern: regex.Pattern[str] | None, norm: str, start: int, end: int,
+             window: int) -> tuple[int, str | None]:
+    """Distance to, and text of, the keyword nearest the match within the window."""
+    if pattern is None:
+        return 0, None
+    best: tuple[int, str | None] = (window + 1, None)
+    before_from = max(0, start - window)
+    for m in pattern.finditer(norm, before_from, start):
+        dist = start - m.end()
+        if dist < best[0]:
+            best = (dist, m.group())
+    for m in pattern.finditer(norm, end, min(len(norm), end + window)):
+        dist = m.start() - end
+        if dist < best[0]:
+            best = (dist, m.group())
+        break  # the first one after the match is the nearest
+    return best
+
+
+def _header_hit(rule: Rule, header: str | None) -> str | None:
+    if not header:
+        return None
+    folded = normalize(header).lower()
+    for word in rule.context_headers:
+        if word.lower() in folded:
+            return header
+    if rule.context_keywords is not None and rule.context_keywords.search(folded):
+        return header
+    return None
+
+
+def _dedupe(matches: list[Match]) -> list[Match]:
+    """One match per (rule, span); the same span found twice keeps the most confident."""
+    best: dict[tuple[str, int, int], Match] = {}
+    for m in matches:
+        k = (m.rule_id, m.start, m.end)
+        if k not in best or m.confidence > best[k].confidence:
+            best[k] = m
+    return sorted(best.values(), key=lambda m: (m.start, m.end, m.rule_id))

@@ -1,0 +1,202 @@
+"""Load YAML rule files into compiled rules; every problem names file, rule id and field.
+
+Built-in rules ship inside the wheel (``piiscan/builtin_rules``) and are checked against the
+schema by the test suite; user rules (``--rules DIR``) are checked at load time. A user rule
+with the id of a built-in one replaces it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import regex
+import yaml
+
+from piiscan import validators
+from piiscan.errors import RuleError
+from piiscan.mask import canonical
+from piiscan.models import Category, Level
+from piiscan.rules.rule import DEFAULT_MASK, Example, Rule, keyword_pattern
+
+_SOURCE_TREE_RULES = Path(__file__).resolve().parents[3] / "rules"
+
+
+def builtin_rules_dir() -> Path:
+    """``piiscan/builtin_rules`` in an installed wheel; ``rules/`` in a source checkout."""
+    packaged = Path(str(resources.files("piiscan"))) / "builtin_rules"
+    if packaged.is_dir():
+        return packaged
+    return _SOURCE_TREE_RULES
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    rules: tuple[Rule, ...]
+    digest: str  # changes whenever any rule file changes: invalidates incremental results
+
+    def by_id(self) -> dict[str, Rule]:
+        return {r.id: r for r in self.rules}
+
+
+def load_ruleset(extra_dirs: tuple[str, ...] = (), disabled: tuple[str, ...] = (),
+                 builtin: bool = True) -> RuleSet:
+    rules: dict[str, Rule] = {}
+    digest = hashlib.sha256()
+    sources: list[tuple[Path, bool]] = []
+    if builtin:
+        sources += [(p, False) for p in rule_files(builtin_rules_dir())]
+    for d in extra_dirs:
+        path = Path(d)
+        if not path.exists():
+            raise RuleError(d, "rules folder or file does not exist")
+        sources += [(p, True) for p in rule_files(path)]
+    for path, check_schema in sources:
+        raw = path.read_bytes()
+        digest.update(path.name.encode() + b"\0" + raw)
+        for rule in load_file(path, raw, check_schema):
+            rules[rule.id] = rule
+    unknown = [r for r in disabled if r not in rules]
+    if unknown:
+        raise RuleError("--disable-rule", f"no rule with id {', '.join(unknown)}")
+    kept = tuple(r for r in rules.values() if r.id not in disabled)
+    return RuleSet(kept, digest.hexdigest()[:16])
+
+
+def rule_files(root: Path) -> list[Path]:
+    if root.is_file():
+        return [root]
+    return sorted(p for p in root.rglob("*") if p.suffix in {".yaml", ".yml"} and p.is_file())
+
+
+def load_file(path: Path, raw: bytes | None = None, check_schema: bool = True) -> list[Rule]:
+    name = str(path)
+    try:
+        data = yaml.load(raw if raw is not None else path.read_bytes(), Loader=_yaml_loader())
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}: " if mark is not None else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise RuleError(name, f"invalid YAML: {where}{problem}") from None
+    except OSError as exc:
+        raise RuleError(name, f"cannot read: {exc.strerror}") from None
+    if check_schema:
+        validate_schema(name, data)
+    elif not isinstance(data, dict) or not isinstance(data.get("rules"), list):
+        raise RuleError(name, "expected a mapping with a 'rules' list")
+    seen: set[str] = set()
+    out = []
+    for item in data["rules"]:
+        rule = compile_rule(name, item)
+        if rule.id in seen:
+            raise RuleError(name, "duplicate rule id in one file", rule.id, "id")
+        seen.add(rule.id)
+        out.append(rule)
+    return out
+
+
+def _yaml_loader() -> type[yaml.SafeLoader]:
+    return getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # type: ignore[no-any-return]
+
+
+@lru_cache(maxsize=1)
+def _schema() -> dict[str, Any]:
+    text = resources.files("piiscan.rules").joinpath("schema.json").read_text("utf-8")
+    return json.loads(text)  # type: ignore[no-any-return]
+
+
+def validate_schema(name: str, data: Any) -> None:
+    import jsonschema  # only user rule files pay for this import
+
+    validator = jsonschema.Draft202012Validator(_schema())
+    errors = sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.absolute_path)))
+    if not errors:
+        return
+    error = errors[0]
+    path = list(error.absolute_path)
+    rule_id = None
+    if len(path) >= 2 and path[0] == "rules" and isinstance(path[1], int):
+        item = data["rules"][path[1]]
+        rule_id = item.get("id") if isinstance(item, dict) else None
+        rule_id = str(rule_id) if rule_id else f"#{path[1] + 1}"
+        field = ".".join(str(p) for p in path[2:]) or None
+    else:
+        field = ".".join(str(p) for p in path) or None
+    if error.validator == "required":
+        missing = error.message.split("'")[1] if "'" in error.message else error.message
+        field = f"{field}.{missing}" if field else missing
+        problem = "is required"
+    elif error.validator == "additionalProperties":
+        problem = error.message.replace("Additional properties are not allowed", "unknown field")
+    else:
+        problem = error.message
+    raise RuleError(name, problem, rule_id, field)
+
+
+def compile_rule(name: str, item: dict[str, Any]) -> Rule:
+    rule_id = str(item.get("id", "?"))
+
+    def fail(field: str, problem: str) -> RuleError:
+        return RuleError(name, problem, rule_id, field)
+
+    flags = regex.IGNORECASE if item.get("ignorecase") else 0
+    try:
+        pattern = regex.compile(item["pattern"], flags)
+    except regex.error as exc:
+        raise fail("pattern", f"invalid regular expression: {exc}") from None
+    except KeyError:
+        raise fail("pattern", "is required") from None
+
+    def named(field: str, ref: str) -> tuple[str, validators.Validator]:
+        try:
+            return ref, validators.get(ref)
+        except KeyError:
+            known = ", ".join(sorted(validators.REGISTRY))
+            raise fail(field, f"unknown validator '{ref}' (known: {known})") from None
+
+    context = item.get("context") or {}
+    exclude = item.get("exclude") or {}
+    prefilter = item.get("prefilter") or {}
+    examples = item.get("examples") or {}
+    rtype = item["type"]
+    try:
+        category = Category(item["category"])
+        severity = Level.parse(item["severity"])
+        confidence = Level.parse(item.get("confidence", "medium"))
+        ctx_conf = Level.parse(context.get("confidence", "high"))
+    except (KeyError, ValueError) as exc:
+        raise fail("category/severity/confidence", f"invalid value {exc}") from None
+    return Rule(
+        id=rule_id,
+        name=item["name"],
+        type=rtype,
+        category=category,
+        severity=severity,
+        confidence=confidence,
+        pattern=pattern,
+        source=name,
+        description=item.get("description", ""),
+        prefilter_digits=bool(prefilter.get("digits")),
+        prefilter_any=tuple(prefilter.get("any", ())),
+        validator=named("validator", item["validator"]) if item.get("validator") else None,
+        boosts=tuple(named("boost", b) for b in item.get("boost", ())),
+        mask=item.get("mask", DEFAULT_MASK.get(rtype, "generic")),
+        context_keywords=keyword_pattern(tuple(context.get("keywords", ()))),
+        context_headers=tuple(context.get("headers", ())),
+        context_window=int(context.get("window", 30)),
+        context_confidence=ctx_conf,
+        context_required=bool(context.get("required", False)),
+        exclude_keywords=keyword_pattern(tuple(exclude.get("keywords", ()))),
+        exclude_window=int(exclude.get("window", 30)),
+        exclude_action=exclude.get("action", "reject"),
+        exclude_values=frozenset(canonical(rtype, v) for v in exclude.get("values", ())),
+        test_values=frozenset(canonical(rtype, v) for v in item.get("test_values", ())),
+        match_examples=tuple(Example.parse(e) for e in examples.get("match", ())),
+        no_match_examples=tuple(Example.parse(e) for e in examples.get("no_match", ())),
+        references=tuple(item.get("references", ())),
+    )
