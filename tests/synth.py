@@ -8,7 +8,7 @@ import random
 def my_number(rng: random.Random, valid: bool = True) -> str:
     body = [rng.randrange(10) for _ in range(11)]
     weights = (6, 5, 4, 3, 2, 7, 6, 5, 4, 3, 2)
-    r = sum(d * w for d, w in zip(body, weights)) % 11
+    r = sum(d * w for d, w in zip(body, weights, strict=True)) % 11
     check = 0 if r <= 1 else 11 - r
     if not valid:
         check = (check + 1 + rng.randrange(9)) % 10

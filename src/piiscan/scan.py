@@ -12,7 +12,8 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 
 from piiscan.config import Settings
-from piiscan.extract import Blob, BudgetExceeded, ExtractContext, extract_blob
+from piiscan.extract import UNSUPPORTED, Blob, BudgetExceeded, ExtractContext, extract_blob
+from piiscan.extract.encoding import SAMPLE_BYTES, sniff_encoding
 from piiscan.extract.sniff import detect_kind
 from piiscan.mask import Fingerprinter, mask_snippet, mask_value
 from piiscan.models import (
@@ -70,17 +71,25 @@ class Scanner:
             except OSError as exc:
                 result.skips.append(Skip(ref.display, f"cannot read: {exc.strerror or exc}"))
             result.encoding = ", ".join(ctx.encodings) or None
+            result.kind = ctx.kind
         result.elapsed = time.monotonic() - started
         score_file(result, self.settings)
         return result
 
     def _too_large(self, blob: Blob, result: FileResult) -> None:
+        """An over-size file is an incomplete scan, unless its head shows it is a kind
+        piiscan does not read anyway (a video, a disk image)."""
         try:
             kind = detect_kind(blob)
+            if kind == "text" and sniff_encoding(blob.head(SAMPLE_BYTES)) is None:
+                kind = "binary"
         except OSError:
             kind = "unknown"
-        limit_mib = self.settings.limits.max_file_size / (1024 * 1024)
         result.kind = kind
+        if kind in UNSUPPORTED:
+            result.skips.append(Skip(blob.display, UNSUPPORTED[kind], SkipKind.UNSUPPORTED))
+            return
+        limit_mib = self.settings.limits.max_file_size / (1024 * 1024)
         result.skips.append(Skip(blob.display,
                                  f"larger than --max-file-size ({limit_mib:g} MiB) — not scanned"))
 

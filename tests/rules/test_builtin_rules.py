@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import yaml
 import pytest
+import yaml
 
 from piiscan.rules.loader import builtin_rules_dir, load_file, rule_files, validate_schema
 from piiscan.rules.rule import Rule

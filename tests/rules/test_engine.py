@@ -3,12 +3,12 @@ from __future__ import annotations
 import io
 import random
 
-from synth import group4, my_number
-
 from piiscan.extract.encoding import iter_chunks
 from piiscan.models import Level, Location, Segment
 from piiscan.rules.engine import Engine
 from piiscan.rules.loader import load_ruleset
+
+from synth import group4, my_number
 
 RULES = load_ruleset().rules
 

@@ -3,9 +3,10 @@ from __future__ import annotations
 import random
 
 import pytest
-from synth import card, luhn_complete, my_number
 
 from piiscan.validators import checksums, formats
+
+from synth import card, luhn_complete, my_number
 
 
 def test_my_number_official_examples() -> None:

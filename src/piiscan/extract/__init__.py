@@ -47,7 +47,9 @@ UNSUPPORTED: dict[str, str] = {
     "image": "image — not scanned without OCR",
     "audio": "audio recording — voice can identify a person (声紋); listed in the inventory",
     "video": "video — not scanned",
-    "legacy-office": "legacy Office format (.doc/.xls/.ppt) — not scanned; convert to DOCX/XLSX/PPTX",
+    "legacy-office": (
+        "legacy Office format (.doc/.xls/.ppt) — not scanned; convert to DOCX/XLSX/PPTX"
+    ),
     "binary": "binary file — no text to scan",
     "archive-other": "archive format not supported (7z/rar) — not scanned",
     "encrypted-office": "encrypted Office document — not scanned",
@@ -96,7 +98,8 @@ class Blob:
     def open(self) -> BinaryIO:
         if self._data is not None:
             return io.BytesIO(self._data)
-        return open(self._path, "rb")  # type: ignore[arg-type]  # noqa: SIM115
+        assert self._path is not None
+        return open(self._path, "rb")
 
     def read(self) -> bytes:
         if self._data is not None:
@@ -124,6 +127,7 @@ class ExtractContext:
     deadline: float = float("inf")
     expanded_bytes: int = 0  # bytes unpacked from containers so far, for this top-level file
     encodings: list[str] = field(default_factory=list)
+    kind: str | None = None  # the top-level file's kind, for the report
 
     def check_time(self) -> None:
         if time.monotonic() > self.deadline:
@@ -176,6 +180,8 @@ def extract_blob(blob: Blob, ctx: ExtractContext, include_name: bool = False) ->
     except OSError as exc:
         yield Skip(blob.display, f"cannot read: {exc.strerror or exc}")
         return
+    if ctx.depth == 0:
+        ctx.kind = kind
     if kind in UNSUPPORTED:
         yield Skip(blob.display, UNSUPPORTED[kind], SkipKind.UNSUPPORTED)
         if kind == "audio":
@@ -192,7 +198,7 @@ def extract_blob(blob: Blob, ctx: ExtractContext, include_name: bool = False) ->
         raise
     except MemoryError:
         yield Skip(blob.display, "out of memory while extracting")
-    except Exception as exc:  # noqa: BLE001 - one bad file must never stop the scan
+    except Exception as exc:
         yield Skip(blob.display, describe_error(kind, exc))
 
 

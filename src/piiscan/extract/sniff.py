@@ -49,7 +49,10 @@ _IMAGE_MAGIC = (
     b"II*\x00",
     b"MM\x00*",
 )
-_BINARY_MAGIC = (b"\x7fELF", b"MZ", b"\xca\xfe\xba\xbe", b"\xcf\xfa\xed\xfe", b"SQLite format 3\x00")
+_MP3_SYNC = (b"\xff\xfb", b"\xff\xf3", b"\xff\xf2")
+_BINARY_MAGIC = (
+    b"\x7fELF", b"MZ", b"\xca\xfe\xba\xbe", b"\xcf\xfa\xed\xfe", b"SQLite format 3\x00",
+)
 
 
 def detect_kind(blob: Blob) -> str:
@@ -87,7 +90,7 @@ def _by_magic(head: bytes, ext: str) -> str | None:
         return "image"
     if head[:4] == b"RIFF" and head[8:12] == b"WAVE":
         return "audio"
-    if head.startswith((b"ID3", b"fLaC", b"OggS", b"#!AMR")) or head[:2] in (b"\xff\xfb", b"\xff\xf3"):
+    if head.startswith((b"ID3", b"fLaC", b"OggS", b"#!AMR")) or head[:2] in _MP3_SYNC:
         return "audio"
     if head[4:8] == b"ftyp":
         return "audio" if head[8:11] in (b"M4A", b"M4B") or ext in {"m4a", "aac"} else "video"

@@ -23,6 +23,7 @@ from piiscan.normalize import normalize
 from piiscan.rules.rule import Rule
 
 _HAS_DIGIT = regex.compile(r"[0-9]")
+_OTHER_LINE = 1000  # distance penalty for a keyword on another line
 
 
 @dataclass
@@ -110,17 +111,21 @@ class Engine:
 
 def _nearest(pattern: regex.Pattern[str] | None, norm: str, start: int, end: int,
              window: int) -> tuple[int, str | None]:
-    """Distance to, and text of, the keyword nearest the match within the window."""
+    """Distance to, and text of, the keyword nearest the match within the window.
+
+    A keyword on another line counts, but any keyword on the match's own line is nearer:
+    in a form or a log, a label belongs to the value on its line.
+    """
     if pattern is None:
         return 0, None
-    best: tuple[int, str | None] = (window + 1, None)
+    best: tuple[int, str | None] = (_OTHER_LINE + window + 1, None)
     before_from = max(0, start - window)
     for m in pattern.finditer(norm, before_from, start):
-        dist = start - m.end()
+        dist = start - m.end() + (_OTHER_LINE if "\n" in norm[m.end():start] else 0)
         if dist < best[0]:
             best = (dist, m.group())
     for m in pattern.finditer(norm, end, min(len(norm), end + window)):
-        dist = m.start() - end
+        dist = m.start() - end + (_OTHER_LINE if "\n" in norm[end:m.start()] else 0)
         if dist < best[0]:
             best = (dist, m.group())
         break  # the first one after the match is the nearest

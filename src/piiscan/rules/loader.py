@@ -101,7 +101,8 @@ def load_file(path: Path, raw: bytes | None = None, check_schema: bool = True) -
 
 
 def _yaml_loader() -> type[yaml.SafeLoader]:
-    return getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # type: ignore[no-any-return]
+    loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    return loader
 
 
 @lru_cache(maxsize=1)

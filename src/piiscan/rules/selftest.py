@@ -23,7 +23,8 @@ class Failure:
     problem: str
 
     def __str__(self) -> str:
-        return f"{self.source}: rule '{self.rule_id}': {self.kind} example {self.example!r}: {self.problem}"
+        return (f"{self.source}: rule '{self.rule_id}': {self.kind} example "
+                f"{self.example!r}: {self.problem}")
 
 
 def _run(rule: Rule, example: Example) -> list[tuple[str, Level]]:

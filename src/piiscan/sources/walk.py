@@ -121,6 +121,7 @@ def _file_entry(path: str, st: os.stat_result, settings: Settings,
         except OSError:
             yield Skip(shown, "broken symbolic link", SkipKind.UNSUPPORTED)
             return
+    if settings.follow_symlinks:
         key = (st.st_dev, st.st_ino)
         if key in seen:
             return  # the same file reached twice through links: scanned once

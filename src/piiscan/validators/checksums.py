@@ -49,7 +49,7 @@ def card_brand(text: str) -> str | None:
     names = ("Visa", "Mastercard", "Mastercard", "JCB", "American Express", "American Express",
              "Diners Club", "Diners Club", "Diners Club", "Diners Club", "Discover", "Discover",
              "Discover", "UnionPay")
-    for (low, high, width, lengths), name in zip(_CARD_RANGES, names):
+    for (low, high, width, lengths), name in zip(_CARD_RANGES, names, strict=True):
         if len(digits) in lengths and low <= int(digits[:width]) <= high:
             return name
     return None
@@ -70,7 +70,7 @@ def my_number(text: str) -> bool:
     if len(digits) != 12 or digits == digits[0] * 12:
         return False
     weights = (6, 5, 4, 3, 2, 7, 6, 5, 4, 3, 2)
-    r = sum(int(d) * w for d, w in zip(digits[:11], weights)) % 11
+    r = sum(int(d) * w for d, w in zip(digits[:11], weights, strict=True)) % 11
     check = 0 if r <= 1 else 11 - r
     return check == int(digits[11])
 
@@ -101,7 +101,7 @@ def drivers_license_check(text: str) -> bool:
     if len(digits) != 12:
         return False
     weights = (5, 4, 3, 2, 7, 6, 5, 4, 3, 2)
-    r = sum(int(d) * w for d, w in zip(digits[:10], weights)) % 11
+    r = sum(int(d) * w for d, w in zip(digits[:10], weights, strict=True)) % 11
     check = 0 if r <= 1 else 11 - r
     return check == int(digits[10])
 
