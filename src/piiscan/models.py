@@ -125,7 +125,19 @@ class Location:
             text += f":{self.line}"
             if self.column is not None:
                 text += f":{self.column}"
+        elif self.row is not None:  # a CSV cell, shown the way a spreadsheet shows it
+            text += f"!{column_letters(self.column)}{self.row}" if self.column else \
+                f":row {self.row}"
         return text
+
+
+def column_letters(n: int) -> str:
+    """1 -> A, 26 -> Z, 27 -> AA."""
+    out = ""
+    while n > 0:
+        n, rem = divmod(n - 1, 26)
+        out = chr(65 + rem) + out
+    return out
 
 
 @dataclass(frozen=True)
@@ -218,6 +230,8 @@ class FileResult:
     suppressed: int = 0  # findings hidden by inline ignores, baseline or allowlists
     inventory: list[str] = field(default_factory=list)  # e.g. 'audio' recordings
     elapsed: float = 0.0
+    owner: str | None = None  # user name (or uid) owning the file, when known
+    flags: list[str] = field(default_factory=list)  # exposure and retention (score.FLAGS)
 
 
 @dataclass

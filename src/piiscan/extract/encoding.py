@@ -96,8 +96,8 @@ def sniff_encoding(sample: bytes, whole: bool = False) -> str | None:
         for name in ("iso2022_jp", "iso2022_jp_ext", "iso2022_jp_2"):
             if _decodes(sample, name, whole) is not None:
                 return name
-    utf16, utf16_score = _best_utf16(sample) if len(sample) >= 2 else (None, 0.0)
     if b"\x00" in sample:
+        utf16, utf16_score = _best_utf16(sample)
         return utf16 if utf16_score >= 0.8 else None
     head = sample[:4096]
     if sum(1 for b in head if b in _CONTROL) > len(head) * 0.05:
@@ -112,6 +112,7 @@ def sniff_encoding(sample: bytes, whole: bool = False) -> str | None:
     best_legacy = max(legacy, key=lambda n: legacy[n]) if legacy else None
     legacy_score = legacy[best_legacy] if best_legacy else 0.0
     # BOM-less UTF-16 of pure Japanese text has no NUL bytes at all.
+    utf16, utf16_score = _best_utf16(sample) if len(sample) >= 2 else (None, 0.0)
     if utf16 and utf16_score >= 0.8 and utf16_score > legacy_score + 0.15:
         return utf16
     return best_legacy or "cp932"  # undecodable either way: read with replacement, say so

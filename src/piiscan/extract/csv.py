@@ -1,0 +1,162 @@
+"""CSV and TSV: one segment per cell, with its column header as context.
+
+The file is streamed through ``csv.reader`` (quoted fields may span lines), so a CSV of a
+million rows never sits in memory. Row numbers count records as a spreadsheet shows them:
+the header is row 1, the first data row is row 2.
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import functools
+import io
+import itertools
+from collections.abc import Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, BinaryIO, Protocol
+
+from piiscan.extract.encoding import SAMPLE_BYTES, display_name, sniff_encoding
+from piiscan.models import Location, Note, Segment, Skip, SkipKind
+
+if TYPE_CHECKING:
+    from piiscan.extract import Blob, ExtractContext
+
+_SNIFF_CHARS = 8 * 1024  # csv.Sniffer is quadratic on odd input: a few lines are enough
+_DELIMITERS = ",\t;|"
+
+
+def extract(blob: Blob, ctx: ExtractContext) -> Iterator[Segment | Skip | Note]:
+    sample = blob.head(SAMPLE_BYTES)
+    encoding = sniff_encoding(sample, whole=blob.size <= SAMPLE_BYTES)
+    if encoding is None:
+        yield Skip(blob.display, "binary file — no text to scan", SkipKind.UNSUPPORTED)
+        return
+    ctx.set_encoding(display_name(encoding))
+    dialect = sniff_dialect(sample.decode(encoding, errors="replace"), blob.extension)
+    rows = _RowReader(blob, ctx)
+    with blob.open() as raw, _text_stream(raw, encoding) as stream:
+        reader = csv.reader(stream, dialect)
+        try:
+            yield from rows.cells(reader)
+        except csv.Error as exc:
+            yield Note(
+                f"malformed CSV from line {rows.lines_done + 1} ({exc}); "
+                "the rest was scanned as plain text"
+            )
+            yield from text_from_line(blob, encoding, rows.lines_done, ctx)
+    if rows.replaced:
+        yield Note(
+            f"{rows.replaced} undecodable byte sequences replaced while reading as {encoding}"
+        )
+
+
+def sniff_dialect(sample: str, extension: str) -> type[csv.Dialect]:
+    """The sample's dialect; a plain comma (tab for .tsv) when the sniffer is unsure."""
+    default: type[csv.Dialect] = csv.excel_tab if extension == "tsv" else csv.excel
+    text = sample[:_SNIFF_CHARS]
+    if "\n" in text:
+        text = text.rsplit("\n", 1)[0]  # the sample may end mid-line
+    first_line = text.split("\n", 1)[0]
+    try:
+        dialect = csv.Sniffer().sniff(text, delimiters=_DELIMITERS)
+    except csv.Error:
+        return default
+    # The sniffer sometimes picks a character that only occurs in the data.
+    if dialect.delimiter not in first_line:
+        return default
+    if extension == "tsv" and "\t" in first_line and dialect.delimiter != "\t":
+        return default
+    return dialect
+
+
+def _text_stream(raw: BinaryIO, encoding: str) -> io.TextIOWrapper:
+    # newline='' is what the csv module wants: quoted fields keep their own line breaks.
+    return io.TextIOWrapper(raw, encoding=encoding, errors="replace", newline="")
+
+
+class _Reader(Protocol):
+    """What ``csv.reader`` returns: rows, and how many physical lines it has read."""
+
+    @property
+    def line_num(self) -> int: ...
+
+    def __iter__(self) -> Iterator[list[str]]: ...
+
+
+class _RowReader:
+    """Turns csv rows into cell segments, remembering how far it got."""
+
+    def __init__(self, blob: Blob, ctx: ExtractContext) -> None:
+        self.blob = blob
+        self.ctx = ctx
+        self.lines_done = 0  # physical lines consumed by complete records
+        self.replaced = 0
+        self.headers: list[str | None] | None = None
+        members = blob.location.members
+        # Record ids must stay unique across the members of one container.
+        self.record_prefix = "!".join(members) + "!" if members else ""
+
+    def cells(self, reader: _Reader) -> Iterator[Segment]:
+        locate = _cell_locator(self.blob.location)
+        for row_number, row in enumerate(reader, start=1):
+            self.ctx.check_time()
+            self.lines_done = reader.line_num
+            header_row = self.headers is None and any(cell.strip() for cell in row)
+            record = f"{self.record_prefix}row {row_number}"
+            for column, value in enumerate(row, start=1):
+                if not value or value.isspace():
+                    continue
+                if "\ufffd" in value:
+                    self.replaced += value.count("\ufffd")
+                yield Segment(
+                    value,
+                    locate(row=row_number, column=column),
+                    header=None if header_row else self._header(column),
+                    record=record,
+                )
+            if header_row:
+                self.headers = [cell.strip() or None for cell in row]
+
+    def _header(self, column: int) -> str | None:
+        if self.headers is None or column > len(self.headers):
+            return None
+        return self.headers[column - 1]
+
+
+def _cell_locator(base: Location) -> Callable[..., Location]:
+    """``Location`` factory keeping ``base``'s fields: twice as fast as ``replace`` per cell."""
+    kept = {
+        f.name: getattr(base, f.name)
+        for f in dataclasses.fields(base)
+        if f.name not in ("row", "column")
+    }
+    return functools.partial(Location, **kept)
+
+
+def text_from_line(
+    blob: Blob, encoding: str, skip_lines: int, ctx: ExtractContext
+) -> Iterator[Segment]:
+    """Line-based segments for the file from line ``skip_lines + 1`` on."""
+    with blob.open() as raw, _text_stream(raw, encoding) as stream:
+        for _ in itertools.islice(stream, skip_lines):
+            pass
+        yield from line_segments(stream, blob, skip_lines + 1, ctx)
+
+
+def line_segments(
+    lines: Iterable[str], blob: Blob, first_line: int, ctx: ExtractContext
+) -> Iterator[Segment]:
+    """Group lines into segments of about ``ctx.chunk_chars`` characters."""
+    buffer: list[str] = []
+    size = 0
+    start = line = first_line
+    for text in lines:
+        ctx.check_time()
+        buffer.append(text)
+        size += len(text)
+        line += 1
+        if size >= ctx.chunk_chars:
+            yield Segment("".join(buffer), blob.location, line_based=True, first_line=start)
+            buffer, size, start = [], 0, line
+    if buffer:
+        yield Segment("".join(buffer), blob.location, line_based=True, first_line=start)
