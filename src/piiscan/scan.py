@@ -6,15 +6,20 @@ from __future__ import annotations
 
 import bisect
 import os
+import signal
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
+from types import FrameType
+from typing import TYPE_CHECKING, Protocol
 
 from piiscan.config import Settings
 from piiscan.extract import UNSUPPORTED, Blob, BudgetExceeded, ExtractContext, extract_blob
 from piiscan.extract.encoding import SAMPLE_BYTES, sniff_encoding
 from piiscan.extract.sniff import detect_kind
+from piiscan.link import DocumentSignals, link_sensitive
 from piiscan.mask import Fingerprinter, mask_snippet, mask_value
 from piiscan.models import (
     FileRef,
@@ -34,6 +39,10 @@ from piiscan.rules.loader import RuleSet
 from piiscan.rules.rule import Rule
 from piiscan.score import score_file
 from piiscan.sources.walk import iter_sources
+from piiscan.suppress import BASELINE, INLINE, MARKER, Suppressor, inline_ignored
+
+if TYPE_CHECKING:
+    from piiscan.state.baseline import BaselineMatcher
 
 
 @dataclass
@@ -43,24 +52,45 @@ class Scanner:
     ruleset: RuleSet
     settings: Settings
     fingerprint: Fingerprinter
+    suppressor: Suppressor | None = None  # allowlists, --no-ignore, --new-only
+    baseline: BaselineMatcher | None = None  # marks baselined values while scanning
 
     def __post_init__(self) -> None:
         self.engine = Engine(self.ruleset.rules, self.settings.limits.regex_seconds)
         self.rules = self.ruleset.by_id()
+        if self.suppressor is None:
+            self.suppressor = Suppressor.build(no_ignore=self.settings.no_ignore,
+                                               allow_paths=self.settings.allow_paths)
 
     def scan_file(self, ref: FileRef) -> FileResult:
+        return self.finish(self.scan_raw(ref))
+
+    def finish(self, result: FileResult) -> FileResult:
+        """What is applied after the incremental cache, to fresh and stored results alike:
+        allowlists, --no-ignore, --new-only, then the risk score."""
+        if self.suppressor is not None:
+            self.suppressor.apply(result)
+        score_file(result, self.settings)
+        return result
+
+    def scan_raw(self, ref: FileRef) -> FileResult:
+        """Findings of one file, inline-ignore and baseline labels included, not yet scored:
+        what the state caches."""
         started = time.monotonic()
         result = FileResult(file=ref)
         limits = self.settings.limits
         blob = Blob(os.path.basename(ref.display), Location(ref.display), path=ref.path,
                     size=ref.size)
+        candidates: list[Finding] = []
+        signals = DocumentSignals()
         if ref.size > limits.max_file_size:
             self._too_large(blob, result)
         else:
             ctx = ExtractContext(limits=limits, chunk_chars=self.settings.chunk_chars,
                                  deadline=started + limits.seconds_per_file)
             try:
-                self._consume(extract_blob(blob, ctx, include_name=True), result, ctx)
+                self._consume(extract_blob(blob, ctx, include_name=True), result, ctx,
+                              candidates, signals)
             except BudgetExceeded as exc:
                 partial = " (findings before that point are reported)" if result.findings else ""
                 result.skips.append(Skip(ref.display, f"{exc}{partial}"))
@@ -72,8 +102,8 @@ class Scanner:
                 result.skips.append(Skip(ref.display, f"cannot read: {exc.strerror or exc}"))
             result.encoding = ", ".join(ctx.encodings) or None
             result.kind = ctx.kind
+        self._keep_confident(link_sensitive(candidates, signals), result)
         result.elapsed = time.monotonic() - started
-        score_file(result, self.settings)
         return result
 
     def _too_large(self, blob: Blob, result: FileResult) -> None:
@@ -94,11 +124,13 @@ class Scanner:
                                  f"larger than --max-file-size ({limit_mib:g} MiB) — not scanned"))
 
     def _consume(self, items: Iterator[Segment | Skip | Note], result: FileResult,
-                 ctx: ExtractContext) -> None:
+                 ctx: ExtractContext, candidates: list[Finding], signals: DocumentSignals
+                 ) -> None:
         for item in items:
             if isinstance(item, Segment):
                 ctx.check_time()
-                self._findings(item, self.engine.scan(item), result)
+                signals.feed(item)
+                self._findings(item, self.engine.scan(item), candidates)
             elif isinstance(item, Skip):
                 result.skips.append(item)
             elif item.text.startswith("inventory:"):
@@ -110,18 +142,35 @@ class Scanner:
                                 "was not checked by it")
         self.engine.stats.timeouts.clear()
 
-    def _findings(self, segment: Segment, matches: list[Match], result: FileResult) -> None:
+    def _findings(self, segment: Segment, matches: list[Match], out: list[Finding]) -> None:
         if not matches:
             return
         matches = _best_per_span(matches, self.rules)
         spans = [(m.start, m.end) for m in matches]
         line_starts = _line_starts(segment.text) if segment.line_based else None
+        ignore_text = segment.text if MARKER in segment.text else None
         for m in matches:
-            rule = self.rules[m.rule_id]
-            if m.confidence < self.settings.min_confidence:
+            finding = self._finding(self.rules[m.rule_id], m, segment, spans, line_starts)
+            out.append(self._label(finding, m, ignore_text))
+
+    def _label(self, f: Finding, m: Match, ignore_text: str | None) -> Finding:
+        """Suppressions that need the line or the value: ``piiscan:ignore`` and the baseline."""
+        if ignore_text is not None and inline_ignored(ignore_text, m.start, m.end, f.type):
+            return replace(f, suppressed_by=INLINE)
+        if self.baseline is not None and self.baseline.check(
+                f.location.path, f.type, f.rule_id, m.value, f.fingerprint):
+            return replace(f, suppressed_by=BASELINE)
+        return f
+
+    def _keep_confident(self, findings: list[Finding], result: FileResult) -> None:
+        """Findings under --min-confidence are counted, not listed. This happens after the
+        whole file is read, because linking can move a finding either way."""
+        floor = self.settings.min_confidence
+        for f in findings:
+            if f.confidence >= floor:
+                result.findings.append(f)
+            else:
                 result.below_threshold += 1
-                continue
-            result.findings.append(self._finding(rule, m, segment, spans, line_starts))
 
     def _finding(self, rule: Rule, m: Match, segment: Segment, spans: list[tuple[int, int]],
                  line_starts: list[int] | None) -> Finding:
@@ -176,9 +225,19 @@ def now_iso() -> str:
     return datetime.now(timezone.utc).astimezone().isoformat(timespec="seconds")
 
 
+class FileCache(Protocol):
+    """Stored results of unchanged files (piiscan.state.store.ResultCache)."""
+
+    def get(self, ref: FileRef) -> FileResult | None: ...
+
+    def put(self, ref: FileRef, result: FileResult) -> None: ...
+
+
 def scan_paths(paths: Iterable[str], scanner: Scanner,
-               on_file: Callable[[FileResult], None] | None = None) -> ScanResult:
-    """Walk the paths and scan every file, in a deterministic order."""
+               on_file: Callable[[FileResult], None] | None = None,
+               cache: FileCache | None = None) -> ScanResult:
+    """Walk the paths and scan every file, in a deterministic order. With a ``cache``,
+    unchanged files reuse their stored result."""
     settings = scanner.settings
     result = ScanResult(roots=list(paths), started=now_iso(),
                         rules_digest=scanner.ruleset.digest, settings=settings.as_dict())
@@ -190,9 +249,18 @@ def scan_paths(paths: Iterable[str], scanner: Scanner,
                 else:
                     result.skips.append(item)
                 continue
-            file_result = scanner.scan_file(item)
+            file_result = cache.get(item) if cache is not None else None
+            if file_result is None:
+                file_result = scanner.scan_raw(item)
+                if cache is not None:
+                    cache.put(item, file_result)
+            file_result = scanner.finish(file_result)
             result.files.append(file_result)
             result.low_confidence_hidden += file_result.below_threshold
+            for f in file_result.findings:
+                if f.suppressed_by is not None:
+                    result.suppressed[f.suppressed_by] = result.suppressed.get(
+                        f.suppressed_by, 0) + 1
             if on_file is not None:
                 on_file(file_result)
     except KeyboardInterrupt:
@@ -204,3 +272,46 @@ def scan_paths(paths: Iterable[str], scanner: Scanner,
 def fail_level_reached(result: ScanResult, fail_on: Level) -> bool:
     return any(f.severity >= fail_on and f.suppressed_by is None
                for fr in result.files for f in fr.findings)
+
+
+class Interrupted(KeyboardInterrupt):
+    """SIGTERM (or SIGINT) arrived during a scan: ``scan_paths`` ends the run incomplete."""
+
+
+class SignalGuard:
+    """Turns SIGTERM and SIGINT into ``Interrupted`` in the main thread, once.
+
+    The first signal stops the scan at the next Python instruction; state transactions
+    roll back, finished files stay stored, and the run is written out as incomplete (exit
+    4). After ``settle()`` -- called when the scan loop is over -- signals are ignored, so
+    writing the state and the reports is never cut in half. A run that hangs while writing
+    can still be killed with SIGKILL; SQLite and the atomic report writes stay consistent.
+    """
+
+    SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+    def __init__(self) -> None:
+        self.received: int | None = None
+        self._settled = False
+        self._previous: dict[int, object] = {}
+
+    def _handle(self, signum: int, frame: FrameType | None) -> None:
+        if self.received is not None or self._settled:
+            self.received = self.received or signum
+            return
+        self.received = signum
+        raise Interrupted(signal.Signals(signum).name)
+
+    def settle(self) -> None:
+        self._settled = True
+
+    def __enter__(self) -> SignalGuard:
+        if threading.current_thread() is threading.main_thread():
+            for sig in self.SIGNALS:
+                self._previous[sig] = signal.signal(sig, self._handle)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for sig, handler in self._previous.items():
+            signal.signal(sig, handler)  # type: ignore[arg-type]
+        self._previous.clear()

@@ -48,7 +48,7 @@ def test_clean_exit_0(tmp_path: Path, cli: CLI) -> None:
 def test_fail_on_threshold(tmp_path: Path, cli: CLI) -> None:
     share = tmp_path / "s"
     share.mkdir()
-    (share / "a.txt").write_text("〒100-0001 東京都千代田区\n", encoding="utf-8")  # severity low
+    (share / "a.txt").write_text("郵便番号 100-0001\n", encoding="utf-8")  # severity low
     assert cli.run("scan", str(share)).returncode == 1
     assert cli.run("scan", str(share), "--fail-on", "medium").returncode == 0
 

@@ -33,7 +33,8 @@ def content(rng: random.Random) -> tuple[str, Counter[str]]:
         lines.append(f"メール user{i}.tanaka@mail{i}.co.jp")
         lines.append(f"〒10{i}-000{i} 東京都千代田区千代田1-{i}")
         expected.update({"MY_NUMBER": 2, "CREDIT_CARD": 1, "PHONE": 2, "EMAIL": 1,
-                         "POSTAL_CODE": 1})
+                         "POSTAL_CODE": 1,
+                         "ADDRESS": 1})
         # Must stay quiet: check-digit failures, 12 digits in longer runs, order numbers.
         lines.append(f"マイナンバー：{my_number(rng, valid=False)}")
         lines.append(f"個人番号 {my_number(rng)}{rng.randrange(10)}")

@@ -12,7 +12,7 @@ When a context keyword and an exclusion keyword are both near, the nearer one wi
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 import regex
@@ -52,21 +52,41 @@ class Engine:
             if rule.prefilter_any and not any(w in norm for w in rule.prefilter_any):
                 continue
             try:
-                for m in rule.pattern.finditer(norm, timeout=self.regex_seconds):
-                    start, end = m.span("value") if "value" in rule.pattern.groupindex else m.span()
-                    if start < 0 or not lo <= start < hi:
+                for start, end, base, found_by in self._candidates(rule, norm, segment.header):
+                    if not lo <= start < hi:
                         continue
-                    match = self._judge(rule, segment, norm, start, end, text[start:end])
+                    match = self._judge(rule, segment, norm, start, end, text[start:end],
+                                        base, found_by)
                     if match is not None:
                         out.append(match)
             except TimeoutError:
                 self.stats.timeouts.append(rule.id)
         return _dedupe(out)
 
+    def _candidates(self, rule: Rule, norm: str, header: str | None
+                    ) -> Iterator[tuple[int, int, Level, tuple[str, ...]]]:
+        """Spans a rule proposes, with a base confidence and what found them."""
+        if rule.recognizer is not None:
+            name, recognize = rule.recognizer
+            for c in recognize(norm, header):
+                yield c.start, c.end, max(c.confidence, rule.confidence), (
+                    f"recognizer {name}", *c.reasons)
+            return
+        pattern = rule.pattern
+        assert pattern is not None
+        found_by = (f"pattern {rule.id}",)
+        has_value = "value" in pattern.groupindex
+        matches = (pattern.finditer(norm, timeout=self.regex_seconds)  # type: ignore[call-overload]
+                   if isinstance(pattern, regex.Pattern) else pattern.finditer(norm))
+        for m in matches:
+            start, end = m.span("value") if has_value else m.span()
+            if start >= 0:
+                yield start, end, rule.confidence, found_by
+
     def _judge(self, rule: Rule, segment: Segment, norm: str, start: int, end: int,
-               original: str) -> Match | None:
+               original: str, base: Level, found_by: tuple[str, ...]) -> Match | None:
         value = norm[start:end]
-        reasons = [f"pattern {rule.id}"]
+        reasons = list(found_by)
         if rule.validator is not None:
             name, check = rule.validator
             if not check(value):
@@ -75,7 +95,7 @@ class Engine:
         key = canonical(rule.type, value)
         if key in rule.exclude_values:
             return None
-        confidence = rule.confidence
+        confidence = base
         if key in rule.test_values:
             return Match(rule.id, start, end, original, Level.LOW,
                          (*reasons, "well-known test number"))
@@ -119,16 +139,18 @@ def _nearest(pattern: regex.Pattern[str] | None, norm: str, start: int, end: int
     if pattern is None:
         return 0, None
     best: tuple[int, str | None] = (_OTHER_LINE + window + 1, None)
-    before_from = max(0, start - window)
-    for m in pattern.finditer(norm, before_from, start):
-        dist = start - m.end() + (_OTHER_LINE if "\n" in norm[m.end():start] else 0)
+    # Keywords may overlap the match itself: 'システム診断' contains the term '診断'.
+    for m in pattern.finditer(norm, max(0, start - window), min(len(norm), end + window),
+                              overlapped=True):
+        if m.end() <= start:
+            gap = norm[m.end():start]
+        elif m.start() >= end:
+            gap = norm[end:m.start()]
+        else:
+            gap = ""
+        dist = len(gap) + (_OTHER_LINE if "\n" in gap else 0)
         if dist < best[0]:
             best = (dist, m.group())
-    for m in pattern.finditer(norm, end, min(len(norm), end + window)):
-        dist = m.start() - end + (_OTHER_LINE if "\n" in norm[end:m.start()] else 0)
-        if dist < best[0]:
-            best = (dist, m.group())
-        break  # the first one after the match is the nearest
     return best
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -18,11 +20,12 @@ from typing import Any
 import regex
 import yaml
 
-from piiscan import validators
+from piiscan import recognizers, validators
 from piiscan.errors import RuleError
 from piiscan.mask import canonical
 from piiscan.models import Category, Level
-from piiscan.rules.rule import DEFAULT_MASK, Example, Rule, keyword_pattern
+from piiscan.rules.rule import DEFAULT_MASK, Example, Pattern, Rule, keyword_pattern
+from piiscan.rules.trie import trie_pattern
 
 _SOURCE_TREE_RULES = Path(__file__).resolve().parents[3] / "rules"
 
@@ -100,6 +103,48 @@ def load_file(path: Path, raw: bytes | None = None, check_schema: bool = True) -
     return out
 
 
+_DICT_PLACEHOLDER = regex.compile(r"\{dict:([a-z0-9_]+)\}")
+
+
+@lru_cache(maxsize=64)
+def dictionary_pattern(name: str) -> str:
+    """``{dict:NAME}`` in a pattern stands for every word of data file NAME, as a trie."""
+    from piiscan import data
+
+    try:
+        words = data.load_words(name)
+    except (FileNotFoundError, ValueError):
+        known = ", ".join(data.available())
+        raise LookupError(f"unknown dictionary '{name}' (known: {known})") from None
+    return "(?:" + trie_pattern(sorted(words)) + ")"
+
+
+def expand_dictionaries(source: str) -> str:
+    return _DICT_PLACEHOLDER.sub(lambda m: dictionary_pattern(m.group(1)), source)
+
+
+def compile_pattern(source: str, ignorecase: bool,
+                    fail: Callable[[str], RuleError]) -> Pattern:
+    """Compile with ``regex`` (timeouts guard every match) — except dictionary patterns.
+
+    A ``{dict:...}`` pattern is a trie, which cannot backtrack catastrophically, and the
+    standard ``re`` engine runs tries several times faster than ``regex`` does.
+    """
+    try:
+        expanded = expand_dictionaries(source)
+    except LookupError as exc:
+        raise fail(str(exc)) from None
+    if _DICT_PLACEHOLDER.search(source):
+        try:
+            return re.compile(expanded, re.IGNORECASE if ignorecase else 0)
+        except re.error:
+            pass  # uses regex-only syntax: fall through
+    try:
+        return regex.compile(expanded, regex.IGNORECASE if ignorecase else 0)
+    except regex.error as exc:
+        raise fail(f"invalid regular expression: {exc}") from None
+
+
 def _yaml_loader() -> type[yaml.SafeLoader]:
     loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     return loader
@@ -145,13 +190,20 @@ def compile_rule(name: str, item: dict[str, Any]) -> Rule:
     def fail(field: str, problem: str) -> RuleError:
         return RuleError(name, problem, rule_id, field)
 
-    flags = regex.IGNORECASE if item.get("ignorecase") else 0
-    try:
-        pattern = regex.compile(item["pattern"], flags)
-    except regex.error as exc:
-        raise fail("pattern", f"invalid regular expression: {exc}") from None
-    except KeyError:
-        raise fail("pattern", "is required") from None
+    pattern = None
+    recognizer = None
+    if "recognizer" in item:
+        try:
+            recognizer = (item["recognizer"], recognizers.get(item["recognizer"]))
+        except KeyError:
+            known = ", ".join(sorted(recognizers.REGISTRY))
+            raise fail("recognizer", f"unknown recognizer '{item['recognizer']}' "
+                                     f"(known: {known})") from None
+    elif "pattern" in item:
+        pattern = compile_pattern(item["pattern"], bool(item.get("ignorecase")),
+                                  lambda problem: fail("pattern", problem))
+    else:
+        raise fail("pattern", "is required (or a recognizer)")
 
     def named(field: str, ref: str) -> tuple[str, validators.Validator]:
         try:
@@ -180,6 +232,7 @@ def compile_rule(name: str, item: dict[str, Any]) -> Rule:
         severity=severity,
         confidence=confidence,
         pattern=pattern,
+        recognizer=recognizer,
         source=name,
         description=item.get("description", ""),
         prefilter_digits=bool(prefilter.get("digits")),

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
 import regex
 
 from piiscan.models import Category, Level
+from piiscan.recognizers import Recognizer
 from piiscan.validators import Validator
+
+Pattern = regex.Pattern[str] | re.Pattern[str]
 
 DEFAULT_MASK = {
     "MY_NUMBER": "digits",
@@ -61,8 +65,9 @@ class Rule:
     category: Category
     severity: Level
     confidence: Level
-    pattern: regex.Pattern[str]
+    pattern: Pattern | None  # None when a recognizer finds the values
     source: str  # the file it came from
+    recognizer: tuple[str, Recognizer] | None = None
     description: str = ""
     prefilter_digits: bool = False
     prefilter_any: tuple[str, ...] = ()

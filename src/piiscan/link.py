@@ -1,0 +1,132 @@
+"""Tie sensitive facts to a person: 要配慮個人情報 counts only when it is about someone.
+
+A medical article that mentions 糖尿病, a privacy policy that lists 病歴 and 犯罪歴, a rule
+book on 障害者手帳 — none of them is sensitive personal data. A sensitive term becomes a
+high-confidence finding only when an identifying finding (a name, a My Number, a phone
+number...) is
+
+- in the same row or record (CSV/XLSX row, DOCX table row, JSON object), or
+- close by in the same part of the file (within a few lines, the same or the next
+  paragraph, the same PDF page or slide), or
+- anywhere in a document that is about one person: its name or opening text says what it is
+  (カルテ, 診療記録, 健康診断結果, 履歴書, 診断書 ...) and it names at most a few people.
+
+Otherwise the finding is kept at low confidence (counted, not shown by default) with the
+reason, so an audit can still list it.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections import defaultdict
+from dataclasses import dataclass, field, replace
+
+from piiscan.models import Finding, Level, Location, Segment
+
+SENSITIVE_PREFIX = "SENSITIVE_"
+ANCHOR_TYPES = frozenset({
+    "PERSON_NAME", "PERSON_NAME_KANA", "MY_NUMBER", "PHONE", "EMAIL", "ADDRESS", "BIRTH_DATE",
+    "PASSPORT", "DRIVERS_LICENSE", "RESIDENCE_CARD", "PENSION_NUMBER", "HEALTH_INSURANCE",
+    "EMPLOYMENT_INSURANCE", "RESIDENT_CODE", "CREDIT_CARD", "BANK_ACCOUNT",
+})
+PERSONAL_DOCUMENTS = ("カルテ", "診療録", "診療記録", "看護記録", "健康診断", "健診結果", "人間ドック",
+                      "診断書", "紹介状", "診療情報提供書", "問診票", "検査結果", "処方箋", "お薬手帳",
+                      "履歴書", "職務経歴書", "身上書", "身上調書", "面談記録", "相談記録", "ケース記録",
+                      "支援記録", "介護記録", "ケアプラン", "個別支援計画", "指導要録", "調査票",
+                      "事故報告書", "供述調書", "被害届", "陳述書")
+LINE_DISTANCE = 3
+PARAGRAPH_DISTANCE = 2
+HEAD_CHARS = 4000  # how much of a document's start is read for what kind of document it is
+MAX_PEOPLE_IN_PERSONAL_DOCUMENT = 3
+
+
+@dataclass
+class DocumentSignals:
+    """What kind of document a file is, from its name and the first text it yields."""
+
+    kinds: set[str] = field(default_factory=set)
+    _seen: int = 0
+
+    def feed(self, segment: Segment) -> None:
+        if self._seen >= HEAD_CHARS and segment.location.part != "filename":
+            return
+        text = segment.text[:HEAD_CHARS]
+        self._seen += len(text)
+        self.kinds.update(k for k in PERSONAL_DOCUMENTS if k in text)
+
+
+def _container(loc: Location) -> tuple[object, ...]:
+    return (loc.members, loc.page, loc.sheet, loc.slide, loc.part)
+
+
+def link_sensitive(findings: list[Finding], signals: DocumentSignals) -> list[Finding]:
+    """Raise sensitive findings tied to a person to high confidence, lower the rest."""
+    if not any(f.type.startswith(SENSITIVE_PREFIX) for f in findings):
+        return findings
+    anchors = [f for f in findings
+               if f.type in ANCHOR_TYPES and f.confidence >= Level.MEDIUM]
+    by_record: dict[str, str] = {}
+    lines: dict[tuple[object, ...], list[tuple[int, str]]] = defaultdict(list)
+    paragraphs: dict[tuple[object, ...], list[tuple[int, str]]] = defaultdict(list)
+    containers: dict[tuple[object, ...], str] = {}
+    for a in anchors:
+        if a.record is not None:
+            by_record.setdefault(a.record, a.type)
+        key = _container(a.location)
+        if a.location.line is not None:
+            lines[key].append((a.location.line, a.type))
+        if a.location.paragraph is not None:
+            paragraphs[key].append((a.location.paragraph, a.type))
+        if a.location.page is not None or a.location.slide is not None:
+            containers.setdefault(key, a.type)
+    for index in (*lines.values(), *paragraphs.values()):
+        index.sort()
+    people = {f.fingerprint for f in anchors if f.type == "PERSON_NAME"}
+    personal_document = (bool(signals.kinds) and bool(anchors)
+                         and len(people) <= MAX_PEOPLE_IN_PERSONAL_DOCUMENT)
+
+    out = []
+    for f in findings:
+        if not f.type.startswith(SENSITIVE_PREFIX):
+            out.append(f)
+            continue
+        why = _tie(f, by_record, lines, paragraphs, containers)
+        if why is None and personal_document:
+            why = f"document about one person ({'・'.join(sorted(signals.kinds))})"
+        if why is not None:
+            out.append(replace(f, confidence=Level.HIGH,
+                               reasons=(*f.reasons, f"about a person: {why}")))
+        else:
+            out.append(replace(f, confidence=Level.LOW,
+                               reasons=(*f.reasons, "no identifiable person nearby")))
+    return out
+
+
+def _tie(f: Finding, by_record: dict[str, str],
+         lines: dict[tuple[object, ...], list[tuple[int, str]]],
+         paragraphs: dict[tuple[object, ...], list[tuple[int, str]]],
+         containers: dict[tuple[object, ...], str]) -> str | None:
+    loc = f.location
+    if f.record is not None:
+        # In a table, the row is the unit: the row above belongs to someone else.
+        return f"same record as a {by_record[f.record]}" if f.record in by_record else None
+    key = _container(loc)
+    if loc.line is not None and key in lines:
+        near = _nearest(lines[key], loc.line, LINE_DISTANCE)
+        if near is not None:
+            return f"within {LINE_DISTANCE} lines of a {near}"
+    if loc.paragraph is not None and key in paragraphs:
+        near = _nearest(paragraphs[key], loc.paragraph, PARAGRAPH_DISTANCE)
+        if near is not None:
+            return f"same or neighbouring paragraph as a {near}"
+    if (loc.page is not None or loc.slide is not None) and key in containers:
+        where = "page" if loc.page is not None else "slide"
+        return f"same {where} as a {containers[key]}"
+    return None
+
+
+def _nearest(index: list[tuple[int, str]], position: int, distance: int) -> str | None:
+    i = bisect.bisect_left(index, (position - distance, ""))
+    if i < len(index) and index[i][0] <= position + distance:
+        return index[i][1]
+    return None

@@ -1,0 +1,42 @@
+"""Named recognizers: detection logic that a regular expression alone cannot carry.
+
+A rule names a recognizer (``recognizer: person_name``) instead of a pattern when finding a
+value needs dictionary look-ups and choices (which part of a kanji run is the surname,
+where an address ends). A recognizer yields ``Candidate`` spans with a confidence and its
+reasons; the engine then applies the rule's context, exclusions and confidence policy as
+for any pattern rule. Like validators, recognizers are code that rules point at by name:
+each is small, tested and documented, and loads its dictionaries lazily.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from piiscan.models import Level
+
+
+@dataclass(frozen=True)
+class Candidate:
+    start: int
+    end: int
+    confidence: Level
+    reasons: tuple[str, ...] = ()
+
+
+Recognizer = Callable[[str, "str | None"], Iterator[Candidate]]
+
+# name -> "module:function" under piiscan.recognizers, imported on first use
+REGISTRY: dict[str, str] = {
+    "person_name": "names:person_names",
+    "person_name_kana": "names:kana_names",
+    "address": "address:addresses",
+}
+
+
+def get(name: str) -> Recognizer:
+    module_name, _, func = REGISTRY[name].partition(":")
+    module = importlib.import_module(f"piiscan.recognizers.{module_name}")
+    recognizer: Recognizer = getattr(module, func)
+    return recognizer

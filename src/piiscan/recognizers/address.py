@@ -1,0 +1,88 @@
+"""Japanese postal addresses, anchored on the official municipality list.
+
+An address starts at a prefecture (optional: 政令市 such as 横浜市 are written without it)
+followed by a municipality from the shipped list (with its 郡, if any), then runs on through
+町域, 丁目・番地・号 (in digits or kanji numerals, with any hyphen) and an optional building
+and room. It never crosses a line, a tab or a delimiter, so the phone number on the next
+line is never swallowed (a classic peer bug).
+
+- prefecture + municipality + street number -> high
+- municipality + street number               -> medium
+- no street number (東京都千代田区で)          -> low: a place, not where someone lives
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from functools import cache
+
+from piiscan import data
+from piiscan.models import Level
+from piiscan.recognizers import Candidate
+from piiscan.recognizers.names import KANJI
+from piiscan.rules.trie import trie_pattern
+
+_NUMERAL = "[0-9一二三四五六七八九十百千〇]"
+# Street numbers: 1丁目2番3号, 1-2-3, 一丁目, 12番地, 北3条西4丁目, 5線, 1の2
+_STREET_TOKEN = re.compile(f"{_NUMERAL}+(?:丁目|番地|番|号|条|線|地割|の|-)?")
+# What an address body may contain: no whitespace, no delimiters, no labels' colons.
+_BODY = re.compile(r"[^\s、。,，;；「」『』【】()（）<>＜＞|｜/:：＠@※]{0,50}")
+_STOP = re.compile(r"電話|TEL|Tel|tel|FAX|Fax|携帯|〒|メール|mail|Mail|様|殿|御中|まで|より|にて|"
+                   r"から|です|でした|ます|在住|出身|生まれ|付近|周辺|方面|行き|にある|での|では|"
+                   r"[0-9]{2,4}-[0-9]{2,4}-[0-9]{3,4}")
+_BUILDING = re.compile(
+    r"[ 　]?[^\s、。,，;；「」()（）:：]{1,24}?(?:[0-9]{1,4}(?:号室|号|F|階)?|ビル|ハイツ|"
+    r"マンション|荘|コーポ|レジデンス|タワー|アパート|号室|号館|棟|階)(?![0-9-])")
+_LABEL_BEFORE = ("住所", "所在地", "送付先", "届け先", "お届け先", "連絡先", "本籍", "本籍地", "現住所",
+                 "居所", "住居", "自宅", "宛先", "住")
+
+
+@cache
+def _anchor() -> re.Pattern[str]:
+    rows = data.load_table("municipalities")
+    prefectures = sorted(data.load_words("prefectures"))
+    counties = sorted({r[1] for r in rows if len(r) > 1 and r[1]})
+    municipalities = sorted({r[2] for r in rows if len(r) > 2 and r[2]})
+    # Without a prefecture, the municipality must start a word (or follow a label such as
+    # 住所), so 北区 inside 東北区域 is no address.
+    after_label = "|".join(f"(?<={label})" for label in _LABEL_BEFORE)
+    return re.compile(
+        f"(?:(?P<pref>{trie_pattern(prefectures)})|(?<!{KANJI})|{after_label})"
+        f"(?:{trie_pattern(counties)})?(?:{trie_pattern(municipalities)})")
+
+
+def addresses(text: str, header: str | None) -> Iterator[Candidate]:
+    if not _could_hold_address(text):
+        return
+    for m in _anchor().finditer(text):
+        start, muni_end = m.start(), m.end()
+        body = _BODY.match(text, muni_end)
+        tail = body.group(0) if body else ""
+        stop = _STOP.search(tail)
+        if stop:
+            tail = tail[: stop.start()]
+        last = None
+        for token in _STREET_TOKEN.finditer(tail):
+            if re.match(_NUMERAL, token.group(0)):
+                last = token.end()
+        if last is None:
+            town = re.match(f"(?:{KANJI}|[ぁ-ゖァ-ヺー]){{0,12}}", tail)
+            end = muni_end + (town.end() if town else 0)
+            yield Candidate(start, end, Level.LOW, ("municipality without a street number",))
+            continue
+        end = muni_end + last
+        while end > muni_end and text[end - 1] in "-の":
+            end -= 1
+        building = _BUILDING.match(text, end)
+        if building and not _STOP.search(building.group(0)):
+            end = building.end()
+        level = Level.HIGH if m.group("pref") else Level.MEDIUM
+        reasons = ("prefecture, municipality and street number" if m.group("pref")
+                   else "municipality and street number",)
+        yield Candidate(start, end, level, reasons)
+
+
+def _could_hold_address(text: str) -> bool:
+    """Cheap gate: every municipality name ends in 市, 区, 町 or 村."""
+    return any(ch in text for ch in "市区町村")

@@ -1,0 +1,247 @@
+"""Person names in kanji and kana, found by context and confirmed by dictionaries.
+
+Context decides, the dictionaries confirm (src/piiscan/data, from UniDic and SudachiDict):
+
+- a label before (氏名：, お名前, 患者名, 担当, 被保険者 ...)          -> high
+- an honorific after (様, さん, 殿, 氏, くん, 先生 ...)               -> high / medium
+- a name column (the segment's header is 氏名, 名前, フリガナ ...)   -> high
+- a known surname, a space, a known given name (山田 太郎)           -> medium
+- a known surname directly followed by a known given name (山田太郎) -> medium
+
+Common surnames are also places and words (中村, 森, 東): a bare surname is never a
+finding, and a surname that is also a common word only counts with a label or honorific.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator
+from functools import cache
+
+from piiscan import data
+from piiscan.models import Level
+from piiscan.recognizers import Candidate
+
+KANJI = "[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff々〆ヵヶ\U00020000-\U0002fa1f]"
+HIRA = "[ぁ-ゖ]"
+KATA = "[ァ-ヺー・ｦ-ﾟ]"
+_SPACE = "[ 　]"
+
+_HONORIFICS = ("様", "さま", "サマ", "さん", "サン", "殿", "どの", "氏(?!名)", "君", "くん", "ちゃん",
+               "先生", "医師", "弁護士", "容疑者", "被告人", "被告", "受刑者", "被害者", "患者")
+_LABELS = ("氏名", "お名前", "御名前", "名前", "姓名", "患者名", "患者氏名", "被保険者氏名", "被保険者名",
+           "被保険者", "契約者名", "契約者氏名", "契約者", "申込者名", "申込者氏名", "申込者", "申請者",
+           "本人氏名", "利用者名", "利用者氏名", "受取人", "届出人", "依頼者", "依頼人", "保護者氏名",
+           "保護者", "世帯主", "宛名", "お客様名", "顧客名", "社員名", "従業員名", "職員名", "担当者名",
+           "担当者", "担当", "作成者", "記入者", "名義人", "口座名義", "受診者", "入院患者", "対象者",
+           "児童名", "生徒名", "学生氏名", "応募者", "面接者", "差出人", "送付先", "連絡者", "同居人",
+           "配偶者", "緊急連絡先氏名")
+_NAME_HEADERS = ("氏名", "名前", "姓名", "お名前", "患者", "被保険者", "契約者", "申込者", "顧客名",
+                 "お客様", "社員名", "従業員", "担当者", "受取人", "名義", "宛名", "受診者", "利用者",
+                 "name", "Name", "NAME", "姓", "名")
+_NOT_NAME_HEADERS = ("フリガナ", "ふりがな", "カナ", "かな", "ヨミ", "読み", "ローマ字", "英字", "会社",
+                     "社名", "法人", "店", "病院", "医療機関", "部署", "商品", "品名", "ファイル", "名称",
+                     "件名", "地名", "駅", "銀行", "支店", "company", "file", "product")
+_KANA_HEADERS = ("フリガナ", "ふりがな", "カナ", "かな", "ヨミ", "よみ", "読み", "kana", "Kana", "KANA")
+# A kanji run ending in one of these is an organisation or a place, not a given name.
+_ORG_SUFFIXES = ("商事", "商店", "工業", "産業", "建設", "銀行", "会社", "病院", "医院", "事務所", "組合",
+                 "協会", "大学", "学校", "学園", "法人", "株式", "有限", "市", "町", "村", "区", "県",
+                 "都", "府", "部", "課", "係", "室", "店", "社", "所", "屋", "堂", "館", "院", "局",
+                 "署", "庁", "省", "駅", "線", "寺", "神社", "家", "様", "一同", "各位", "殿")
+_STOP = frozenset({"お客", "皆", "皆さ", "各位", "貴殿", "貴社", "御社", "弊社", "当社", "先方", "相手",
+                   "本人", "ご本人", "同", "上", "担当", "社長", "部長", "課長", "係長", "店長",
+                   "会員", "利用者", "お子", "ご家族", "家族", "奥", "旦那", "ご主人", "主人", "先生",
+                   "患者", "お父", "お母", "父", "母", "兄", "姉", "弟", "妹", "子", "孫", "新郎",
+                   "新婦", "株主", "取引先", "御中", "以下", "各", "諸", "両", "同氏", "同様",
+                   "記入例", "見本", "未記入", "不明", "無し", "同上", "空欄", "該当", "氏名",
+                   "名前", "代表", "代表者", "個人", "法人", "匿名", "未定", "退職", "休職"})
+
+_HONORIFIC_RE = re.compile(
+    f"({KANJI}{{1,8}})(?:{_SPACE}({KANJI}{{1,4}}|{HIRA}{{2,4}}|{KATA}{{2,5}}))?{_SPACE}?"
+    f"(?:{'|'.join(_HONORIFICS)})")
+_LABEL_RE = re.compile(
+    f"(?:{'|'.join(sorted(_LABELS, key=len, reverse=True))})"
+    f"{_SPACE}*(?:[:：]|は|欄)?{_SPACE}*"
+    f"({KANJI}{{1,5}}(?:{_SPACE}?(?:{KANJI}{{1,5}}|{HIRA}{{2,5}}|{KATA}{{2,6}}))?)"
+    f"(?!{KANJI})")
+_SPACED_RE = re.compile(
+    f"(?<!{KANJI})({KANJI}{{1,4}}){_SPACE}({KANJI}{{1,4}}|{HIRA}{{2,4}}|{KATA}{{2,5}})"
+    f"(?![{KANJI[1:-1]}ぁ-ゖァ-ヺー])")
+_RUN_RE = re.compile(f"(?<!{KANJI})({KANJI}{{3,6}})(?!{KANJI})")
+_CELL_RE = re.compile(
+    f"^{_SPACE}*({KANJI}{{1,5}}(?:{_SPACE}?(?:{KANJI}{{1,5}}|{HIRA}{{1,6}}|{KATA}{{1,8}}))?)"
+    f"{_SPACE}*$")
+_KANA_SPACED_RE = re.compile(
+    f"(?<![ァ-ヺーぁ-ゖｦ-ﾟ])({KATA}{{2,8}}|{HIRA}{{2,6}}){_SPACE}({KATA}{{1,8}}|{HIRA}{{1,6}})"
+    "(?![ァ-ヺーぁ-ゖｦ-ﾟ])")
+_KANA_LABEL_RE = re.compile(
+    f"(?:フリガナ|ふりがな|カナ氏名|氏名カナ|カナ|ヨミガナ|よみがな|セイメイ){_SPACE}*[:：]?{_SPACE}*"
+    f"((?:{KATA}|{HIRA}){{1,10}}(?:{_SPACE}(?:{KATA}|{HIRA}){{1,10}})?)")
+_KANA_CELL_RE = re.compile(
+    f"^{_SPACE}*((?:{KATA}|{HIRA}){{1,12}}(?:{_SPACE}(?:{KATA}|{HIRA}){{1,12}})?){_SPACE}*$")
+
+
+@cache
+def _surnames() -> frozenset[str]:
+    return data.load_words("surnames")
+
+
+@cache
+def _rare_surnames() -> frozenset[str]:
+    return data.load_words("surnames_rare")
+
+
+@cache
+def _given() -> frozenset[str]:
+    return data.load_words("given_names")
+
+
+@cache
+def _common_surnames() -> frozenset[str]:
+    return data.load_words("common_word_surnames")
+
+
+@cache
+def _common_given() -> frozenset[str]:
+    return data.load_words("common_word_given_names")
+
+
+@cache
+def _readings(name: str) -> frozenset[str]:
+    out: set[str] = set()
+    for row in data.load_table(name):
+        if len(row) > 1:
+            out.update(r for r in row[1].split(",") if r)
+    return frozenset(out)
+
+
+def to_katakana(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text)  # half-width katakana -> full width
+    return "".join(chr(ord(c) + 0x60) if "ぁ" <= c <= "ゖ" else c for c in text)
+
+
+def is_surname(text: str, rare: bool = False) -> bool:
+    return text in _surnames() or (rare and text in _rare_surnames())
+
+
+def _org_like(text: str) -> bool:
+    return text.endswith(_ORG_SUFFIXES) or text in _STOP
+
+
+def split_full_name(run: str) -> int | None:
+    """Length of the surname if the run is a known surname + known given name (2+ chars)."""
+    for k in range(min(4, len(run) - 2), 0, -1):
+        surname, given = run[:k], run[k:]
+        if surname in _surnames() and given in _given() and len(given) >= 2:
+            if surname in _common_surnames() or given in _common_given():
+                continue
+            return k
+    return None
+
+
+def person_names(text: str, header: str | None) -> Iterator[Candidate]:
+    """PERSON_NAME candidates in normalised text (see the module docstring)."""
+    if header and _is_name_header(header):
+        m = _CELL_RE.match(text)
+        if m and _has_kanji(m.group(1)) and not _org_like(m.group(1).strip()):
+            yield Candidate(m.start(1), m.end(1), Level.HIGH, ("name column",))
+            return
+    seen: set[tuple[int, int]] = set()
+    for cand in _by_label(text):
+        seen.add((cand.start, cand.end))
+        yield cand
+    for cand in _by_honorific(text):
+        if (cand.start, cand.end) not in seen:
+            seen.add((cand.start, cand.end))
+            yield cand
+    for m in _SPACED_RE.finditer(text):
+        surname, given = m.group(1), m.group(2)
+        if (m.start(), m.end()) in seen or not is_surname(surname) or _org_like(given):
+            continue
+        if given in _given() or not _has_kanji(given):
+            common = surname in _common_surnames() or given in _common_given()
+            yield Candidate(m.start(), m.end(), Level.LOW if common else Level.MEDIUM,
+                            ("known surname and given name",))
+    for m in _RUN_RE.finditer(text):
+        if split_full_name(m.group(1)) is not None and (m.start(), m.end()) not in seen:
+            yield Candidate(m.start(), m.end(), Level.MEDIUM, ("known surname and given name",))
+
+
+def _by_label(text: str) -> Iterator[Candidate]:
+    for m in _LABEL_RE.finditer(text):
+        value = m.group(1).rstrip(" 　")
+        head = re.split(_SPACE, value, maxsplit=1)[0]
+        if _org_like(value) or _org_like(head) or not _has_kanji(head):
+            continue
+        known = any(is_surname(head[:k], rare=True) for k in range(1, min(4, len(head)) + 1))
+        start = m.start(1)
+        yield Candidate(start, start + len(value), Level.HIGH if known else Level.MEDIUM,
+                        ("labelled as a name",))
+
+
+def _by_honorific(text: str) -> Iterator[Candidate]:
+    for m in _HONORIFIC_RE.finditer(text):
+        run, given = m.group(1), m.group(2)
+        found = _name_suffix(run, given)
+        if found is None:
+            continue
+        offset, level = found
+        end = m.end(2) if given else m.end(1)
+        yield Candidate(m.start(1) + offset, end, level, ("followed by an honorific",))
+
+
+def _name_suffix(run: str, given: str | None) -> tuple[int, Level] | None:
+    """Where in a kanji run (before an honorific) the name starts, and how sure we are.
+
+    ``営業部佐藤`` + 様 -> the name is ``佐藤``: try the longest suffix first.
+    """
+    for i in range(len(run)):
+        part = run[i:]
+        if part in _STOP or (i == 0 and _org_like(part)):
+            return None if i == 0 and part in _STOP else None
+        if given is not None:
+            if is_surname(part, rare=True) and not _org_like(given):
+                return i, Level.HIGH
+            continue
+        if split_full_name(part) is not None:
+            return i, Level.HIGH
+        if is_surname(part):
+            return i, Level.MEDIUM if part in _common_surnames() else Level.HIGH
+        for k in range(min(4, len(part) - 1), 0, -1):  # surname + an unlisted given name
+            if is_surname(part[:k]) and part[:k] not in _common_surnames() and \
+                    len(part) - k <= 3 and not _org_like(part):
+                return i, Level.MEDIUM
+        if is_surname(part, rare=True) and len(part) >= 2:
+            return i, Level.MEDIUM
+    return None
+
+
+def kana_names(text: str, header: str | None) -> Iterator[Candidate]:
+    """PERSON_NAME_KANA: readings in a kana column, after a フリガナ label, or a spaced pair
+    of known surname and given-name readings (ヤマダ タロウ)."""
+    if header and any(h in header for h in _KANA_HEADERS):
+        m = _KANA_CELL_RE.match(text)
+        if m and len(m.group(1).replace(" ", "").replace("　", "")) >= 2:
+            yield Candidate(m.start(1), m.end(1), Level.HIGH, ("reading column",))
+            return
+    seen: set[int] = set()
+    for m in _KANA_LABEL_RE.finditer(text):
+        seen.add(m.start(1))
+        yield Candidate(m.start(1), m.end(1), Level.HIGH, ("labelled as a name reading",))
+    surnames, given = _readings("surnames"), _readings("given_names")
+    for m in _KANA_SPACED_RE.finditer(text):
+        if m.start(1) in seen:
+            continue
+        if to_katakana(m.group(1)) in surnames and to_katakana(m.group(2)) in given:
+            yield Candidate(m.start(), m.end(), Level.MEDIUM, ("known surname and given-name "
+                                                               "readings",))
+
+
+def _is_name_header(header: str) -> bool:
+    return any(h in header for h in _NAME_HEADERS) and not any(
+        h in header for h in _NOT_NAME_HEADERS)
+
+
+def _has_kanji(text: str) -> bool:
+    return re.search(KANJI, text) is not None
