@@ -21,7 +21,6 @@ from piiscan import data
 from piiscan.models import Level
 from piiscan.recognizers import Candidate
 from piiscan.recognizers.names import KANJI
-from piiscan.rules.trie import trie_pattern
 
 _NUMERAL = "[0-9一二三四五六七八九十百千〇]"
 # Street numbers: 1丁目2番3号, 1-2-3, 一丁目, 12番地, 北3条西4丁目, 5線, 1の2
@@ -38,25 +37,60 @@ _LABEL_BEFORE = ("住所", "所在地", "送付先", "届け先", "お届け先"
                  "居所", "住居", "自宅", "宛先", "住")
 
 
+_MUNICIPALITY_END = re.compile("[市区町村]")
+_KANJI_CHAR = re.compile(KANJI)
+
+
 @cache
-def _anchor() -> re.Pattern[str]:
+def _places() -> tuple[frozenset[str], frozenset[str], frozenset[str], int]:
     rows = data.load_table("municipalities")
-    prefectures = sorted(data.load_words("prefectures"))
-    counties = sorted({r[1] for r in rows if len(r) > 1 and r[1]})
-    municipalities = sorted({r[2] for r in rows if len(r) > 2 and r[2]})
-    # Without a prefecture, the municipality must start a word (or follow a label such as
-    # 住所), so 北区 inside 東北区域 is no address.
-    after_label = "|".join(f"(?<={label})" for label in _LABEL_BEFORE)
-    return re.compile(
-        f"(?:(?P<pref>{trie_pattern(prefectures)})|(?<!{KANJI})|{after_label})"
-        f"(?:{trie_pattern(counties)})?(?:{trie_pattern(municipalities)})")
+    municipalities = frozenset(r[2] for r in rows if len(r) > 2 and r[2])
+    counties = frozenset(r[1] for r in rows if len(r) > 1 and r[1])
+    longest = max(len(m) for m in municipalities)
+    return data.load_words("prefectures"), counties, municipalities, longest
+
+
+def _municipalities(text: str) -> Iterator[tuple[int, int, bool]]:
+    """(start, end, has_prefecture) of each prefecture? + county? + municipality.
+
+    Every municipality name ends in 市, 区, 町 or 村, so those characters are the anchors;
+    set look-ups then find the longest listed name ending there (札幌市中央区 over 中央区).
+    Without a prefecture or county, the name must start a word or follow a label such as
+    住所, so 北区 inside 東北区域 is no address.
+    """
+    prefectures, counties, municipalities, longest = _places()
+    pending: tuple[int, int, bool] | None = None
+    for m in _MUNICIPALITY_END.finditer(text):
+        end = m.end()
+        start = next((end - k for k in range(min(longest, end), 1, -1)
+                      if text[end - k:end] in municipalities), None)
+        if start is None:
+            continue
+        head = start
+        county = next((start - k for k in range(2, 8) if text[start - k:start] in counties), None)
+        if county is not None:
+            head = county
+        pref = next((head - k for k in (4, 3) if text[head - k:head] in prefectures), None)
+        if pref is not None:
+            head = pref
+        elif county is None and head > 0 and _KANJI_CHAR.match(text, head - 1) and \
+                not text.endswith(_LABEL_BEFORE, 0, head):
+            continue
+        if pending is not None and head < pending[1]:
+            if end > pending[1]:  # 札幌市 then 札幌市中央区: keep the longer
+                pending = (min(head, pending[0]), end, pref is not None or pending[2])
+            continue
+        if pending is not None:
+            yield pending
+        pending = (head, end, pref is not None)
+    if pending is not None:
+        yield pending
 
 
 def addresses(text: str, header: str | None) -> Iterator[Candidate]:
     if not _could_hold_address(text):
         return
-    for m in _anchor().finditer(text):
-        start, muni_end = m.start(), m.end()
+    for start, muni_end, has_prefecture in _municipalities(text):
         body = _BODY.match(text, muni_end)
         tail = body.group(0) if body else ""
         stop = _STOP.search(tail)
@@ -77,8 +111,8 @@ def addresses(text: str, header: str | None) -> Iterator[Candidate]:
         building = _BUILDING.match(text, end)
         if building and not _STOP.search(building.group(0)):
             end = building.end()
-        level = Level.HIGH if m.group("pref") else Level.MEDIUM
-        reasons = ("prefecture, municipality and street number" if m.group("pref")
+        level = Level.HIGH if has_prefecture else Level.MEDIUM
+        reasons = ("prefecture, municipality and street number" if has_prefecture
                    else "municipality and street number",)
         yield Candidate(start, end, level, reasons)
 

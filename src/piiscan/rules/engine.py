@@ -22,7 +22,13 @@ from piiscan.models import Level, Match, Segment
 from piiscan.normalize import normalize
 from piiscan.rules.rule import Rule
 
-_HAS_DIGIT = regex.compile(r"[0-9]")
+_NUMBER_RUN = regex.compile(r"[0-9](?:[ \-.()/:]{0,2}[0-9])+")
+# Windows around cheap anchors (a number, an '@', a label word) are where a gated pattern
+# may match. Left room covers a label or look-behind before the value, right room a
+# look-ahead after it; a pattern's own context keywords are checked on the whole text.
+LEFT_ROOM = 48
+RIGHT_ROOM = 112
+WHOLE_TEXT_SHARE = 0.5  # windows covering more than this: scan the text in one pass
 _OTHER_LINE = 1000  # distance penalty for a keyword on another line
 
 
@@ -42,17 +48,25 @@ class Engine:
         if not text.strip():
             return []
         norm = normalize(text)
-        has_digit = _HAS_DIGIT.search(norm) is not None
+        digit_windows: list[tuple[int, int]] | None = None
         lo = segment.scan_start
         hi = segment.scan_end if segment.scan_end is not None else len(text)
         out: list[Match] = []
         for rule in self.rules:
-            if rule.prefilter_digits and not has_digit:
+            windows: list[tuple[int, int]] | None = None
+            if rule.prefilter_digits:
+                if digit_windows is None:
+                    digit_windows = _windows(m.span() for m in _NUMBER_RUN.finditer(norm))
+                windows = digit_windows
+            elif rule.prefilter_any:
+                windows = _windows(_anchor_spans(norm, rule.prefilter_any))
+            if windows is not None and not windows:
                 continue
-            if rule.prefilter_any and not any(w in norm for w in rule.prefilter_any):
-                continue
+            if windows and sum(e - s for s, e in windows) > WHOLE_TEXT_SHARE * len(norm):
+                windows = None
             try:
-                for start, end, base, found_by in self._candidates(rule, norm, segment.header):
+                for start, end, base, found_by in self._candidates(rule, norm, segment.header,
+                                                                   windows):
                     if not lo <= start < hi:
                         continue
                     match = self._judge(rule, segment, norm, start, end, text[start:end],
@@ -63,7 +77,8 @@ class Engine:
                 self.stats.timeouts.append(rule.id)
         return _dedupe(out)
 
-    def _candidates(self, rule: Rule, norm: str, header: str | None
+    def _candidates(self, rule: Rule, norm: str, header: str | None,
+                    windows: list[tuple[int, int]] | None
                     ) -> Iterator[tuple[int, int, Level, tuple[str, ...]]]:
         """Spans a rule proposes, with a base confidence and what found them."""
         if rule.recognizer is not None:
@@ -76,12 +91,17 @@ class Engine:
         assert pattern is not None
         found_by = (f"pattern {rule.id}",)
         has_value = "value" in pattern.groupindex
-        matches = (pattern.finditer(norm, timeout=self.regex_seconds)  # type: ignore[call-overload]
-                   if isinstance(pattern, regex.Pattern) else pattern.finditer(norm))
-        for m in matches:
-            start, end = m.span("value") if has_value else m.span()
-            if start >= 0:
-                yield start, end, rule.confidence, found_by
+        seen: set[tuple[int, int]] = set()
+        for pos, endpos in windows or [(0, len(norm))]:
+            if isinstance(pattern, regex.Pattern):
+                matches = pattern.finditer(norm, pos, endpos, timeout=self.regex_seconds)
+            else:
+                matches = pattern.finditer(norm, pos, endpos)
+            for m in matches:
+                start, end = m.span("value") if has_value else m.span()
+                if start >= 0 and (start, end) not in seen:
+                    seen.add((start, end))
+                    yield start, end, rule.confidence, found_by
 
     def _judge(self, rule: Rule, segment: Segment, norm: str, start: int, end: int,
                original: str, base: Level, found_by: tuple[str, ...]) -> Match | None:
@@ -127,6 +147,25 @@ class Engine:
             reasons.append(f"lowered: '{exc_word}' nearby")
         return Match(rule.id, start, end, original, Level(min(confidence, Level.HIGH)),
                      tuple(reasons))
+
+
+def _anchor_spans(norm: str, anchors: tuple[str, ...]) -> Iterator[tuple[int, int]]:
+    for word in anchors:
+        i = norm.find(word)
+        while i != -1:
+            yield i, i + len(word)
+            i = norm.find(word, i + 1)
+
+
+def _windows(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Anchor spans widened by the room a pattern needs, merged, in order."""
+    merged: list[tuple[int, int]] = []
+    for s, e in sorted((max(0, s - LEFT_ROOM), e + RIGHT_ROOM) for s, e in spans):
+        if merged and s <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], e))
+        else:
+            merged.append((s, e))
+    return merged
 
 
 def _nearest(pattern: regex.Pattern[str] | None, norm: str, start: int, end: int,

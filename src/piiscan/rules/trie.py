@@ -45,6 +45,6 @@ def _emit(node: dict) -> str:  # type: ignore[type-arg]
         return ""
     body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
     if optional:
-        needs_group = len(branches) > 1 or len(body) > 1 and not body.startswith("(?:")
+        needs_group = len(branches) > 1 or (len(body) > 1 and not body.startswith("(?:"))
         body = f"(?:{body})?" if needs_group else f"{body}?"
     return body
