@@ -62,8 +62,8 @@ _HONORIFIC_RE = re.compile(
     f"(?:{'|'.join(_HONORIFICS)})")
 _LABEL_RE = re.compile(
     f"(?:{'|'.join(sorted(_LABELS, key=len, reverse=True))})"
-    f"{_SPACE}*(?:[:：]|は|欄)?{_SPACE}*"
-    f"({KANJI}{{1,5}}(?:{_SPACE}?(?:{KANJI}{{1,5}}|{HIRA}{{2,5}}|{KATA}{{2,6}}))?)"
+    f"(?P<sep>{_SPACE}*(?:[:：]|は|欄|の)?{_SPACE}*)"
+    f"(?P<value>{KANJI}{{1,5}}(?:{_SPACE}?(?:{KANJI}{{1,5}}|{HIRA}{{2,5}}|{KATA}{{2,6}}))?)"
     f"(?!{KANJI})")
 _SPACED_RE = re.compile(
     f"(?<!{KANJI})({KANJI}{{1,4}}){_SPACE}({KANJI}{{1,4}}|{HIRA}{{2,4}}|{KATA}{{2,5}})"
@@ -170,12 +170,18 @@ def person_names(text: str, header: str | None) -> Iterator[Candidate]:
 
 def _by_label(text: str) -> Iterator[Candidate]:
     for m in _LABEL_RE.finditer(text):
-        value = m.group(1).rstrip(" 　")
+        value = m.group("value").rstrip(" 　")
         head = re.split(_SPACE, value, maxsplit=1)[0]
-        if _org_like(value) or _org_like(head) or not _has_kanji(head):
+        if _org_like(value) or _org_like(head) or not _has_kanji(head) or len(value) < 2:
             continue
+        if not m.group("sep"):
+            # '顧客名簿' is not the label 顧客名 + a name: with nothing between label and
+            # value, the value must start with a common surname.
+            if not any(is_surname(head[:k]) and head[:k] not in _common_surnames()
+                       for k in range(1, min(4, len(head)) + 1)):
+                continue
         known = any(is_surname(head[:k], rare=True) for k in range(1, min(4, len(head)) + 1))
-        start = m.start(1)
+        start = m.start("value")
         yield Candidate(start, start + len(value), Level.HIGH if known else Level.MEDIUM,
                         ("labelled as a name",))
 
