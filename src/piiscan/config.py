@@ -44,6 +44,8 @@ class Settings:
     limits: Limits = field(default_factory=Limits)
     retention_days: int | None = None
     jobs: int = 1
+    no_ignore: bool = False  # audit: inline ignores, baseline and allowlists do not suppress
+    allow_paths: tuple[str, ...] = ()  # gitignore-style: findings there are suppressed
 
     def with_changes(self, **changes: object) -> Settings:
         return replace(self, **changes)  # type: ignore[arg-type]
@@ -66,7 +68,8 @@ class Settings:
         relevant = {
             k: v
             for k, v in self.as_dict().items()
-            if k not in {"jobs", "show_values", "fail_on", "excludes", "retention_days"}
+            if k not in {"jobs", "show_values", "fail_on", "excludes", "retention_days",
+                         "no_ignore", "allow_paths"}  # applied after the cache
         }
         blob = json.dumps(relevant, sort_keys=True, ensure_ascii=False, default=str)
         return hashlib.sha256(blob.encode()).hexdigest()[:16]

@@ -180,7 +180,12 @@ class Scanner:
             location = replace(location, line=segment.first_line + index,
                                column=m.start - line_starts[index] + 1)
         masked = mask_value(m.value, rule.mask)
-        others = [s for s in spans if s != (m.start, m.end)]
+        width = self.settings.context_chars
+        # Spans are sorted by start; only those inside this snippet need masking. (A span
+        # starting before the snippet is at most as long as the longest match.)
+        first = bisect.bisect_left(spans, (m.start - width - 256, 0))
+        last = bisect.bisect_right(spans, (m.end + width, len(segment.text)))
+        others = [s for s in spans[first:last] if s != (m.start, m.end)]
         return Finding(
             type=rule.type,
             rule_id=rule.id,

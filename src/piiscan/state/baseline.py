@@ -1,0 +1,236 @@
+"""``.piiscan-baseline.json``: findings a repository has accepted, so they do not fail the run.
+
+Format (version 1), sorted and without line numbers or timestamps so it never churns::
+
+    {
+      "version": 1,
+      "kdf": {"name": "scrypt", "n": 16384, "r": 8, "p": 1, "salt": "<hex>", "bits": 20},
+      "secret": false,
+      "entries": [
+        {"path": "tests/data/customers.csv", "type": "PHONE", "rule_id": "jp.phone.mobile",
+         "fingerprint": "3fa9c"}
+      ]
+    }
+
+Why this fingerprint. A baseline is committed, so nothing in it is secret: whoever holds the
+file holds the salt. A fast keyed hash (HMAC) with a key in the file would be brute-forced
+in minutes, since there are only ~10^11 valid My Numbers and ~3*10^8 mobile numbers. Three
+things make that costly and ambiguous instead:
+
+1. scrypt (memory-hard: 16 MiB per guess at n=2^14, r=8), salted per baseline: about 25 ms
+   per guess on one core, so enumerating every My Number costs ~80 core-years.
+2. Only ``bits`` (20) bits of the hash are kept: even a full enumeration leaves ~95,000
+   candidate My Numbers and ~300 candidate mobile numbers per entry. The price is that a
+   *new* value in the same file and of the same type is mistaken for a baselined one with
+   probability (entries for that path and type) / 2^20.
+3. ``secret: true`` (optional, the strongest): the value is first keyed with
+   ``$PIISCAN_BASELINE_SECRET`` (a CI secret / developer environment variable), so the file
+   alone is useless to an attacker. Every run that reads the baseline then needs the secret.
+
+What none of this prevents without the secret: someone who already suspects one value can test
+it against the file for 25 ms. docs/pre-commit.md says so.
+
+Entries are matched on (path, type, fingerprint); the rule id is kept for people. Baselines
+with an older ``version`` are upgraded on load by the functions in ``UPGRADES``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from piiscan.errors import ConfigError
+from piiscan.mask import canonical
+
+BASELINE_FILE = ".piiscan-baseline.json"
+VERSION = 1
+SECRET_ENV = "PIISCAN_BASELINE_SECRET"
+DEFAULT_KDF: dict[str, Any] = {"name": "scrypt", "n": 1 << 14, "r": 8, "p": 1, "bits": 20}
+
+# UPGRADES[v] turns a parsed baseline of version v into version v + 1. Append, never edit.
+UPGRADES: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {}
+
+
+@dataclass(frozen=True, order=True)
+class Entry:
+    path: str  # relative to the baseline file's folder, '/'-separated
+    type: str
+    rule_id: str
+    fingerprint: str
+
+    def as_dict(self) -> dict[str, str]:
+        return {"path": self.path, "type": self.type, "rule_id": self.rule_id,
+                "fingerprint": self.fingerprint}
+
+
+@dataclass
+class Baseline:
+    file: Path
+    salt: bytes
+    kdf: dict[str, Any] = field(default_factory=lambda: dict(DEFAULT_KDF))
+    secret: bool = False
+    entries: set[Entry] = field(default_factory=set)
+    _secret_key: bytes | None = None
+
+    @classmethod
+    def new(cls, file: Path, secret: bool = False) -> Baseline:
+        baseline = cls(file=file.absolute(), salt=os.urandom(16), secret=secret)
+        baseline._load_secret()
+        return baseline
+
+    @classmethod
+    def load(cls, file: Path) -> Baseline:
+        name = str(file)
+        try:
+            data = json.loads(file.read_text(encoding="utf-8-sig"))
+        except OSError as exc:
+            raise ConfigError(f"{name}: cannot read the baseline: {exc.strerror}") from None
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise ConfigError(f"{name}: not a piiscan baseline (invalid JSON: {exc}); it must "
+                              "be UTF-8: write it with `piiscan baseline`, not a shell "
+                              "redirect") from None
+        if not isinstance(data, dict) or not isinstance(data.get("version"), int):
+            raise ConfigError(f"{name}: not a piiscan baseline (no 'version')")
+        version = data["version"]
+        if version > VERSION:
+            raise ConfigError(f"{name}: baseline version {version} is newer than this piiscan "
+                              f"understands ({VERSION}); upgrade piiscan")
+        while version < VERSION:
+            if version not in UPGRADES:
+                raise ConfigError(f"{name}: baseline version {version} cannot be upgraded")
+            data = UPGRADES[version](data)
+            version = data["version"]
+        try:
+            kdf = dict(data["kdf"])
+            salt = bytes.fromhex(kdf.pop("salt"))
+            entries = {Entry(str(e["path"]), str(e["type"]), str(e["rule_id"]),
+                             str(e["fingerprint"])) for e in data["entries"]}
+            secret = bool(data.get("secret", False))
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ConfigError(f"{name}: damaged baseline ({type(exc).__name__}: {exc})") from None
+        if kdf.get("name") != "scrypt":
+            raise ConfigError(f"{name}: unknown fingerprint function {kdf.get('name')!r}")
+        baseline = cls(file=file.absolute(), salt=salt, kdf=kdf, secret=secret, entries=entries)
+        baseline._load_secret()
+        return baseline
+
+    def _load_secret(self) -> None:
+        if not self.secret:
+            return
+        value = os.environ.get(SECRET_ENV, "")
+        if not value:
+            raise ConfigError(f"{self.file}: this baseline is keyed with a secret; set "
+                              f"{SECRET_ENV} to use it")
+        self._secret_key = value.encode()
+
+    @property
+    def root(self) -> Path:
+        return self.file.parent
+
+    def relative(self, path: str) -> str:
+        """A scanned path as baseline entries spell it: relative to the baseline's folder,
+        '/'-separated (absolute when outside it)."""
+        absolute = os.path.abspath(path)
+        rel = os.path.relpath(absolute, self.root)
+        if rel.startswith(".." + os.sep) or rel == "..":
+            rel = absolute
+        return rel.replace(os.sep, "/")
+
+    def fingerprint(self, value_type: str, value: str) -> str:
+        """The slow, truncated fingerprint of one value (module docstring)."""
+        message = f"{value_type}\x00{canonical(value_type, value)}".encode()
+        if self._secret_key is not None:
+            message = hmac.new(self._secret_key, message, hashlib.sha256).digest()
+        n, r, p = int(self.kdf["n"]), int(self.kdf["r"]), int(self.kdf["p"])
+        digest = hashlib.scrypt(message, salt=self.salt, n=n, r=r, p=p, dklen=16,
+                                maxmem=256 * r * (n + p + 2))
+        bits = int(self.kdf["bits"])
+        return f"{int.from_bytes(digest, 'big') >> (128 - bits):0{(bits + 3) // 4}x}"
+
+    def paths(self) -> set[str]:
+        return {e.path for e in self.entries}
+
+    def dump(self) -> bytes:
+        data = {
+            "version": VERSION,
+            "kdf": {**self.kdf, "salt": self.salt.hex()},
+            "secret": self.secret,
+            "entries": [e.as_dict() for e in sorted(self.entries)],
+        }
+        return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+    def save(self) -> None:
+        from piiscan.report import write_atomic
+
+        write_atomic(str(self.file), self.dump(), mode=0o644)
+
+
+class BaselineMatcher:
+    """Marks findings the baseline holds, while scanning (the value is needed). Only values
+    of a (path, type) that has entries are hashed; each distinct value once per run.
+
+    In ``collect`` mode (``baseline create/update``) every finding is hashed and collected.
+    """
+
+    def __init__(self, baseline: Baseline, collect: bool = False) -> None:
+        self.baseline = baseline
+        self.collect = collect
+        self._index: dict[tuple[str, str], dict[str, Entry]] = {}
+        for e in baseline.entries:
+            self._index.setdefault((e.path, e.type), {})[e.fingerprint] = e
+        self._paths = {e.path for e in baseline.entries}
+        self._memo: dict[tuple[str, str], str] = {}  # (type, keyed run fingerprint) -> fp
+        self.matched: set[Entry] = set()
+        self.found: dict[tuple[str, str, str], Entry] = {}  # (display, type, run fp) -> entry
+        self.hashed = 0
+
+    def _fp(self, value_type: str, value: str, run_fp: str) -> str:
+        key = (value_type, run_fp)
+        if key not in self._memo:
+            self._memo[key] = self.baseline.fingerprint(value_type, value)
+            self.hashed += 1
+        return self._memo[key]
+
+    def has_entries(self, path: str) -> bool:
+        return self.baseline.relative(path) in self._paths
+
+    def check(self, display: str, value_type: str, rule_id: str, value: str,
+              run_fp: str) -> bool:
+        """True when the baseline holds this value for this file (``display`` is the
+        finding's top-level path as reports show it)."""
+        rel = self.baseline.relative(display)
+        if self.collect:
+            fp = self._fp(value_type, value, run_fp)
+            self.found[(display, value_type, run_fp)] = Entry(rel, value_type, rule_id, fp)
+            return False
+        known = self._index.get((rel, value_type))
+        if not known:
+            return False
+        entry = known.get(self._fp(value_type, value, run_fp))
+        if entry is None:
+            return False
+        self.matched.add(entry)
+        return True
+
+    def stale(self, scanned: set[str], roots: list[str], unreadable: set[str]) -> list[Entry]:
+        """Entries for files this run read completely, or for files under a scanned folder
+        that no longer exist, that matched nothing."""
+        scanned_rel = {self.baseline.relative(p) for p in scanned}
+        unreadable_rel = {self.baseline.relative(p) for p in unreadable}
+        folders = [self.baseline.relative(r).rstrip("/") + "/" for r in roots
+                   if os.path.isdir(r)]
+        out = []
+        for e in self.baseline.entries:
+            if e in self.matched or e.path in unreadable_rel:
+                continue
+            gone = (any(e.path.startswith(f) or f == "./" for f in folders)
+                    and not (self.baseline.root / e.path).exists())
+            if e.path in scanned_rel or gone:
+                out.append(e)
+        return sorted(out)

@@ -1,0 +1,212 @@
+"""One run with its surroundings: state (cache, history, key), baseline, suppressions.
+
+The CLI builds a ``ScanSession`` and calls ``run``; everything that needs the state lock
+happens between ``__enter__`` and ``__exit__``, so the lock is released however the run ends.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import TracebackType
+from typing import TYPE_CHECKING, Any
+
+from piiscan import __version__
+from piiscan.errors import UsageError
+from piiscan.mask import Fingerprinter
+from piiscan.models import FileResult, ScanResult
+from piiscan.state.baseline import BASELINE_FILE, Baseline, BaselineMatcher, Entry
+from piiscan.suppress import Suppressor
+
+if TYPE_CHECKING:
+    from piiscan.config import Settings
+    from piiscan.rules.loader import RuleSet
+    from piiscan.scan import Scanner, SignalGuard
+    from piiscan.state.store import ResultCache, StateStore
+
+
+@dataclass
+class SessionOptions:
+    state: Path | None = None
+    baseline: Path | None = None
+    new_only: bool = False
+    allow_values: tuple[str, ...] = ()
+    root: Path = field(default_factory=Path.cwd)  # allow_paths are relative to this
+    collect: Baseline | None = None  # baseline create/update: fingerprint every finding
+
+
+@dataclass
+class SessionOutcome:
+    """What a run learned beyond the ScanResult, for the CLI to print."""
+
+    run_id: int | None = None
+    cache_hits: int = 0
+    cache_misses: int = 0
+    stale: list[Entry] = field(default_factory=list)
+    audited: dict[str, int] = field(default_factory=dict)
+    previous_run: int | None = None
+    collected: set[Entry] = field(default_factory=set)
+
+
+def find_baseline(config_dir: Path | None) -> Path | None:
+    """``.piiscan-baseline.json`` next to the config file, in the current folder, or at the
+    root of the git work tree around it, whichever exists first."""
+    cwd = Path.cwd()
+    candidates = [config_dir] if config_dir is not None else []
+    candidates.append(cwd)
+    for folder in (cwd, *cwd.parents):
+        if (folder / ".git").exists():
+            candidates.append(folder)
+            break
+    for folder in candidates:
+        if (folder / BASELINE_FILE).is_file():
+            return folder / BASELINE_FILE
+    return None
+
+
+def cache_digest(ruleset: RuleSet, settings: Settings) -> str:
+    """Everything that changes what one file yields: piiscan's version, the rules, the
+    settings (Settings.digest leaves out those applied after the cache)."""
+    from piiscan.state.codec import CODEC_VERSION
+
+    blob = "\0".join((__version__, str(CODEC_VERSION), ruleset.digest, settings.digest()))
+    return hashlib.sha256(blob.encode()).hexdigest()[:32]
+
+
+class ScanSession:
+    def __init__(self, ruleset: RuleSet, settings: Settings, options: SessionOptions) -> None:
+        self.ruleset = ruleset
+        self.settings = settings
+        self.options = options
+        self.store: StateStore | None = None
+        self.outcome = SessionOutcome()
+        self.baseline: Baseline | None = None
+        self.matcher: BaselineMatcher | None = None
+        self._scanned: set[str] = set()
+
+    def __enter__(self) -> ScanSession:
+        opts = self.options
+        if opts.new_only and opts.state is None:
+            raise UsageError("--new-only needs a state database: add --state")
+        if opts.collect is not None:
+            self.baseline = opts.collect
+            self.matcher = BaselineMatcher(opts.collect, collect=True)
+        elif opts.baseline is not None:
+            self.baseline = Baseline.load(opts.baseline)
+            self.matcher = BaselineMatcher(self.baseline)
+        if opts.state is not None:
+            from piiscan.state.store import StateStore  # sqlite3: only when a state is used
+
+            self.store = StateStore.open(opts.state)
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        if self.store is not None:
+            self.store.close()
+            self.store = None
+
+    def scanner(self, paths: list[str]) -> Scanner:
+        from piiscan.scan import Scanner
+
+        fingerprint = Fingerprinter(self.store.key if self.store is not None else None)
+        previous = None
+        if self.options.new_only and self.store is not None:
+            from piiscan.state.diff import present
+
+            run = self.store.previous_complete_run(paths)
+            previous = frozenset(present(self.store.findings(run.id))) if run else frozenset()
+            self.outcome.previous_run = run.id if run else None
+        suppressor = Suppressor.build(
+            no_ignore=self.settings.no_ignore, allow_paths=self.settings.allow_paths,
+            allow_values=self.options.allow_values, root=str(self.options.root),
+            fingerprint=fingerprint, types={r.type for r in self.ruleset.rules},
+            previous=previous)
+        return Scanner(self.ruleset, self.settings, fingerprint, suppressor=suppressor,
+                       baseline=self.matcher)
+
+    def _cache(self) -> ResultCache | None:
+        if self.store is None or self.settings.show_values or self.options.collect is not None:
+            return None  # --show-values needs the values, which the state never holds
+        matcher = self.matcher
+        bypass = None
+        if matcher is not None:
+            # Files with baseline entries are always scanned: matching needs the values.
+            def bypass(ref: Any) -> bool:
+                return matcher.has_entries(ref.path)
+        return self.store.cache(cache_digest(self.ruleset, self.settings), bypass)
+
+    def run(self, paths: list[str], guard: SignalGuard | None = None,
+            on_file: Callable[[FileResult], None] | None = None) -> ScanResult:
+        from piiscan.report.json import summary_dict
+        from piiscan.scan import now_iso, scan_paths
+
+        scanner = self.scanner(paths)
+        cache = self._cache()
+        store = self.store
+        if store is not None:
+            self.outcome.run_id = store.begin_run(paths, now_iso(), self.ruleset.digest,
+                                                  self.settings.digest())
+        try:
+            result = scan_paths(paths, scanner, on_file=on_file, cache=cache)
+        finally:
+            if guard is not None:
+                guard.settle()  # from here on the run is written out, whatever arrives
+        if cache is not None:
+            cache.flush()
+            if result.complete:
+                cache.prune(paths)
+            self.outcome.cache_hits, self.outcome.cache_misses = cache.hits, cache.misses
+        if store is not None and self.outcome.run_id is not None:
+            counts = summary_dict(result)
+            counts["cache"] = {"reused": self.outcome.cache_hits,
+                               "scanned": self.outcome.cache_misses}
+            store.finish_run(self.outcome.run_id, result, counts)
+        if scanner.suppressor is not None:
+            self.outcome.audited = dict(scanner.suppressor.audited)
+        if self.matcher is not None:
+            self._baseline_outcome(result, self.matcher, paths)
+        return result
+
+    def _baseline_outcome(self, result: ScanResult, matcher: BaselineMatcher,
+                          paths: list[str]) -> None:
+        unreadable = {fr.file.display for fr in result.files
+                      if any(s.kind.value == "error" for s in fr.skips)}
+        scanned = {fr.file.display for fr in result.files} - unreadable
+        if matcher.collect:
+            self.outcome.collected = {
+                matcher.found[key] for fr in result.files for f in fr.findings
+                if f.suppressed_by is None
+                and (key := (f.location.path, f.type, f.fingerprint)) in matcher.found}
+            self._scanned = scanned
+        elif result.complete:
+            self.outcome.stale = matcher.stale(scanned, paths, unreadable)
+
+    def updated_entries(self, old: set[Entry]) -> set[Entry]:
+        """``baseline update``: entries for files this run read are replaced by what it
+        found; entries for files it did not read (not given, unreadable) are kept."""
+        assert self.baseline is not None
+        scanned = {self.baseline.relative(p) for p in self._scanned}
+        return {e for e in old if e.path not in scanned} | self.outcome.collected
+
+
+def resolve_state(value: str | bool | None) -> Path | None:
+    """The ``state`` setting: None/False -> no state; True/'' -> the default location."""
+    from piiscan.state.store import resolve_state_path
+
+    if value is None or value is False:
+        return None
+    return resolve_state_path(None if value is True else str(value))
+
+
+def resolve_baseline(value: str | bool | None, config_dir: Path | None) -> Path | None:
+    if value is False:
+        return None
+    if value is True:
+        return (config_dir or Path.cwd()) / BASELINE_FILE
+    if value:
+        return Path(os.path.expanduser(str(value)))
+    return find_baseline(config_dir)
