@@ -24,7 +24,7 @@ def my_number(rng: random.Random) -> str:
     """A random 12-digit number with a valid My Number check digit."""
     body = [rng.randrange(10) for _ in range(11)]
     weights = (6, 5, 4, 3, 2, 7, 6, 5, 4, 3, 2)
-    r = sum(d * w for d, w in zip(body, weights)) % 11
+    r = sum(d * w for d, w in zip(body, weights, strict=True)) % 11
     return "".join(map(str, body)) + str(0 if r <= 1 else 11 - r)
 
 
@@ -115,7 +115,7 @@ def resume_docx(fake: Faker, rng: random.Random) -> None:
     rows = [("氏名", fake.name()), ("フリガナ", fake.kana_name()),
             ("生年月日", "平成2年5月6日"), ("住所", f"〒{fake.zipcode()} {fake.address()}"),
             ("電話", phone(rng))]
-    for row, (label, value) in zip(table.rows, rows):
+    for row, (label, value) in zip(table.rows, rows, strict=True):
         row.cells[0].text, row.cells[1].text = label, value
     doc.add_paragraph(f"メール: {email_for(fake, rng)}")
     doc.add_paragraph("志望動機：貴社の製品開発に携わりたく応募いたしました。")

@@ -11,10 +11,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from clirunner import CLI
 
 import fixtures_containers as containers
 import fixtures_office as office
+from clirunner import CLI
 
 
 @pytest.fixture(scope="module")

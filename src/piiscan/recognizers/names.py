@@ -57,6 +57,8 @@ _STOP = frozenset({"お客", "皆", "皆さ", "各位", "貴殿", "貴社", "御
                    "記入例", "見本", "未記入", "不明", "無し", "同上", "空欄", "該当", "氏名",
                    "名前", "代表", "代表者", "個人", "法人", "匿名", "未定", "退職", "休職"})
 
+_TITLE = re.compile("(?:部長|課長|係長|社長|会長|店長|所長|院長|校長|教授|准教授|主任|次長|専務|常務|"
+                    "取締役|支配人|室長|局長|理事長|理事|副社長|顧問|代表)$")
 _HONORIFIC_RE = re.compile(
     f"({KANJI}{{1,8}})(?:{_SPACE}({KANJI}{{1,4}}|{HIRA}{{2,4}}|{KATA}{{2,5}}))?{_SPACE}?"
     f"(?:{'|'.join(_HONORIFICS)})")
@@ -174,12 +176,12 @@ def _by_label(text: str) -> Iterator[Candidate]:
         head = re.split(_SPACE, value, maxsplit=1)[0]
         if _org_like(value) or _org_like(head) or not _has_kanji(head) or len(value) < 2:
             continue
-        if not m.group("sep"):
-            # '顧客名簿' is not the label 顧客名 + a name: with nothing between label and
-            # value, the value must start with a common surname.
-            if not any(is_surname(head[:k]) and head[:k] not in _common_surnames()
-                       for k in range(1, min(4, len(head)) + 1)):
-                continue
+        # '顧客名簿' is not the label 顧客名 + a name: with nothing between label and
+        # value, the value must start with a common surname.
+        if not m.group("sep") and not any(
+                is_surname(head[:k]) and head[:k] not in _common_surnames()
+                for k in range(1, min(4, len(head)) + 1)):
+            continue
         known = any(is_surname(head[:k], rare=True) for k in range(1, min(4, len(head)) + 1))
         start = m.start("value")
         yield Candidate(start, start + len(value), Level.HIGH if known else Level.MEDIUM,
@@ -189,11 +191,14 @@ def _by_label(text: str) -> Iterator[Candidate]:
 def _by_honorific(text: str) -> Iterator[Candidate]:
     for m in _HONORIFIC_RE.finditer(text):
         run, given = m.group(1), m.group(2)
-        found = _name_suffix(run, given)
+        title = _TITLE.search(run) if given is None else None
+        if title:  # 田中部長様: the name is 田中
+            run = run[: title.start()]
+        found = _name_suffix(run, given) if run else None
         if found is None:
             continue
         offset, level = found
-        end = m.end(2) if given else m.end(1)
+        end = m.end(2) if given else m.start(1) + len(run)
         yield Candidate(m.start(1) + offset, end, level, ("followed by an honorific",))
 
 
@@ -205,7 +210,7 @@ def _name_suffix(run: str, given: str | None) -> tuple[int, Level] | None:
     for i in range(len(run)):
         part = run[i:]
         if part in _STOP or (i == 0 and _org_like(part)):
-            return None if i == 0 and part in _STOP else None
+            return None
         if given is not None:
             if is_surname(part, rare=True) and not _org_like(given):
                 return i, Level.HIGH

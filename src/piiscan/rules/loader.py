@@ -120,7 +120,8 @@ def dictionary_pattern(name: str) -> str:
 
 
 def expand_dictionaries(source: str) -> str:
-    return _DICT_PLACEHOLDER.sub(lambda m: dictionary_pattern(m.group(1)), source)
+    expanded: str = _DICT_PLACEHOLDER.sub(lambda m: dictionary_pattern(m.group(1)), source)
+    return expanded
 
 
 def compile_pattern(source: str, ignorecase: bool,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeAlias
 
 import regex
 
@@ -12,7 +12,7 @@ from piiscan.models import Category, Level
 from piiscan.recognizers import Recognizer
 from piiscan.validators import Validator
 
-Pattern = regex.Pattern[str] | re.Pattern[str]
+Pattern: TypeAlias = "regex.Pattern[str] | re.Pattern[str]"
 
 DEFAULT_MASK = {
     "MY_NUMBER": "digits",
