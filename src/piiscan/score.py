@@ -1,29 +1,134 @@
-"""A file's risk: a 0-100 score, a level, and the reasons in words (docs/risk.md)."""
+"""A file's risk: a 0-100 score, a level, the reasons in words, and Japan's breach-report
+triggers (docs/risk.md is the reference; keep the two in step).
+
+    findings ─┬─ categories × confidence ──> base points
+              ├─ distinct types            ──> breadth points
+              ├─ people / records          ──> volume points
+              ├─ sensitive facts tied to a person, cards, > 1,000 people, My Number
+              │                            ──> triggers (a leak must be reported)
+              └─ permissions, owner, age   ──> exposure points and review flags
+
+A level of ``critical`` means exactly this: a leak of this file alone would be a mandatory
+breach report (漏えい等報告) to the Personal Information Protection Commission.
+
+Everything here is a pure function of the findings, the file's metadata, the settings and
+the clock (``now``), so a re-render of a saved report never needs to re-score.
+"""
 
 from __future__ import annotations
 
+import bisect
 import math
+import stat
+import time
 from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
 
 from piiscan.config import Settings
-from piiscan.models import Category, FileResult, Finding, Level
+from piiscan.labels import type_label
+from piiscan.link import LINE_DISTANCE, PARAGRAPH_DISTANCE
+from piiscan.models import Category, FileResult, Finding, Level, ScanResult
 
 LEVELS = ("none", "low", "medium", "high", "critical")
 
-_CATEGORY_WEIGHT = {
-    Category.SENSITIVE: 45,
-    Category.MY_NUMBER: 45,
-    Category.IDENTIFIER: 30,
-    Category.PERSONAL: 12,
+# Base points of the most serious kind of data in a file, before the confidence factor.
+SENSITIVE_LINKED_POINTS = 60
+SENSITIVE_UNLINKED_POINTS = 12
+_CATEGORY_POINTS = {
+    Category.SENSITIVE: SENSITIVE_LINKED_POINTS,
+    Category.MY_NUMBER: 55,
+    Category.IDENTIFIER: 35,
+    Category.PERSONAL: 15,
 }
-_TYPE_WEIGHT = {"POSTAL_CODE": 3, "CREDIT_CARD": 40}
-_CONFIDENCE_FACTOR = {Level.LOW: 0.25, Level.MEDIUM: 0.6, Level.HIGH: 1.0}
-# Types that single out one person; used to estimate how many people a file holds.
+_TYPE_POINTS = {"CREDIT_CARD": 55, "POSTAL_CODE": 3}
+CONFIDENCE_FACTOR = {Level.LOW: 0.35, Level.MEDIUM: 0.7, Level.HIGH: 1.0}
+BREADTH_PER_TYPE, BREADTH_MAX = 4, 16
+VOLUME_PER_DECADE, VOLUME_MAX = 12, 36
+HIDDEN_POINTS = 5
+EXPOSURE_POINTS = {"world_writable": 10, "world_readable": 5, "group_writable": 5}
+RETENTION_POINTS = 5
+MY_NUMBER_FLOOR = 50  # any My Number: at least 'high'
+CRITICAL_FLOOR, CRITICAL_BONUS = 75, 25  # a mandatory trigger: 'critical'
+NON_TRIGGER_CAP = 74  # without a trigger a file never reaches 'critical'
+
+# Types whose distinct values each single out a person (used to count people).
 IDENTIFYING = frozenset({
-    "PERSON_NAME", "MY_NUMBER", "CREDIT_CARD", "PHONE", "EMAIL", "PASSPORT", "DRIVERS_LICENSE",
-    "RESIDENCE_CARD", "PENSION_NUMBER", "HEALTH_INSURANCE", "EMPLOYMENT_INSURANCE",
-    "RESIDENT_CODE", "BANK_ACCOUNT",
+    "PERSON_NAME", "PERSON_NAME_KANA", "MY_NUMBER", "CREDIT_CARD", "PHONE", "EMAIL",
+    "PASSPORT", "DRIVERS_LICENSE", "RESIDENCE_CARD", "PENSION_NUMBER", "HEALTH_INSURANCE",
+    "EMPLOYMENT_INSURANCE", "RESIDENT_CODE", "BANK_ACCOUNT",
 })
+# Types that tie a sensitive fact to a person when they sit in the same record or nearby.
+PERSON_KEYS = IDENTIFYING | {"ADDRESS", "BIRTH_DATE"}
+# The scan's linking stage (piiscan.link) states its verdict in a reason; these markers
+# read it. Without a verdict (a report from elsewhere), the same rule is applied here.
+LINK_REASON_MARKERS = ("about a person", "same row as", "same record as")
+UNLINKED_REASON_MARKERS = ("no identifiable person nearby",)
+NEAR_LINES = LINE_DISTANCE  # 'nearby' in text without records: within this many lines
+NEAR_PARAGRAPHS = PARAGRAPH_DISTANCE  # ... or paragraphs
+TRIGGER_CONFIDENCE = Level.MEDIUM  # low-confidence findings never raise a trigger
+MANY_PEOPLE = 1000  # 施行規則7条4号: more than 1,000 people
+MY_NUMBER_PEOPLE = 100  # 特定個人情報漏えい等規則2条: more than 100 people
+
+
+@dataclass(frozen=True)
+class Trigger:
+    id: str
+    ja: str
+    en: str
+    basis: str  # the provision
+    mandatory: bool  # False: a candidate to check, not a trigger by itself
+    short: str  # a few characters for table cells
+
+    @property
+    def label(self) -> str:
+        return f"{self.ja} ({self.en})"
+
+
+TRIGGERS: dict[str, Trigger] = {t.id: t for t in (
+    Trigger("sensitive", "要配慮個人情報（本人と結びつくもの）",
+            "special care-required information about a person", "個人情報保護法施行規則7条1号",
+            True, "要配慮個人情報"),
+    Trigger("financial", "財産的被害のおそれ（クレジットカード番号）",
+            "data whose leak can cause financial damage (card numbers)",
+            "個人情報保護法施行規則7条2号", True, "カード番号"),
+    Trigger("over_1000", "本人の数が1,000人超", "more than 1,000 people",
+            "個人情報保護法施行規則7条4号", True, "1,000人超"),
+    Trigger("my_number_over_100", "特定個人情報の本人が100人超",
+            "My Number data of more than 100 people",
+            "番号法29条の4・特定個人情報の漏えい等に関する報告等に関する規則2条", True,
+            "個人番号100人超"),
+    Trigger("my_number", "特定個人情報（要確認）", "My Number data (check: reportable if "
+            "leaked by an attack or over 100 people)", "番号法29条の4", False,
+            "個人番号（要確認）"),
+)}
+TRIGGER_ORDER = tuple(TRIGGERS)
+
+# Review flags: exposure (permissions) and age (retention).
+FLAGS: dict[str, tuple[str, str]] = {
+    "world_readable": ("全ユーザーが読める", "world-readable"),
+    "group_writable": ("グループが書き込める", "group-writable"),
+    "world_writable": ("全ユーザーが書き込める", "world-writable"),
+    "retention_overdue": ("保存期間超過（見直し・削除）", "past retention: review or delete"),
+}
+
+
+_FLAG_WHY = {
+    "world_readable": "every account on this machine can read it",
+    "world_writable": "every account on this machine can change or replace it",
+    "group_writable": "members of its group can change or replace it",
+}
+
+
+def flag_label(flag: str) -> str:
+    ja, en = FLAGS.get(flag, (flag, flag))
+    return f"{ja} ({en})"
+
+
+def trigger_label(trigger_id: str) -> str:
+    trigger = TRIGGERS.get(trigger_id)
+    return trigger.label if trigger else trigger_id
 
 
 def level_for(score: int) -> str:
@@ -33,49 +138,292 @@ def level_for(score: int) -> str:
         return "low"
     if score < 50:
         return "medium"
-    if score < 75:
+    if score < CRITICAL_FLOOR:
         return "high"
     return "critical"
+
+
+def active(findings: Iterable[Finding]) -> list[Finding]:
+    return [f for f in findings if f.suppressed_by is None]
 
 
 def estimate_people(findings: list[Finding]) -> int:
     """Distinct records (rows) holding identifying data, or else the largest number of
     distinct identifying values of one type — never raw match counts."""
-    active = [f for f in findings if f.suppressed_by is None and f.type in IDENTIFYING]
-    records = {f.record for f in active if f.record is not None}
+    ident = [f for f in active(findings) if f.type in IDENTIFYING]
+    records = {f.record for f in ident if f.record is not None}
     per_type: dict[str, set[str]] = defaultdict(set)
-    for f in active:
+    for f in ident:
         per_type[f.type].add(f.fingerprint)
     by_value = max((len(v) for v in per_type.values()), default=0)
     return max(len(records), by_value)
 
 
-def score_file(result: FileResult, settings: Settings) -> None:
-    findings = [f for f in result.findings if f.suppressed_by is None]
+def my_number_people(findings: list[Finding]) -> int:
+    """People whose My Number the file holds: distinct numbers, or rows holding one."""
+    mine = [f for f in active(findings) if f.category == Category.MY_NUMBER]
+    records = {f.record for f in mine if f.record is not None}
+    return max(len(records), len({f.fingerprint for f in mine}))
+
+
+def is_linked(finding: Finding, others: list[Finding]) -> bool:
+    """Is this (sensitive) finding about an identifiable person?
+
+    Yes when a reason says so (the scan's linking stage, piiscan.link, writes its verdict),
+    when a name/number/contact finding shares its record (row), or — in text without
+    records — sits in the same part of the file within a few lines or paragraphs, or on the
+    same page or slide. A health article that mentions 糖尿病 with no person nearby is not.
+    """
+    return PersonIndex(others).linked(finding)
+
+
+class PersonIndex:
+    """Where the findings that identify a person are, for linking in O(log n) per query."""
+
+    def __init__(self, findings: list[Finding]) -> None:
+        self.records: set[str] = set()
+        self.lines: dict[tuple[object, ...], list[int]] = defaultdict(list)
+        self.paragraphs: dict[tuple[object, ...], list[int]] = defaultdict(list)
+        self.containers: set[tuple[object, ...]] = set()
+        for f in findings:
+            if f.suppressed_by is not None or not (
+                    f.type in PERSON_KEYS
+                    or f.category in (Category.IDENTIFIER, Category.MY_NUMBER)):
+                continue
+            if f.record is not None:
+                self.records.add(f.record)
+                continue
+            key = _container(f)
+            loc = f.location
+            if loc.line is not None:
+                self.lines[key].append(loc.line)
+            elif loc.paragraph is not None:
+                self.paragraphs[key].append(loc.paragraph)
+            else:
+                self.containers.add(key)
+        for index in (*self.lines.values(), *self.paragraphs.values()):
+            index.sort()
+
+    def linked(self, f: Finding) -> bool:
+        if any(m in reason for reason in f.reasons for m in LINK_REASON_MARKERS):
+            return True
+        if any(m in reason for reason in f.reasons for m in UNLINKED_REASON_MARKERS):
+            return False
+        if f.record is not None:
+            return f.record in self.records
+        key = _container(f)
+        loc = f.location
+        if loc.line is not None:
+            return _within(self.lines.get(key, []), loc.line, NEAR_LINES)
+        if loc.paragraph is not None:
+            return _within(self.paragraphs.get(key, []), loc.paragraph, NEAR_PARAGRAPHS)
+        return key in self.containers or key in self.lines or key in self.paragraphs
+
+
+def _within(sorted_positions: list[int], position: int, distance: int) -> bool:
+    i = bisect.bisect_left(sorted_positions, position - distance)
+    return i < len(sorted_positions) and sorted_positions[i] <= position + distance
+
+
+def _container(f: Finding) -> tuple[object, ...]:
+    loc = f.location
+    return (loc.path, loc.members, loc.sheet, loc.page, loc.slide, loc.part)
+
+
+@dataclass
+class _Assessment:
+    points: float = 0.0
+    reasons: list[str] = field(default_factory=list)
+    triggers: set[str] = field(default_factory=set)
+
+
+def score_file(result: FileResult, settings: Settings, now: float | None = None) -> None:
+    """Fill in the file's risk score, level, reasons, triggers, people estimate, owner and
+    review flags (docs/risk.md)."""
+    findings = active(result.findings)
     result.people_estimate = estimate_people(findings)
+    if result.file.uid >= 0:  # else keep what a saved report says
+        result.owner = _owner(result.file.uid)
     if not findings:
-        result.risk_score, result.risk_level, result.risk_reasons = 0, "none", []
+        result.risk_score, result.risk_level = 0, "none"
+        result.risk_reasons, result.triggers, result.flags = [], [], []
         return
-    reasons: list[str] = []
+    result.flags = exposure_flags(result.file.mode)
+    a = _Assessment()
+    index = PersonIndex(findings)
+    linked = {id(f) for f in findings if f.category == Category.SENSITIVE and index.linked(f)}
+    _content(findings, linked, a)
+    _volume(findings, result.people_estimate, a)
+    _triggers(findings, linked, a)
+    for flag in result.flags:
+        a.points += EXPOSURE_POINTS.get(flag, 0)
+        a.reasons.append(f"{flag_label(flag)}: {_FLAG_WHY[flag]}")
+    _retention(result, settings, time.time() if now is None else now, a)
+    if any(f.hidden for f in findings):
+        a.points += HIDDEN_POINTS
+        a.reasons.append("some data sits in hidden sheets, rows or columns (hiding is not "
+                         "protection)")
+    mandatory = [t for t in TRIGGER_ORDER if t in a.triggers and TRIGGERS[t].mandatory]
+    if mandatory:
+        score = min(100, max(CRITICAL_FLOOR, round(a.points) + CRITICAL_BONUS))
+        a.reasons.append("critical: a leak of this file alone must be reported to the PPC "
+                         "(漏えい等報告)")
+    else:
+        score = min(NON_TRIGGER_CAP, round(a.points))
+        if "my_number" in a.triggers:
+            score = max(score, MY_NUMBER_FLOOR)
+    result.risk_score = max(score, 1)
+    result.risk_level = level_for(result.risk_score)
+    result.risk_reasons = a.reasons
+    result.triggers = [t for t in TRIGGER_ORDER if t in a.triggers]
+
+
+def _content(findings: list[Finding], linked_ids: set[int], a: _Assessment) -> None:
     by_type: dict[str, list[Finding]] = defaultdict(list)
     for f in findings:
         by_type[f.type].append(f)
+    rank = list(Category).index
+    order = sorted(by_type, key=lambda t: (-max(rank(f.category) for f in by_type[t]), t))
     base = 0.0
-    for ftype, group in by_type.items():
+    for ftype in order:
+        group = by_type[ftype]
         best = max(group, key=lambda f: f.confidence)
-        weight = _TYPE_WEIGHT.get(ftype, _CATEGORY_WEIGHT[best.category])
-        base = max(base, weight * _CONFIDENCE_FACTOR[best.confidence])
+        points = float(_TYPE_POINTS.get(ftype, _CATEGORY_POINTS[best.category]))
         distinct = len({f.fingerprint for f in group})
-        reasons.append(f"{best.category.value} {ftype}: {distinct} distinct value(s), "
-                       f"best confidence {best.confidence}")
-    breadth = min(20, 5 * (len(by_type) - 1))
-    people = result.people_estimate
-    volume = min(35.0, 12 * math.log10(people)) if people > 1 else 0.0
+        note = ""
+        if best.category == Category.SENSITIVE:
+            linked = [f for f in group if id(f) in linked_ids]
+            if linked:
+                best = max(linked, key=lambda f: f.confidence)
+                note = f", {len(linked)} tied to a person"
+            else:
+                points = SENSITIVE_UNLINKED_POINTS
+                note = ", not tied to any person (no name, number or contact data nearby)"
+        base = max(base, points * CONFIDENCE_FACTOR[best.confidence])
+        a.reasons.append(f"{type_label(ftype)}: {distinct} distinct value(s), "
+                         f"{best.category.value}, best confidence {best.confidence}{note}")
+    a.points += base
+    counted = [t for t in by_type if t != "POSTAL_CODE"]
+    if len(counted) > 1:
+        breadth = min(BREADTH_MAX, BREADTH_PER_TYPE * (len(counted) - 1))
+        a.points += breadth
+        a.reasons.append(f"{len(counted)} kinds of personal data together (easier to "
+                         "identify and misuse)")
+
+
+def _volume(findings: list[Finding], people: int, a: _Assessment) -> None:
     if people > 1:
-        reasons.append(f"about {people} people or records")
-    if any(f.hidden for f in findings):
-        reasons.append("some data sits in hidden sheets, rows or columns")
-    score = min(100, round(base + breadth + volume))
-    result.risk_score = max(score, 1)
-    result.risk_level = level_for(result.risk_score)
-    result.risk_reasons = reasons
+        a.points += min(VOLUME_MAX, VOLUME_PER_DECADE * math.log10(people))
+        records = {f.record for f in findings if f.record is not None}
+        how = "rows or records" if records else "distinct names or identifiers"
+        a.reasons.append(f"about {people:,} people ({how})")
+
+
+def _triggers(findings: list[Finding], linked_ids: set[int], a: _Assessment) -> None:
+    sure = [f for f in findings if f.confidence >= TRIGGER_CONFIDENCE]
+    sensitive = [f for f in sure if id(f) in linked_ids]
+    if sensitive:
+        a.triggers.add("sensitive")
+    cards = {f.fingerprint for f in sure if f.type == "CREDIT_CARD"}
+    if cards:
+        a.triggers.add("financial")
+        a.reasons.append(f"{len(cards)} full card number(s): a leak can cause financial damage")
+    people = estimate_people(sure)
+    if people > MANY_PEOPLE:
+        a.triggers.add("over_1000")
+    mine = my_number_people(sure)
+    if mine:
+        a.triggers.add("my_number")
+        a.reasons.append(f"特定個人情報 (My Number) of {mine:,} people: its handling is "
+                         "restricted by the My Number Act")
+    if mine > MY_NUMBER_PEOPLE:
+        a.triggers.add("my_number_over_100")
+
+
+def exposure_flags(mode: int) -> list[str]:
+    """Permission bits that widen who can read or change a file (0 = unknown)."""
+    if not mode:
+        return []
+    flags = []
+    if mode & stat.S_IROTH:
+        flags.append("world_readable")
+    if mode & stat.S_IWOTH:
+        flags.append("world_writable")
+    if mode & stat.S_IWGRP:
+        flags.append("group_writable")
+    return flags
+
+
+@lru_cache(maxsize=256)
+def _owner(uid: int) -> str | None:
+    if uid < 0:
+        return None
+    try:
+        import pwd
+
+        return pwd.getpwuid(uid).pw_name
+    except (ImportError, KeyError):
+        return str(uid)
+
+
+def _retention(result: FileResult, settings: Settings, now: float, a: _Assessment) -> None:
+    days = settings.retention_days
+    if days is None or not result.file.mtime:
+        return
+    age = int((now - result.file.mtime) // 86400)
+    if age > days:
+        result.flags.append("retention_overdue")
+        a.points += RETENTION_POINTS
+        a.reasons.append(f"last changed {age:,} days ago, past the {days:,}-day retention "
+                         "period: review or delete")
+
+
+@dataclass
+class ScanAssessment:
+    """Triggers and people for the whole scan (a share leaks as a whole)."""
+
+    people_estimate: int = 0  # max of per-file estimates and distinct values across files
+    people_upper_bound: int = 0  # sum of per-file estimates (same person in two files: 2)
+    my_number_people: int = 0
+    triggers: list[str] = field(default_factory=list)
+    trigger_files: dict[str, int] = field(default_factory=dict)
+    flag_files: dict[str, int] = field(default_factory=dict)
+
+
+def assess_scan(result: ScanResult) -> ScanAssessment:
+    out = ScanAssessment()
+    per_type: dict[str, set[str]] = defaultdict(set)
+    my_numbers: set[str] = set()
+    for fr in result.files:
+        out.people_estimate = max(out.people_estimate, fr.people_estimate)
+        out.people_upper_bound += fr.people_estimate
+        sure = [f for f in active(fr.findings) if f.confidence >= TRIGGER_CONFIDENCE]
+        out.my_number_people = max(out.my_number_people, my_number_people(sure))
+        for f in sure:
+            if f.type in IDENTIFYING:
+                per_type[f.type].add(f.fingerprint)
+            if f.category == Category.MY_NUMBER:
+                my_numbers.add(f.fingerprint)
+        for t in fr.triggers:
+            out.trigger_files[t] = out.trigger_files.get(t, 0) + 1
+        for flag in fr.flags:
+            out.flag_files[flag] = out.flag_files.get(flag, 0) + 1
+    distinct = max((len(v) for v in per_type.values()), default=0)
+    out.people_estimate = max(out.people_estimate, distinct)
+    out.my_number_people = max(out.my_number_people, len(my_numbers))
+    triggers = set(out.trigger_files)
+    if out.people_estimate > MANY_PEOPLE:
+        triggers.add("over_1000")
+    if out.my_number_people > MY_NUMBER_PEOPLE:
+        triggers.add("my_number_over_100")
+    out.triggers = [t for t in TRIGGER_ORDER if t in triggers]
+    out.trigger_files = {t: out.trigger_files[t] for t in TRIGGER_ORDER
+                         if t in out.trigger_files}
+    out.flag_files = {f: out.flag_files[f] for f in FLAGS if f in out.flag_files}
+    return out
+
+
+def file_mode_text(mode: int) -> str | None:
+    """``0644``-style permission bits, or None when unknown."""
+    return f"{stat.S_IMODE(mode):04o}" if mode else None
+

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from piiscan.errors import UsageError
-from piiscan.models import ScanResult
+from piiscan.models import FileResult, ScanResult
 
 Render = Callable[[ScanResult], bytes]
 
@@ -21,8 +21,16 @@ Render = Callable[[ScanResult], bytes]
 REGISTRY: dict[str, str] = {
     "table": "table",
     "json": "json",
+    "jsonl": "jsonl",
+    "csv": "csv",
+    "sarif": "sarif",
+    "html": "html",
+    "xlsx": "xlsx",
 }
-EXTENSIONS: dict[str, str] = {".json": "json", ".txt": "table"}
+EXTENSIONS: dict[str, str] = {".json": "json", ".txt": "table", ".jsonl": "jsonl",
+                              ".ndjson": "jsonl", ".csv": "csv", ".sarif": "sarif",
+                              ".html": "html", ".htm": "html", ".xlsx": "xlsx"}
+STREAMED = frozenset({"jsonl"})  # written file by file while the scan runs (Streams)
 
 
 def get(name: str) -> Render:
@@ -58,3 +66,45 @@ def write_atomic(path: str, data: bytes, mode: int = 0o600) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+class Streams:
+    """The streamed report targets of one run (JSON Lines, docs/reports.md).
+
+    Each gets a line per file as the file finishes (pass ``on_file`` to ``scan_paths``) and
+    its summary at ``finish``; a file target is written to an owner-only temporary file
+    and renamed over the target only then. Leaving the ``with`` block without ``finish``
+    (an error) deletes the temporary files.
+    """
+
+    def __init__(self, targets: list[tuple[str, str]], stdout_format: str | None = None) -> None:
+        from piiscan.report.jsonl import Stream
+
+        self.streams: list[Stream] = []
+        try:
+            if stdout_format in STREAMED:
+                import sys
+
+                self.streams.append(Stream(sys.stdout.buffer))
+            self.streams += [Stream(path) for name, path in targets if name in STREAMED]
+        except BaseException:
+            self.abort()
+            raise
+
+    def __enter__(self) -> Streams:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.abort()
+
+    def on_file(self, file_result: FileResult) -> None:
+        for stream in self.streams:
+            stream.on_file(file_result)
+
+    def finish(self, result: ScanResult) -> None:
+        for stream in self.streams:
+            stream.finish(result)
+
+    def abort(self) -> None:
+        for stream in self.streams:
+            stream.abort()

@@ -1,4 +1,4 @@
-"""Machine-readable report (schema: docs/report-json.md, src/piiscan/report/report.schema.json).
+"""Machine-readable report (docs/report-json.md; schema: piiscan-report.schema.json beside this).
 
 Key order is fixed and files and findings are sorted, so two scans of the same files give
 byte-identical reports apart from the timestamps.
@@ -12,6 +12,7 @@ from typing import Any
 
 from piiscan import __version__
 from piiscan.models import FileResult, Finding, Location, ScanResult, Skip
+from piiscan.score import assess_scan, file_mode_text
 
 SCHEMA_VERSION = 1
 
@@ -72,6 +73,9 @@ def file_dict(fr: FileResult) -> dict[str, Any]:
         "skips": [skip_dict(s) for s in fr.skips],
         "notes": fr.notes,
         "inventory": fr.inventory,
+        "owner": fr.owner,
+        "mode": file_mode_text(fr.file.mode),
+        "flags": fr.flags,
     }
 
 
@@ -96,6 +100,7 @@ def summary_dict(result: ScanResult) -> dict[str, Any]:
                 by_type[f.type] += 1
                 by_category[f.category.value] += 1
     skips = result.all_skips()
+    scan = assess_scan(result)
     return {
         "files_scanned": len(result.files),
         "files_with_findings": sum(1 for fr in result.files if fr.risk_level != "none"),
@@ -109,6 +114,11 @@ def summary_dict(result: ScanResult) -> dict[str, Any]:
         "excluded": result.excluded,
         "below_threshold": result.low_confidence_hidden,
         "suppressed": dict(sorted(suppressed.items())),
+        "people": {"estimate": scan.people_estimate, "upper_bound": scan.people_upper_bound,
+                   "my_number": scan.my_number_people},
+        "triggers": scan.triggers,
+        "trigger_files": scan.trigger_files,
+        "flag_files": scan.flag_files,
     }
 
 

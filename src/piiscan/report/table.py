@@ -12,6 +12,7 @@ from rich.text import Text
 from piiscan.labels import RISK_LABELS, type_label
 from piiscan.models import Category, FileResult, ScanResult
 from piiscan.report.json import sort_findings
+from piiscan.score import TRIGGERS, assess_scan, flag_label, trigger_label
 
 _RISK_STYLE = {"critical": "bold red", "high": "red", "medium": "yellow", "low": "cyan",
                "none": "dim"}
@@ -41,6 +42,10 @@ def summary_line(result: ScanResult) -> str:
     suppressed = sum(result.suppressed.values())
     if suppressed:
         parts.append(f"{suppressed} suppressed")
+    triggered = sum(1 for fr in files if any(TRIGGERS[t].mandatory for t in fr.triggers
+                                             if t in TRIGGERS))
+    if triggered:
+        parts.append(f"{triggered} with breach-report triggers")
     if not result.complete:
         parts.append("INCOMPLETE: scan was interrupted")
     return "piiscan: " + ", ".join(parts)
@@ -49,20 +54,23 @@ def summary_line(result: ScanResult) -> str:
 def print_report(result: ScanResult, console: Console, details: bool = True) -> None:
     files = ranked(result)
     if files:
-        table = Table(title="個人情報を含むファイル (files with personal data)", title_justify="left",
-                      show_lines=False, expand=False)
+        table = Table(title="個人情報を含むファイル (files with personal data)",
+                      title_justify="left", show_lines=False, expand=False)
         table.add_column("リスク risk", no_wrap=True)
         table.add_column("点 score", justify="right")
         table.add_column("ファイル file", overflow="fold")
         table.add_column("種類と件数 types and counts", overflow="fold")
         table.add_column("人数 people", justify="right")
+        table.add_column("報告 triggers", overflow="fold")
         for fr in files:
             counts = Counter(f.type for f in fr.findings if f.suppressed_by is None)
             kinds = ", ".join(f"{type_label(t)} {n}" for t, n in counts.most_common())
             table.add_row(Text(RISK_LABELS[fr.risk_level], style=_RISK_STYLE[fr.risk_level]),
-                          str(fr.risk_score), fr.file.display, kinds, str(fr.people_estimate))
+                          str(fr.risk_score), Text(fr.file.display), kinds,
+                          str(fr.people_estimate), _trigger_cell(fr))
         console.print(table)
         _print_categories(result, console)
+        _print_triggers(result, console)
         if details:
             _print_details(files, console)
     else:
@@ -75,9 +83,31 @@ def _print_categories(result: ScanResult, console: Console) -> None:
     counts: Counter[Category] = Counter(
         f.category for fr in result.files for f in fr.findings if f.suppressed_by is None)
     if counts:
-        line = " · ".join(f"{c.label} {counts[c]}" for c in sorted(counts, key=list(Category).index,
-                                                                    reverse=True))
+        order = sorted(counts, key=list(Category).index, reverse=True)
+        line = " · ".join(f"{c.label} {counts[c]}" for c in order)
         console.print(f"区分 categories: {line}", markup=False, highlight=False)
+
+
+def _trigger_cell(fr: FileResult) -> Text:
+    names = [TRIGGERS[t].short for t in fr.triggers if t in TRIGGERS]
+    return Text("\n".join(names), style="bold red" if fr.risk_level == "critical" else "")
+
+
+def _print_triggers(result: ScanResult, console: Console) -> None:
+    scan = assess_scan(result)
+    if scan.triggers:
+        parts = [f"{trigger_label(t)} [{scan.trigger_files.get(t, 'scan')}]"
+                 for t in scan.triggers]
+        console.print("漏えい等報告の対象 breach-report triggers [files]: " + " · ".join(parts),
+                      markup=False, highlight=False)
+    console.print(f"推定人数 people: about {scan.people_estimate:,} "
+                  f"(at most {scan.people_upper_bound:,})"
+                  + (f" · 個人番号 My Number: {scan.my_number_people:,}"
+                     if scan.my_number_people else ""), markup=False, highlight=False)
+    if scan.flag_files:
+        console.print("要見直し review: " + " · ".join(
+            f"{flag_label(f)} {n}" for f, n in scan.flag_files.items()),
+            markup=False, highlight=False)
 
 
 def _print_details(files: list[FileResult], console: Console) -> None:
@@ -94,7 +124,8 @@ def _print_details(files: list[FileResult], console: Console) -> None:
         active = [f for f in sort_findings(fr.findings) if f.suppressed_by is None]
         for f in active[:DETAILS_PER_FILE]:
             where = f.location.render()
-            console.print(f"  {where}  {type_label(f.type)}  {f.masked_value}  "
+            shown = f"{f.masked_value} = {f.value}" if f.value is not None else f.masked_value
+            console.print(f"  {where}  {type_label(f.type)}  {shown}  "
                           f"[{f.confidence}]  {f.masked_snippet}", markup=False, highlight=False)
         if len(active) > DETAILS_PER_FILE:
             console.print(f"  … and {len(active) - DETAILS_PER_FILE} more (see --format json)",
