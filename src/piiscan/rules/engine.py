@@ -48,16 +48,20 @@ class Engine:
         if not text.strip():
             return []
         norm = normalize(text)
-        digit_windows: list[tuple[int, int]] | None = None
+        runs: list[tuple[int, int, int]] | None = None
+        digit_windows: dict[int, list[tuple[int, int]]] = {}
         lo = segment.scan_start
         hi = segment.scan_end if segment.scan_end is not None else len(text)
         out: list[Match] = []
         for rule in self.rules:
             windows: list[tuple[int, int]] | None = None
             if rule.prefilter_digits:
-                if digit_windows is None:
-                    digit_windows = _windows(m.span() for m in _NUMBER_RUN.finditer(norm))
-                windows = digit_windows
+                if runs is None:
+                    runs = _number_runs(norm)
+                need = rule.prefilter_digits
+                if need not in digit_windows:
+                    digit_windows[need] = _windows((s, e) for s, e, n in runs if n >= need)
+                windows = digit_windows[need]
             elif rule.prefilter_any:
                 windows = _windows(_anchor_spans(norm, rule.prefilter_any))
             if windows is not None and not windows:
@@ -147,6 +151,18 @@ class Engine:
             reasons.append(f"lowered: '{exc_word}' nearby")
         return Match(rule.id, start, end, original, Level(min(confidence, Level.HIGH)),
                      tuple(reasons))
+
+
+_SEPARATORS = " -.()/:"
+
+
+def _number_runs(norm: str) -> list[tuple[int, int, int]]:
+    """(start, end, digit count) of every run of digits and separators, found once."""
+    out = []
+    for m in _NUMBER_RUN.finditer(norm):
+        run = m.group()
+        out.append((m.start(), m.end(), len(run) - sum(run.count(c) for c in _SEPARATORS)))
+    return out
 
 
 def _anchor_spans(norm: str, anchors: tuple[str, ...]) -> Iterator[tuple[int, int]]:

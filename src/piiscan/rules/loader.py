@@ -236,7 +236,7 @@ def compile_rule(name: str, item: dict[str, Any]) -> Rule:
         recognizer=recognizer,
         source=name,
         description=item.get("description", ""),
-        prefilter_digits=bool(prefilter.get("digits")),
+        prefilter_digits=int(prefilter.get("digits") or 0),
         prefilter_any=tuple(prefilter.get("any", ())),
         validator=named("validator", item["validator"]) if item.get("validator") else None,
         boosts=tuple(named("boost", b) for b in item.get("boost", ())),

@@ -69,7 +69,7 @@ class Rule:
     source: str  # the file it came from
     recognizer: tuple[str, Recognizer] | None = None
     description: str = ""
-    prefilter_digits: bool = False
+    prefilter_digits: int = 0  # run only near number runs of at least this many digits
     prefilter_any: tuple[str, ...] = ()
     validator: tuple[str, Validator] | None = None
     boosts: tuple[tuple[str, Validator], ...] = ()
