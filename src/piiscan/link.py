@@ -36,22 +36,26 @@ PERSONAL_DOCUMENTS = ("カルテ", "診療録", "診療記録", "看護記録", 
                       "事故報告書", "供述調書", "被害届", "陳述書")
 LINE_DISTANCE = 3
 PARAGRAPH_DISTANCE = 2
-HEAD_CHARS = 4000  # how much of a document's start is read for what kind of document it is
+TITLE_CHARS = 120  # a document says what it is in its name or its first line(s)
 MAX_PEOPLE_IN_PERSONAL_DOCUMENT = 3
 
 
 @dataclass
 class DocumentSignals:
-    """What kind of document a file is, from its name and the first text it yields."""
+    """What kind of document a file is, from its name and its title: the first text it
+    yields. A word deep inside (a manual that mentions カルテ) does not make it one."""
 
     kinds: set[str] = field(default_factory=set)
     _seen: int = 0
 
     def feed(self, segment: Segment) -> None:
-        if self._seen >= HEAD_CHARS and segment.location.part != "filename":
+        if segment.location.part == "filename":
+            text = segment.text
+        elif self._seen < TITLE_CHARS and segment.location.part is None:
+            text = segment.text.lstrip()[: TITLE_CHARS - self._seen]
+            self._seen += len(text)
+        else:
             return
-        text = segment.text[:HEAD_CHARS]
-        self._seen += len(text)
         self.kinds.update(k for k in PERSONAL_DOCUMENTS if k in text)
 
 
