@@ -128,7 +128,11 @@ def is_surname(text: str, rare: bool = False) -> bool:
 
 
 def _org_like(text: str) -> bool:
-    return text.endswith(_ORG_SUFFIXES) or text in _STOP
+    """An organisation, a place or a role rather than a name. A listed surname is never
+    one: 中村, 土屋, 田所 and 小野寺 end like places and shops."""
+    if text in _STOP:
+        return True
+    return text.endswith(_ORG_SUFFIXES) and text not in _surnames()
 
 
 def split_full_name(run: str) -> int | None:

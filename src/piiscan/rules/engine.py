@@ -128,7 +128,9 @@ class Engine:
         exc_dist, exc_word = _nearest(rule.exclude_keywords, norm, start, end, rule.exclude_window)
         header_hit = _header_hit(rule, segment.header)
 
-        excluded = exc_word is not None and (ctx_word is None or exc_dist <= ctx_dist)
+        excluded = exc_word is not None and (
+            ctx_word is None or exc_dist < ctx_dist
+            or (exc_dist == ctx_dist and not _before(norm, ctx_word, start, rule.context_window)))
         if excluded and rule.exclude_action == "reject":
             return None
         if excluded:
@@ -163,6 +165,12 @@ def _number_runs(norm: str) -> list[tuple[int, int, int]]:
         run = m.group()
         out.append((m.start(), m.end(), len(run) - sum(run.count(c) for c in _SEPARATORS)))
     return out
+
+
+def _before(norm: str, word: str, start: int, window: int) -> bool:
+    """Whether the keyword sits before the value: labels precede values, so on a tie a
+    label before the value beats an exclusion word after it."""
+    return word in norm[max(0, start - window):start]
 
 
 def _anchor_spans(norm: str, anchors: tuple[str, ...]) -> Iterator[tuple[int, int]]:
