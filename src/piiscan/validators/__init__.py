@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from piiscan.validators import checksums, formats
+from piiscan.validators import checksums, formats, identifiers
 
 Validator = Callable[[str], bool]
 
@@ -24,6 +24,14 @@ REGISTRY: dict[str, Validator] = {
     "jp_phone": formats.jp_phone,
     "phone_formatted": formats.phone_formatted,
     "card_grouped": formats.card_grouped,
+    "passport": identifiers.passport,
+    "residence_card": identifiers.residence_card,
+    "pension_number": identifiers.pension_number,
+    "employment_insurance": identifiers.employment_insurance,
+    "resident_code": identifiers.resident_code,
+    "bank_account": identifiers.bank_account,
+    "yucho_account": identifiers.yucho_account,
+    "birth_date": identifiers.birth_date,
 }
 
 
