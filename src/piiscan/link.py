@@ -18,6 +18,7 @@ reason, so an audit can still list it.
 from __future__ import annotations
 
 import bisect
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 
@@ -29,11 +30,14 @@ ANCHOR_TYPES = frozenset({
     "PASSPORT", "DRIVERS_LICENSE", "RESIDENCE_CARD", "PENSION_NUMBER", "HEALTH_INSURANCE",
     "EMPLOYMENT_INSURANCE", "RESIDENT_CODE", "CREDIT_CARD", "BANK_ACCOUNT",
 })
-PERSONAL_DOCUMENTS = ("カルテ", "診療録", "診療記録", "看護記録", "健康診断", "健診結果", "人間ドック",
+PERSONAL_DOCUMENTS = ("相談受付票", "面談票", "面談記録", "産業医", "カルテ", "診療録", "診療記録", "看護記録", "健康診断", "健診結果", "人間ドック",
                       "診断書", "紹介状", "診療情報提供書", "問診票", "検査結果", "処方箋", "お薬手帳",
                       "履歴書", "職務経歴書", "身上書", "身上調書", "面談記録", "相談記録", "ケース記録",
                       "支援記録", "介護記録", "ケアプラン", "個別支援計画", "指導要録", "調査票",
                       "事故報告書", "供述調書", "被害届", "陳述書")
+# A document whose name or title says it is an example holds invented values.
+SAMPLE_MARKERS = re.compile(r"記入例|記入見本|記載例|見本(?!市)|サンプル|ダミー|テンプレート|ひな形|雛形|"
+                            r"(?<![\w.@-])(?i:sample|dummy|template)(?![\w.@-])")
 LINE_DISTANCE = 3
 PARAGRAPH_DISTANCE = 2
 TITLE_CHARS = 120  # a document says what it is in its name or its first line(s)
@@ -46,17 +50,22 @@ class DocumentSignals:
     yields. A word deep inside (a manual that mentions カルテ) does not make it one."""
 
     kinds: set[str] = field(default_factory=set)
+    sample: str | None = None  # '記入例' when the document is a filled-in example
     _seen: int = 0
 
     def feed(self, segment: Segment) -> None:
         if segment.location.part == "filename":
             text = segment.text
-        elif self._seen < TITLE_CHARS and segment.location.part is None:
+        elif self._seen < TITLE_CHARS and segment.location.part is None \
+                and segment.record is None:  # a table's first cells are data, not a title
             text = segment.text.lstrip()[: TITLE_CHARS - self._seen]
             self._seen += len(text)
         else:
             return
         self.kinds.update(k for k in PERSONAL_DOCUMENTS if k in text)
+        if self.sample is None:
+            found = SAMPLE_MARKERS.search(text)
+            self.sample = found.group() if found else None
 
 
 def _container(loc: Location) -> tuple[object, ...]:
@@ -104,6 +113,14 @@ def link_sensitive(findings: list[Finding], signals: DocumentSignals) -> list[Fi
             out.append(replace(f, confidence=Level.LOW,
                                reasons=(*f.reasons, "no identifiable person nearby")))
     return out
+
+
+def demote_samples(findings: list[Finding], signals: DocumentSignals) -> list[Finding]:
+    """Every value in a 記入例 / sample document is invented: low confidence, with why."""
+    if signals.sample is None:
+        return findings
+    why = f"sample document ({signals.sample})"
+    return [replace(f, confidence=Level.LOW, reasons=(*f.reasons, why)) for f in findings]
 
 
 def _tie(f: Finding, by_record: dict[str, str],

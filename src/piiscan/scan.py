@@ -9,7 +9,7 @@ import os
 import signal
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from types import FrameType
@@ -19,7 +19,7 @@ from piiscan.config import Settings
 from piiscan.extract import UNSUPPORTED, Blob, BudgetExceeded, ExtractContext, extract_blob
 from piiscan.extract.encoding import SAMPLE_BYTES, sniff_encoding
 from piiscan.extract.sniff import detect_kind
-from piiscan.link import DocumentSignals, link_sensitive
+from piiscan.link import DocumentSignals, demote_samples, link_sensitive
 from piiscan.mask import Fingerprinter, mask_snippet, mask_value
 from piiscan.models import (
     FileRef,
@@ -102,7 +102,7 @@ class Scanner:
                 result.skips.append(Skip(ref.display, f"cannot read: {exc.strerror or exc}"))
             result.encoding = ", ".join(ctx.encodings) or None
             result.kind = ctx.kind
-        self._keep_confident(link_sensitive(candidates, signals), result)
+        self._keep_confident(demote_samples(link_sensitive(candidates, signals), signals), result)
         result.elapsed = time.monotonic() - started
         return result
 
@@ -126,10 +126,12 @@ class Scanner:
     def _consume(self, items: Iterator[Segment | Skip | Note], result: FileResult,
                  ctx: ExtractContext, candidates: list[Finding], signals: DocumentSignals
                  ) -> None:
+        recent = RecentText()
         for item in items:
             if isinstance(item, Segment):
                 ctx.check_time()
                 signals.feed(item)
+                item = recent.attach(item)
                 self._findings(item, self.engine.scan(item), candidates)
             elif isinstance(item, Skip):
                 result.skips.append(item)
@@ -185,7 +187,11 @@ class Scanner:
         # starting before the snippet is at most as long as the longest match.)
         first = bisect.bisect_left(spans, (m.start - width - 256, 0))
         last = bisect.bisect_right(spans, (m.end + width, len(segment.text)))
-        others = [s for s in spans[first:last] if s != (m.start, m.end)]
+        # The snippet stays inside the text this segment owns: borrowed context (a chunk's
+        # overlap, the paragraph before) holds values this segment did not mask.
+        lo = segment.scan_start
+        hi = segment.scan_end if segment.scan_end is not None else len(segment.text)
+        others = [(s - lo, e - lo) for s, e in spans[first:last] if (s, e) != (m.start, m.end)]
         return Finding(
             type=rule.type,
             rule_id=rule.id,
@@ -196,13 +202,45 @@ class Scanner:
             reasons=m.reasons,
             location=location,
             masked_value=masked,
-            masked_snippet=mask_snippet(segment.text, m.start, m.end, masked, others,
-                                        self.settings.context_chars),
+            masked_snippet=mask_snippet(segment.text[lo:hi], m.start - lo, m.end - lo, masked,
+                                        others, self.settings.context_chars),
             fingerprint=self.fingerprint(rule.type, m.value),
             value=m.value if self.settings.show_values else None,
             hidden=segment.hidden,
             record=segment.record,
         )
+
+
+class RecentText:
+    """The end of the text before a segment, in the same part of the file.
+
+    A heading or letterhead one paragraph up (記入例, 株式会社…, 個人情報保護方針) is context
+    for the values below it, but DOCX paragraphs and HTML blocks arrive one by one. Each
+    such segment gets the tail of the text before it as borrowed context: seen by context
+    and exclusion keywords, never matched or shown. Table cells (rows are their own
+    context) and chunks of large text (they carry their own overlap) are left alone.
+    """
+
+    CHARS = 240
+
+    def __init__(self) -> None:
+        self.key: tuple[object, ...] | None = None
+        self.tail = ""
+
+    def attach(self, seg: Segment) -> Segment:
+        loc = seg.location
+        if seg.record is not None or seg.scan_start or seg.scan_end is not None \
+                or loc.part == "filename":
+            return seg
+        key = (loc.members, loc.page, loc.sheet, loc.slide, loc.part)
+        if key != self.key:
+            self.key, self.tail = key, ""
+        before = self.tail
+        self.tail = (self.tail + "\n" + seg.text)[-self.CHARS:]
+        if not before:
+            return seg
+        return replace(seg, text=f"{before}\n{seg.text}", scan_start=len(before) + 1,
+                       first_line=seg.first_line - before.count("\n") - 1)
 
 
 def _best_per_span(matches: list[Match], rules: dict[str, Rule]) -> list[Match]:
@@ -246,20 +284,16 @@ def scan_paths(paths: Iterable[str], scanner: Scanner,
     settings = scanner.settings
     result = ScanResult(roots=list(paths), started=now_iso(),
                         rules_digest=scanner.ruleset.digest, settings=settings.as_dict())
+    results = _raw_results(iter_sources(result.roots, settings), scanner, cache)
     try:
-        for item in iter_sources(result.roots, settings):
+        for item in results:
             if isinstance(item, Skip):
                 if item.kind == SkipKind.EXCLUDED:
                     result.excluded += 1
                 else:
                     result.skips.append(item)
                 continue
-            file_result = cache.get(item) if cache is not None else None
-            if file_result is None:
-                file_result = scanner.scan_raw(item)
-                if cache is not None:
-                    cache.put(item, file_result)
-            file_result = scanner.finish(file_result)
+            file_result = scanner.finish(item)
             result.files.append(file_result)
             result.low_confidence_hidden += file_result.below_threshold
             for f in file_result.findings:
@@ -270,8 +304,46 @@ def scan_paths(paths: Iterable[str], scanner: Scanner,
                 on_file(file_result)
     except KeyboardInterrupt:
         result.complete = False
+    finally:
+        results.close()  # stops the worker pool, however the loop ends
     result.finished = now_iso()
     return result
+
+
+def _raw_results(items: Iterator[FileRef | Skip], scanner: Scanner, cache: FileCache | None
+                 ) -> Generator[FileResult | Skip, None, None]:
+    """Unscored results in walk order; skips pass through. With ``jobs`` above 1 the files
+    are scanned in worker processes (piiscan.parallel), still in this order."""
+    if scanner.settings.jobs > 1:
+        from piiscan.parallel import scan_in_pool
+
+        yield from scan_in_pool(items, scanner, cache)
+        return
+    for item in items:
+        if isinstance(item, Skip):
+            yield item
+            continue
+        file_result = cache.get(item) if cache is not None else None
+        if file_result is None:
+            file_result = scan_one(scanner, item)
+            if cache is not None:
+                cache.put(item, file_result)
+        yield file_result
+
+
+def scan_one(scanner: Scanner, ref: FileRef) -> FileResult:
+    """``scan_raw`` that does not raise: a bug in piiscan on one file becomes a Skip that
+    names it (exit 3), not the end of a nightly scan or an exit code read as findings."""
+    try:
+        return scanner.scan_raw(ref)
+    except Exception as exc:
+        scanner.engine.stats.timeouts.clear()
+        text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+        detail = f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+        result = FileResult(file=ref)
+        result.skips.append(Skip(ref.display, f"internal error in piiscan while scanning "
+                                              f"this file ({detail[:200]}); please report it"))
+        return result
 
 
 def fail_level_reached(result: ScanResult, fail_on: Level) -> bool:

@@ -33,6 +33,7 @@ _STOP = re.compile(r"電話|TEL|Tel|tel|FAX|Fax|携帯|〒|メール|mail|Mail|�
 _BUILDING = re.compile(
     r"[ 　]?[^\s、。,，;；「」()（）:：]{1,24}?(?:[0-9]{1,4}(?:号室|号|F|階)?|ビル|ハイツ|"
     r"マンション|荘|コーポ|レジデンス|タワー|アパート|号室|号館|棟|階)(?![0-9-])")
+_ROOM = re.compile(r"[ 　][0-9]{2,4}(?:号室|号)?(?![0-9-])")
 _LABEL_BEFORE = ("住所", "所在地", "送付先", "届け先", "お届け先", "連絡先", "本籍", "本籍地", "現住所",
                  "居所", "住居", "自宅", "宛先", "住")
 
@@ -91,7 +92,9 @@ def addresses(text: str, header: str | None) -> Iterator[Candidate]:
     if not _could_hold_address(text):
         return
     for start, muni_end, has_prefecture in _municipalities(text):
-        body = _BODY.match(text, muni_end)
+        # 京都市中京区 厳木町28番地: one space may separate the municipality from the town.
+        body_start = muni_end + 1 if text[muni_end:muni_end + 1] in (" ", "　") else muni_end
+        body = _BODY.match(text, body_start)
         tail = body.group(0) if body else ""
         stop = _STOP.search(tail)
         if stop:
@@ -102,15 +105,18 @@ def addresses(text: str, header: str | None) -> Iterator[Candidate]:
                 last = token.end()
         if last is None:
             town = re.match(f"(?:{KANJI}|[ぁ-ゖァ-ヺー]){{0,12}}", tail)
-            end = muni_end + (town.end() if town else 0)
+            end = body_start + (town.end() if town else 0) if town and town.end() else muni_end
             yield Candidate(start, end, Level.LOW, ("municipality without a street number",))
             continue
-        end = muni_end + last
+        end = body_start + last
         while end > muni_end and text[end - 1] in "-の":
             end -= 1
         building = _BUILDING.match(text, end)
         if building and not _STOP.search(building.group(0)):
             end = building.end()
+            room = _ROOM.match(text, end)
+            if room:
+                end = room.end()
         level = Level.HIGH if has_prefecture else Level.MEDIUM
         reasons = ("prefecture, municipality and street number" if has_prefecture
                    else "municipality and street number",)

@@ -36,14 +36,20 @@ _LABELS = ("氏名", "お名前", "御名前", "名前", "姓名", "患者名", 
            "保護者", "世帯主", "宛名", "お客様名", "顧客名", "社員名", "従業員名", "職員名", "担当者名",
            "担当者", "担当", "作成者", "記入者", "名義人", "口座名義", "受診者", "入院患者", "対象者",
            "児童名", "生徒名", "学生氏名", "応募者", "面接者", "差出人", "送付先", "連絡者", "同居人",
-           "配偶者", "緊急連絡先氏名")
+           "配偶者", "緊急連絡先氏名", "相談者", "来談者", "面談者", "記録者", "申請人",
+           "対象社員", "患者様", "加入者", "会員名", "主治医",
+           "担当医", "医師名", "被害者", "加害者", "当事者", "相手方", "債務者", "保証人", "代理人")
 _NAME_HEADERS = ("氏名", "名前", "姓名", "お名前", "患者", "被保険者", "契約者", "申込者", "顧客名",
                  "お客様", "社員名", "従業員", "担当者", "受取人", "名義", "宛名", "受診者", "利用者",
                  "name", "Name", "NAME", "姓", "名")
 _NOT_NAME_HEADERS = ("フリガナ", "ふりがな", "カナ", "かな", "ヨミ", "読み", "ローマ字", "英字", "会社",
                      "社名", "法人", "店", "病院", "医療機関", "部署", "商品", "品名", "ファイル", "名称",
                      "件名", "地名", "駅", "銀行", "支店", "company", "file", "product")
-_KANA_HEADERS = ("フリガナ", "ふりがな", "カナ", "かな", "ヨミ", "よみ", "読み", "kana", "Kana", "KANA")
+_KANA_HEADERS = ("フリガナ", "ふりがな", "カナ", "かな", "ヨミ", "よみ", "読み", "セイメイ", "kana", "Kana",
+                 "KANA")
+# Katakana words that sit in reading columns of forms but are not names.
+_KANA_STOP = frozenset({"メール", "アドレス", "フリガナ", "ふりがな", "カナ", "ヨミガナ", "セイメイ", "ナシ",
+                        "ナシ", "ミキニュウ", "ベツシ", "ホンニン", "ドウジョウ", "メールアドレス"})
 # A kanji run ending in one of these is an organisation or a place, not a given name.
 _ORG_SUFFIXES = ("商事", "商店", "工業", "産業", "建設", "銀行", "会社", "病院", "医院", "事務所", "組合",
                  "協会", "大学", "学校", "学園", "法人", "株式", "有限", "市", "町", "村", "区", "県",
@@ -59,21 +65,27 @@ _STOP = frozenset({"お客", "皆", "皆さ", "各位", "貴殿", "貴社", "御
 
 _TITLE = re.compile("(?:部長|課長|係長|社長|会長|店長|所長|院長|校長|教授|准教授|主任|次長|専務|常務|"
                     "取締役|支配人|室長|局長|理事長|理事|副社長|顧問|代表)$")
+# Given names in kana with a name-final kanji: くみ子, はる美, さち江
+_KANA_GIVEN = f"{HIRA}{{1,3}}[子美江代恵枝乃奈香世里佳]"
 _HONORIFIC_RE = re.compile(
     f"({KANJI}{{1,8}})(?:{_SPACE}({KANJI}{{1,4}}|{HIRA}{{2,4}}|{KATA}{{2,5}}))?{_SPACE}?"
     f"(?:{'|'.join(_HONORIFICS)})")
 _LABEL_RE = re.compile(
     f"(?:{'|'.join(sorted(_LABELS, key=len, reverse=True))})"
     f"(?P<sep>{_SPACE}*(?:[:：]|は|欄|の)?{_SPACE}*)"
-    f"(?P<value>{KANJI}{{1,5}}(?:{_SPACE}?(?:{KANJI}{{1,5}}|{HIRA}{{2,5}}|{KATA}{{2,6}}))?)"
+    f"(?P<value>{KANJI}{{1,5}}(?:{_SPACE}?(?:{KANJI}{{1,5}}|{_KANA_GIVEN}|{KATA}{{2,6}}))?)"
     f"(?!{KANJI})")
+_ROMAJI_LABEL_RE = re.compile(
+    f"(?:{'|'.join(sorted(_LABELS, key=len, reverse=True))}|Name|NAME|name)"
+    r"[ 　]*[:：][ 　]*(?P<value>[A-Z][A-Za-z'\-]+(?:[ 　]+[A-Z][A-Za-z'\-]+){1,3})(?![A-Za-z])")
 _SPACED_RE = re.compile(
     f"(?<!{KANJI})({KANJI}{{1,4}}){_SPACE}({KANJI}{{1,4}}|{HIRA}{{2,4}}|{KATA}{{2,5}})"
     f"(?![{KANJI[1:-1]}ぁ-ゖァ-ヺー])")
 _RUN_RE = re.compile(f"(?<!{KANJI})({KANJI}{{3,6}})(?!{KANJI})")
+_GIVEN_MIX = f"(?:{KANJI}{{1,5}}|{HIRA}{{1,6}}|{_KANA_GIVEN}|{KATA}{{1,8}})"
 _CELL_RE = re.compile(
-    f"^{_SPACE}*({KANJI}{{1,5}}(?:{_SPACE}?(?:{KANJI}{{1,5}}|{HIRA}{{1,6}}|{KATA}{{1,8}}))?)"
-    f"{_SPACE}*$")
+    f"^{_SPACE}*({KANJI}{{1,5}}(?:{_SPACE}?{_GIVEN_MIX})?){_SPACE}*$")
+_ROMAJI_CELL_RE = re.compile(r"^[ 　]*([A-Z][A-Za-z'\-]+(?:[ 　,]+[A-Z][A-Za-z'\-]+){1,3})[ 　]*$")
 _KANA_SPACED_RE = re.compile(
     f"(?<![ァ-ヺーぁ-ゖｦ-ﾟ])({KATA}{{2,8}}|{HIRA}{{2,6}}){_SPACE}({KATA}{{1,8}}|{HIRA}{{1,6}})"
     "(?![ァ-ヺーぁ-ゖｦ-ﾟ])")
@@ -153,10 +165,16 @@ def person_names(text: str, header: str | None) -> Iterator[Candidate]:
         if m and _has_kanji(m.group(1)) and not _org_like(m.group(1).strip()):
             yield Candidate(m.start(1), m.end(1), Level.HIGH, ("name column",))
             return
+        m = _ROMAJI_CELL_RE.match(text)
+        if m:  # TRAN THI MAI, Santos Maria: foreign names in a name column
+            yield Candidate(m.start(1), m.end(1), Level.HIGH, ("name column",))
+            return
     seen: set[tuple[int, int]] = set()
     for cand in _by_label(text):
         seen.add((cand.start, cand.end))
         yield cand
+    for m in _ROMAJI_LABEL_RE.finditer(text):
+        yield Candidate(m.start("value"), m.end("value"), Level.HIGH, ("labelled as a name",))
     for cand in _by_honorific(text):
         if (cand.start, cand.end) not in seen:
             seen.add((cand.start, cand.end))
@@ -180,9 +198,9 @@ def _by_label(text: str) -> Iterator[Candidate]:
         head = re.split(_SPACE, value, maxsplit=1)[0]
         if _org_like(value) or _org_like(head) or not _has_kanji(head) or len(value) < 2:
             continue
-        # '顧客名簿' is not the label 顧客名 + a name: with nothing between label and
-        # value, the value must start with a common surname.
-        if not m.group("sep") and not any(
+        # '顧客名簿' is not the label 顧客名 + a name, nor '担当の部署' a person: with nothing
+        # or only の between label and value, the value must start with a common surname.
+        if m.group("sep").strip(" 　") in ("", "の") and not any(
                 is_surname(head[:k]) and head[:k] not in _common_surnames()
                 for k in range(1, min(4, len(head)) + 1)):
             continue
@@ -237,11 +255,14 @@ def kana_names(text: str, header: str | None) -> Iterator[Candidate]:
     of known surname and given-name readings (ヤマダ タロウ)."""
     if header and any(h in header for h in _KANA_HEADERS):
         m = _KANA_CELL_RE.match(text)
-        if m and len(m.group(1).replace(" ", "").replace("　", "")) >= 2:
+        value = m.group(1) if m else ""
+        if m and len(re.sub(_SPACE, "", value)) >= 2 and value.strip() not in _KANA_STOP:
             yield Candidate(m.start(1), m.end(1), Level.HIGH, ("reading column",))
             return
     seen: set[int] = set()
     for m in _KANA_LABEL_RE.finditer(text):
+        if m.group(1).strip() in _KANA_STOP:
+            continue
         seen.add(m.start(1))
         yield Candidate(m.start(1), m.end(1), Level.HIGH, ("labelled as a name reading",))
     surnames, given = _readings("surnames"), _readings("given_names")
