@@ -30,7 +30,8 @@ ANCHOR_TYPES = frozenset({
     "PASSPORT", "DRIVERS_LICENSE", "RESIDENCE_CARD", "PENSION_NUMBER", "HEALTH_INSURANCE",
     "EMPLOYMENT_INSURANCE", "RESIDENT_CODE", "CREDIT_CARD", "BANK_ACCOUNT",
 })
-PERSONAL_DOCUMENTS = ("相談受付票", "面談票", "面談記録", "産業医", "カルテ", "診療録", "診療記録", "看護記録", "健康診断", "健診結果", "人間ドック",
+PERSONAL_DOCUMENTS = ("相談受付票", "面談票", "産業医",
+                      "カルテ", "診療録", "診療記録", "看護記録", "健康診断", "健診結果", "人間ドック",
                       "診断書", "紹介状", "診療情報提供書", "問診票", "検査結果", "処方箋", "お薬手帳",
                       "履歴書", "職務経歴書", "身上書", "身上調書", "面談記録", "相談記録", "ケース記録",
                       "支援記録", "介護記録", "ケアプラン", "個別支援計画", "指導要録", "調査票",

@@ -49,7 +49,7 @@ _KANA_HEADERS = ("フリガナ", "ふりがな", "カナ", "かな", "ヨミ", "
                  "KANA")
 # Katakana words that sit in reading columns of forms but are not names.
 _KANA_STOP = frozenset({"メール", "アドレス", "フリガナ", "ふりがな", "カナ", "ヨミガナ", "セイメイ", "ナシ",
-                        "ナシ", "ミキニュウ", "ベツシ", "ホンニン", "ドウジョウ", "メールアドレス"})
+                        "ミキニュウ", "ベツシ", "ホンニン", "ドウジョウ", "メールアドレス"})
 # A kanji run ending in one of these is an organisation or a place, not a given name.
 _ORG_SUFFIXES = ("商事", "商店", "工業", "産業", "建設", "銀行", "会社", "病院", "医院", "事務所", "組合",
                  "協会", "大学", "学校", "学園", "法人", "株式", "有限", "市", "町", "村", "区", "県",
