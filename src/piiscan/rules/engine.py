@@ -12,6 +12,7 @@ When a context keyword and an exclusion keyword are both near, the nearer one wi
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
@@ -42,18 +43,22 @@ class Engine:
         self.rules = tuple(rules)
         self.regex_seconds = regex_seconds
         self.stats = EngineStats()
+        self._keyword_hits: dict[int, list[tuple[int, int, str]]] = {}
 
     def scan(self, segment: Segment) -> list[Match]:
         text = segment.text
         if not text.strip():
             return []
         norm = normalize(text)
+        self._keyword_hits = {}
         runs: list[tuple[int, int, int]] | None = None
         digit_windows: dict[int, list[tuple[int, int]]] = {}
         lo = segment.scan_start
         hi = segment.scan_end if segment.scan_end is not None else len(text)
         out: list[Match] = []
         for rule in self.rules:
+            if rule.context_required and not _context_possible(rule, norm, segment.header):
+                continue  # no keyword anywhere and no telling header: nothing can match
             windows: list[tuple[int, int]] | None = None
             if rule.prefilter_digits:
                 if runs is None:
@@ -80,6 +85,18 @@ class Engine:
             except TimeoutError:
                 self.stats.timeouts.append(rule.id)
         return _dedupe(out)
+
+    def _hits(self, pattern: regex.Pattern[str] | None, norm: str
+              ) -> list[tuple[int, int, str]]:
+        """Every occurrence of a keyword list in this segment, found once and reused for
+        every match judged in it (sorted by start; overlapping occurrences included)."""
+        if pattern is None:
+            return []
+        key = id(pattern)
+        if key not in self._keyword_hits:
+            self._keyword_hits[key] = [(m.start(), m.end(), m.group())
+                                       for m in pattern.finditer(norm, overlapped=True)]
+        return self._keyword_hits[key]
 
     def _candidates(self, rule: Rule, norm: str, header: str | None,
                     windows: list[tuple[int, int]] | None
@@ -124,8 +141,10 @@ class Engine:
             return Match(rule.id, start, end, original, Level.LOW,
                          (*reasons, "well-known test number"))
 
-        ctx_dist, ctx_word = _nearest(rule.context_keywords, norm, start, end, rule.context_window)
-        exc_dist, exc_word = _nearest(rule.exclude_keywords, norm, start, end, rule.exclude_window)
+        ctx_dist, ctx_word = _nearest(self._hits(rule.context_keywords, norm), norm, start, end,
+                                      rule.context_window)
+        exc_dist, exc_word = _nearest(self._hits(rule.exclude_keywords, norm), norm, start, end,
+                                      rule.exclude_window)
         header_hit = _header_hit(rule, segment.header)
 
         excluded = exc_word is not None and (
@@ -167,6 +186,12 @@ def _number_runs(norm: str) -> list[tuple[int, int, int]]:
     return out
 
 
+def _context_possible(rule: Rule, norm: str, header: str | None) -> bool:
+    if _header_hit(rule, header) is not None:
+        return True
+    return rule.context_keywords is not None and rule.context_keywords.search(norm) is not None
+
+
 def _before(norm: str, word: str, start: int, window: int) -> bool:
     """Whether the keyword sits before the value: labels precede values, so on a tie a
     label before the value beats an exclusion word after it."""
@@ -192,28 +217,33 @@ def _windows(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
     return merged
 
 
-def _nearest(pattern: regex.Pattern[str] | None, norm: str, start: int, end: int,
+def _nearest(hits: list[tuple[int, int, str]], norm: str, start: int, end: int,
              window: int) -> tuple[int, str | None]:
     """Distance to, and text of, the keyword nearest the match within the window.
 
     A keyword on another line counts, but any keyword on the match's own line is nearer:
     in a form or a log, a label belongs to the value on its line.
     """
-    if pattern is None:
+    if not hits:
         return 0, None
     best: tuple[int, str | None] = (_OTHER_LINE + window + 1, None)
+    lo, hi = start - window, end + window
     # Keywords may overlap the match itself: 'システム診断' contains the term '診断'.
-    for m in pattern.finditer(norm, max(0, start - window), min(len(norm), end + window),
-                              overlapped=True):
-        if m.end() <= start:
-            gap = norm[m.end():start]
-        elif m.start() >= end:
-            gap = norm[end:m.start()]
+    for i in range(bisect.bisect_left(hits, (lo, 0, "")), len(hits)):
+        k_start, k_end, word = hits[i]
+        if k_start > hi:
+            break
+        if k_end > hi:
+            continue
+        if k_end <= start:
+            gap = norm[k_end:start]
+        elif k_start >= end:
+            gap = norm[end:k_start]
         else:
             gap = ""
         dist = len(gap) + (_OTHER_LINE if "\n" in gap else 0)
         if dist < best[0]:
-            best = (dist, m.group())
+            best = (dist, word)
     return best
 
 

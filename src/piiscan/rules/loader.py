@@ -103,20 +103,30 @@ def load_file(path: Path, raw: bytes | None = None, check_schema: bool = True) -
     return out
 
 
-_DICT_PLACEHOLDER = regex.compile(r"\{dict:([a-z0-9_]+)\}")
+_DICT_PLACEHOLDER = regex.compile(r"\{dict:([a-z0-9_+]+)\}")
 
 
 @lru_cache(maxsize=64)
-def dictionary_pattern(name: str) -> str:
-    """``{dict:NAME}`` in a pattern stands for every word of data file NAME, as a trie."""
+def dictionary_pattern(names: str) -> str:
+    """``{dict:NAME}`` stands for every word of data file NAME as one trie; ``{dict:A+B}``
+    for the words of both. Words that start with a Latin letter (HIV, ALS) only match at
+    the start of a word, so ED is not found in SHARED; the check is placed behind a cheap
+    look-ahead so it costs nothing where the text is Japanese."""
     from piiscan import data
 
-    try:
-        words = data.load_words(name)
-    except (FileNotFoundError, ValueError):
-        known = ", ".join(data.available())
-        raise LookupError(f"unknown dictionary '{name}' (known: {known})") from None
-    return "(?:" + trie_pattern(sorted(words)) + ")"
+    words: set[str] = set()
+    for name in names.split("+"):
+        try:
+            words |= data.load_words(name)
+        except (FileNotFoundError, ValueError):
+            known = ", ".join(data.available())
+            raise LookupError(f"unknown dictionary '{name}' (known: {known})") from None
+    latin = sorted(w for w in words if w[:1].isascii() and w[:1].isalpha())
+    other = sorted(words.difference(latin))
+    parts = [trie_pattern(other)] if other else []
+    if latin:
+        parts.append(f"(?=[A-Za-z])(?<![A-Za-z0-9]){trie_pattern(latin)}")
+    return "(?:" + "|".join(parts) + ")"
 
 
 def expand_dictionaries(source: str) -> str:
