@@ -47,7 +47,8 @@ STATE_DEFAULT = ":default:"  # `--state` given without a path
 CONFIG_KEYS = {"rule_dirs": "rules", "disabled": "disable_rules", "excludes": "exclude",
                "follow_symlinks": "follow_symlinks", "max_file_size": "max_file_size",
                "min_confidence": "min_confidence", "fail_on": "fail_on",
-               "retention_days": "retention_days", "state": "state", "baseline": "baseline"}
+               "retention_days": "retention_days", "state": "state", "baseline": "baseline",
+               "jobs": "jobs"}
 
 
 def _size(text: str) -> int:
@@ -125,6 +126,9 @@ def main() -> None:
 @click.option("--new-only", is_flag=True,
               help="With --state: report only findings the previous run over the same paths "
                    "did not have.")
+@click.option("--jobs", "-j", type=click.IntRange(min=0), default=0, metavar="N",
+              help="Scan N files at a time in worker processes; 0 (default): one per core; "
+                   "1: in this process. Results and their order are the same for any N.")
 @click.option("--hook", is_flag=True,
               help="Running as a pre-commit hook (set by .pre-commit-hooks.yaml).")
 def scan(paths: tuple[str, ...], fmt: str, outputs: tuple[str, ...], rule_dirs: tuple[str, ...],
@@ -132,7 +136,7 @@ def scan(paths: tuple[str, ...], fmt: str, outputs: tuple[str, ...], rule_dirs: 
          max_file_size: str, min_confidence: str, fail_on: str, show_values: bool,
          quiet: bool, retention_days: int | None, config_path: str | None, state: str | None,
          no_state: bool, baseline: str | None, no_baseline: bool, no_ignore: bool,
-         new_only: bool, hook: bool) -> None:
+         new_only: bool, jobs: int, hook: bool) -> None:
     """Scan files and folders for personal data.
 
     PATHS are folders (walked recursively, .git/ skipped) or files (as pre-commit passes them).
@@ -150,7 +154,7 @@ def scan(paths: tuple[str, ...], fmt: str, outputs: tuple[str, ...], rule_dirs: 
                                                 no_ignore=no_ignore)
             options = _session_options(effective, new_only)
             result, outcome = _run_scan(list(paths), settings, fmt, outputs, quiet, options,
-                                        guard)
+                                        guard, progress=not hook)
     except PiiscanError as error:
         _fail(error)
     except KeyboardInterrupt:
@@ -164,9 +168,11 @@ def scan(paths: tuple[str, ...], fmt: str, outputs: tuple[str, ...], rule_dirs: 
 
 
 def _run_scan(paths: list[str], settings: Settings, fmt: str, outputs: tuple[str, ...],
-              quiet: bool, options: SessionOptions, guard: SignalGuard | None = None
+              quiet: bool, options: SessionOptions, guard: SignalGuard | None = None,
+              progress: bool = False
               ) -> tuple[ScanResult, SessionOutcome]:
     from piiscan import report
+    from piiscan.progress import for_scan
     from piiscan.rules.loader import load_ruleset
     from piiscan.state.session import ScanSession
 
@@ -178,8 +184,9 @@ def _run_scan(paths: list[str], settings: Settings, fmt: str, outputs: tuple[str
         click.echo("piiscan: warning: --show-values puts unmasked personal data in the "
                    "report; do not share or commit it", err=True)
     with ScanSession(ruleset, settings, options) as session, \
-            report.Streams(targets, None if quiet else fmt) as streams:
-        result = session.run(paths, guard, on_file=streams.on_file)
+            report.Streams(targets, None if quiet else fmt) as streams, \
+            for_scan(paths, settings, quiet=quiet or not progress) as bar:
+        result = session.run(paths, guard, on_file=bar.wrap(streams.on_file))
         streams.finish(result)
     for path, render in renders:
         report.write_atomic(path, render(result))

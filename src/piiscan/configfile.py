@@ -115,7 +115,7 @@ OPTIONS: dict[str, Option] = {
     "max_file_size": Option(_size_value, "files above this size are skipped, not read"),
     "context_chars": Option(_int, "characters of masked context on each side of a finding"),
     "retention_days": Option(_int, "files older than this many days raise their risk"),
-    "jobs": Option(_int, "worker processes"),
+    "jobs": Option(_int, "worker processes (0: one per core, 1: none)"),
     "state": Option(_path_or_flag, "state database (true: the default location)", is_path=True),
     "baseline": Option(_path_or_flag, "baseline file (false: none)", is_path=True),
     "allow_paths": Option(_str_list, "gitignore-style patterns whose findings are suppressed",
@@ -252,7 +252,7 @@ DEFAULTS: dict[str, Any] = {
     "max_file_size": 256 * 1024 * 1024,
     "context_chars": 20,
     "retention_days": None,
-    "jobs": 1,
+    "jobs": 0,
     "state": None,
     "baseline": None,
     "allow_paths": (),
@@ -289,6 +289,7 @@ def settings_from(effective: Effective, *, show_values: bool = False,
     """The scan Settings for merged values (``extra``: other Settings fields from flags)."""
     from piiscan.config import Limits, Settings
     from piiscan.models import Level
+    from piiscan.parallel import cpu_count
 
     v = effective.values
     return Settings(
@@ -302,7 +303,7 @@ def settings_from(effective: Effective, *, show_values: bool = False,
         context_chars=int(v["context_chars"]),
         limits=replace(Limits(), max_file_size=int(v["max_file_size"])),
         retention_days=v["retention_days"],
-        jobs=int(v["jobs"]),
+        jobs=int(v["jobs"]) or cpu_count(),
         no_ignore=no_ignore,
         allow_paths=tuple(v["allow_paths"]),
         **extra,

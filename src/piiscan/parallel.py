@@ -1,0 +1,492 @@
+"""Scan files in worker processes (``--jobs N``); results reach the reporters in walk order.
+
+``scan_in_pool`` takes what the walker yields and gives back the stream ``--jobs 1`` gives:
+skips pass through, unchanged files come from the cache, every other file is scanned by a
+worker, and the order is the walk's whatever order the workers finish in. A report is the
+same for any ``--jobs``.
+
+How, and why:
+
+- Start method: ``forkserver`` where there is one (Linux, macOS), else ``spawn``. A plain
+  ``fork`` copies the parent with whatever locks its other threads hold at that moment (rich's
+  progress bar refreshes from a thread; sqlite and logging hold locks), which can deadlock a
+  child; Python 3.12 warns about forking a threaded process and 3.14 stopped using it by
+  default. The fork server is a fresh, single-threaded interpreter that imports piiscan's
+  scanning modules once (``set_forkserver_preload``), so a worker starts as a cheap fork of it
+  instead of a new interpreter importing everything again (``spawn``).
+- Each worker builds its Scanner once, in the pool initializer: the settings, the fingerprint
+  key and the baseline are pickled to it; the rules are loaded again from the same files
+  (``load_ruleset``) rather than pickled with their compiled patterns, and must have the
+  parent's digest. A worker that cannot build its Scanner says so; the scan then goes on in
+  this process, with the same results.
+- Small files travel in batches (up to ``BATCH_FILES`` files or ``BATCH_BYTES`` per task,
+  compressed containers weighing ``PACKED_WEIGHT`` times their size) to cut inter-process
+  traffic; a big file is a task of its own. Results come back pickled by the worker and are
+  unpickled here with the garbage collector paused, which halves their cost to this process.
+- Memory stays bounded on a million files: at most ``IN_FLIGHT_PER_JOB`` tasks per worker are
+  queued, and at most ``MAX_PENDING`` walk entries wait for an earlier, slower file.
+- The state cache is read and written in this process only, in walk order and just before a
+  result is handed on, as ``--jobs 1`` does; so is the baseline bookkeeping (matched and
+  collected entries come back from the workers with each result).
+- SIGINT and SIGTERM are the parent's (scan.SignalGuard raises ``Interrupted`` in its main
+  thread). Workers ignore SIGINT, which a terminal sends to the whole process group; the
+  parent kills them when the scan is interrupted and the run ends incomplete (exit 4).
+- A file that kills its worker (a crash in a parser library, the OOM killer) becomes a Skip
+  naming it: the pool is restarted and the files that were in flight are scanned again one
+  at a time to find the one that did it. Any other error is a Skip too, never a crash.
+- Little work, no pool: files are scanned in this process, as with ``--jobs 1``, until that
+  has taken ``POOL_AFTER_SECONDS``; only then, if files are left, is the pool started. A
+  pre-commit run over a few files costs no process start-up, and the switch adapts to how
+  slow the files really are (a hundred KB of dense CSV, or thousands of small notes).
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+import pickle
+import signal
+import time
+from collections import deque
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from piiscan.models import FileRef, FileResult, Skip
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future, ProcessPoolExecutor
+    from multiprocessing.context import BaseContext
+
+    from piiscan.config import Settings
+    from piiscan.mask import Fingerprinter
+    from piiscan.scan import FileCache, Scanner
+    from piiscan.state.baseline import BaselineMatcher, Entry
+
+BATCH_FILES = 16  # files per task, at most
+BATCH_BYTES = 128 * 1024  # weighted bytes per task, at most (a bigger file goes alone)
+# Compressed containers hold several times their size in text: they weigh more in a batch.
+PACKED = frozenset({".xlsx", ".xlsm", ".docx", ".docm", ".pptx", ".pptm", ".zip", ".gz",
+                    ".tgz", ".pdf", ".msg"})
+PACKED_WEIGHT = 8
+POOL_AFTER_SECONDS = 0.25  # in-process scanning before a pool (~0.2 s to start) pays
+IN_FLIGHT_PER_JOB = 2  # tasks queued per worker: keeps workers busy, memory flat
+MAX_PENDING = 4096  # walk entries held at most while waiting for an earlier file
+MAX_RESTARTS = 16  # pool restarts after worker deaths before scanning in this process
+WAIT_SECONDS = 0.25  # poll interval while waiting for workers
+PRELOAD = ["piiscan.scan", "piiscan.parallel"]  # imported once by the fork server
+
+WORKER_DIED = ("the worker process scanning this file died (a crash in a parser library, or "
+               "out of memory) — not scanned")
+
+
+def cpu_count() -> int:
+    """Cores this process may run on (its affinity mask, e.g. a container's cpuset)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):  # pragma: no cover - macOS, Windows
+        return os.cpu_count() or 1
+
+
+# --- worker side -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WorkerSpec:
+    """What a worker needs to build the parent's Scanner (pickled once per worker)."""
+
+    settings: Settings
+    rules_digest: str
+    fingerprint: Fingerprinter
+    baseline: BaselineMatcher | None = None
+
+
+@dataclass
+class BaselineDelta:
+    """Baseline bookkeeping one file added in a worker, merged into the parent's matcher."""
+
+    matched: set[Entry]
+    found: dict[tuple[str, str, str], Entry]
+    hashed: int
+
+    @classmethod
+    def take(cls, matcher: BaselineMatcher | None) -> BaselineDelta | None:
+        if matcher is None or not (matcher.matched or matcher.found or matcher.hashed):
+            return None
+        delta = cls(matcher.matched, matcher.found, matcher.hashed)
+        matcher.matched, matcher.found, matcher.hashed = set(), {}, 0
+        return delta
+
+    def merge_into(self, matcher: BaselineMatcher) -> None:
+        matcher.matched |= self.matched
+        matcher.found.update(self.found)
+        matcher.hashed += self.hashed
+
+
+Batch = list[tuple[FileResult, BaselineDelta | None]]
+
+_worker: Scanner | None = None
+_worker_error = "the worker was not initialised"
+
+
+def _init_worker(spec: WorkerSpec) -> None:
+    """Pool initializer: build this worker's Scanner once."""
+    global _worker, _worker_error
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides; it stops us
+    try:
+        from piiscan.rules.loader import load_ruleset
+        from piiscan.scan import Scanner
+
+        ruleset = load_ruleset(spec.settings.rule_dirs, spec.settings.disabled_rules)
+        if ruleset.digest != spec.rules_digest:
+            _worker_error = "the rules loaded in a worker differ from the parent's"
+            return
+        _worker = Scanner(ruleset, spec.settings, spec.fingerprint, baseline=spec.baseline)
+    except Exception as exc:
+        _worker_error = f"a worker could not start: {type(exc).__name__}: {exc}"
+
+
+def _ping() -> str:
+    """The first task of every pool: empty when the worker has its Scanner, else why not."""
+    return "" if _worker is not None else _worker_error
+
+
+def _scan_batch(refs: list[FileRef]) -> bytes | str:
+    """One task: scan these files; the results come back pickled (``_unpickle``). A string
+    says the worker has no Scanner, and why."""
+    if _worker is None:
+        return _worker_error
+    from piiscan.scan import scan_one
+
+    batch: Batch = [(scan_one(_worker, ref), BaselineDelta.take(_worker.baseline))
+                    for ref in refs]
+    return pickle.dumps(batch, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _unpickle(data: bytes) -> Batch:
+    """Results of a batch, unpickled with the cyclic garbage collector paused: thousands of
+    findings are as many new objects, and collections triggered by them (over everything
+    the run holds) cost more than the unpickling itself."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        batch: Batch = pickle.loads(data)
+    finally:
+        if enabled:
+            gc.enable()
+    return batch
+
+
+# --- parent side -------------------------------------------------------------------------
+
+
+class _Slot:
+    """One walk entry on its way to the reporters."""
+
+    __slots__ = ("delta", "isolated", "ref", "result", "seq")
+
+    def __init__(self, seq: int, ref: FileRef | None = None,
+                 result: FileResult | Skip | None = None) -> None:
+        self.seq = seq
+        self.ref = ref  # set when this process or a worker scans the file
+        self.result = result
+        self.delta: BaselineDelta | None = None
+        self.isolated = False  # scanned alone to find the file that kills workers
+
+
+def _ref(slot: _Slot) -> FileRef:
+    assert slot.ref is not None
+    return slot.ref
+
+
+def _weight(ref: FileRef) -> int:
+    """A file's share of a batch: its size, more for compressed containers."""
+    suffix = os.path.splitext(ref.path)[1].lower()
+    return ref.size * (PACKED_WEIGHT if suffix in PACKED else 1)
+
+
+def _internal_error(ref: FileRef, exc: BaseException) -> FileResult:
+    result = FileResult(file=ref)
+    result.skips.append(Skip(ref.display, f"internal error in piiscan while scanning this file "
+                                          f"({type(exc).__name__}: {exc}); please report it"))
+    return result
+
+
+def _died(ref: FileRef) -> FileResult:
+    result = FileResult(file=ref)
+    result.skips.append(Skip(ref.display, WORKER_DIED))
+    return result
+
+
+WAIT, POOL, LOCAL = "wait", "pool", "local"
+
+
+class PoolScan:
+    """The parent's bookkeeping for one ``scan_in_pool`` run."""
+
+    def __init__(self, scanner: Scanner, cache: FileCache | None, jobs: int) -> None:
+        self.scanner = scanner
+        self.cache = cache
+        self.jobs = max(1, jobs)
+        self.max_in_flight = IN_FLIGHT_PER_JOB * self.jobs
+        self.mode = WAIT if self.jobs > 1 else LOCAL
+        self.pending: deque[_Slot] = deque()  # every walk entry not yet handed on, in order
+        self.todo: deque[_Slot] = deque()  # files to scan, not yet sent
+        self.suspects: deque[_Slot] = deque()  # files in flight when a worker died
+        self.in_flight: dict[Future[bytes | str], list[_Slot]] = {}
+        self.executor: ProcessPoolExecutor | None = None
+        self.ping: Future[str] | None = None  # the current pool's first task
+        self.seq = 0
+        self.local_seconds = 0.0  # spent scanning in this process while no pool runs
+        self.restarts = 0
+        self.pools_started = 0
+
+    # the loop
+
+    def results(self, items: Iterator[FileRef | Skip]) -> Iterator[FileResult | Skip]:
+        walking = True
+        while True:
+            yield from self._ready()
+            if self.mode == WAIT and self.todo and self.local_seconds >= POOL_AFTER_SECONDS:
+                self.executor = self._new_executor()
+                self.mode = POOL
+            if self.mode != POOL and self.todo:
+                self._scan_here(self.todo.popleft())
+            elif self.mode == POOL and self.suspects:
+                if self.in_flight or not self._pool_started():
+                    self._wait()
+                else:
+                    self._isolate(self.suspects.popleft())
+            elif self.mode == POOL and self._submit(partial=not walking or self._crowded()
+                                                    or len(self.in_flight) < self.jobs):
+                pass
+            elif walking and not self._crowded():
+                item = next(items, None)
+                if item is None:
+                    walking = False
+                else:
+                    self._add(item)
+            elif self.mode == POOL and self.in_flight:
+                self._wait()
+            elif not self.pending:
+                return
+            else:  # pragma: no cover - every pending entry is scanned, queued or in flight
+                raise AssertionError("parallel scan stalled")
+
+    def _crowded(self) -> bool:
+        return len(self.pending) >= MAX_PENDING or (
+            self.mode == POOL and len(self.in_flight) >= self.max_in_flight)
+
+    def _ready(self) -> Iterator[FileResult | Skip]:
+        pending = self.pending
+        while pending and pending[0].result is not None:
+            slot = pending.popleft()
+            result = slot.result
+            assert result is not None
+            if slot.ref is not None and isinstance(result, FileResult):
+                if self.cache is not None:
+                    self.cache.put(slot.ref, result)
+                if slot.delta is not None and self.scanner.baseline is not None:
+                    slot.delta.merge_into(self.scanner.baseline)
+            yield result
+
+    def _add(self, item: FileRef | Skip) -> None:
+        self.seq += 1
+        if isinstance(item, Skip):
+            self.pending.append(_Slot(self.seq, result=item))
+            return
+        cached = self.cache.get(item) if self.cache is not None else None
+        if cached is not None:
+            self.pending.append(_Slot(self.seq, result=cached))
+            return
+        slot = _Slot(self.seq, ref=item)
+        self.pending.append(slot)
+        self.todo.append(slot)
+
+    def _scan_here(self, slot: _Slot) -> None:
+        from piiscan.scan import scan_one
+
+        start = time.monotonic()
+        slot.result = scan_one(self.scanner, _ref(slot))
+        if self.mode == WAIT:
+            self.local_seconds += time.monotonic() - start
+
+    # the pool
+
+    def _new_executor(self) -> ProcessPoolExecutor:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        context: BaseContext
+        if "forkserver" in multiprocessing.get_all_start_methods():
+            forkserver = multiprocessing.get_context("forkserver")
+            forkserver.set_forkserver_preload(PRELOAD)  # no effect once the server runs
+            context = forkserver
+        else:  # pragma: no cover - Windows
+            context = multiprocessing.get_context("spawn")
+        scanner = self.scanner
+        spec = WorkerSpec(scanner.settings, scanner.ruleset.digest, scanner.fingerprint,
+                          scanner.baseline)
+        self.pools_started += 1
+        executor = ProcessPoolExecutor(max_workers=self.jobs, mp_context=context,
+                                       initializer=_init_worker, initargs=(spec,))
+        self.ping = executor.submit(_ping)
+        return executor
+
+    def _pool_started(self) -> bool:
+        return self.ping is None or self.ping.done()
+
+    def _pool_works(self) -> bool:
+        """Whether the current pool's workers started and built their Scanner."""
+        ping = self.ping
+        return (ping is not None and ping.done() and ping.exception() is None
+                and ping.result() == "")
+
+    def _submit(self, partial: bool) -> bool:
+        """Send the next batch from ``todo``; a batch that is not full only if ``partial``."""
+        if not self.todo or len(self.in_flight) >= self.max_in_flight:
+            return False
+        batch: list[_Slot] = []
+        size = 0
+        for slot in self.todo:
+            weight = _weight(_ref(slot))
+            if batch and (len(batch) == BATCH_FILES or size + weight > BATCH_BYTES):
+                break
+            batch.append(slot)
+            size += weight
+        full = len(batch) < len(self.todo) or len(batch) == BATCH_FILES or size >= BATCH_BYTES
+        if not (full or partial):
+            return False
+        for _ in batch:
+            self.todo.popleft()
+        self._send(batch)
+        return True
+
+    def _send(self, batch: list[_Slot]) -> None:
+        from concurrent.futures.process import BrokenProcessPool
+
+        assert self.executor is not None
+        try:
+            future = self.executor.submit(_scan_batch, [_ref(s) for s in batch])
+        except BrokenProcessPool:
+            for slot in reversed(batch):
+                (self.suspects if slot.isolated else self.todo).appendleft(slot)
+                slot.isolated = False
+            self._restart()
+            return
+        self.in_flight[future] = batch
+
+    def _isolate(self, slot: _Slot) -> None:
+        slot.isolated = True
+        self._send([slot])
+
+    def _wait(self) -> None:
+        from concurrent.futures import FIRST_COMPLETED, wait
+
+        if self.ping is not None and not self.ping.done():
+            waiting: list[Future[Any]] = [self.ping, *self.in_flight]
+            wait(waiting, timeout=WAIT_SECONDS, return_when=FIRST_COMPLETED)
+            if self.ping.done() and not self._pool_works():
+                self._fall_back([])
+            return
+        done, _ = wait(list(self.in_flight), timeout=WAIT_SECONDS,
+                       return_when=FIRST_COMPLETED)
+        for future in sorted(done, key=lambda f: self.in_flight[f][0].seq):
+            if future in self.in_flight:  # a restart may have taken it back already
+                self._collect(future)
+
+    def _collect(self, future: Future[bytes | str]) -> None:
+        from concurrent.futures.process import BrokenProcessPool
+
+        slots = self.in_flight.pop(future)
+        try:
+            out = future.result()
+        except BrokenProcessPool:
+            if not self._pool_works():
+                self._fall_back(slots)
+                return
+            for slot in slots:
+                self._blame_or_suspect(slot)
+            self._restart()
+            return
+        except Exception as exc:  # e.g. a result that could not be pickled
+            if len(slots) == 1:
+                assert slots[0].ref is not None
+                slots[0].result = _internal_error(slots[0].ref, exc)
+            else:
+                self.suspects.extend(slots)
+                self._sort_suspects()
+            return
+        if isinstance(out, str):  # the worker has no Scanner: scan here instead
+            self._fall_back(slots)
+            return
+        for slot, (result, delta) in zip(slots, _unpickle(out), strict=True):
+            slot.result, slot.delta = result, delta
+
+    def _blame_or_suspect(self, slot: _Slot) -> None:
+        if slot.isolated:  # it ran alone, so it is the one that killed the worker
+            assert slot.ref is not None
+            slot.result = _died(slot.ref)
+        else:
+            self.suspects.append(slot)
+
+    def _sort_suspects(self) -> None:
+        self.suspects = deque(sorted(self.suspects, key=lambda s: s.seq))
+
+    def _restart(self) -> None:
+        """The pool broke: everything in flight is suspect; start a new pool. A pool whose
+        workers never started blames no file: the rest is scanned in this process."""
+        if not self._pool_works():
+            self._fall_back([])
+            return
+        for slots in self.in_flight.values():
+            for slot in slots:
+                self._blame_or_suspect(slot)
+        self.in_flight.clear()
+        self._sort_suspects()
+        self._stop(kill=True)
+        self.restarts += 1
+        if self.restarts > MAX_RESTARTS:
+            self._fall_back([])
+        else:
+            self.executor = self._new_executor()
+
+    def _fall_back(self, slots: list[_Slot]) -> None:
+        """Scan the rest in this process (what ``--jobs 1`` does)."""
+        back = [*slots, *self.suspects, *(s for b in self.in_flight.values() for s in b)]
+        self.in_flight.clear()
+        self.suspects.clear()
+        self._stop(kill=True)
+        self.todo = deque(sorted([*self.todo, *back], key=lambda s: s.seq))
+        self.mode = LOCAL
+
+    def _stop(self, kill: bool) -> None:
+        executor, self.executor = self.executor, None
+        if executor is None:
+            return
+        if kill:
+            terminate = getattr(executor, "kill_workers", None)  # Python 3.14
+            if terminate is not None:  # pragma: no cover - newer Pythons
+                terminate()
+            else:
+                processes: dict[int, Any] = getattr(executor, "_processes", None) or {}
+                for process in list(processes.values()):
+                    process.kill()
+        executor.shutdown(wait=True, cancel_futures=True)
+
+    def close(self, finished: bool) -> None:
+        self._stop(kill=not finished)
+
+
+def scan_in_pool(items: Iterator[FileRef | Skip], scanner: Scanner,
+                 cache: FileCache | None = None, jobs: int | None = None
+                 ) -> Iterator[FileResult | Skip]:
+    """Unscored results in walk order, files scanned by ``jobs`` (default: the settings')
+    worker processes. Closing the iterator stops the workers."""
+    run = PoolScan(scanner, cache, scanner.settings.jobs if jobs is None else jobs)
+    finished = False
+    try:
+        yield from run.results(items)
+        finished = True
+    finally:
+        run.close(finished)

@@ -1,0 +1,337 @@
+"""--jobs: the same report in the same order for any number of workers; interrupts end the
+run incomplete with no worker left behind; a worker's error or death is a Skip, not a crash;
+the progress bar only on a terminal."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from piiscan import parallel, progress
+from piiscan.cli import main
+from piiscan.config import Settings
+from piiscan.mask import Fingerprinter
+from piiscan.models import FileRef, FileResult, ScanResult, Skip
+from piiscan.report.json import render
+from piiscan.rules.loader import load_ruleset
+from piiscan.scan import Interrupted, Scanner, scan_paths
+
+import fixtures_containers as containers
+import fixtures_office as office
+from synth import group4, mobile, my_number
+
+KEY = b"k" * 32  # one fingerprint key, so two runs can be compared
+
+
+@pytest.fixture
+def small_pool(monkeypatch: pytest.MonkeyPatch) -> list[parallel.PoolScan]:
+    """Start a pool at the first file, in tiny batches (many tasks, finishing out of order);
+    returns the runs that started one."""
+    monkeypatch.setattr(parallel, "POOL_AFTER_SECONDS", 0.0)
+    monkeypatch.setattr(parallel, "BATCH_FILES", 3)
+    monkeypatch.setattr(parallel, "BATCH_BYTES", 64 * 1024)
+    started: list[parallel.PoolScan] = []
+    original = parallel.PoolScan._new_executor
+
+    def spy(self: parallel.PoolScan) -> Any:
+        started.append(self)
+        return original(self)
+
+    monkeypatch.setattr(parallel.PoolScan, "_new_executor", spy)
+    return started
+
+
+def mixed_share(root: Path) -> Path:
+    """Every kind of file a share holds: text in several encodings, CSV, Office, PDF, mail,
+    zip, broken files, one big text file first (slow, so later batches finish before it),
+    a FIFO (a walk skip) and an excluded file."""
+    rng = random.Random(3)
+    office.make_office_share(root / "office")
+    mail = root / "mail"
+    mail.mkdir()
+    containers.make_csv_cp932(mail)
+    containers.make_eml(mail)
+    containers.make_zip_cp932_names(mail)
+    containers.make_json(mail)
+    containers.make_html(mail)
+    lines = [f"顧客 電話 {mobile(rng)} マイナンバー {group4(my_number(rng))}" if i % 50 == 0
+             else "本日の会議では来期の予算について議論した。" for i in range(20_000)]
+    (root / "0_big.log").write_text("\n".join(lines), encoding="utf-8")
+    texts = root / "texts"
+    texts.mkdir()
+    for i in range(40):
+        body = f"議事録 {i}\n" + (f"担当 電話 {mobile(rng)}\n" if i % 3 == 0 else "")
+        encoding = ("utf-8", "cp932", "euc-jp", "utf-16")[i % 4]
+        (texts / f"doc{i:02d}.txt").write_bytes(body.encode(encoding))
+    os.mkfifo(root / "pipe")
+    (root / "skip.me").write_text("マイナンバー 1234 5678 9018", encoding="utf-8")
+    return root
+
+
+def scan(root: Path, jobs: int, **settings: Any) -> ScanResult:
+    scanner = Scanner(load_ruleset(), Settings(jobs=jobs, excludes=("*.me",), **settings),
+                      Fingerprinter(KEY))
+    return scan_paths([str(root)], scanner)
+
+
+def comparable(report: bytes | str) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(report)
+    for key in ("started", "finished"):
+        data["scan"].pop(key)
+    data["scan"]["settings"].pop("jobs")
+    return data
+
+
+def test_same_report_for_any_jobs(tmp_path: Path, small_pool: list[parallel.PoolScan]
+                                  ) -> None:
+    root = mixed_share(tmp_path / "share")
+    one = scan(root, jobs=1)
+    two = scan(root, jobs=2)
+    assert len(small_pool) == 1 and small_pool[0].pools_started == 1
+    assert comparable(render(two)) == comparable(render(one))
+    displays = [fr.file.display for fr in two.files]
+    assert displays[0].endswith("0_big.log") and len(displays) > 50
+    assert two.excluded == 1 and any("FIFO" in s.reason for s in two.skips)
+    assert any(fr.findings for fr in two.files) and any(fr.skips for fr in two.files)
+
+
+def test_cli_jobs_flag_same_report(tmp_path: Path) -> None:
+    """The real command line: -j1 and -j2 (enough work for a pool) write the same report."""
+    rng = random.Random(5)
+    share = tmp_path / "share"
+    share.mkdir()
+    filler = "本日の会議では来期の予算について議論した。\n" * 40
+    for i in range(300):  # a few seconds of work: the pool starts after half a second
+        extra = f"電話 {mobile(rng)}\n" if i % 4 == 0 else ""
+        (share / f"f{i:03d}.txt").write_text(f"メモ {i}\n{filler}{extra}", encoding="utf-8")
+    state = tmp_path / "state"
+    reports = []
+    for jobs in ("1", "2", "2"):  # the last run reuses every result from the state
+        out = tmp_path / f"j{jobs}-{len(reports)}.json"
+        proc = subprocess.run([sys.executable, "-m", "piiscan", "scan", str(share), "-j", jobs,
+                               f"--state={state}", "-q", "-o", str(out)],
+                              capture_output=True, text=True, timeout=120, check=False)
+        assert proc.returncode == 1, proc.stderr
+        assert proc.stderr == ""  # no progress bar, nothing else, off a terminal
+        reports.append(comparable(out.read_text(encoding="utf-8")))
+    assert reports[0] == reports[1] == reports[2]
+
+
+def test_progress_bar_never_off_a_terminal(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+                                           ) -> None:
+    (tmp_path / "a.txt").write_text("電話 090-1234-5678\n", encoding="utf-8")
+    monkeypatch.delenv("PRE_COMMIT", raising=False)
+    result = CliRunner().invoke(main, ["scan", str(tmp_path), "-f", "json"])
+    assert result.exit_code == 1
+    assert result.stderr == ""
+    assert "scanning" not in result.stdout and "\x1b" not in result.stdout
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_wanted_only_for_a_person(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("PRE_COMMIT", "CI", "TERM"):
+        monkeypatch.delenv(name, raising=False)
+    assert progress.wanted(Terminal())
+    assert not progress.wanted(io.StringIO())  # cron, a pipe, a file
+    assert not progress.wanted(Terminal(), quiet=True)
+    assert not progress.wanted(Terminal(), hook=True)
+    monkeypatch.setenv("PRE_COMMIT", "1")
+    assert not progress.wanted(Terminal())
+    monkeypatch.delenv("PRE_COMMIT")
+    monkeypatch.setenv("CI", "true")
+    assert not progress.wanted(Terminal())
+
+
+def test_progress_bar_on_a_terminal(tmp_path: Path) -> None:
+    for i in range(5):
+        (tmp_path / f"{i}.txt").write_text("x" * 1000, encoding="utf-8")
+    stream = Terminal()
+    with progress.ScanProgress([str(tmp_path)], Settings(), stream) as bar:
+        seen: list[str] = []
+        on_file = bar.wrap(lambda fr: seen.append(fr.file.display))
+        scanner = Scanner(load_ruleset(), Settings(), Fingerprinter(KEY))
+        scan_paths([str(tmp_path)], scanner, on_file=on_file)
+        assert bar._counter is not None
+        bar._counter.join(5)
+        assert bar.files == 5 and bar.total_files == 5 and bar.done_bytes == 5000
+        assert bar._files_text() == "5/5 files"
+    assert len(seen) == 5
+    assert "files" in stream.getvalue()
+
+
+class DiesOnArrival(FileRef):
+    """A file that kills the worker that receives it (as a crash in a parser would)."""
+
+    def __reduce__(self) -> Any:
+        return (os._exit, (3,))
+
+
+class BreaksScanner(FileRef):
+    """A file whose scan raises inside the worker (its size arrives as None)."""
+
+    def __reduce__(self) -> Any:
+        return (FileRef, (self.path, self.display, None, self.mtime))
+
+
+def refs(folder: Path, count: int) -> list[FileRef]:
+    out = []
+    for i in range(count):
+        path = folder / f"{i:02d}.txt"
+        path.write_text(f"顧客 電話 090-1234-{i:04d}\n", encoding="utf-8")
+        st = path.stat()
+        out.append(FileRef(str(path), path.name, st.st_size, st.st_mtime))
+    return out
+
+
+def scan_refs(items: list[FileRef | Skip], jobs: int) -> list[FileResult | Skip]:
+    scanner = Scanner(load_ruleset(), Settings(jobs=jobs), Fingerprinter(KEY))
+    return list(parallel.scan_in_pool(iter(items), scanner))
+
+
+def test_worker_death_and_errors_become_skips(tmp_path: Path,
+                                               small_pool: list[parallel.PoolScan]) -> None:
+    good = refs(tmp_path, 12)
+    killer = DiesOnArrival(str(tmp_path / "crash.pdf"), "crash.pdf", 10, 0.0)
+    broken = BreaksScanner(str(good[0].path), "broken.txt", good[0].size, 0.0)
+    items: list[FileRef | Skip] = [*good[:5], killer, *good[5:9], broken, *good[9:]]
+    results = scan_refs(items, jobs=2)
+    assert small_pool and small_pool[0].restarts == 2  # the crash, then finding the file
+    assert [r.file.display for r in results if isinstance(r, FileResult)] == \
+        [i.display for i in items]
+    by_name = {r.file.display: r for r in results if isinstance(r, FileResult)}
+    assert [s.reason for s in by_name["crash.pdf"].skips] == [parallel.WORKER_DIED]
+    assert "internal error in piiscan" in by_name["broken.txt"].skips[0].reason
+    assert not by_name["broken.txt"].findings
+    expected = scan_refs(list(good), jobs=1)
+    for want in expected:
+        assert isinstance(want, FileResult)
+        got = by_name[want.file.display]
+        assert [f.masked_value for f in got.findings] == \
+            [f.masked_value for f in want.findings] != []
+        assert not got.skips
+
+
+def test_interrupt_stops_the_pool(tmp_path: Path, small_pool: list[parallel.PoolScan],
+                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    good = refs(tmp_path, 40)
+    scanner = Scanner(load_ruleset(), Settings(jobs=2), Fingerprinter(KEY))
+    workers: list[Any] = []
+
+    def on_file(fr: FileResult) -> None:
+        if not workers:
+            executor = small_pool[0].executor
+            assert executor is not None
+            workers.extend(executor._processes.values())  # type: ignore[attr-defined]
+            raise Interrupted("SIGTERM")
+
+    def items(paths: list[str], settings: Settings) -> Iterator[FileRef | Skip]:
+        yield from good
+
+    monkeypatch.setattr("piiscan.scan.iter_sources", items)
+    result = scan_paths([str(tmp_path)], scanner, on_file=on_file)
+    assert result.complete is False and len(result.files) == 1
+    assert workers and small_pool[0].executor is None
+    deadline = time.monotonic() + 10
+    while any(p.is_alive() for p in workers) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not any(p.is_alive() for p in workers)
+
+
+def test_ctrl_c_at_a_terminal_ends_incomplete(tmp_path: Path) -> None:
+    """SIGINT to the whole process group, as a terminal sends it, once the first results
+    are out: exit 4, an incomplete report, and no worker process left."""
+    share = tmp_path / "share"
+    filler = "本日の会議では来期の予算について議論した。\n" * 40
+    for i in range(3000):
+        path = share / f"d{i % 10}" / f"{i:04d}.txt"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(filler + (f"電話 090-1234-{i:04d}\n" if i % 10 == 0 else ""),
+                        encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if k != "PRE_COMMIT"}
+    with subprocess.Popen([sys.executable, "-m", "piiscan", "scan", str(share), "-j", "2",
+                           "-f", "jsonl"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                          start_new_session=True, env=env) as proc:
+        assert proc.stdout is not None and proc.stderr is not None
+        lines: list[bytes] = []
+        reader = threading.Thread(target=lambda: lines.extend(proc.stdout or []))
+        reader.start()
+        deadline = time.monotonic() + 60
+        # parent, resource tracker, fork server and workers: the pool is up
+        while (len(lines) < 2 or len(_group(proc.pid, alive=True)) < 4) \
+                and proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert proc.poll() is None, "the scan ended before it could be interrupted"
+        os.killpg(proc.pid, signal.SIGINT)
+        err = proc.stderr.read()
+        reader.join(60)
+        proc.wait(timeout=60)
+    assert proc.returncode == 4, err.decode()
+    assert b"Traceback" not in err
+    records = [json.loads(line) for line in lines]
+    assert records[-1]["type"] == "summary" and records[-1]["scan"]["complete"] is False
+    assert 0 < sum(r["type"] == "file" for r in records) < 3000
+    deadline = time.monotonic() + 10
+    while _group(proc.pid, alive=True) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert _group(proc.pid, alive=True) == []
+
+
+def _group(pgid: int, alive: bool = False) -> list[int]:
+    """Processes in a process group (zombies left out when ``alive``)."""
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        state, group = fields[0], int(fields[2])
+        if group == pgid and not (alive and state == "Z"):
+            pids.append(int(entry.name))
+    return pids
+
+
+def test_baseline_bookkeeping_comes_back_from_workers(tmp_path: Path,
+                                                      small_pool: list[parallel.PoolScan],
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """Entries collected (baseline create) and matched (stale detection) in workers reach
+    the parent: the same baseline as in-process, and a rescan that fails on nothing."""
+    monkeypatch.delenv("PRE_COMMIT", raising=False)
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "xdg"))
+    rng = random.Random(9)
+    entries: dict[str, set[tuple[str, str]]] = {}
+    for jobs in ("1", "2"):
+        repo = tmp_path / f"repo{jobs}"
+        (repo / ".git").mkdir(parents=True)
+        (repo / ".piiscan.toml").write_text(f"jobs = {jobs}\n", encoding="utf-8")
+        for i in range(12):
+            extra = f"電話 {mobile(rng)}\n" if i % 4 == 0 else ""
+            (repo / f"f{i:02d}.txt").write_text(f"メモ {i}\n{extra}", encoding="utf-8")
+        monkeypatch.chdir(repo)
+        created = CliRunner().invoke(main, ["baseline", "create"], catch_exceptions=False)
+        assert created.exit_code == 0, created.output
+        data = json.loads((repo / ".piiscan-baseline.json").read_text(encoding="utf-8"))
+        entries[jobs] = {(e["path"], e["type"]) for e in data["entries"]}
+        rescan = CliRunner().invoke(main, ["scan", "."], catch_exceptions=False)
+        assert rescan.exit_code == 0, rescan.output
+        assert "match nothing" not in rescan.stderr
+    assert entries["1"] == entries["2"] and len(entries["2"]) >= 3
+    assert len(small_pool) == 2  # the pool ran both `baseline create` and the rescan
