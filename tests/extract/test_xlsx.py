@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from piiscan.extract.xlsx import column_letter, column_number, render
-from piiscan.models import Note, Segment, Skip
+from piiscan.extract.xlsx import column_number, render
+from piiscan.models import Note, Segment, Skip, column_letters
 
 from fixtures_office import EMAIL, MY_NUMBER, NAME, make_xlsx, replace_member, truncate
 
@@ -189,5 +189,5 @@ def test_render(value: object, text: str) -> None:
 
 def test_column_letters() -> None:
     for number, letters in [(1, "A"), (26, "Z"), (27, "AA"), (28, "AB"), (16384, "XFD")]:
-        assert column_letter(number) == letters
+        assert column_letters(number) == letters
         assert column_number(letters) == number

@@ -36,7 +36,7 @@ from piiscan.extract.ooxml import (
     open_package,
     texts,
 )
-from piiscan.models import Location, Note, Segment, Skip
+from piiscan.models import Location, Note, Segment, Skip, column_letters
 
 if TYPE_CHECKING:
     from piiscan.extract import Blob, ExtractContext
@@ -240,7 +240,7 @@ def _cells(
             header = None if is_header else headers.get(col)
             column = columns.get(col)
             if column is None:
-                column = columns[col] = (column_letter(col), layout.col_hidden(col))
+                column = columns[col] = (column_letters(col), layout.col_hidden(col))
             hidden = row_hidden or column[1]
             ref = f"{column[0]}{row_index}"
             if text:
@@ -295,7 +295,7 @@ def _formula_only_cells(
             hidden = sheet_hidden or row in layout.hidden_rows or layout.col_hidden(col)
             yield Segment(
                 literal,
-                replace(loc, cell=f"{column_letter(col)}{row}", part="formula"),
+                replace(loc, cell=f"{column_letters(col)}{row}", part="formula"),
                 header=headers.get(col),
                 hidden=hidden,
                 record=f"{loc.sheet}!{row}",
@@ -334,14 +334,6 @@ def _render_float(value: float) -> str:
         text = format(Decimal(text), "f")
     return text
 
-
-def column_letter(col: int) -> str:
-    """1 -> 'A', 28 -> 'AB'."""
-    letters = ""
-    while col > 0:
-        col, rem = divmod(col - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
 
 
 def column_number(letters: str) -> int:
