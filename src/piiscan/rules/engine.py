@@ -29,7 +29,8 @@ _NUMBER_RUN = regex.compile(r"[0-9](?:[ \-.()/:]{0,2}[0-9])+")
 # look-ahead after it; a pattern's own context keywords are checked on the whole text.
 LEFT_ROOM = 48
 RIGHT_ROOM = 112
-WHOLE_TEXT_SHARE = 0.5  # windows covering more than this: scan the text in one pass
+WHOLE_TEXT_SHARE = 0.5
+SHORT_TEXT = 512  # windows covering more than this: scan the text in one pass
 _OTHER_LINE = 1000  # distance penalty for a keyword on another line
 
 
@@ -44,6 +45,7 @@ class Engine:
         self.regex_seconds = regex_seconds
         self.stats = EngineStats()
         self._keyword_hits: dict[int, list[tuple[int, int, str]]] = {}
+        self._header_cache: dict[tuple[int, str], str | None] = {}
 
     def scan(self, segment: Segment) -> list[Match]:
         text = segment.text
@@ -56,19 +58,30 @@ class Engine:
         lo = segment.scan_start
         hi = segment.scan_end if segment.scan_end is not None else len(text)
         out: list[Match] = []
+        # A table cell or a short paragraph is matched whole: windows only pay off on
+        # long text, and per-rule overhead is what costs on 100,000 cells.
+        short = len(norm) <= SHORT_TEXT
         for rule in self.rules:
-            if rule.context_required and not _context_possible(rule, norm, segment.header):
+            if rule.context_required and not self._context_possible(rule, norm, segment.header):
                 continue  # no keyword anywhere and no telling header: nothing can match
             windows: list[tuple[int, int]] | None = None
             if rule.prefilter_digits:
                 if runs is None:
                     runs = _number_runs(norm)
                 need = rule.prefilter_digits
-                if need not in digit_windows:
-                    digit_windows[need] = _windows((s, e) for s, e, n in runs if n >= need)
-                windows = digit_windows[need]
+                if short:
+                    if not any(n >= need for _, _, n in runs):
+                        continue
+                else:
+                    if need not in digit_windows:
+                        digit_windows[need] = _windows((s, e) for s, e, n in runs if n >= need)
+                    windows = digit_windows[need]
             elif rule.prefilter_any:
-                windows = _windows(_anchor_spans(norm, rule.prefilter_any))
+                if short:
+                    if not any(w in norm for w in rule.prefilter_any):
+                        continue
+                else:
+                    windows = _windows(_anchor_spans(norm, rule.prefilter_any))
             if windows is not None and not windows:
                 continue
             if windows and sum(e - s for s, e in windows) > WHOLE_TEXT_SHARE * len(norm):
@@ -85,6 +98,21 @@ class Engine:
             except TimeoutError:
                 self.stats.timeouts.append(rule.id)
         return _dedupe(out)
+
+    def _header_hit(self, rule: Rule, header: str | None) -> str | None:
+        """Whether a column header speaks for this rule; cached, since a column's header
+        is asked about once per cell."""
+        if not header:
+            return None
+        key = (id(rule), header)
+        if key not in self._header_cache:
+            self._header_cache[key] = _header_hit(rule, header)
+        return self._header_cache[key]
+
+    def _context_possible(self, rule: Rule, norm: str, header: str | None) -> bool:
+        if self._header_hit(rule, header) is not None:
+            return True
+        return rule.context_keywords is not None and rule.context_keywords.search(norm) is not None
 
     def _hits(self, pattern: regex.Pattern[str] | None, norm: str
               ) -> list[tuple[int, int, str]]:
@@ -145,7 +173,7 @@ class Engine:
                                       rule.context_window)
         exc_dist, exc_word = _nearest(self._hits(rule.exclude_keywords, norm), norm, start, end,
                                       rule.exclude_window)
-        header_hit = _header_hit(rule, segment.header)
+        header_hit = self._header_hit(rule, segment.header)
 
         excluded = exc_word is not None and (
             ctx_word is None or exc_dist < ctx_dist
@@ -184,12 +212,6 @@ def _number_runs(norm: str) -> list[tuple[int, int, int]]:
         run = m.group()
         out.append((m.start(), m.end(), len(run) - sum(run.count(c) for c in _SEPARATORS)))
     return out
-
-
-def _context_possible(rule: Rule, norm: str, header: str | None) -> bool:
-    if _header_hit(rule, header) is not None:
-        return True
-    return rule.context_keywords is not None and rule.context_keywords.search(norm) is not None
 
 
 def _before(norm: str, word: str, start: int, window: int) -> bool:
