@@ -12,8 +12,9 @@ How, and why:
   progress bar refreshes from a thread; sqlite and logging hold locks), which can deadlock a
   child; Python 3.12 warns about forking a threaded process and 3.14 stopped using it by
   default. The fork server is a fresh, single-threaded interpreter that imports piiscan's
-  scanning modules once (``set_forkserver_preload``), so a worker starts as a cheap fork of it
-  instead of a new interpreter importing everything again (``spawn``).
+  scanning modules and loads the built-in rules and dictionaries once (``PRELOAD``,
+  ``piiscan._poolwarm``), so a worker starts as a cheap fork of it, sharing those pages,
+  instead of a new interpreter importing and loading everything again (``spawn``).
 - Each worker builds its Scanner once, in the pool initializer: the settings, the fingerprint
   key and the baseline are pickled to it; the rules are loaded again from the same files
   (``load_ruleset``) rather than pickled with their compiled patterns, and must have the
@@ -35,9 +36,10 @@ How, and why:
   naming it: the pool is restarted and the files that were in flight are scanned again one
   at a time to find the one that did it. Any other error is a Skip too, never a crash.
 - Little work, no pool: files are scanned in this process, as with ``--jobs 1``, until that
-  has taken ``POOL_AFTER_SECONDS``; only then, if files are left, is the pool started. A
-  pre-commit run over a few files costs no process start-up, and the switch adapts to how
-  slow the files really are (a hundred KB of dense CSV, or thousands of small notes).
+  has taken ``POOL_AFTER_SECONDS``; only then, if files are left, is the pool started, and
+  this process goes on scanning until the workers are up, so their start-up is not waited
+  for. A pre-commit run over a few files costs no process start-up, and the switch adapts to
+  how slow the files really are (a hundred KB of dense CSV, or thousands of small notes).
 """
 
 from __future__ import annotations
@@ -69,12 +71,13 @@ BATCH_BYTES = 128 * 1024  # weighted bytes per task, at most (a bigger file goes
 PACKED = frozenset({".xlsx", ".xlsm", ".docx", ".docm", ".pptx", ".pptm", ".zip", ".gz",
                     ".tgz", ".pdf", ".msg"})
 PACKED_WEIGHT = 8
-POOL_AFTER_SECONDS = 0.25  # in-process scanning before a pool (~0.2 s to start) pays
+POOL_AFTER_SECONDS = 0.1  # in-process scanning before the pool starts (it warms up ~0.4 s)
+SCAN_WHILE_STARTING = True  # go on scanning here while the workers start (tests: False)
 IN_FLIGHT_PER_JOB = 2  # tasks queued per worker: keeps workers busy, memory flat
 MAX_PENDING = 4096  # walk entries held at most while waiting for an earlier file
 MAX_RESTARTS = 16  # pool restarts after worker deaths before scanning in this process
 WAIT_SECONDS = 0.25  # poll interval while waiting for workers
-PRELOAD = ["piiscan.scan", "piiscan.parallel"]  # imported once by the fork server
+PRELOAD = ["piiscan.scan", "piiscan.parallel", "piiscan._poolwarm"]  # run once by the fork server
 
 WORKER_DIED = ("the worker process scanning this file died (a crash in a parser library, or "
                "out of memory) — not scanned")
@@ -218,7 +221,9 @@ def _died(ref: FileRef) -> FileResult:
     return result
 
 
-WAIT, POOL, LOCAL = "wait", "pool", "local"
+# WAIT: no pool yet, files scanned here; WARMING: the pool starts, files still scanned here;
+# POOL: workers scan; LOCAL: everything here (--jobs 1, or the pool could not work)
+WAIT, WARMING, POOL, LOCAL = "wait", "warming", "pool", "local"
 
 
 class PoolScan:
@@ -248,9 +253,16 @@ class PoolScan:
         while True:
             yield from self._ready()
             if self.mode == WAIT and self.todo and self.local_seconds >= POOL_AFTER_SECONDS:
-                self.executor = self._new_executor()
-                self.mode = POOL
-            if self.mode != POOL and self.todo:
+                self.executor = self._new_executor()  # starts while this process scans on
+                self.mode = WARMING
+            if self.mode == WARMING and self._pool_started():
+                if self._pool_works():
+                    self.mode = POOL
+                else:
+                    self._fall_back([])
+            if self.mode == WARMING and self.todo and not SCAN_WHILE_STARTING:
+                self._wait()
+            elif self.mode != POOL and self.todo:
                 self._scan_here(self.todo.popleft())
             elif self.mode == POOL and self.suspects:
                 if self.in_flight or not self._pool_started():
@@ -475,7 +487,7 @@ class PoolScan:
         executor.shutdown(wait=True, cancel_futures=True)
 
     def close(self, finished: bool) -> None:
-        self._stop(kill=not finished)
+        self._stop(kill=not finished or self.mode != POOL)
 
 
 def scan_in_pool(items: Iterator[FileRef | Skip], scanner: Scanner,
