@@ -1,3 +1,3 @@
-from piiscan.cli import main
+from piiscan.entry import main
 
 main()
