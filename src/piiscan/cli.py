@@ -15,7 +15,6 @@ import click
 from piiscan import __version__
 from piiscan.errors import (
     EXIT_CLEAN,
-    EXIT_ERROR,
     EXIT_FINDINGS,
     EXIT_INTERRUPTED,
     EXIT_UNREADABLE,
@@ -630,10 +629,3 @@ def config_show(path: str, config_path: str | None) -> None:
                                ensure_ascii=False)
         click.echo(f"{key} = {shown}  # {source}")
 
-
-def run() -> Any:  # pragma: no cover - python -m piiscan
-    return main()
-
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(EXIT_ERROR if run() else EXIT_CLEAN)

@@ -8,12 +8,13 @@ file of their kind appears, so a pre-commit run over three text files stays fast
 
 from __future__ import annotations
 
+import functools
 import importlib
 import io
 import os
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from typing import BinaryIO
 
 from piiscan.config import Limits
@@ -155,6 +156,13 @@ class ExtractContext:
             yield from extract_blob(blob, self, include_name=True)
         finally:
             self.depth -= 1
+
+
+def locator(base: Location, *varying: str) -> Callable[..., Location]:
+    """A ``Location`` factory that keeps ``base``'s fields and takes only ``varying`` ones:
+    about twice as fast as ``dataclasses.replace`` when called once per cell or block."""
+    kept = {f.name: getattr(base, f.name) for f in fields(base) if f.name not in varying}
+    return functools.partial(Location, **kept)
 
 
 def load_extractor(kind: str) -> Extractor:

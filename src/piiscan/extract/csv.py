@@ -8,15 +8,14 @@ the header is row 1, the first data row is row 2.
 from __future__ import annotations
 
 import csv
-import dataclasses
-import functools
 import io
 import itertools
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, BinaryIO, Protocol
 
+from piiscan.extract import locator
 from piiscan.extract.encoding import SAMPLE_BYTES, display_name, sniff_encoding
-from piiscan.models import Location, Note, Segment, Skip, SkipKind
+from piiscan.models import Note, Segment, Skip, SkipKind
 
 if TYPE_CHECKING:
     from piiscan.extract import Blob, ExtractContext
@@ -97,7 +96,7 @@ class _RowReader:
         self.record_prefix = "!".join(members) + "!" if members else ""
 
     def cells(self, reader: _Reader) -> Iterator[Segment]:
-        locate = _cell_locator(self.blob.location)
+        locate = locator(self.blob.location, "row", "column")
         for row_number, row in enumerate(reader, start=1):
             self.ctx.check_time()
             self.lines_done = reader.line_num
@@ -121,16 +120,6 @@ class _RowReader:
         if self.headers is None or column > len(self.headers):
             return None
         return self.headers[column - 1]
-
-
-def _cell_locator(base: Location) -> Callable[..., Location]:
-    """``Location`` factory keeping ``base``'s fields: twice as fast as ``replace`` per cell."""
-    kept = {
-        f.name: getattr(base, f.name)
-        for f in dataclasses.fields(base)
-        if f.name not in ("row", "column")
-    }
-    return functools.partial(Location, **kept)
 
 
 def text_from_line(
