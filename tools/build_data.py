@@ -678,6 +678,12 @@ SENSITIVE_SOURCE = (
 SENSITIVE_LICENCE = "CC0-1.0"
 
 
+def _harms(block: str) -> list[str]:
+    """'<offence>被害', '<offence>の被害', '<offence>による被害' for each offence: kept in the
+    list (not a pattern) so the rule stays one trie, which the regex engine runs fast."""
+    return [f"{o}{link}被害" for o in _terms(block) for link in ("", "の", "による")]
+
+
 def _terms(block: str) -> list[str]:
     return [nfkc(t) for t in block.split()]
 
@@ -946,6 +952,12 @@ CRIMINAL = """
     過失運転致死傷 危険運転致死傷 公職選挙法違反
 """
 
+# Offences whose harm to a person is a victim fact: 'X被害', 'Xの被害', 'Xによる被害'.
+VICTIM_OF = """
+    暴行 傷害 窃盗 空き巣 詐欺 特殊詐欺 強盗 性犯罪 性暴力 性被害 痴漢 盗撮 ストーカー 虐待 恐喝 脅迫
+    強制わいせつ 不同意わいせつ 横領 ひき逃げ いじめ
+"""
+
 VICTIM = """
     犯罪被害 犯罪被害者 犯罪被害者等 被害者 被害者遺族 被害届 被害届出 被害申告 被害相談 告訴
     告訴状 被害者支援 犯罪被害者支援 被害者参加 被害者参加制度 被害者等通知制度 犯罪被害者等給付金
@@ -1080,7 +1092,7 @@ def build_sensitive(w: Writer) -> None:
     files["sensitive_victim.txt"] = (
         "having been the victim of a crime (法2条3項 犯罪により害を被った事実): DV, stalking, sexual "
         "violence, abuse, fraud",
-        unique(_terms(VICTIM)),
+        unique(_terms(VICTIM) + _harms(VICTIM_OF)),
         {},
     )
     files["sensitive_belief.txt"] = (

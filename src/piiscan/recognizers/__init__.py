@@ -35,6 +35,28 @@ REGISTRY: dict[str, str] = {
 }
 
 
+def _name_possible(text: str, header: str | None) -> bool:
+    # In ASCII-only text a name comes only from a name column or a 'Name:' label.
+    return header is not None or not text.isascii() or "ame" in text or "AME" in text
+
+
+def _kana_possible(text: str, header: str | None) -> bool:
+    return not text.isascii()
+
+
+def _address_possible(text: str, header: str | None) -> bool:
+    return any(ch in text for ch in "市区町村")  # every municipality name ends in one
+
+
+# Cheap checks on a short text that hold whenever the recognizer could find something in
+# it: the engine calls no recognizer on the (many) table cells where its check fails.
+GATES: dict[str, Callable[[str, str | None], bool]] = {
+    "person_name": _name_possible,
+    "person_name_kana": _kana_possible,
+    "address": _address_possible,
+}
+
+
 def get(name: str) -> Recognizer:
     module_name, _, func = REGISTRY[name].partition(":")
     module = importlib.import_module(f"piiscan.recognizers.{module_name}")

@@ -265,11 +265,12 @@ def kana_names(text: str, header: str | None) -> Iterator[Candidate]:
             continue
         seen.add(m.start(1))
         yield Candidate(m.start(1), m.end(1), Level.HIGH, ("labelled as a name reading",))
-    surnames, given = _readings("surnames"), _readings("given_names")
     for m in _KANA_SPACED_RE.finditer(text):
         if m.start(1) in seen:
             continue
-        if to_katakana(m.group(1)) in surnames and to_katakana(m.group(2)) in given:
+        # The reading tables load on the first spaced kana pair, not on the first text.
+        if to_katakana(m.group(1)) in _readings("surnames") and \
+                to_katakana(m.group(2)) in _readings("given_names"):
             yield Candidate(m.start(), m.end(), Level.MEDIUM, ("known surname and given-name "
                                                                "readings",))
 

@@ -13,6 +13,7 @@ When a context keyword and an exclusion keyword are both near, the nearer one wi
 from __future__ import annotations
 
 import bisect
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
@@ -21,9 +22,11 @@ import regex
 from piiscan.mask import canonical
 from piiscan.models import Level, Match, Segment
 from piiscan.normalize import normalize
+from piiscan.rules.gates import Gates
+from piiscan.rules.keywords import KeywordList, fold
 from piiscan.rules.rule import Rule
 
-_NUMBER_RUN = regex.compile(r"[0-9](?:[ \-.()/:]{0,2}[0-9])+")
+_NUMBER_RUN = re.compile(r"[0-9](?:[ \-.()/:]{0,2}[0-9])+")
 # Windows around cheap anchors (a number, an '@', a label word) are where a gated pattern
 # may match. Left room covers a label or look-behind before the value, right room a
 # look-ahead after it; a pattern's own context keywords are checked on the whole text.
@@ -40,12 +43,22 @@ class EngineStats:
 
 
 class Engine:
-    def __init__(self, rules: Iterable[Rule], regex_seconds: float = 10.0) -> None:
+    def __init__(self, rules: Iterable[Rule], regex_seconds: float = 10.0,
+                 gating: bool = True) -> None:
+        """``gating=False`` runs every rule over the whole text as soon as its declared
+        prefilter holds (a number with enough digits anywhere; values near an anchor word):
+        slow, and the reference that the digit windows, keyword zones and short-text gates
+        are tested against, since they must change nothing."""
         self.rules = tuple(rules)
         self.regex_seconds = regex_seconds
+        self.gating = gating
         self.stats = EngineStats()
-        self._keyword_hits: dict[int, list[tuple[int, int, str]]] = {}
+        self._keyword_hits: dict[int, list[tuple[int, int]]] = {}
+        self._folded: str | None = None
+        self._runs: list[tuple[int, int, int]] | None = None
+        self._digit_windows: dict[int, list[tuple[int, int]]] = {}
         self._header_cache: dict[tuple[int, str], str | None] = {}
+        self._gates = Gates(self.rules)
 
     def scan(self, segment: Segment) -> list[Match]:
         text = segment.text
@@ -53,39 +66,26 @@ class Engine:
             return []
         norm = normalize(text)
         self._keyword_hits = {}
-        runs: list[tuple[int, int, int]] | None = None
-        digit_windows: dict[int, list[tuple[int, int]]] = {}
+        self._folded = None
+        self._runs = None
+        self._digit_windows = {}
         lo = segment.scan_start
         hi = segment.scan_end if segment.scan_end is not None else len(text)
         out: list[Match] = []
         # A table cell or a short paragraph is matched whole: windows only pay off on
         # long text, and per-rule overhead is what costs on 100,000 cells.
         short = len(norm) <= SHORT_TEXT
-        for rule in self.rules:
-            if rule.context_required and not self._context_possible(rule, norm, segment.header):
-                continue  # no keyword anywhere and no telling header: nothing can match
-            windows: list[tuple[int, int]] | None = None
-            if rule.prefilter_digits:
-                if runs is None:
-                    runs = _number_runs(norm)
-                need = rule.prefilter_digits
-                if short:
-                    if not any(n >= need for _, _, n in runs):
-                        continue
-                else:
-                    if need not in digit_windows:
-                        digit_windows[need] = _windows((s, e) for s, e, n in runs if n >= need)
-                    windows = digit_windows[need]
-            elif rule.prefilter_any:
-                if short:
-                    if not any(w in norm for w in rule.prefilter_any):
-                        continue
-                else:
-                    windows = _windows(_anchor_spans(norm, rule.prefilter_any))
-            if windows is not None and not windows:
-                continue
-            if windows and sum(e - s for s, e in windows) > WHOLE_TEXT_SHARE * len(norm):
-                windows = None
+        rules: Iterable[Rule] = self.rules
+        if short and self.gating:
+            runs = self._number_runs(norm)
+            self._folded = fold(norm)
+            rules = self._gates.passing(self._gates.plan(segment.header, self._header_hit),
+                                        norm, self._folded, max((n for *_, n in runs), default=0),
+                                        segment.header)
+        for rule in rules:
+            windows = self._where(rule, norm, segment.header, short)
+            if windows == []:
+                continue  # nothing this rule needs is in the text
             try:
                 for start, end, base, found_by in self._candidates(rule, norm, segment.header,
                                                                    windows):
@@ -99,6 +99,44 @@ class Engine:
                 self.stats.timeouts.append(rule.id)
         return _dedupe(out)
 
+    def _where(self, rule: Rule, norm: str, header: str | None, short: bool
+               ) -> list[tuple[int, int]] | None:
+        """Where in the text the rule can match: [] nowhere, None anywhere (the whole text),
+        else the windows around its anchors (number runs, anchor words), kept only near a
+        context keyword when the rule requires one."""
+        zones: list[tuple[int, int]] | None = None
+        if self.gating and rule.context_required and self._header_hit(rule, header) is None:
+            # Without a telling header a value counts only with a keyword nearby.
+            hits = self._hits(rule.context_keywords, norm)
+            if not hits:
+                return []
+            zones = _zones(hits, rule.context_window)
+        windows: list[tuple[int, int]] | None = None
+        if rule.prefilter_digits:
+            need = rule.prefilter_digits
+            runs = self._number_runs(norm)
+            if short or not self.gating:
+                return None if any(n >= need for _, _, n in runs) else []
+            if zones is not None:
+                windows = _windows(_near(((s, e) for s, e, n in runs if n >= need), zones))
+            else:
+                if need not in self._digit_windows:
+                    self._digit_windows[need] = _windows((s, e) for s, e, n in runs if n >= need)
+                windows = self._digit_windows[need]
+        elif rule.prefilter_any:
+            if short:
+                return None if any(w in norm for w in rule.prefilter_any) else []
+            anchors = _anchor_spans(norm, rule.prefilter_any)
+            windows = _windows(anchors if zones is None else _near(anchors, zones))
+        if windows and sum(e - s for s, e in windows) > WHOLE_TEXT_SHARE * len(norm):
+            return None
+        return windows
+
+    def _number_runs(self, norm: str) -> list[tuple[int, int, int]]:
+        if self._runs is None:
+            self._runs = _number_runs(norm)
+        return self._runs
+
     def _header_hit(self, rule: Rule, header: str | None) -> str | None:
         """Whether a column header speaks for this rule; cached, since a column's header
         is asked about once per cell."""
@@ -109,21 +147,16 @@ class Engine:
             self._header_cache[key] = _header_hit(rule, header)
         return self._header_cache[key]
 
-    def _context_possible(self, rule: Rule, norm: str, header: str | None) -> bool:
-        if self._header_hit(rule, header) is not None:
-            return True
-        return rule.context_keywords is not None and rule.context_keywords.search(norm) is not None
-
-    def _hits(self, pattern: regex.Pattern[str] | None, norm: str
-              ) -> list[tuple[int, int, str]]:
+    def _hits(self, keywords: KeywordList | None, norm: str) -> list[tuple[int, int]]:
         """Every occurrence of a keyword list in this segment, found once and reused for
         every match judged in it (sorted by start; overlapping occurrences included)."""
-        if pattern is None:
+        if keywords is None:
             return []
-        key = id(pattern)
+        key = id(keywords)
         if key not in self._keyword_hits:
-            self._keyword_hits[key] = [(m.start(), m.end(), m.group())
-                                       for m in pattern.finditer(norm, overlapped=True)]
+            if self._folded is None:
+                self._folded = fold(norm)
+            self._keyword_hits[key] = keywords.hits(self._folded)
         return self._keyword_hits[key]
 
     def _candidates(self, rule: Rule, norm: str, header: str | None,
@@ -202,16 +235,13 @@ class Engine:
                      tuple(reasons))
 
 
-_SEPARATORS = " -.()/:"
+_NOT_DIGITS = str.maketrans("", "", " -.()/:")
 
 
 def _number_runs(norm: str) -> list[tuple[int, int, int]]:
     """(start, end, digit count) of every run of digits and separators, found once."""
-    out = []
-    for m in _NUMBER_RUN.finditer(norm):
-        run = m.group()
-        out.append((m.start(), m.end(), len(run) - sum(run.count(c) for c in _SEPARATORS)))
-    return out
+    return [(m.start(), m.end(), len(m.group().translate(_NOT_DIGITS)))
+            for m in _NUMBER_RUN.finditer(norm)]
 
 
 def _before(norm: str, word: str, start: int, window: int) -> bool:
@@ -231,7 +261,27 @@ def _anchor_spans(norm: str, anchors: tuple[str, ...]) -> Iterator[tuple[int, in
 def _windows(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
     """Anchor spans widened by the room a pattern needs, merged, in order."""
     merged: list[tuple[int, int]] = []
-    for s, e in sorted((max(0, s - LEFT_ROOM), e + RIGHT_ROOM) for s, e in spans):
+    for s, e in sorted(spans):
+        s, e = max(0, s - LEFT_ROOM), e + RIGHT_ROOM
+        if merged and s <= merged[-1][1]:
+            if e > merged[-1][1]:
+                merged[-1] = (merged[-1][0], e)
+        else:
+            merged.append((s, e))
+    return merged
+
+
+def _zones(hits: list[tuple[int, int]], window: int) -> list[tuple[int, int]]:
+    """Merged stretches a value must touch to have one of these keywords within ``window``.
+
+    A value lies within RIGHT_ROOM of its anchor (a number run or an anchor word) and is no
+    longer than that, so an anchor farther than window + RIGHT_ROOM from every keyword can
+    only yield values that the required-context check would reject.
+    """
+    reach = window + RIGHT_ROOM
+    merged: list[tuple[int, int]] = []
+    for k_start, k_end in hits:  # sorted by start
+        s, e = max(0, k_start - reach), k_end + reach
         if merged and s <= merged[-1][1]:
             merged[-1] = (merged[-1][0], max(merged[-1][1], e))
         else:
@@ -239,7 +289,17 @@ def _windows(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
     return merged
 
 
-def _nearest(hits: list[tuple[int, int, str]], norm: str, start: int, end: int,
+def _near(spans: Iterable[tuple[int, int]], zones: list[tuple[int, int]]
+          ) -> Iterator[tuple[int, int]]:
+    """The spans that overlap one of the (sorted, disjoint) zones."""
+    starts = [z[0] for z in zones]
+    for s, e in spans:
+        i = bisect.bisect_left(starts, e) - 1
+        if i >= 0 and zones[i][1] > s:
+            yield s, e
+
+
+def _nearest(hits: list[tuple[int, int]], norm: str, start: int, end: int,
              window: int) -> tuple[int, str | None]:
     """Distance to, and text of, the keyword nearest the match within the window.
 
@@ -251,8 +311,8 @@ def _nearest(hits: list[tuple[int, int, str]], norm: str, start: int, end: int,
     best: tuple[int, str | None] = (_OTHER_LINE + window + 1, None)
     lo, hi = start - window, end + window
     # Keywords may overlap the match itself: 'システム診断' contains the term '診断'.
-    for i in range(bisect.bisect_left(hits, (lo, 0, "")), len(hits)):
-        k_start, k_end, word = hits[i]
+    for i in range(bisect.bisect_left(hits, (lo, 0)), len(hits)):
+        k_start, k_end = hits[i]
         if k_start > hi:
             break
         if k_end > hi:
@@ -265,14 +325,14 @@ def _nearest(hits: list[tuple[int, int, str]], norm: str, start: int, end: int,
             gap = ""
         dist = len(gap) + (_OTHER_LINE if "\n" in gap else 0)
         if dist < best[0]:
-            best = (dist, word)
+            best = (dist, norm[k_start:k_end])
     return best
 
 
 def _header_hit(rule: Rule, header: str | None) -> str | None:
     if not header:
         return None
-    folded = normalize(header).lower()
+    folded = fold(normalize(header))
     for word in rule.context_headers:
         if word.lower() in folded:
             return header

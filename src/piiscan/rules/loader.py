@@ -9,23 +9,20 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import regex
 import yaml
 
 from piiscan import recognizers, validators
 from piiscan.errors import RuleError
 from piiscan.mask import canonical
 from piiscan.models import Category, Level
-from piiscan.rules.rule import DEFAULT_MASK, Example, Pattern, Rule, keyword_pattern
-from piiscan.rules.trie import trie_pattern
+from piiscan.rules.keywords import keyword_list
+from piiscan.rules.rule import DEFAULT_MASK, Example, Rule
 
 _SOURCE_TREE_RULES = Path(__file__).resolve().parents[3] / "rules"
 
@@ -96,6 +93,11 @@ def load_file(path: Path, raw: bytes | None = None, check_schema: bool = True) -
     out = []
     for item in data["rules"]:
         rule = compile_rule(name, item)
+        if check_schema:
+            # A user's rule is compiled now, so a broken pattern is reported at load time;
+            # a built-in one (compiled by the test suite) when first needed, which keeps a
+            # pre-commit run from compiling rules that never get past their prefilters.
+            rule.compile()
         if rule.id in seen:
             raise RuleError(name, "duplicate rule id in one file", rule.id, "id")
         seen.add(rule.id)
@@ -103,57 +105,6 @@ def load_file(path: Path, raw: bytes | None = None, check_schema: bool = True) -
     return out
 
 
-_DICT_PLACEHOLDER = regex.compile(r"\{dict:([a-z0-9_+]+)\}")
-
-
-@lru_cache(maxsize=64)
-def dictionary_pattern(names: str) -> str:
-    """``{dict:NAME}`` stands for every word of data file NAME as one trie; ``{dict:A+B}``
-    for the words of both. Words that start with a Latin letter (HIV, ALS) only match at
-    the start of a word, so ED is not found in SHARED; the check is placed behind a cheap
-    look-ahead so it costs nothing where the text is Japanese."""
-    from piiscan import data
-
-    words: set[str] = set()
-    for name in names.split("+"):
-        try:
-            words |= data.load_words(name)
-        except (FileNotFoundError, ValueError):
-            known = ", ".join(data.available())
-            raise LookupError(f"unknown dictionary '{name}' (known: {known})") from None
-    latin = sorted(w for w in words if w[:1].isascii() and w[:1].isalpha())
-    other = sorted(words.difference(latin))
-    parts = [trie_pattern(other)] if other else []
-    if latin:
-        parts.append(f"(?=[A-Za-z])(?<![A-Za-z0-9]){trie_pattern(latin)}")
-    return "(?:" + "|".join(parts) + ")"
-
-
-def expand_dictionaries(source: str) -> str:
-    expanded: str = _DICT_PLACEHOLDER.sub(lambda m: dictionary_pattern(m.group(1)), source)
-    return expanded
-
-
-def compile_pattern(source: str, ignorecase: bool,
-                    fail: Callable[[str], RuleError]) -> Pattern:
-    """Compile with ``regex`` (timeouts guard every match) — except dictionary patterns.
-
-    A ``{dict:...}`` pattern is a trie, which cannot backtrack catastrophically, and the
-    standard ``re`` engine runs tries several times faster than ``regex`` does.
-    """
-    try:
-        expanded = expand_dictionaries(source)
-    except LookupError as exc:
-        raise fail(str(exc)) from None
-    if _DICT_PLACEHOLDER.search(source):
-        try:
-            return re.compile(expanded, re.IGNORECASE if ignorecase else 0)
-        except re.error:
-            pass  # uses regex-only syntax: fall through
-    try:
-        return regex.compile(expanded, regex.IGNORECASE if ignorecase else 0)
-    except regex.error as exc:
-        raise fail(f"invalid regular expression: {exc}") from None
 
 
 def _yaml_loader() -> type[yaml.SafeLoader]:
@@ -201,7 +152,6 @@ def compile_rule(name: str, item: dict[str, Any]) -> Rule:
     def fail(field: str, problem: str) -> RuleError:
         return RuleError(name, problem, rule_id, field)
 
-    pattern = None
     recognizer = None
     if "recognizer" in item:
         try:
@@ -210,10 +160,7 @@ def compile_rule(name: str, item: dict[str, Any]) -> Rule:
             known = ", ".join(sorted(recognizers.REGISTRY))
             raise fail("recognizer", f"unknown recognizer '{item['recognizer']}' "
                                      f"(known: {known})") from None
-    elif "pattern" in item:
-        pattern = compile_pattern(item["pattern"], bool(item.get("ignorecase")),
-                                  lambda problem: fail("pattern", problem))
-    else:
+    elif "pattern" not in item:
         raise fail("pattern", "is required (or a recognizer)")
 
     def named(field: str, ref: str) -> tuple[str, validators.Validator]:
@@ -242,7 +189,8 @@ def compile_rule(name: str, item: dict[str, Any]) -> Rule:
         category=category,
         severity=severity,
         confidence=confidence,
-        pattern=pattern,
+        pattern_source=item.get("pattern") if recognizer is None else None,
+        ignorecase=bool(item.get("ignorecase")),
         recognizer=recognizer,
         source=name,
         description=item.get("description", ""),
@@ -251,12 +199,12 @@ def compile_rule(name: str, item: dict[str, Any]) -> Rule:
         validator=named("validator", item["validator"]) if item.get("validator") else None,
         boosts=tuple(named("boost", b) for b in item.get("boost", ())),
         mask=item.get("mask", DEFAULT_MASK.get(rtype, "generic")),
-        context_keywords=keyword_pattern(tuple(context.get("keywords", ()))),
+        context_keywords=keyword_list(tuple(context.get("keywords", ()))),
         context_headers=tuple(context.get("headers", ())),
         context_window=int(context.get("window", 30)),
         context_confidence=ctx_conf,
         context_required=bool(context.get("required", False)),
-        exclude_keywords=keyword_pattern(tuple(exclude.get("keywords", ()))),
+        exclude_keywords=keyword_list(tuple(exclude.get("keywords", ()))),
         exclude_window=int(exclude.get("window", 30)),
         exclude_action=exclude.get("action", "reject"),
         exclude_values=frozenset(canonical(rtype, v) for v in exclude.get("values", ())),

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
-from typing import Any, TypeAlias
+from functools import cached_property
+from typing import Any
 
-import regex
-
+from piiscan.errors import RuleError
 from piiscan.models import Category, Level
 from piiscan.recognizers import Recognizer
+from piiscan.rules.keywords import KeywordList
+from piiscan.rules.patterns import Pattern, compile_pattern, leading_words
 from piiscan.validators import Validator
 
-Pattern: TypeAlias = "regex.Pattern[str] | re.Pattern[str]"
+__all__ = ["DEFAULT_MASK", "Example", "Pattern", "Rule"]
 
 DEFAULT_MASK = {
     "MY_NUMBER": "digits",
@@ -49,14 +50,6 @@ class Example:
                    Level.parse(conf) if conf else None)
 
 
-def keyword_pattern(words: tuple[str, ...], ignorecase: bool = True) -> regex.Pattern[str] | None:
-    """One compiled alternation for a keyword list, longest first."""
-    if not words:
-        return None
-    alternation = "|".join(regex.escape(w) for w in sorted(set(words), key=len, reverse=True))
-    return regex.compile(alternation, regex.IGNORECASE if ignorecase else 0)
-
-
 @dataclass(frozen=True)
 class Rule:
     id: str
@@ -65,8 +58,9 @@ class Rule:
     category: Category
     severity: Level
     confidence: Level
-    pattern: Pattern | None  # None when a recognizer finds the values
+    pattern_source: str | None  # None when a recognizer finds the values
     source: str  # the file it came from
+    ignorecase: bool = False
     recognizer: tuple[str, Recognizer] | None = None
     description: str = ""
     prefilter_digits: int = 0  # run only near number runs of at least this many digits
@@ -74,12 +68,12 @@ class Rule:
     validator: tuple[str, Validator] | None = None
     boosts: tuple[tuple[str, Validator], ...] = ()
     mask: str = "generic"
-    context_keywords: regex.Pattern[str] | None = None
+    context_keywords: KeywordList | None = None
     context_headers: tuple[str, ...] = ()
     context_window: int = 30
     context_confidence: Level = Level.HIGH
     context_required: bool = False
-    exclude_keywords: regex.Pattern[str] | None = None
+    exclude_keywords: KeywordList | None = None
     exclude_window: int = 30
     exclude_action: str = "reject"
     exclude_values: frozenset[str] = frozenset()
@@ -87,6 +81,25 @@ class Rule:
     match_examples: tuple[Example, ...] = ()
     no_match_examples: tuple[Example, ...] = ()
     references: tuple[str, ...] = field(default=())
+
+    @cached_property
+    def pattern(self) -> Pattern | None:
+        """The compiled pattern, compiled on first use (see ``loader.load_file``)."""
+        if self.pattern_source is None:
+            return None
+        return compile_pattern(self.pattern_source, self.ignorecase,
+                               lambda problem: RuleError(self.source, problem, self.id, "pattern"))
+
+    @cached_property
+    def leading_words(self) -> frozenset[str]:
+        """Words every match starts with, if the pattern says so (see ``patterns``)."""
+        if self.pattern_source is None:
+            return frozenset()
+        return leading_words(self.pattern_source, self.ignorecase)
+
+    def compile(self) -> None:
+        """Compile now: raises RuleError naming the file, rule and problem."""
+        _ = self.pattern, self.leading_words
 
     @property
     def help_text(self) -> str:
