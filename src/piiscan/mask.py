@@ -35,8 +35,10 @@ def mask_value(value: str, style: str) -> str:
 
 def _mask_digits(value: str, keep_last: int) -> str:
     positions = [m.start() for m in _DIGIT.finditer(value)]
-    hide = set(positions[: max(0, len(positions) - keep_last)])
-    return "".join("*" if i in hide else ch for i, ch in enumerate(value))
+    chars = list(value)
+    for i in positions[: max(0, len(positions) - keep_last)]:
+        chars[i] = "*"
+    return "".join(chars)
 
 
 def _mask_name(value: str) -> str:
@@ -79,15 +81,18 @@ def _stars(match: re.Match[str]) -> str:
     return "*" * len(match.group(0))
 
 
+_SPACES = re.compile(r"\s+")
+
+
 def canonical(value_type: str, value: str) -> str:
     """The form two spellings of one value share: digits only for numbers, folded text
     otherwise, so ``090-1234-5678`` and ``０９０１２３４５６７８`` are the same phone."""
     folded = normalize(value).strip()
-    if sum(ch.isdigit() for ch in folded) >= max(4, len(folded) // 2):
+    if sum(map(str.isdigit, folded)) >= max(4, len(folded) // 2):
         return _NON_DIGIT_SEPARATORS.sub("", folded).lower()
     if value_type == "EMAIL":
         return folded.lower()
-    return re.sub(r"\s+", "", folded)
+    return _SPACES.sub("", folded)
 
 
 class Fingerprinter:

@@ -45,7 +45,8 @@ def _kana_possible(text: str, header: str | None) -> bool:
 
 
 def _address_possible(text: str, header: str | None) -> bool:
-    return any(ch in text for ch in "市区町村")  # every municipality name ends in one
+    # Every municipality name ends in one of these.
+    return "市" in text or "区" in text or "町" in text or "村" in text
 
 
 # Cheap checks on a short text that hold whenever the recognizer could find something in

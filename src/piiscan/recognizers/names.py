@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterator
-from functools import cache
+from functools import cache, lru_cache
 
 from piiscan import data
 from piiscan.models import Level
@@ -253,7 +253,7 @@ def _name_suffix(run: str, given: str | None) -> tuple[int, Level] | None:
 def kana_names(text: str, header: str | None) -> Iterator[Candidate]:
     """PERSON_NAME_KANA: readings in a kana column, after a フリガナ label, or a spaced pair
     of known surname and given-name readings (ヤマダ タロウ)."""
-    if header and any(h in header for h in _KANA_HEADERS):
+    if header and _is_kana_header(header):
         m = _KANA_CELL_RE.match(text)
         value = m.group(1) if m else ""
         if m and len(re.sub(_SPACE, "", value)) >= 2 and value.strip() not in _KANA_STOP:
@@ -275,9 +275,15 @@ def kana_names(text: str, header: str | None) -> Iterator[Candidate]:
                                                                "readings",))
 
 
+@lru_cache(maxsize=1024)  # asked once per cell; a column has one header
 def _is_name_header(header: str) -> bool:
     return any(h in header for h in _NAME_HEADERS) and not any(
         h in header for h in _NOT_NAME_HEADERS)
+
+
+@lru_cache(maxsize=1024)
+def _is_kana_header(header: str) -> bool:
+    return any(h in header for h in _KANA_HEADERS)
 
 
 def _has_kanji(text: str) -> bool:

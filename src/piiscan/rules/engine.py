@@ -26,7 +26,11 @@ from piiscan.rules.gates import Gates
 from piiscan.rules.keywords import KeywordList, fold
 from piiscan.rules.rule import Rule
 
-_NUMBER_RUN = re.compile(r"[0-9](?:[ \-.()/:]{0,2}[0-9])+")
+# A number as the digit-gated rules write theirs: digits joined by spaces, hyphens, dots
+# and brackets (03-1234-5678, (03) 1234 5678, 1234.5678.9012). No rule with a digit
+# prefilter joins digits with ':' or '/', so a time (10:23:45) or a date (2024/03/15) is
+# several short numbers, not one long one that would wake the card and My Number rules.
+_NUMBER_RUN = re.compile(r"[0-9](?:[ \-.()]{0,2}[0-9])*")
 # Windows around cheap anchors (a number, an '@', a label word) are where a gated pattern
 # may match. Left room covers a label or look-behind before the value, right room a
 # look-ahead after it; a pattern's own context keywords are checked on the whole text.
@@ -34,6 +38,7 @@ LEFT_ROOM = 48
 RIGHT_ROOM = 112
 WHOLE_TEXT_SHARE = 0.5
 SHORT_TEXT = 512  # windows covering more than this: scan the text in one pass
+MEMO_ENTRIES = 4096  # short texts whose matches are remembered (cleared when full)
 _OTHER_LINE = 1000  # distance penalty for a keyword on another line
 
 
@@ -58,6 +63,7 @@ class Engine:
         self._runs: list[tuple[int, int, int]] | None = None
         self._digit_windows: dict[int, list[tuple[int, int]]] = {}
         self._header_cache: dict[tuple[int, str], str | None] = {}
+        self._memo: dict[tuple[str | None, str], tuple[Match, ...]] = {}
         self._gates = Gates(self.rules)
 
     def scan(self, segment: Segment) -> list[Match]:
@@ -75,6 +81,15 @@ class Engine:
         # A table cell or a short paragraph is matched whole: windows only pay off on
         # long text, and per-rule overhead is what costs on 100,000 cells.
         short = len(norm) <= SHORT_TEXT
+        memo_key = None
+        if short and self.gating and lo == 0 and hi == len(text):
+            # A column repeats its values (a product, a quantity, 男/女): the matches
+            # depend only on the text and its header, so a repeated cell costs a lookup.
+            memo_key = (segment.header, text)
+            known = self._memo.get(memo_key)
+            if known is not None:
+                return list(known)
+        timeouts = len(self.stats.timeouts)
         rules: Iterable[Rule] = self.rules
         if short and self.gating:
             runs = self._number_runs(norm)
@@ -97,7 +112,12 @@ class Engine:
                         out.append(match)
             except TimeoutError:
                 self.stats.timeouts.append(rule.id)
-        return _dedupe(out)
+        found = _dedupe(out)
+        if memo_key is not None and len(self.stats.timeouts) == timeouts:
+            if len(self._memo) >= MEMO_ENTRIES:
+                self._memo.clear()
+            self._memo[memo_key] = tuple(found)
+        return found
 
     def _where(self, rule: Rule, norm: str, header: str | None, short: bool
                ) -> list[tuple[int, int]] | None:
@@ -194,7 +214,7 @@ class Engine:
             if not check(value):
                 return None
             reasons.append(f"checksum valid ({name})")
-        key = canonical(rule.type, value)
+        key = canonical(rule.type, value) if rule.exclude_values or rule.test_values else ""
         if key in rule.exclude_values:
             return None
         confidence = base
@@ -235,7 +255,7 @@ class Engine:
                      tuple(reasons))
 
 
-_NOT_DIGITS = str.maketrans("", "", " -.()/:")
+_NOT_DIGITS = str.maketrans("", "", " -.()")
 
 
 def _number_runs(norm: str) -> list[tuple[int, int, int]]:

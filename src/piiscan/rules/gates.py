@@ -27,6 +27,8 @@ from piiscan.rules.keywords import KeywordList, keyword_list
 from piiscan.rules.rule import Rule
 from piiscan.rules.trie import trie_pattern
 
+WORDS_GATE_CHARS = 48
+
 
 @dataclass(frozen=True)
 class _Gate:
@@ -76,7 +78,9 @@ class Gates:
                 header: str | None) -> list[Rule]:
         has_anchor = self._anchors is not None and self._anchors.search(norm) is not None
         has_keyword = self._keywords is not None and self._keywords.search(folded) is not None
-        has_word = self._words is not None and self._words.search(norm) is not None
+        # The merged word list is large: searching it only pays on a cell-sized text.
+        has_word = len(norm) > WORDS_GATE_CHARS or (
+            self._words is not None and self._words.search(norm) is not None)
         return [g.rule for g in plan
                 if g.digits <= longest_number
                 and (has_anchor or not g.anchored)
