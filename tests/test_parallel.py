@@ -41,6 +41,7 @@ def small_pool(monkeypatch: pytest.MonkeyPatch) -> list[parallel.PoolScan]:
     """Start a pool at the first file, in tiny batches (many tasks, finishing out of order);
     returns the runs that started one."""
     monkeypatch.setattr(parallel, "POOL_AFTER_SECONDS", 0.0)
+    monkeypatch.setattr(parallel, "POOL_MIN_SECONDS_LEFT", 0.0)
     monkeypatch.setattr(parallel, "SCAN_WHILE_STARTING", False)
     monkeypatch.setattr(parallel, "BATCH_FILES", 3)
     monkeypatch.setattr(parallel, "BATCH_BYTES", 64 * 1024)
@@ -107,6 +108,28 @@ def test_same_report_for_any_jobs(tmp_path: Path, small_pool: list[parallel.Pool
     assert displays[0].endswith("0_big.log") and len(displays) > 50
     assert two.excluded == 1 and any("FIFO" in s.reason for s in two.skips)
     assert any(fr.findings for fr in two.files) and any(fr.skips for fr in two.files)
+
+
+def test_few_small_files_never_start_a_pool(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+                                            ) -> None:
+    """A pre-commit run: even when the first file is slow (dictionaries load on it), two
+    small files left are no work for a pool that takes longer to start than to scan them."""
+    monkeypatch.setattr(parallel, "POOL_AFTER_SECONDS", 1e-9)  # passed by the first file
+    started: list[object] = []
+    original = parallel.PoolScan._new_executor
+
+    def spy(self: parallel.PoolScan) -> Any:
+        started.append(self)
+        return original(self)
+
+    monkeypatch.setattr(parallel.PoolScan, "_new_executor", spy)
+    root = tmp_path / "repo"
+    root.mkdir()
+    for name in ("a.txt", "b.py", "c.md"):
+        (root / name).write_text("担当 山田 太郎様 電話 090-1234-5678\n", encoding="utf-8")
+    result = scan(root, jobs=2)
+    assert len(result.files) == 3 and all(fr.findings for fr in result.files)
+    assert started == []
 
 
 def test_cli_jobs_flag_same_report(tmp_path: Path) -> None:

@@ -36,10 +36,12 @@ How, and why:
   naming it: the pool is restarted and the files that were in flight are scanned again one
   at a time to find the one that did it. Any other error is a Skip too, never a crash.
 - Little work, no pool: files are scanned in this process, as with ``--jobs 1``, until that
-  has taken ``POOL_AFTER_SECONDS``; only then, if files are left, is the pool started, and
-  this process goes on scanning until the workers are up, so their start-up is not waited
-  for. A pre-commit run over a few files costs no process start-up, and the switch adapts to
-  how slow the files really are (a hundred KB of dense CSV, or thousands of small notes).
+  has taken ``POOL_AFTER_SECONDS``; only then, if more files than workers are waiting (or
+  about a second of scanning at the rate seen so far), is the pool started, and this
+  process goes on scanning until the workers are up, so their start-up is not waited for.
+  A pre-commit run over a few files costs no process start-up, even when its first file
+  pays for loading the dictionaries, and the switch adapts to how slow the files really are
+  (a hundred KB of dense CSV, or thousands of small notes).
 """
 
 from __future__ import annotations
@@ -72,6 +74,8 @@ PACKED = frozenset({".xlsx", ".xlsm", ".docx", ".docm", ".pptx", ".pptm", ".zip"
                     ".tgz", ".pdf", ".msg"})
 PACKED_WEIGHT = 8
 POOL_AFTER_SECONDS = 0.1  # in-process scanning before the pool starts (it warms up ~0.4 s)
+# ...and only with work left for it: more files waiting than workers, or this much scanning.
+POOL_MIN_SECONDS_LEFT = 1.0
 SCAN_WHILE_STARTING = True  # go on scanning here while the workers start (tests: False)
 IN_FLIGHT_PER_JOB = 2  # tasks queued per worker: keeps workers busy, memory flat
 MAX_PENDING = 4096  # walk entries held at most while waiting for an earlier file
@@ -243,6 +247,7 @@ class PoolScan:
         self.ping: Future[str] | None = None  # the current pool's first task
         self.seq = 0
         self.local_seconds = 0.0  # spent scanning in this process while no pool runs
+        self.local_bytes = 0  # and the size of the files it scanned
         self.restarts = 0
         self.pools_started = 0
 
@@ -253,8 +258,13 @@ class PoolScan:
         while True:
             yield from self._ready()
             if self.mode == WAIT and self.todo and self.local_seconds >= POOL_AFTER_SECONDS:
-                self.executor = self._new_executor()  # starts while this process scans on
-                self.mode = WARMING
+                if walking and len(self.todo) <= self.jobs and not self._crowded():
+                    walking = self._walk_one(items)  # look ahead: is enough work left?
+                    continue
+                if walking or len(self.todo) > self.jobs or self._seconds_left() >= \
+                        POOL_MIN_SECONDS_LEFT:
+                    self.executor = self._new_executor()  # starts while this process scans on
+                    self.mode = WARMING
             if self.mode == WARMING and self._pool_started():
                 if self._pool_works():
                     self.mode = POOL
@@ -273,17 +283,27 @@ class PoolScan:
                                                     or len(self.in_flight) < self.jobs):
                 pass
             elif walking and not self._crowded():
-                item = next(items, None)
-                if item is None:
-                    walking = False
-                else:
-                    self._add(item)
+                walking = self._walk_one(items)
             elif self.mode == POOL and self.in_flight:
                 self._wait()
             elif not self.pending:
                 return
             else:  # pragma: no cover - every pending entry is scanned, queued or in flight
                 raise AssertionError("parallel scan stalled")
+
+    def _walk_one(self, items: Iterator[FileRef | Skip]) -> bool:
+        """Take the next walk entry; False once the walk is over."""
+        item = next(items, None)
+        if item is None:
+            return False
+        self._add(item)
+        return True
+
+    def _seconds_left(self) -> float:
+        """The waiting files' scanning time at the rate seen in this process so far."""
+        waiting = sum(_ref(slot).size for slot in self.todo)
+        rate = self.local_bytes / self.local_seconds if self.local_seconds > 0 else 0.0
+        return waiting / rate if rate > 0 else float(waiting > 0)
 
     def _crowded(self) -> bool:
         return len(self.pending) >= MAX_PENDING or (
@@ -322,6 +342,7 @@ class PoolScan:
         slot.result = scan_one(self.scanner, _ref(slot))
         if self.mode == WAIT:
             self.local_seconds += time.monotonic() - start
+            self.local_bytes += _ref(slot).size
 
     # the pool
 

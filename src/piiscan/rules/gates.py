@@ -58,9 +58,19 @@ class Gates:
         return keyword_list(tuple(sorted(keywords)))
 
     @cached_property
-    def _words(self) -> re.Pattern[str] | None:
+    def _word_starts(self) -> tuple[frozenset[str], frozenset[str]]:
+        """The first two characters of every leading dictionary word, and the one-character
+        words: a set look-up per position is cheaper on a cell than a merged trie of
+        thousands of words, which also takes long to compile (a pre-commit run would pay)."""
         words = set().union(*(r.leading_words for r in self.rules))
-        return re.compile(trie_pattern(words)) if words else None
+        return (frozenset(w[:2] for w in words if len(w) > 1),
+                frozenset(w for w in words if len(w) == 1))
+
+    def _has_word_start(self, norm: str) -> bool:
+        pairs, singles = self._word_starts
+        if singles and any(ch in singles for ch in norm):
+            return True
+        return bool(pairs) and any(norm[i:i + 2] in pairs for i in range(len(norm) - 1))
 
     def plan(self, header: str | None, header_hit: Callable[[Rule, str | None], str | None]
              ) -> tuple[_Gate, ...]:
@@ -78,9 +88,8 @@ class Gates:
                 header: str | None) -> list[Rule]:
         has_anchor = self._anchors is not None and self._anchors.search(norm) is not None
         has_keyword = self._keywords is not None and self._keywords.search(folded) is not None
-        # The merged word list is large: searching it only pays on a cell-sized text.
-        has_word = len(norm) > WORDS_GATE_CHARS or (
-            self._words is not None and self._words.search(norm) is not None)
+        # Looking for word starts only pays on a cell-sized text.
+        has_word = len(norm) > WORDS_GATE_CHARS or self._has_word_start(norm)
         return [g.rule for g in plan
                 if g.digits <= longest_number
                 and (has_anchor or not g.anchored)
