@@ -41,7 +41,7 @@ def small_pool(monkeypatch: pytest.MonkeyPatch) -> list[parallel.PoolScan]:
     """Start a pool at the first file, in tiny batches (many tasks, finishing out of order);
     returns the runs that started one."""
     monkeypatch.setattr(parallel, "POOL_AFTER_SECONDS", 0.0)
-    monkeypatch.setattr(parallel, "POOL_MIN_SECONDS_LEFT", 0.0)
+    monkeypatch.setattr(parallel, "POOL_MIN_BYTES_LEFT", 0)
     monkeypatch.setattr(parallel, "SCAN_WHILE_STARTING", False)
     monkeypatch.setattr(parallel, "BATCH_FILES", 3)
     monkeypatch.setattr(parallel, "BATCH_BYTES", 64 * 1024)

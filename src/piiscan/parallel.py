@@ -37,7 +37,7 @@ How, and why:
   at a time to find the one that did it. Any other error is a Skip too, never a crash.
 - Little work, no pool: files are scanned in this process, as with ``--jobs 1``, until that
   has taken ``POOL_AFTER_SECONDS``; only then, if more files than workers are waiting (or
-  about a second of scanning at the rate seen so far), is the pool started, and this
+  ``POOL_MIN_BYTES_LEFT`` of them), is the pool started, and this
   process goes on scanning until the workers are up, so their start-up is not waited for.
   A pre-commit run over a few files costs no process start-up, even when its first file
   pays for loading the dictionaries, and the switch adapts to how slow the files really are
@@ -74,8 +74,10 @@ PACKED = frozenset({".xlsx", ".xlsm", ".docx", ".docm", ".pptx", ".pptm", ".zip"
                     ".tgz", ".pdf", ".msg"})
 PACKED_WEIGHT = 8
 POOL_AFTER_SECONDS = 0.1  # in-process scanning before the pool starts (it warms up ~0.4 s)
-# ...and only with work left for it: more files waiting than workers, or this much scanning.
-POOL_MIN_SECONDS_LEFT = 1.0
+# ...and only with work left for it: more files waiting than workers, or this many bytes
+# (about a second of text). Not a rate measured here: the first file pays for loading the
+# dictionaries, so it would make a few small files look like seconds of work.
+POOL_MIN_BYTES_LEFT = 2 * 1024 * 1024
 SCAN_WHILE_STARTING = True  # go on scanning here while the workers start (tests: False)
 IN_FLIGHT_PER_JOB = 2  # tasks queued per worker: keeps workers busy, memory flat
 MAX_PENDING = 4096  # walk entries held at most while waiting for an earlier file
@@ -247,7 +249,6 @@ class PoolScan:
         self.ping: Future[str] | None = None  # the current pool's first task
         self.seq = 0
         self.local_seconds = 0.0  # spent scanning in this process while no pool runs
-        self.local_bytes = 0  # and the size of the files it scanned
         self.restarts = 0
         self.pools_started = 0
 
@@ -261,8 +262,8 @@ class PoolScan:
                 if walking and len(self.todo) <= self.jobs and not self._crowded():
                     walking = self._walk_one(items)  # look ahead: is enough work left?
                     continue
-                if walking or len(self.todo) > self.jobs or self._seconds_left() >= \
-                        POOL_MIN_SECONDS_LEFT:
+                if walking or len(self.todo) > self.jobs or self._bytes_left() >= \
+                        POOL_MIN_BYTES_LEFT:
                     self.executor = self._new_executor()  # starts while this process scans on
                     self.mode = WARMING
             if self.mode == WARMING and self._pool_started():
@@ -299,11 +300,8 @@ class PoolScan:
         self._add(item)
         return True
 
-    def _seconds_left(self) -> float:
-        """The waiting files' scanning time at the rate seen in this process so far."""
-        waiting = sum(_ref(slot).size for slot in self.todo)
-        rate = self.local_bytes / self.local_seconds if self.local_seconds > 0 else 0.0
-        return waiting / rate if rate > 0 else float(waiting > 0)
+    def _bytes_left(self) -> int:
+        return sum(_ref(slot).size for slot in self.todo)
 
     def _crowded(self) -> bool:
         return len(self.pending) >= MAX_PENDING or (
@@ -342,7 +340,6 @@ class PoolScan:
         slot.result = scan_one(self.scanner, _ref(slot))
         if self.mode == WAIT:
             self.local_seconds += time.monotonic() - start
-            self.local_bytes += _ref(slot).size
 
     # the pool
 

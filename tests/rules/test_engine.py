@@ -73,3 +73,18 @@ def test_regex_timeout_is_recorded_not_raised() -> None:
     engine = Engine([rule], regex_seconds=0.05)
     assert engine.scan(Segment("a" * 40 + "b", Location("t"))) == []
     assert engine.stats.timeouts == ["slow"]
+
+
+def test_phone_with_bracketed_area_and_exchange_codes() -> None:
+    # ') (' between digit groups: three separator characters, still one number.
+    assert ("PHONE", "(03) (1234) 5678", Level.HIGH) in scan("電話 (03) (1234) 5678")
+
+
+def test_birth_date_with_single_digit_parts() -> None:
+    assert any(t == "BIRTH_DATE" and v.startswith("S5年6月7日") for t, v, _ in
+               scan("山田太郎 S5年6月7日生まれ"))
+
+
+def test_victim_phrase_is_reported_whole() -> None:
+    assert ("SENSITIVE_VICTIM", "ストーカーによる被害", Level.MEDIUM) in \
+        scan("ストーカーによる被害を相談した")

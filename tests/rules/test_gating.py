@@ -5,6 +5,7 @@ texts must find exactly what running every rule over every whole text finds."""
 from __future__ import annotations
 
 import random
+from pathlib import Path
 
 import pytest
 
@@ -81,3 +82,25 @@ def test_cells_find_the_same_as_whole_text_matching() -> None:
             assert _found(fast, segment) == expected, (header, text)
             found += len(expected)
     assert found > 1000
+
+
+def test_an_anchor_word_far_before_its_value_is_not_cut_off_by_keyword_zones() -> None:
+    # '記号' + a wide gap (fixed-width text, a PDF): the value is far from its anchor word.
+    text = "記号" + " " * 150 + "12345 被保険者証" + "\n" + "あいうえお" * 120
+    segment = Segment(text, Location("t.txt"))
+    expected = _found(Engine(RULES, gating=False), segment)
+    assert any(rule == "jp.health_insurance.member" for rule, *_ in expected)
+    assert _found(Engine(RULES), segment) == expected
+
+
+def test_a_rule_with_both_prefilters_is_gated_as_the_engine_reads_it(tmp_path: Path) -> None:
+    (tmp_path / "staff.yaml").write_text(
+        "rules:\n"
+        "  - id: acme.staff\n    name: 社員ID\n    type: RESIDENT_CODE\n"
+        "    category: 個人識別符号\n    severity: medium\n    confidence: medium\n"
+        "    pattern: 'ID[0-9]{4}'\n    prefilter: {digits: 4, any: ['社員']}\n"
+        "    examples: {match: ['ID1234'], no_match: ['ID12']}\n", encoding="utf-8")
+    rules = load_ruleset((str(tmp_path),), builtin=False).rules
+    segment = Segment("ID1234", Location("t.csv"), header="備考")
+    expected = _found(Engine(rules, gating=False), segment)
+    assert expected and _found(Engine(rules), segment) == expected

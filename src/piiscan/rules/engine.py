@@ -30,7 +30,8 @@ from piiscan.rules.rule import Rule
 # and brackets (03-1234-5678, (03) 1234 5678, 1234.5678.9012). No rule with a digit
 # prefilter joins digits with ':' or '/', so a time (10:23:45) or a date (2024/03/15) is
 # several short numbers, not one long one that would wake the card and My Number rules.
-_NUMBER_RUN = re.compile(r"[0-9](?:[ \-.()]{0,2}[0-9])*")
+_NUMBER_RUN = re.compile(r"[0-9](?:[ \-.()]{0,3}[0-9])*")  # 3 for '(03) (1234) 5678'
+
 # Windows around cheap anchors (a number, an '@', a label word) are where a gated pattern
 # may match. Left room covers a label or look-behind before the value, right room a
 # look-ahead after it; a pattern's own context keywords are checked on the whole text.
@@ -130,7 +131,10 @@ class Engine:
             hits = self._hits(rule.context_keywords, norm)
             if not hits:
                 return []
-            zones = _zones(hits, rule.context_window)
+            if rule.prefilter_digits:
+                # A value holds its number, so it lies within reach of its keyword; an
+                # anchor word may sit any distance before its value ('記号' + spaces).
+                zones = _zones(hits, rule.context_window)
         windows: list[tuple[int, int]] | None = None
         if rule.prefilter_digits:
             need = rule.prefilter_digits

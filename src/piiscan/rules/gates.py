@@ -77,7 +77,8 @@ class Gates:
         """Each rule's gates under this column header (cached: a column has one header)."""
         if header not in self._plans:
             self._plans[header] = tuple(
-                _Gate(r, r.prefilter_digits, bool(r.prefilter_any),
+                # The engine reads `any` only when a rule has no digit prefilter.
+                _Gate(r, r.prefilter_digits, bool(r.prefilter_any) and not r.prefilter_digits,
                       r.context_required and header_hit(r, header) is None,
                       bool(r.leading_words),
                       GATES.get(r.recognizer[0]) if r.recognizer else None)

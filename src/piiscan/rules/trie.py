@@ -40,7 +40,8 @@ def trie_pattern(words: Iterable[str], guard_latin: bool = False) -> str:
     if not trie:
         return "(?!)"  # matches nothing
     branches = []
-    for ch in sorted(trie):
+    # One-character words last, as _emit does: under IGNORECASE 'a' must not win over 'ab'.
+    for ch in sorted(trie, key=lambda c: (set(trie[c]) == {_END}, c)):
         child = trie[ch]
         guard = _LATIN_START if guard_latin and ch.isascii() and ch.isalpha() else ""
         branches.append(regex.escape(ch) + guard + _emit(child))
