@@ -4,8 +4,10 @@ import codecs
 import io
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from piiscan.extract.encoding import decode_bytes, iter_chunks, sniff_encoding
+from piiscan.extract.encoding import _japanese_score, decode_bytes, iter_chunks, sniff_encoding
 from piiscan.models import Location
 
 SAMPLES = [
@@ -86,3 +88,36 @@ def test_incremental_decoder_handles_split_multibyte() -> None:
     segs = list(iter_chunks(io.BytesIO(codecs.BOM_UTF16_LE + data), "utf-16", Location("f"),
                             chunk_chars=1000, overlap=10, read_bytes=7))
     assert "".join(s.text[s.scan_start:s.scan_end] for s in segs) == "あ" * 3000
+
+
+def _score_by_loop(text: str) -> float:
+    """The character-by-character definition _japanese_score counts in C."""
+    good = bad = 0
+    for ch in text:
+        o = ord(ch)
+        if o < 0x80:
+            if ch.isprintable() or ch in "\r\n\t":
+                good += 1
+            else:
+                bad += 2
+        elif 0x3040 <= o <= 0x30FF:
+            good += 3
+        elif 0x4E00 <= o <= 0x9FFF or 0x3000 <= o <= 0x301F or 0xFF01 <= o <= 0xFF5E:
+            good += 1
+        elif 0x2460 <= o <= 0x24FF or 0x2500 <= o <= 0x257F:
+            pass
+        elif 0xFF61 <= o <= 0xFF9F:
+            bad += 1
+        else:
+            bad += 2
+    return good / (good + bad) if good + bad else 0.0
+
+
+@given(st.text(alphabet=st.one_of(
+    st.characters(max_codepoint=0x7F),
+    st.characters(min_codepoint=0x2400, max_codepoint=0x3100),
+    st.characters(min_codepoint=0x4DF0, max_codepoint=0x4E10),
+    st.characters(min_codepoint=0xFF00, max_codepoint=0xFFA5),
+    st.characters())))
+def test_japanese_score_counts_like_the_loop(text: str) -> None:
+    assert _japanese_score(text) == _score_by_loop(text)

@@ -15,6 +15,7 @@ candidates that matter here are few, and each leaves a clear trace, checked in t
 from __future__ import annotations
 
 import codecs
+import re
 from collections.abc import Iterator
 from dataclasses import replace
 from typing import BinaryIO
@@ -43,32 +44,36 @@ def _decodes(sample: bytes, encoding: str, final: bool = False) -> str | None:
         return None
 
 
+# Character classes for _japanese_score, counted in C (a Python loop over a 64 KB sample
+# cost milliseconds per file).
+_ASCII_TEXT = re.compile("[\x20-\x7e\r\n\t]+")
+_ASCII_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]+")
+_KANA = re.compile("[\u3040-\u30ff]+")
+_KANJI_ETC = re.compile("[\u4e00-\u9fff\u3000-\u301f\uff01-\uff5e]+")
+_RARE_REAL = re.compile("[\u2460-\u24ff\u2500-\u257f]+")
+_HALF_KATAKANA = re.compile("[\uff61-\uff9f]+")
+
+
+def _count(pattern: re.Pattern[str], text: str) -> int:
+    return len(text) - len(pattern.sub("", text))
+
+
 def _japanese_score(text: str) -> float:
     """Share of characters typical of Japanese text.
 
     Kana weigh most: every mis-decoding of Japanese bytes (EUC-JP read as CP932, CP932 read
-    as UTF-16) yields kanji-like or half-width noise, but rarely hiragana.
+    as UTF-16) yields kanji-like or half-width noise, but rarely hiragana. Circled digits
+    and box drawing are real but rare (neutral); half-width katakana is real, but also what
+    EUC-JP read as CP932 gives (bad); anything else is noise (twice as bad).
     """
     if not text:
         return 0.0
-    good = bad = 0
-    for ch in text:
-        o = ord(ch)
-        if o < 0x80:
-            if ch.isprintable() or ch in "\r\n\t":
-                good += 1
-            else:
-                bad += 2
-        elif 0x3040 <= o <= 0x30FF:
-            good += 3  # hiragana and katakana
-        elif 0x4E00 <= o <= 0x9FFF or 0x3000 <= o <= 0x301F or 0xFF01 <= o <= 0xFF5E:
-            good += 1  # kanji, CJK punctuation, full-width ASCII
-        elif 0x2460 <= o <= 0x24FF or 0x2500 <= o <= 0x257F:
-            pass  # circled digits, box drawing: real but rare
-        elif 0xFF61 <= o <= 0xFF9F:
-            bad += 1  # half-width katakana: real, but also what EUC-JP read as CP932 gives
-        else:
-            bad += 2
+    ascii_text, control = _count(_ASCII_TEXT, text), _count(_ASCII_CONTROL, text)
+    kana, kanji = _count(_KANA, text), _count(_KANJI_ETC, text)
+    rare, half = _count(_RARE_REAL, text), _count(_HALF_KATAKANA, text)
+    other = len(text) - ascii_text - control - kana - kanji - rare - half
+    good = ascii_text + 3 * kana + kanji
+    bad = 2 * control + half + 2 * other
     return good / (good + bad) if good + bad else 0.0
 
 

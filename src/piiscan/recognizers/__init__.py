@@ -37,7 +37,11 @@ REGISTRY: dict[str, str] = {
 
 def _name_possible(text: str, header: str | None) -> bool:
     # In ASCII-only text a name comes only from a name column or a 'Name:' label.
-    return header is not None or not text.isascii() or "ame" in text or "AME" in text
+    if not text.isascii() or "ame" in text or "AME" in text:
+        return True
+    from piiscan.recognizers.names import is_name_header
+
+    return header is not None and is_name_header(header)
 
 
 def _kana_possible(text: str, header: str | None) -> bool:

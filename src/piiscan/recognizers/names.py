@@ -160,7 +160,7 @@ def split_full_name(run: str) -> int | None:
 
 def person_names(text: str, header: str | None) -> Iterator[Candidate]:
     """PERSON_NAME candidates in normalised text (see the module docstring)."""
-    if header and _is_name_header(header):
+    if header and is_name_header(header):
         m = _CELL_RE.match(text)
         if m and _has_kanji(m.group(1)) and not _org_like(m.group(1).strip()):
             yield Candidate(m.start(1), m.end(1), Level.HIGH, ("name column",))
@@ -276,7 +276,7 @@ def kana_names(text: str, header: str | None) -> Iterator[Candidate]:
 
 
 @lru_cache(maxsize=1024)  # asked once per cell; a column has one header
-def _is_name_header(header: str) -> bool:
+def is_name_header(header: str) -> bool:
     return any(h in header for h in _NAME_HEADERS) and not any(
         h in header for h in _NOT_NAME_HEADERS)
 
