@@ -175,11 +175,14 @@ def _scan_batch(refs: list[FileRef]) -> bytes | str:
 def _unpickle(data: bytes) -> Batch:
     """Results of a batch, unpickled with the cyclic garbage collector paused: thousands of
     findings are as many new objects, and collections triggered by them (over everything
-    the run holds) cost more than the unpickling itself."""
+    the run holds) cost more than the unpickling itself. They are then moved out of the
+    collector's sight (``gc.freeze``) until the run ends (``scan.HeldResults.release``):
+    the parent holds them for the reports, and they hold no cycles."""
     enabled = gc.isenabled()
     gc.disable()
     try:
         batch: Batch = pickle.loads(data)
+        gc.freeze()
     finally:
         if enabled:
             gc.enable()

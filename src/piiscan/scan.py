@@ -5,6 +5,7 @@ settings), so it can run in a process pool; ``scan_paths`` wires it to the walke
 from __future__ import annotations
 
 import bisect
+import gc
 import os
 import signal
 import threading
@@ -285,6 +286,7 @@ def scan_paths(paths: Iterable[str], scanner: Scanner,
     result = ScanResult(roots=list(paths), started=now_iso(),
                         rules_digest=scanner.ruleset.digest, settings=settings.as_dict())
     results = _raw_results(iter_sources(result.roots, settings), scanner, cache)
+    keeper = HeldResults()
     try:
         for item in results:
             if isinstance(item, Skip):
@@ -295,6 +297,7 @@ def scan_paths(paths: Iterable[str], scanner: Scanner,
                 continue
             file_result = scanner.finish(item)
             result.files.append(file_result)
+            keeper.add(file_result)
             result.low_confidence_hidden += file_result.below_threshold
             for f in file_result.findings:
                 if f.suppressed_by is not None:
@@ -306,8 +309,38 @@ def scan_paths(paths: Iterable[str], scanner: Scanner,
         result.complete = False
     finally:
         results.close()  # stops the worker pool, however the loop ends
+        keeper.release()
     result.finished = now_iso()
     return result
+
+
+class HeldResults:
+    """Keeps the cyclic garbage collector off the results a run holds.
+
+    A run keeps every finding until its reports are written: hundreds of thousands of
+    objects without cycles, which each full collection would walk again (12% of a run over
+    the benchmark share went to that). Every so often the garbage made since the last time
+    is collected and everything alive is moved out of the collector's sight (``gc.freeze``),
+    so later collections walk only what is new. Garbage is collected before each freeze, so
+    nothing that should go is kept; the end of the run gives the objects back.
+    """
+
+    FINDINGS = 20_000
+    FILES = 2_000
+
+    def __init__(self) -> None:
+        self.findings = self.files = 0
+
+    def add(self, file_result: FileResult) -> None:
+        self.findings += len(file_result.findings)
+        self.files += 1
+        if self.findings >= self.FINDINGS or self.files >= self.FILES:
+            gc.collect()
+            gc.freeze()
+            self.findings = self.files = 0
+
+    def release(self) -> None:
+        gc.unfreeze()  # also what the pool's parent froze (parallel._unpickle)
 
 
 def _raw_results(items: Iterator[FileRef | Skip], scanner: Scanner, cache: FileCache | None
