@@ -2,8 +2,11 @@
 
 The engine knows nothing about files. For each segment it normalises the text once (same
 length as the original, so offsets need no mapping), skips rules whose cheap prefilter
-fails (no digit in the text, none of the anchor words present), then runs each remaining
-pattern with a timeout so one runaway pattern cannot stall a scan.
+fails (no number with enough digits, none of the anchor words present, no required keyword),
+then runs each remaining pattern with a timeout so one runaway pattern cannot stall a scan:
+on long text only in windows around its anchors, on a short one (a cell, a paragraph) only
+if the merged gates of ``gates.py`` let it through. None of these shortcuts changes a result
+(``Engine(gating=False)`` is the reference they are tested against).
 
 Confidence starts at the rule's base level and moves with evidence; each move is recorded as
 a reason a person can read ("keyword 個人番号 nearby", "column 電話番号", "checksum valid").
@@ -298,9 +301,9 @@ def _windows(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
 def _zones(hits: list[tuple[int, int]], window: int) -> list[tuple[int, int]]:
     """Merged stretches a value must touch to have one of these keywords within ``window``.
 
-    A value lies within RIGHT_ROOM of its anchor (a number run or an anchor word) and is no
-    longer than that, so an anchor farther than window + RIGHT_ROOM from every keyword can
-    only yield values that the required-context check would reject.
+    For digit-gated rules: a value holds part of its number run and is no longer than
+    RIGHT_ROOM, so a number farther than window + RIGHT_ROOM from every keyword can only
+    yield values that the required-context check would reject.
     """
     reach = window + RIGHT_ROOM
     merged: list[tuple[int, int]] = []

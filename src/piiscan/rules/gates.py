@@ -7,7 +7,8 @@ call per rule and cell; instead, the gates of all rules are merged into one sear
 - the longest number in the text (rules that need N digits),
 - any anchor word of any rule (``prefilter: {any: [...]}``),
 - any context keyword of any rule that needs one (unless the column header speaks for it),
-- any word of any rule whose every match starts with a dictionary word,
+- on a cell-sized text, the first two characters of a word of any rule whose every match
+  starts with a dictionary word,
 - and, for a recognizer, its own cheap check (``piiscan.recognizers.GATES``).
 
 A rule survives when the text passes every gate it has. The gates only skip rules that
@@ -27,7 +28,7 @@ from piiscan.rules.keywords import KeywordList, keyword_list
 from piiscan.rules.rule import Rule
 from piiscan.rules.trie import trie_pattern
 
-WORDS_GATE_CHARS = 48
+WORDS_GATE_CHARS = 48  # longer texts nearly always hold a word start: not worth a search
 
 
 @dataclass(frozen=True)
