@@ -68,6 +68,7 @@ class Engine:
         self._digit_windows: dict[int, list[tuple[int, int]]] = {}
         self._header_cache: dict[tuple[int, str], str | None] = {}
         self._memo: dict[tuple[str | None, str], tuple[Match, ...]] = {}
+        self._reasons: dict[tuple[str, ...], tuple[str, ...]] = {}
         self._gates = Gates(self.rules)
 
     def scan(self, segment: Segment) -> list[Match]:
@@ -259,7 +260,16 @@ class Engine:
             confidence = Level(max(Level.LOW, confidence - 1))
             reasons.append(f"lowered: '{exc_word}' nearby")
         return Match(rule.id, start, end, original, Level(min(confidence, Level.HIGH)),
-                     tuple(reasons))
+                     self._shared(tuple(reasons)))
+
+    def _shared(self, reasons: tuple[str, ...]) -> tuple[str, ...]:
+        """One tuple object for each distinct list of reasons: a run holds every finding
+        until its reports are written, and pickling (to and from --jobs workers) writes a
+        shared object once per batch."""
+        shared = self._reasons.setdefault(reasons, reasons)
+        if len(self._reasons) > MEMO_ENTRIES:
+            self._reasons.clear()
+        return shared
 
 
 _NOT_DIGITS = str.maketrans("", "", " -.()")
