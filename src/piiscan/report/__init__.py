@@ -10,6 +10,7 @@ import importlib
 import os
 import tempfile
 from collections.abc import Callable
+from datetime import datetime, timezone
 from pathlib import Path
 
 from piiscan.errors import UsageError
@@ -31,6 +32,15 @@ EXTENSIONS: dict[str, str] = {".json": "json", ".txt": "table", ".jsonl": "jsonl
                               ".ndjson": "jsonl", ".csv": "csv", ".sarif": "sarif",
                               ".html": "html", ".htm": "html", ".xlsx": "xlsx"}
 STREAMED = frozenset({"jsonl"})  # written file by file while the scan runs (Streams)
+
+
+def run_timezone(result: ScanResult) -> timezone:
+    """The time zone the run started in, for the times a person reads in a report."""
+    try:
+        tz = datetime.fromisoformat(result.started).tzinfo
+    except ValueError:
+        tz = None
+    return tz if isinstance(tz, timezone) else timezone.utc
 
 
 def get(name: str) -> Render:

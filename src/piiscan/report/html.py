@@ -24,6 +24,7 @@ from typing import Any
 from piiscan import __version__
 from piiscan.labels import RISK_LABELS, type_label
 from piiscan.models import Category, FileResult, ScanResult
+from piiscan.report import run_timezone
 from piiscan.report.json import sort_findings, summary_dict
 from piiscan.score import TRIGGERS, flag_label, trigger_label
 
@@ -207,14 +208,6 @@ def _json_for_script(data: Any) -> str:
             .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
 
 
-def _tz(result: ScanResult) -> timezone:
-    try:
-        tz = datetime.fromisoformat(result.started).tzinfo
-    except ValueError:
-        tz = None
-    return tz if isinstance(tz, timezone) else timezone.utc
-
-
 def _when(ts: float, tz: timezone) -> str:
     return datetime.fromtimestamp(ts, tz).strftime("%Y-%m-%d %H:%M") if ts else ""
 
@@ -242,7 +235,7 @@ def _listed(result: ScanResult) -> list[FileResult]:
 
 
 def _table_data(result: ScanResult, anchors: dict[int, str]) -> dict[str, Any]:
-    tz = _tz(result)
+    tz = run_timezone(result)
     rows = []
     for fr in _listed(result):
         triggers = [TRIGGERS[t].short if t in TRIGGERS else t for t in fr.triggers]
@@ -489,7 +482,7 @@ def _skips(result: ScanResult) -> str:
 
 def render(result: ScanResult) -> bytes:
     s = summary_dict(result)
-    tz = _tz(result)
+    tz = run_timezone(result)
     show = any(f.value is not None for fr in result.files for f in fr.findings)
     detailable = [fr for fr in _ranked(result) if fr.findings or fr.skips or fr.notes]
     detailed = detailable[:DETAILS_FILES]

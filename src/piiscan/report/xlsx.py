@@ -21,6 +21,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from piiscan.labels import RISK_LABELS, TYPE_LABELS, type_label
 from piiscan.models import Category, FileResult, ScanResult
+from piiscan.report import run_timezone
 from piiscan.report.json import sort_findings, summary_dict
 from piiscan.score import FLAGS, TRIGGERS, flag_label, trigger_label
 
@@ -79,14 +80,6 @@ class _Sheet:
         return row
 
 
-def _tz(result: ScanResult) -> timezone:
-    try:
-        tz = datetime.fromisoformat(result.started).tzinfo
-    except ValueError:
-        tz = None
-    return tz if isinstance(tz, timezone) else timezone.utc
-
-
 def _local(ts: float, tz: timezone) -> datetime | None:
     if not ts:
         return None
@@ -112,7 +105,7 @@ def _inventory(wb: Workbook, result: ScanResult) -> None:
                   + ", ".join(result.roots)])
     sheet.append([])
     head = sheet.header(INVENTORY_COLUMNS)
-    tz = _tz(result)
+    tz = run_timezone(result)
     files = sorted((fr for fr in result.files if fr.risk_level != "none"),
                    key=lambda fr: (-fr.risk_score, fr.file.display))
     for number, fr in enumerate(files, start=1):
