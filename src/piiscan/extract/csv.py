@@ -14,8 +14,8 @@ from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, BinaryIO, Protocol
 
 from piiscan.extract import locator
-from piiscan.extract.encoding import SAMPLE_BYTES, display_name, sniff_encoding
-from piiscan.models import Note, Segment, Skip, SkipKind
+from piiscan.extract.text import sniff_text
+from piiscan.models import Note, Segment, Skip
 
 if TYPE_CHECKING:
     from piiscan.extract import Blob, ExtractContext
@@ -25,12 +25,11 @@ _DELIMITERS = ",\t;|"
 
 
 def extract(blob: Blob, ctx: ExtractContext) -> Iterator[Segment | Skip | Note]:
-    sample = blob.head(SAMPLE_BYTES)
-    encoding = sniff_encoding(sample, whole=blob.size <= SAMPLE_BYTES)
-    if encoding is None:
-        yield Skip(blob.display, "binary file — no text to scan", SkipKind.UNSUPPORTED)
+    sniffed = sniff_text(blob, ctx)
+    if isinstance(sniffed, Skip):
+        yield sniffed
         return
-    ctx.set_encoding(display_name(encoding))
+    encoding, sample = sniffed
     dialect = sniff_dialect(sample.decode(encoding, errors="replace"), blob.extension)
     rows = _RowReader(blob, ctx)
     with blob.open() as raw, _text_stream(raw, encoding) as stream:

@@ -20,8 +20,8 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 from xml.etree.ElementTree import ParseError
 
 from piiscan.extract import locator
-from piiscan.extract.encoding import SAMPLE_BYTES, display_name, sniff_encoding
-from piiscan.models import Location, Note, Segment, Skip, SkipKind
+from piiscan.extract.text import sniff_text
+from piiscan.models import Location, Note, Segment, Skip
 
 if TYPE_CHECKING:
     from piiscan.extract import Blob, ExtractContext
@@ -49,12 +49,11 @@ _DATA_ATTRIBUTES = frozenset(
 
 
 def extract(blob: Blob, ctx: ExtractContext) -> Iterator[Item]:
-    head = blob.head(SAMPLE_BYTES)
-    encoding = sniff_encoding(head, whole=blob.size <= SAMPLE_BYTES)
-    if encoding is None:
-        yield Skip(blob.display, "binary file — no text to scan", SkipKind.UNSUPPORTED)
+    sniffed = sniff_text(blob, ctx)
+    if isinstance(sniffed, Skip):
+        yield sniffed
         return
-    ctx.set_encoding(display_name(encoding))
+    encoding, head = sniffed
     if not head.strip():
         return  # empty: nothing to scan, and not worth a "not well-formed" note
     if blob.extension == "xml" and not _looks_like_html(head.decode(encoding, "replace")):

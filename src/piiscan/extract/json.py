@@ -17,8 +17,7 @@ from typing import TYPE_CHECKING
 
 from piiscan.extract import text as text_extractor
 from piiscan.extract.csv import line_segments
-from piiscan.extract.encoding import SAMPLE_BYTES, display_name, sniff_encoding
-from piiscan.models import Location, Note, Segment, Skip, SkipKind
+from piiscan.models import Location, Note, Segment, Skip
 
 if TYPE_CHECKING:
     from piiscan.extract import Blob, ExtractContext
@@ -59,11 +58,11 @@ def loads(text: str) -> object:
 
 
 def extract(blob: Blob, ctx: ExtractContext) -> Iterator[Item]:
-    encoding = sniff_encoding(blob.head(SAMPLE_BYTES), whole=blob.size <= SAMPLE_BYTES)
-    if encoding is None:
-        yield Skip(blob.display, "binary file — no text to scan", SkipKind.UNSUPPORTED)
+    sniffed = text_extractor.sniff_text(blob, ctx)
+    if isinstance(sniffed, Skip):
+        yield sniffed
         return
-    ctx.set_encoding(display_name(encoding))
+    encoding, _ = sniffed
     if blob.extension in _LINE_EXTENSIONS:
         with blob.open() as raw, io.TextIOWrapper(raw, encoding, errors="replace") as lines:
             yield from _json_lines(lines, blob, ctx)

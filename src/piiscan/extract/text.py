@@ -12,12 +12,25 @@ if TYPE_CHECKING:
     from piiscan.extract import Blob, ExtractContext
 
 
-def extract(blob: Blob, ctx: ExtractContext) -> Iterator[Segment | Skip | Note]:
-    encoding = sniff_encoding(blob.head(SAMPLE_BYTES), whole=blob.size <= SAMPLE_BYTES)
+def sniff_text(blob: Blob, ctx: ExtractContext) -> tuple[str, bytes] | Skip:
+    """The encoding of a text file (recorded for the report) and its first 64 KB, or the
+    skip that says it is binary: what every text-based extractor starts with."""
+    from piiscan.extract import UNSUPPORTED
+
+    head = blob.head(SAMPLE_BYTES)
+    encoding = sniff_encoding(head, whole=blob.size <= SAMPLE_BYTES)
     if encoding is None:
-        yield Skip(blob.display, "binary file — no text to scan", SkipKind.UNSUPPORTED)
-        return
+        return Skip(blob.display, UNSUPPORTED["binary"], SkipKind.UNSUPPORTED)
     ctx.set_encoding(display_name(encoding))
+    return encoding, head
+
+
+def extract(blob: Blob, ctx: ExtractContext) -> Iterator[Segment | Skip | Note]:
+    sniffed = sniff_text(blob, ctx)
+    if isinstance(sniffed, Skip):
+        yield sniffed
+        return
+    encoding, _ = sniffed
     replaced = 0
     with blob.open() as stream:
         for segment in iter_chunks(stream, encoding, blob.location, ctx.chunk_chars):
