@@ -15,7 +15,9 @@ Spec methods:
 - ``columns``: a CSV/TSV table (or the source table of a converted file): ``fields`` is a
   list of ``{type, cols: [1-based column numbers], sep}``; the columns of one row are
   joined with ``sep`` into one value (a name split into 姓 and 名 is one name), empty
-  values are skipped. ``strip`` is a regex removed from the value (a relation in brackets after a name).
+  values are skipped. ``match`` / ``exclude`` keep only values a regex finds / does not find (a notes
+  column labelled only where it states a condition). ``table`` limits a field to one
+  table's INSERTs. ``strip`` is a regex removed from the value (a relation in brackets after a name).
   Placeholders are never labelled: see ``plausible``.
 - ``sql``: the ``VALUES (...)`` tuples of INSERT statements: ``fields`` as above with
   1-based tuple positions; ``table`` limits it to one table's INSERTs.
@@ -107,14 +109,18 @@ def _tuples(text: str, start: int) -> list[tuple[str, int]]:
 def plausible(etype: str, value: str) -> bool:
     """Placeholders are not personal data: ``000-0000-0000``, ``1111111``, ``111-1111-1111``.
 
-    A phone number must start with 0 and have 10 or 11 digits (+81 allowed); a postal
+    A phone number starts with one 0 (an area or mobile code never starts with 0) and has
+    10 or 11 digits (+81 allowed); a postal
     code has 7 digits that are not all the same and not ``1234567``.
     """
     digits = re.sub(r"[^0-9]", "", value)
     if etype == "PHONE":
         if value.strip().startswith("+81"):
             digits = "0" + digits[2:]
-        return digits.startswith("0") and len(digits) in (10, 11) and len(set(digits[1:])) > 1
+        return (
+            digits[:1] == "0" and digits[1:2] != "0" and len(digits) in (10, 11)
+            and len(set(digits[1:])) > 1
+        )
     if etype == "POSTAL_CODE":
         return len(digits) == 7 and len(set(digits)) > 1 and digits != "1234567"
     if etype == "EMAIL":
@@ -133,6 +139,10 @@ def _emit(fields: list[dict[str, Any]], cells: list[str], where: dict[str, Any])
         if f.get("strip"):
             value = re.sub(f["strip"], "", value).strip()
         if not value or value in f.get("skip_values", []) or not plausible(f["type"], value):
+            continue
+        if f.get("match") and not re.search(f["match"], value):
+            continue
+        if f.get("exclude") and re.search(f["exclude"], value):
             continue
         out.append({"type": f["type"], "value": value, "where": dict(where)})
     return out
@@ -168,6 +178,8 @@ def label_sql(spec: dict[str, Any], blob: bytes) -> list[dict[str, Any]]:
         for body, at in _tuples(text, stmt.end()):
             cells = _tokens(body, at)
             for f in spec["fields"]:
+                if f.get("table") and f["table"].lower() != name:
+                    continue
                 found = _emit([f], [c for c, _ in cells], {})
                 if found:
                     pos = cells[f["cols"][0] - 1][1]
