@@ -46,6 +46,7 @@ sys.path.insert(0, str(HERE))
 
 import assemble  # noqa: E402
 
+
 def _tokens(body: str, offset: int) -> list[tuple[str, int]]:
     """Split one tuple's body on top-level commas: (value without quotes, offset)."""
     values: list[tuple[str, int]] = []
@@ -53,9 +54,7 @@ def _tokens(body: str, offset: int) -> list[tuple[str, int]]:
     while i <= len(body):
         ch = body[i] if i < len(body) else ","
         if quote:
-            if ch == quote and body[i + 1 : i + 2] == quote:
-                i += 1
-            elif ch == "\\":
+            if (ch == quote and body[i + 1 : i + 2] == quote) or ch == "\\":
                 i += 1
             elif ch == quote:
                 quote = ""
@@ -230,6 +229,14 @@ def expand(label: dict[str, Any], entry: assemble.Entry, mirror: Path) -> list[d
     return found + list(label.get("extra", []))
 
 
+def dump(label: dict[str, Any]) -> str:
+    """The label file: its header readable, then one entity per line (diffs stay small)."""
+    head = {k: v for k, v in label.items() if k != "entities"}
+    text = json.dumps(head, ensure_ascii=False, indent=1)[:-2]
+    rows = ",\n".join("  " + json.dumps(e, ensure_ascii=False) for e in label["entities"])
+    return f'{text},\n "entities": [\n{rows}\n ]\n}}\n'
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--mirror", type=Path, default=Path("/work/.mirror"))
@@ -240,7 +247,7 @@ def main(argv: list[str] | None = None) -> int:
         path = LABELS / f"{ident}.json"
         label = json.loads(path.read_text("utf-8"))
         label["entities"] = expand(label, entries[ident], args.mirror)
-        path.write_text(json.dumps(label, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+        path.write_text(dump(label), encoding="utf-8")
         print(f"{ident}: {len(label['entities'])} entities")
     return 0
 
