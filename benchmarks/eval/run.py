@@ -172,6 +172,7 @@ class Score:
     dup: int = 0
     fp_examples: list[str] = field(default_factory=list)
     fn_examples: list[str] = field(default_factory=list)
+    errors: list[dict[str, Any]] = field(default_factory=list)  # per file, for last-run.json
 
     @property
     def precision(self) -> float:
@@ -212,10 +213,18 @@ def match_file(path: str, etype: str, preds: list[Item], truths: list[Item], sco
         else:
             score.fp += 1
             score.fp_examples.append(f"{path}: {pred.raw!r}")
+            score.errors.append(
+                {"file": path, "type": etype, "kind": "FP", "value": pred.raw,
+                 "where": sorted(map(list, pred.keys), key=str)}
+            )
     for i in unmatched:
         score.fn += 1
         where = ", ".join(" ".join(map(str, k[1:])) for k in sorted(truths[i].keys, key=str))
         score.fn_examples.append(f"{path}: {truths[i].raw!r} {where}".rstrip())
+        score.errors.append(
+            {"file": path, "type": etype, "kind": "FN", "value": truths[i].raw,
+             "where": sorted(map(list, truths[i].keys), key=str)}
+        )
 
 
 # ----------------------------------------------------------------------------------------
@@ -357,8 +366,156 @@ def table(scores: dict[str, Score], extra: dict[str, Any]) -> tuple[str, bool]:
     return "\n".join(lines), ok
 
 
+# ----------------------------------------------------------------------------------------
+# The independent set: public files nobody here wrote (benchmarks/eval/independent/)
+
+MAX_CLEAN_FLAGGED_PER_100 = 3.0
+MIN_SENSITIVE_FOUND_PER_100 = 95.0
+BULK_ENTITIES = 10_000  # files this large are also left out of a second table
+
+
+def subset(truth: dict[str, Any], report: dict[str, Any], keep: set[str]) -> tuple[
+    dict[str, Any], dict[str, Any]
+]:
+    files = {p: t for p, t in truth["files"].items() if p in keep}
+    return {"files": files}, {**report, "files": [f for f in report["files"] if f["path"] in keep]}
+
+
+def file_figures(truth: dict[str, Any], report: dict[str, Any]) -> dict[str, Any]:
+    """Clean documents with any finding, and files with a 要配慮 fact that get one."""
+    listed = {
+        fr["path"]: [f for f in fr["findings"] if not f.get("suppressed_by")]
+        for fr in report["files"]
+    }
+    clean = [p for p, t in truth["files"].items() if t["clean"]]
+    flagged = sorted(p for p in clean if listed.get(p))
+    sensitive = {
+        p: {e["type"] for e in t["entities"] if e["type"] in SENSITIVE}
+        for p, t in truth["files"].items()
+    }
+    sensitive = {p: types for p, types in sensitive.items() if types}
+    found = sorted(p for p, types in sensitive.items()
+                   if any(f["type"] in types for f in listed.get(p, [])))
+    return {
+        "clean_files": len(clean),
+        "clean_flagged": flagged,
+        "clean_flagged_per_100": 100 * len(flagged) / max(1, len(clean)),
+        "sensitive_files": sorted(sensitive),
+        "sensitive_found": found,
+        "sensitive_found_per_100": 100 * len(found) / max(1, len(sensitive)),
+    }
+
+
+def group_table(truth: dict[str, Any], report: dict[str, Any], root: Path, key: str) -> str:
+    """Micro precision and recall per file group (format or conversion)."""
+    groups: dict[str, set[str]] = defaultdict(set)
+    for path, info in truth["files"].items():
+        if not info["clean"]:
+            groups[str(info[key] or "original")].add(path)
+    lines = [f"| {key:10} | files |    TP |   FP |   FN |   prec | recall |     F1 |",
+             "|------------|-------|-------|------|------|--------|--------|--------|"]
+    for name, paths in sorted(groups.items()):
+        scores, _ = evaluate(*subset(truth, report, paths), root)
+        t = Score()
+        for sc in scores.values():
+            t.tp, t.fp, t.fn = t.tp + sc.tp, t.fp + sc.fp, t.fn + sc.fn
+        lines.append(f"| {name[:10]:10} | {len(paths):5} | {t.tp:5} | {t.fp:4} | {t.fn:4} | "
+                     f"{t.precision:6.3f} | {t.recall:6.3f} | {t.f1:6.3f} |")
+    return "\n".join(lines)
+
+
+def run_independent(args: argparse.Namespace) -> int:
+    sys.path.insert(0, str(HERE / "independent"))
+    import truth as independent_truth
+
+    files_dir: Path = args.files
+    truth = independent_truth.load(files_dir)
+    report, elapsed, cmd = run_scan(files_dir)
+    scores, extra = evaluate(truth, report, files_dir)
+    figures = file_figures(truth, report)
+    text, ok = table(scores, extra)
+    n_ent = sum(len(f["entities"]) for f in truth["files"].values())
+    print(f"piiscan accuracy on the independent set — {dt.date.today().isoformat()}")
+    print(f"set: {len(truth['files'])} files ({extra['clean_files']} clean), {n_ent} labelled "
+          f"entities; files from {files_dir}")
+    print(f"command: {' '.join(Path(c).name if i == 0 else c for i, c in enumerate(cmd))}"
+          f"  ({elapsed:.1f} s)\n")
+    print(text)
+    clean_ok = figures["clean_flagged_per_100"] <= MAX_CLEAN_FLAGGED_PER_100
+    sens_ok = figures["sensitive_found_per_100"] >= MIN_SENSITIVE_FOUND_PER_100
+    print(f"clean documents flagged (any finding at medium or above) per 100: "
+          f"{figures['clean_flagged_per_100']:.1f} ({len(figures['clean_flagged'])} of "
+          f"{figures['clean_files']}; target <= {MAX_CLEAN_FLAGGED_PER_100:g}) "
+          f"{'PASS' if clean_ok else 'FAIL'}")
+    print(f"files with 要配慮 about a person found per 100: "
+          f"{figures['sensitive_found_per_100']:.1f} ({len(figures['sensitive_found'])} of "
+          f"{len(figures['sensitive_files'])}; target >= {MIN_SENSITIVE_FOUND_PER_100:g}) "
+          f"{'PASS' if sens_ok else 'FAIL'}")
+    bulk = {p for p, t in truth["files"].items() if len(t["entities"]) > BULK_ENTITIES}
+    if bulk:
+        rest = set(truth["files"]) - bulk
+        small_scores, small_extra = evaluate(*subset(truth, report, rest), files_dir)
+        print(f"\nwithout the {len(bulk)} file(s) of more than {BULK_ENTITIES:,} entities "
+              f"({', '.join(sorted(bulk))}):\n")
+        print(table(small_scores, small_extra)[0].split("\n\n")[0])
+    print("\n" + group_table(truth, report, files_dir, "format"))
+    print("\n" + group_table(truth, report, files_dir, "convert"))
+    if extra["skipped"]:
+        print(f"\nskipped or partly unread ({len(extra['skipped'])}):")
+        for sk in extra["skipped"][:20]:
+            print(f"  {sk['path']}: {sk['reason']}")
+    if args.details:
+        print_details(scores, args.details)
+    if args.errors:
+        write_errors(args.errors, truth, report, scores, figures)
+    return 1 if args.strict and not (ok and clean_ok and sens_ok) else 0
+
+
+def print_details(scores: dict[str, Score], n: int) -> None:
+    for etype in sorted(scores):
+        s = scores[etype]
+        if s.fp_examples or s.fn_examples:
+            print(f"\n== {etype}: {s.fp} FP, {s.fn} FN")
+            for ex in s.fp_examples[:n]:
+                print(f"  FP {ex}")
+            for ex in s.fn_examples[:n]:
+                print(f"  FN {ex}")
+
+
+def write_errors(out: Path, truth: dict[str, Any], report: dict[str, Any],
+                 scores: dict[str, Score], figures: dict[str, Any]) -> None:
+    """Per-file errors for the detection work (raw dummy values: keep it outside the repo)."""
+    per_file: dict[str, dict[str, Any]] = {
+        p: {"clean": t["clean"], "format": t["format"], "encoding": t["encoding"],
+            "convert": t["convert"], "labelled": len(t["entities"]), "errors": []}
+        for p, t in truth["files"].items()
+    }
+    for s in scores.values():
+        for err in s.errors:
+            per_file[err["file"]]["errors"].append({k: v for k, v in err.items() if k != "file"})
+    for fr in report["files"]:
+        if fr["path"] in per_file:
+            per_file[fr["path"]]["skips"] = fr.get("skips", [])
+            per_file[fr["path"]]["findings"] = len(fr["findings"])
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps({
+        "date": dt.date.today().isoformat(),
+        "scores": {t: {"tp": s.tp, "fp": s.fp, "fn": s.fn, "precision": s.precision,
+                       "recall": s.recall, "f1": s.f1} for t, s in scores.items()},
+        "figures": figures,
+        "files": per_file,
+    }, ensure_ascii=False, indent=1), encoding="utf-8")
+    print(f"\nper-file errors written to {out}")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--set", choices=("synthetic", "independent"), default="synthetic",
+                        help="the generated corpus, or the public files of independent/")
+    parser.add_argument("--files", type=Path, default=Path("/work/evaldata/independent/files"),
+                        help="--set independent: where assemble.py wrote the files")
+    parser.add_argument("--errors", type=Path, metavar="OUT",
+                        help="--set independent: write per-file errors as JSON here")
     parser.add_argument("--seed", type=int, default=20241124)
     parser.add_argument("--size", type=int, default=600, help="number of documents")
     parser.add_argument("--corpus", type=Path, default=generate.DEFAULT_OUT)
@@ -373,6 +530,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, help="also write the scores as JSON here")
     parser.add_argument("--strict", action="store_true", help="exit 1 when a target is missed")
     args = parser.parse_args(argv)
+    if args.set == "independent":
+        return run_independent(args)
 
     truth = ensure_corpus(args.corpus, args.seed, args.size, args.regenerate)
     files_dir = args.corpus / generate.FILES
@@ -400,14 +559,7 @@ def main(argv: list[str] | None = None) -> int:
     if extra["false_sensitive_files"]:
         print("\nfalse sensitive files: " + ", ".join(extra["false_sensitive_files"][:20]))
     if args.details:
-        for etype in sorted(scores):
-            s = scores[etype]
-            if s.fp_examples or s.fn_examples:
-                print(f"\n== {etype}: {s.fp} FP, {s.fn} FN")
-                for ex in s.fp_examples[: args.details]:
-                    print(f"  FP {ex}")
-                for ex in s.fn_examples[: args.details]:
-                    print(f"  FN {ex}")
+        print_details(scores, args.details)
     if args.json:
         args.json.write_text(
             json.dumps(
