@@ -289,7 +289,7 @@ def settings_from(effective: Effective, *, show_values: bool = False,
     """The scan Settings for merged values (``extra``: other Settings fields from flags)."""
     from piiscan.config import Limits, Settings
     from piiscan.models import Level
-    from piiscan.parallel import cpu_count
+    from piiscan.run.pool import cpu_count
 
     v = effective.values
     return Settings(

@@ -1,6 +1,6 @@
 """Text out of files: content sniffing, one module per format, one registry.
 
-An extractor is ``extract(blob, ctx) -> Iterator[Segment | Skip | Note]``. It knows nothing
+An extractor is ``extract(blob, ctx) -> Iterator[Segment | Skip | Note | Inventory]``. It knows nothing
 about rules. Containers (archives, mail) hand their members back to ``ctx.nested`` so
 every format works inside every container. Extractor modules are imported only when a
 file of their kind appears, so a pre-commit run over three text files stays fast.
@@ -19,9 +19,9 @@ from typing import BinaryIO
 
 from piiscan.config import Limits
 from piiscan.extract.sniff import detect_kind
-from piiscan.models import Location, Note, Segment, Skip, SkipKind
+from piiscan.models import Inventory, Location, Note, Segment, Skip, SkipKind
 
-Item = Segment | Skip | Note
+Item = Segment | Skip | Note | Inventory
 Extractor = Callable[["Blob", "ExtractContext"], Iterator[Item]]
 
 # kind -> module under piiscan.extract that defines ``extract``. Adding a format is
@@ -193,7 +193,7 @@ def extract_blob(blob: Blob, ctx: ExtractContext, include_name: bool = False) ->
     if kind in UNSUPPORTED:
         yield Skip(blob.display, UNSUPPORTED[kind], SkipKind.UNSUPPORTED)
         if kind == "audio":
-            yield Note("inventory:audio")
+            yield Inventory("audio")
         return
     try:
         extractor = load_extractor(kind)

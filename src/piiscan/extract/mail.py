@@ -22,12 +22,11 @@ from piiscan.extract import describe_error
 from piiscan.extract.encoding import decode_bytes, display_name, iter_chunks
 from piiscan.extract.html import html_segments
 from piiscan.extract.sniff import detect_kind
-from piiscan.models import Location, Note, Segment, Skip
+from piiscan.models import Location, Segment, Skip
 
 if TYPE_CHECKING:
-    from piiscan.extract import Blob, ExtractContext
+    from piiscan.extract import Blob, ExtractContext, Item
 
-Item = Segment | Skip | Note
 
 HEADERS = ("From", "Sender", "Reply-To", "To", "Cc", "Bcc", "Subject")
 # Labels Japanese mail software uses for CP932 text; CP932 is the superset they mean.

@@ -13,25 +13,7 @@ from piiscan.rules.keywords import KeywordList
 from piiscan.rules.patterns import Pattern, compile_pattern, leading_words
 from piiscan.validators import Validator
 
-__all__ = ["DEFAULT_MASK", "Example", "Pattern", "Rule"]
-
-DEFAULT_MASK = {
-    "MY_NUMBER": "digits",
-    "CREDIT_CARD": "last4",
-    "PHONE": "last4",
-    "EMAIL": "email",
-    "PERSON_NAME": "name",
-    "PERSON_NAME_KANA": "name",
-    "BANK_ACCOUNT": "last4",
-    "RESIDENT_CODE": "digits",
-    "PENSION_NUMBER": "digits",
-    "DRIVERS_LICENSE": "last4",
-    "PASSPORT": "last4",
-    "RESIDENCE_CARD": "last4",
-    "HEALTH_INSURANCE": "last4",
-    "EMPLOYMENT_INSURANCE": "last4",
-    "POSTAL_CODE": "last4",
-}
+__all__ = ["Example", "Pattern", "Rule"]
 
 
 @dataclass(frozen=True)
