@@ -54,15 +54,23 @@ class SkipKind(str, enum.Enum):
 
 @dataclass(frozen=True)
 class FileRef:
-    """One file to scan: its real path and the path people see in reports."""
+    """One file to scan: where to read it and the path people see in reports.
 
-    path: str  # filesystem path used to open the file
+    A local file has ``origin`` None and is opened at ``path``. Anything else -- an object in
+    a bucket, a file on an SMB share, a blob in a git repository -- names its origin as a URL
+    (``s3://bucket/key``, ``smb://host/share/path``, ``git:...``) and is opened by the opener
+    registered for its scheme (piiscan.sources.open_ref), in whatever process scans it.
+    """
+
+    path: str  # filesystem path used to open the file (a local file), else the origin
     display: str  # path relative to the scan root, '/'-separated
     size: int
     mtime: float
     inode: int = 0
     mode: int = 0
     uid: int = -1
+    origin: str | None = None  # URL to read from when the file is not local
+    version: str | None = None  # what identifies this content at its origin (ETag, blob id)
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ import os
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
+from functools import partial
 
 from piiscan.config import Settings
 from piiscan.extract import UNSUPPORTED, Blob, BudgetExceeded, ExtractContext, extract_blob
@@ -38,6 +39,7 @@ from piiscan.models import (
 from piiscan.rules.engine import Engine
 from piiscan.rules.loader import RuleSet
 from piiscan.rules.rule import Rule
+from piiscan.sources import open_ref
 from piiscan.suppress import INLINE, MARKER, inline_ignored
 
 
@@ -96,8 +98,10 @@ def _scan(ref: FileRef, rules: CompiledRules, settings: Settings, keys: Keys) ->
     started = time.monotonic()
     result = FileResult(file=ref)
     limits = settings.limits
-    blob = Blob(os.path.basename(ref.display), Location(ref.display), path=ref.path,
-                size=ref.size)
+    name = os.path.basename(ref.display)
+    blob = (Blob(name, Location(ref.display), path=ref.path, size=ref.size)
+            if ref.origin is None else
+            Blob(name, Location(ref.display), opener=partial(open_ref, ref), size=ref.size))
     findings = _Findings(rules, settings, keys, ref)
     signals = DocumentSignals()
     if ref.size > limits.max_file_size:
@@ -109,8 +113,8 @@ def _scan(ref: FileRef, rules: CompiledRules, settings: Settings, keys: Keys) ->
             _consume(extract_blob(blob, ctx, include_name=True), result, ctx, rules,
                      findings, signals)
         except BudgetExceeded as exc:
-            partial = " (findings before that point are reported)" if findings.out else ""
-            result.skips.append(Skip(ref.display, f"{exc}{partial}"))
+            note = " (findings before that point are reported)" if findings.out else ""
+            result.skips.append(Skip(ref.display, f"{exc}{note}"))
         except FileNotFoundError:
             result.skips.append(Skip(ref.display, "file vanished before it could be read"))
         except PermissionError:

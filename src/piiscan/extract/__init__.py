@@ -75,14 +75,18 @@ class Blob:
         *,
         path: str | None = None,
         data: bytes | None = None,
+        opener: Callable[[], BinaryIO] | None = None,
         size: int | None = None,
     ) -> None:
-        if (path is None) == (data is None):
-            raise ValueError("a Blob needs exactly one of path or data")
+        if sum(x is not None for x in (path, data, opener)) != 1:
+            raise ValueError("a Blob needs exactly one of path, data or opener")
+        if opener is not None and size is None:
+            raise ValueError("a Blob read through an opener needs its size")
         self.name = name
         self.location = location
         self._path = path
         self._data = data
+        self._opener = opener
         if size is None:
             size = len(data) if data is not None else os.stat(path).st_size  # type: ignore[arg-type]
         self.size = size
@@ -99,6 +103,8 @@ class Blob:
     def open(self) -> BinaryIO:
         if self._data is not None:
             return io.BytesIO(self._data)
+        if self._opener is not None:
+            return self._opener()
         assert self._path is not None
         return open(self._path, "rb")
 
