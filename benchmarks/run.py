@@ -183,7 +183,7 @@ def machine() -> dict[str, str]:
     except OSError:
         pass
     from piiscan import __version__
-    from piiscan.run.pool import cpu_count
+    from piiscan.config import cpu_count
 
     commit = subprocess.run(["git", "-C", str(ROOT), "describe", "--always", "--dirty"],
                             capture_output=True, text=True, check=False).stdout.strip()

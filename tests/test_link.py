@@ -6,6 +6,7 @@ import hashlib
 from pathlib import Path
 
 from piiscan.config import Settings
+from piiscan.explain import describe
 from piiscan.link import DocumentSignals, link_sensitive
 from piiscan.models import Category, FileRef, Finding, Level, Location, Reason
 from piiscan.pii_types import builtin_registry
@@ -21,7 +22,7 @@ def scan_text(tmp_path: Path, name: str, text: str, encoding: str = "utf-8"
     path.write_bytes(text.encode(encoding))
     st = path.stat()
     result = SCANNER.scan_file(FileRef(str(path), name, st.st_size, st.st_mtime))
-    return [(f.type, str(f.reasons[-1]), f.confidence) for f in result.findings
+    return [(f.type, describe(f.reasons[-1]), f.confidence) for f in result.findings
             if f.type.startswith("SENSITIVE_")]
 
 

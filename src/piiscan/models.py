@@ -178,15 +178,11 @@ class Inventory:
 class Reason:
     """One piece of evidence for (or against) a finding, as data: ``code`` says what kind
     of evidence it is, ``detail`` what exactly (a keyword, a column, a validator's name).
-    Modules read codes, never the words; ``piiscan.explain`` turns a reason into words."""
+    Modules read codes, never the words; ``piiscan.explain.describe`` turns a reason into
+    words for people."""
 
     code: str
     detail: str = ""
-
-    def __str__(self) -> str:
-        from piiscan.explain import describe
-
-        return describe(self)
 
 
 @dataclass(frozen=True)

@@ -57,6 +57,13 @@ UNSUPPORTED: dict[str, str] = {
 }
 
 
+def missing_extra(blob: Blob, what: str, extra: str) -> Skip:
+    """A file whose reader lives in an extra that is not installed: not scanned, and the
+    skip says how to fix that (an error-kind skip: the scan is incomplete)."""
+    return Skip(blob.display, f"{what} — its reader is not installed: "
+                              f"pip install 'piiscan[{extra}]'")
+
+
 class BudgetExceeded(Exception):
     """The per-file time or size budget ran out."""
 

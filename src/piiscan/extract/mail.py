@@ -18,7 +18,7 @@ from dataclasses import replace
 from email.message import Message
 from typing import TYPE_CHECKING, Any
 
-from piiscan.extract import describe_error
+from piiscan.extract import describe_error, missing_extra
 from piiscan.extract.encoding import decode_bytes, display_name, iter_chunks
 from piiscan.extract.html import html_segments
 from piiscan.extract.sniff import detect_kind
@@ -238,7 +238,11 @@ def split_mbox(blob: Blob) -> Iterator[bytes]:
 
 
 def _outlook(blob: Blob, ctx: ExtractContext) -> Iterator[Item]:
-    import extract_msg
+    try:
+        import extract_msg
+    except ImportError:  # the msg extra: extract-msg and its dependencies
+        yield missing_extra(blob, "Outlook .msg file", "msg")
+        return
 
     try:
         message = extract_msg.openMsg(blob.read(), delayAttachments=True)

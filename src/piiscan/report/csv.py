@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 
+from piiscan.explain import describe
 from piiscan.models import FileResult, Finding, ScanResult, TypeRegistry
 from piiscan.report.json import sort_findings
 from piiscan.score import TRIGGERS
@@ -42,7 +43,7 @@ def _finding_row(fr: FileResult, f: Finding, show: bool, types: TypeRegistry) ->
         fr.owner or "", " ".join(fr.flags),
         f.type, types.label(f.type, short=True), f.category.value, f.rule_id,
         str(f.severity), str(f.confidence), loc.render(), loc.line or "", loc.column or "",
-        f.masked_value, f.masked_snippet, "; ".join(map(str, f.reasons)), f.fingerprint,
+        f.masked_value, f.masked_snippet, "; ".join(map(describe, f.reasons)), f.fingerprint,
         "yes" if f.hidden else "", f.suppressed_by or "", "", "",
     ]
     if show:

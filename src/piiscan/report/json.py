@@ -11,6 +11,7 @@ from collections import Counter
 from typing import Any
 
 from piiscan import __version__
+from piiscan.explain import describe
 from piiscan.models import FileResult, Finding, Location, Reason, RuleInfo, ScanResult, Skip
 from piiscan.score import assess_scan, file_mode_text
 
@@ -56,7 +57,7 @@ def finding_dict(f: Finding) -> dict[str, Any]:
 def reason_dict(r: Reason) -> dict[str, str]:
     """``code`` and ``detail`` for machines (docs/report-json.md lists the codes), ``text``
     for people."""
-    return {"code": r.code, "detail": r.detail, "text": str(r)}
+    return {"code": r.code, "detail": r.detail, "text": describe(r)}
 
 
 def rule_dict(r: RuleInfo) -> dict[str, Any]:

@@ -26,6 +26,7 @@ from typing import Any
 from urllib.parse import quote
 
 from piiscan import __version__
+from piiscan.explain import describe
 from piiscan.models import (
     Category,
     FileResult,
@@ -156,7 +157,7 @@ def _result(fr: FileResult, f: Finding, rule_index: int, occurrence: int,
         "confidence": str(f.confidence),
         "precision": _PRECISION.get(f.confidence, "medium"),
         "maskedValue": f.masked_value,
-        "reasons": [str(r) for r in f.reasons],
+        "reasons": [describe(r) for r in f.reasons],
         "fingerprint": f.fingerprint,
         "hidden": f.hidden,
         "fileRisk": {"score": fr.risk_score, "level": fr.risk_level,

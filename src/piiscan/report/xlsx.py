@@ -19,6 +19,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from piiscan.explain import describe
 from piiscan.labels import RISK_LABELS
 from piiscan.models import Category, FileResult, ScanResult, TypeRegistry
 from piiscan.report import run_timezone
@@ -209,7 +210,7 @@ def _findings(wb: Workbook, result: ScanResult) -> None:
         values: list[Any] = [
             fr.file.display, f.location.render(), result.types.label(f.type, short=True),
             f.type, f.category.value, str(f.severity), str(f.confidence), f.masked_value,
-            f.masked_snippet, "; ".join(map(str, f.reasons)), f.suppressed_by or "",
+            f.masked_snippet, "; ".join(map(describe, f.reasons)), f.suppressed_by or "",
             "はい (yes)" if f.hidden else ""]
         if show:
             values.append(f.value or "")

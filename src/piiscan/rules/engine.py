@@ -208,6 +208,9 @@ class Engine:
             else:
                 matches = pattern.finditer(norm, pos, endpos)
             for m in matches:
+                if (rule.unless or rule.only_if) and not _filters_pass(rule, norm, m.start(),
+                                                                        m.end()):
+                    continue
                 start, end = m.span("value") if has_value else m.span()
                 if start >= 0 and (start, end) not in seen:
                     seen.add((start, end))
@@ -270,6 +273,13 @@ class Engine:
         if len(self._reasons) > MEMO_ENTRIES:
             self._reasons.clear()
         return shared
+
+
+def _filters_pass(rule: Rule, norm: str, start: int, end: int) -> bool:
+    """The rule's named filters (piiscan.filters) on the whole match."""
+    if any(check(norm, start, end) for _, check in rule.unless):
+        return False
+    return all(check(norm, start, end) for _, check in rule.only_if)
 
 
 _NOT_DIGITS = str.maketrans("", "", " -.()")

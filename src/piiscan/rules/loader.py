@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from piiscan import recognizers, validators
+from piiscan import filters, recognizers, validators
 from piiscan.builtin import builtin_rules_dir
 from piiscan.errors import RuleError
 from piiscan.mask import canonical
@@ -204,6 +204,16 @@ def compile_rule(name: str, item: dict[str, Any], types: TypeRegistry | None = N
             known = ", ".join(sorted(validators.REGISTRY))
             raise fail(field, f"unknown validator '{ref}' (known: {known})") from None
 
+    def filter_list(field: str) -> tuple[tuple[str, filters.Filter], ...]:
+        out = []
+        for spec in item.get(field, ()):
+            try:
+                out.append(filters.get(spec))
+            except (KeyError, ValueError, AttributeError):
+                raise fail(field, f"unknown filter {spec!r} (known: "
+                                  f"{', '.join(filters.known())})") from None
+        return tuple(out)
+
     context = item.get("context") or {}
     exclude = item.get("exclude") or {}
     prefilter = item.get("prefilter") or {}
@@ -235,6 +245,8 @@ def compile_rule(name: str, item: dict[str, Any], types: TypeRegistry | None = N
         prefilter_any=tuple(prefilter.get("any", ())),
         validator=named("validator", item["validator"]) if item.get("validator") else None,
         boosts=tuple(named("boost", b) for b in item.get("boost", ())),
+        unless=filter_list("unless"),
+        only_if=filter_list("only_if"),
         mask=item.get("mask", types[rtype].mask),
         context_keywords=keyword_list(tuple(context.get("keywords", ()))),
         context_headers=tuple(context.get("headers", ())),

@@ -7,6 +7,7 @@ from functools import cached_property
 from typing import Any
 
 from piiscan.errors import RuleError
+from piiscan.filters import Filter
 from piiscan.models import Category, Level
 from piiscan.recognizers import Recognizer
 from piiscan.rules.keywords import KeywordList
@@ -49,6 +50,8 @@ class Rule:
     prefilter_any: tuple[str, ...] = ()
     validator: tuple[str, Validator] | None = None
     boosts: tuple[tuple[str, Validator], ...] = ()
+    unless: tuple[tuple[str, Filter], ...] = ()  # a match any of these says yes to is dropped
+    only_if: tuple[tuple[str, Filter], ...] = ()  # ...or kept only when all of these say yes
     mask: str = "generic"
     context_keywords: KeywordList | None = None
     context_headers: tuple[str, ...] = ()

@@ -55,6 +55,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from piiscan.config import cpu_count as cpu_count
 from piiscan.models import FileRef, FileResult, Skip
 from piiscan.scan import CompiledRules, internal_error, scan_file
 
@@ -86,14 +87,6 @@ PRELOAD = ["piiscan.run.pool", "piiscan.run._preload"]  # imported once by the f
 
 WORKER_DIED = ("the worker process scanning this file died (a crash in a parser library, or "
                "out of memory) — not scanned")
-
-
-def cpu_count() -> int:
-    """Cores this process may run on (its affinity mask, e.g. a container's cpuset)."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except (AttributeError, OSError):  # pragma: no cover - macOS, Windows
-        return os.cpu_count() or 1
 
 
 # --- worker side -------------------------------------------------------------------------
