@@ -31,6 +31,7 @@ demo: install
 
 lint: dev
 	$(BIN)/ruff check src tests benchmarks examples tools
+	$(BIN)/lint-imports
 
 typecheck: dev
 	$(BIN)/mypy

@@ -73,17 +73,20 @@ MB = 1_000_000
 
 def child_scan(path: str, jobs: int, runs: int, rules_only: Sequence[str]) -> dict[str, Any]:
     from piiscan.config import Settings
-    from piiscan.mask import Fingerprinter
+    from piiscan.mask import Fingerprinter, Keys
     from piiscan.models import FileRef
     from piiscan.rules.loader import load_ruleset
-    from piiscan.scan import Scanner, scan_paths
+    from piiscan.run.session import Finisher, scan_paths
+    from piiscan.scan import CompiledRules, scan_file
 
     disabled: tuple[str, ...] = ()
     if rules_only:
         disabled = tuple(r.id for r in load_ruleset().rules if r.id not in set(rules_only))
     ruleset = load_ruleset((), disabled)
     settings = Settings(jobs=jobs, disabled_rules=disabled)
-    scanner = Scanner(ruleset, settings, Fingerprinter(b"\0" * 32))
+    rules = CompiledRules(ruleset, settings.limits.regex_seconds)
+    keys = Keys(Fingerprinter(b"\0" * 32))
+    finish = Finisher.from_settings(settings, rules)
     # Warm-up: every rule's examples as one text and as table cells, so the dictionaries,
     # patterns and gates that load or compile on first use are ready before the clock runs.
     examples = [e.text for r in ruleset.rules for e in r.match_examples]
@@ -93,11 +96,12 @@ def child_scan(path: str, jobs: int, runs: int, rules_only: Sequence[str]) -> di
         warm_csv.write_text("備考,氏名\n" + "\n".join(f'"{t}",山田 太郎' for t in examples
                                                      if '"' not in t), encoding="utf-8")
         for warm in (warm_txt, warm_csv):
-            scanner.scan_file(FileRef(str(warm), warm.name, warm.stat().st_size, 0.0))
+            scan_file(FileRef(str(warm), warm.name, warm.stat().st_size, 0.0), rules, settings,
+                      keys)
     times, findings, files = [], 0, 0
     for _ in range(runs):
         start = time.perf_counter()
-        result = scan_paths([path], scanner)
+        result = scan_paths([path], rules, settings, keys, finish)
         times.append(time.perf_counter() - start)
         findings = sum(len(fr.findings) for fr in result.files)
         files = len(result.files)
@@ -179,7 +183,7 @@ def machine() -> dict[str, str]:
     except OSError:
         pass
     from piiscan import __version__
-    from piiscan.parallel import cpu_count
+    from piiscan.config import cpu_count
 
     commit = subprocess.run(["git", "-C", str(ROOT), "describe", "--always", "--dirty"],
                             capture_output=True, text=True, check=False).stdout.strip()
@@ -483,14 +487,16 @@ def profile_text(folder: Path, top: int = 15) -> str:
     import pstats
 
     from piiscan.config import Settings
-    from piiscan.mask import Fingerprinter
-    from piiscan.rules.loader import load_ruleset
-    from piiscan.scan import Scanner, scan_paths
+    from piiscan.mask import Fingerprinter, Keys
+    from piiscan.run.session import Finisher, scan_paths
+    from piiscan.scan import CompiledRules
 
-    scanner = Scanner(load_ruleset(), Settings(jobs=1), Fingerprinter(b"\0" * 32))
+    settings = Settings(jobs=1)
+    rules = CompiledRules.load(settings)
     profiler = cProfile.Profile()
     profiler.enable()
-    scan_paths([str(folder)], scanner)
+    scan_paths([str(folder)], rules, settings, Keys(Fingerprinter(b"\0" * 32)),
+               Finisher.from_settings(settings, rules))
     profiler.disable()
     out = io.StringIO()
     pstats.Stats(profiler, stream=out).sort_stats("tottime").print_stats(top)

@@ -22,10 +22,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
 from piiscan.config import Settings
-from piiscan.mask import Fingerprinter
+from piiscan.mask import Fingerprinter, Keys
 from piiscan.models import FileRef
-from piiscan.rules.loader import load_ruleset
-from piiscan.scan import Scanner
+from piiscan.scan import CompiledRules, scan_file
 
 from synth import group4, mobile, my_number
 
@@ -68,18 +67,20 @@ def main() -> None:
         path = Path(tmp) / "big.txt"
         generate(path, args.mb)
         size = path.stat().st_size
-        scanner = Scanner(load_ruleset(), Settings(), Fingerprinter())
+        settings = Settings()
+        rules = CompiledRules.load(settings)
+        keys = Keys(Fingerprinter())
         st = path.stat()
         ref = FileRef(str(path), "big.txt", st.st_size, st.st_mtime)
         times, findings = [], 0
         for _ in range(args.runs):
             t0 = time.perf_counter()
-            result = scanner.scan_file(ref)
+            result = scan_file(ref, rules, settings, keys)
             times.append(time.perf_counter() - t0)
             findings = len(result.findings)
         median = statistics.median(times)
         peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        print(f"file: {size / 1e6:.1f} MB, rules: {len(scanner.ruleset.rules)}, "
+        print(f"file: {size / 1e6:.1f} MB, rules: {len(rules.ruleset.rules)}, "
               f"findings: {findings}")
         print(f"median of {args.runs}: {median:.2f} s = {size / 1e6 / median:.2f} MB/s "
               f"(runs: {', '.join(f'{t:.2f}' for t in times)}); peak RSS {peak_mb:.0f} MB")

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 from piiscan.config import Settings
-from piiscan.mask import Fingerprinter
-from piiscan.models import FileRef, Level
-from piiscan.rules.loader import load_ruleset
-from piiscan.scan import Scanner
+from piiscan.explain import describe
+from piiscan.link import DocumentSignals, link_sensitive
+from piiscan.models import Category, FileRef, Finding, Level, Location, Reason
+from piiscan.pii_types import builtin_registry
 
-SCANNER = Scanner(load_ruleset(), Settings(min_confidence=Level.LOW), Fingerprinter(b"k" * 32))
+from scankit import FileScanner
+
+SCANNER = FileScanner(settings=Settings(min_confidence=Level.LOW))
 
 
 def scan_text(tmp_path: Path, name: str, text: str, encoding: str = "utf-8"
@@ -19,7 +22,7 @@ def scan_text(tmp_path: Path, name: str, text: str, encoding: str = "utf-8"
     path.write_bytes(text.encode(encoding))
     st = path.stat()
     result = SCANNER.scan_file(FileRef(str(path), name, st.st_size, st.st_mtime))
-    return [(f.type, f.reasons[-1], f.confidence) for f in result.findings
+    return [(f.type, describe(f.reasons[-1]), f.confidence) for f in result.findings
             if f.type.startswith("SENSITIVE_")]
 
 
@@ -63,3 +66,30 @@ def test_privacy_policy_is_not_sensitive_data(tmp_path: Path) -> None:
               "犯罪により害を被った事実等）を、本人の同意なく取得しません。\n"
               "お問い合わせ：個人情報保護窓口 privacy@example.co.jp\n")
     assert scan_text(tmp_path, "policy.txt", policy) == []
+
+
+def _finding(ftype: str, *, line: int | None = None, page: int | None = None,
+             record: str | None = None) -> Finding:
+    category = Category.SENSITIVE if ftype.startswith("SENSITIVE_") else Category.PERSONAL
+    return Finding(type=ftype, rule_id="t", rule_name="t", category=category,
+                   severity=Level.HIGH, confidence=Level.MEDIUM, reasons=(Reason("pattern"),),
+                   location=Location("a.txt", line=line, page=page), masked_value="*",
+                   masked_snippet="*", fingerprint=hashlib.sha256(ftype.encode()).hexdigest(),
+                   record=record)
+
+
+def _linked(*findings: Finding) -> bool | None:
+    out = link_sensitive(list(findings), DocumentSignals(), builtin_registry())
+    verdicts = [f.linked for f in out if f.category == Category.SENSITIVE]
+    assert all(f.linked is None for f in out if f.category != Category.SENSITIVE)
+    return verdicts[0]
+
+
+def test_the_verdict_is_set_once_on_the_finding() -> None:
+    name = _finding("PERSON_NAME", line=10)
+    assert _linked(name, _finding("SENSITIVE_MEDICAL", line=12)) is True
+    assert _linked(name, _finding("SENSITIVE_MEDICAL", line=40)) is False
+    assert _linked(name, _finding("SENSITIVE_MEDICAL", line=10, page=2)) is False
+    in_row = _finding("SENSITIVE_MEDICAL", record="row 3")
+    assert _linked(_finding("PHONE", record="row 3"), in_row) is True
+    assert _linked(_finding("PHONE", record="row 4"), in_row) is False  # a neighbour's row

@@ -7,16 +7,27 @@ import hashlib
 import pytest
 
 from piiscan.config import Settings
-from piiscan.models import Category, FileRef, FileResult, Finding, Level, Location, ScanResult
+from piiscan.models import (
+    Category,
+    FileRef,
+    FileResult,
+    Finding,
+    Level,
+    Location,
+    Reason,
+    ScanResult,
+)
+from piiscan.pii_types import PiiType, builtin_registry
 from piiscan.score import (
     TRIGGERS,
     assess_scan,
     estimate_people,
     exposure_flags,
-    is_linked,
     level_for,
     score_file,
 )
+
+TYPES = builtin_registry()
 
 NOW = 1_800_000_000.0
 DAY = 86_400.0
@@ -26,22 +37,23 @@ CATEGORY = {"MY_NUMBER": Category.MY_NUMBER, "CREDIT_CARD": Category.IDENTIFIER,
 
 
 def f(ftype: str, value: str = "v", *, line: int | None = None, record: str | None = None,
-      confidence: Level = Level.HIGH, reasons: tuple[str, ...] = (), path: str = "a.txt",
+      confidence: Level = Level.HIGH, linked: bool | None = None, path: str = "a.txt",
       page: int | None = None, suppressed: str | None = None) -> Finding:
+    """A finding; for 要配慮 types ``linked`` is the linking stage's verdict (piiscan.link)."""
     return Finding(
         type=ftype, rule_id=f"t.{ftype.lower()}", rule_name=ftype,
         category=CATEGORY.get(ftype, Category.PERSONAL), severity=Level.HIGH,
-        confidence=confidence, reasons=reasons or ("pattern",),
+        confidence=confidence, reasons=(Reason("pattern", f"t.{ftype.lower()}"),),
         location=Location(path, line=line, page=page), masked_value="*", masked_snippet="*",
         fingerprint=hashlib.sha256(f"{ftype}{value}".encode()).hexdigest()[:32],
-        record=record, suppressed_by=suppressed)
+        record=record, suppressed_by=suppressed, linked=linked)
 
 
 def scored(findings: list[Finding], *, mode: int = 0o100600, mtime: float = NOW,
-           retention: int | None = None) -> FileResult:
+           retention: int | None = None, types: object = TYPES) -> FileResult:
     fr = FileResult(FileRef("a.txt", "a.txt", 10, mtime, mode=mode, uid=-1),
                     findings=findings)
-    score_file(fr, Settings(retention_days=retention), now=NOW)
+    score_file(fr, Settings(retention_days=retention), types, now=NOW)  # type: ignore[arg-type]
     return fr
 
 
@@ -60,13 +72,13 @@ def test_level_bands(score: int, level: str) -> None:
 
 
 def test_people_are_rows_or_distinct_values_never_matches() -> None:
-    assert estimate_people(rows("PHONE", 12)) == 12
+    assert estimate_people(rows("PHONE", 12), TYPES) == 12
     same = [f("PHONE", "090-1", line=i) for i in range(50)]  # one number, fifty times
-    assert estimate_people(same) == 1
+    assert estimate_people(same, TYPES) == 1
     mixed = [f("PHONE", f"p{i}", line=i) for i in range(3)] + [f("EMAIL", "e", line=9)]
-    assert estimate_people(mixed) == 3
-    assert estimate_people([f("POSTAL_CODE", str(i)) for i in range(9)]) == 0
-    assert estimate_people([f("PHONE", "x", suppressed="baseline")]) == 0
+    assert estimate_people(mixed, TYPES) == 3
+    assert estimate_people([f("POSTAL_CODE", str(i)) for i in range(9)], TYPES) == 0
+    assert estimate_people([f("PHONE", "x", suppressed="baseline")], TYPES) == 0
 
 
 def test_nothing_found_is_none_with_no_flags() -> None:
@@ -78,31 +90,26 @@ def test_nothing_found_is_none_with_no_flags() -> None:
 
 # --- tied to a person --------------------------------------------------------------------
 
-def test_sensitive_links() -> None:
-    name = f("PERSON_NAME", "n", line=10, record=None)
-    near = f("SENSITIVE_MEDICAL", "d", line=12)
-    far = f("SENSITIVE_MEDICAL", "d", line=40)
-    assert is_linked(near, [name, near]) and not is_linked(far, [name, far])
-    other_file_part = f("SENSITIVE_MEDICAL", "d", line=10, page=2)
-    assert not is_linked(other_file_part, [name, other_file_part])
-    in_row = f("SENSITIVE_MEDICAL", "d", record="row 3")
-    assert is_linked(in_row, [f("PHONE", record="row 3"), in_row])
-    assert not is_linked(in_row, [f("PHONE", record="row 4"), in_row])  # a neighbour's row
-    said = f("SENSITIVE_MEDICAL", reasons=("about a person: document about one person",))
-    assert is_linked(said, [said])
-    denied = f("SENSITIVE_MEDICAL", line=11, reasons=("no identifiable person nearby",))
-    assert not is_linked(denied, [name, denied])
+def test_the_linking_verdict_is_read_not_decided_again() -> None:
+    # Whether a fact is about a person is piiscan.link's verdict (tests/test_link.py); the
+    # score reads it, whatever sits nearby.
+    name = f("PERSON_NAME", "n", line=10)
+    denied = scored([name, f("SENSITIVE_MEDICAL", "d", line=11, linked=False)])
+    assert denied.triggers == [] and denied.risk_level != "critical"
+    said = scored([f("SENSITIVE_MEDICAL", "d", linked=True)])
+    assert said.triggers == ["sensitive"] and said.risk_level == "critical"
 
 
 def test_sensitive_about_a_person_is_critical_and_reportable() -> None:
     fr = scored([f("PERSON_NAME", "n", record="row 2"),
-                 f("SENSITIVE_MEDICAL", "d", record="row 2", confidence=Level.MEDIUM)])
+                 f("SENSITIVE_MEDICAL", "d", record="row 2", confidence=Level.MEDIUM,
+                   linked=True)])
     assert fr.risk_level == "critical" and fr.triggers == ["sensitive"]
     assert any("tied to a person" in r for r in fr.risk_reasons)
 
 
 def test_sensitive_words_without_a_person_are_low() -> None:
-    fr = scored([f("SENSITIVE_MEDICAL", "d", line=3)])
+    fr = scored([f("SENSITIVE_MEDICAL", "d", line=3, linked=False)])
     assert fr.risk_level == "low" and fr.triggers == []
     assert any("not tied to any person" in r for r in fr.risk_reasons)
 
@@ -116,7 +123,7 @@ def test_one_full_card_number_is_critical() -> None:
 
 def test_low_confidence_never_raises_a_trigger() -> None:
     fr = scored([f("CREDIT_CARD", "4980", confidence=Level.LOW),
-                 f("SENSITIVE_MEDICAL", "d", confidence=Level.LOW, reasons=("about a person",))])
+                 f("SENSITIVE_MEDICAL", "d", confidence=Level.LOW, linked=True)])
     assert fr.triggers == [] and fr.risk_level != "critical"
 
 
@@ -182,7 +189,7 @@ def test_retention() -> None:
 
 def test_owner_is_recorded() -> None:
     fr = FileResult(FileRef("a", "a", 1, NOW, mode=0o100600, uid=0), findings=[f("PHONE")])
-    score_file(fr, Settings(), now=NOW)
+    score_file(fr, Settings(), TYPES, now=NOW)
     assert fr.owner  # 'root' or '0'
 
 
@@ -209,3 +216,15 @@ def test_whole_scan_my_numbers_across_files() -> None:
     assert scan.my_number_people == 120
     assert scan.triggers == ["my_number_over_100", "my_number"]
     assert scan.trigger_files == {"my_number": 2}
+
+
+# --- types the rules declare ----------------------------------------------------------------
+
+def test_a_declared_type_counts_as_it_says() -> None:
+    employee = PiiType("EMPLOYEE_ID", "社員番号", "employee number", Category.PERSONAL,
+                       identifying=True, points=30)
+    types = TYPES.with_types([employee])
+    fr = scored(rows("EMPLOYEE_ID", 20), types=types)
+    assert fr.people_estimate == 20
+    assert any(r.startswith("社員番号 (employee number): 20 distinct") for r in fr.risk_reasons)
+    assert scored(rows("EMPLOYEE_ID", 20)).people_estimate == 0  # unknown: not identifying

@@ -25,8 +25,8 @@ if TYPE_CHECKING:
     from piiscan.config import Settings
     from piiscan.configfile import Effective
     from piiscan.models import ScanResult
-    from piiscan.scan import SignalGuard
-    from piiscan.state.session import SessionOptions, SessionOutcome
+    from piiscan.run.guard import SignalGuard
+    from piiscan.run.session import SessionOptions, SessionOutcome
 
 EPILOG = """\b
 Exit codes:
@@ -143,7 +143,7 @@ def scan(paths: tuple[str, ...], fmt: str, outputs: tuple[str, ...], rule_dirs: 
     (`piiscan config show` prints them).
     """
     from piiscan import configfile
-    from piiscan.scan import SignalGuard
+    from piiscan.run.guard import SignalGuard
 
     hook = hook or bool(os.environ.get("PRE_COMMIT"))
     try:
@@ -173,7 +173,7 @@ def _run_scan(paths: list[str], settings: Settings, fmt: str, outputs: tuple[str
     from piiscan import report
     from piiscan.progress import for_scan
     from piiscan.rules.loader import load_ruleset
-    from piiscan.state.session import ScanSession
+    from piiscan.run.session import ScanSession
 
     targets = [_parse_output(spec) for spec in outputs]
     stdout_render = None if quiet or fmt == "table" or fmt in report.STREAMED else report.get(fmt)
@@ -217,7 +217,7 @@ def _parse_output(spec: str, explicit: str | None = None) -> tuple[str, str]:
 def exit_code(result: ScanResult, settings: Settings) -> int:
     """The documented exit-code policy (errors.py): interruption beats findings, findings
     beat unreadable files, and a clean scan is 0."""
-    from piiscan.scan import fail_level_reached
+    from piiscan.run.session import fail_level_reached
 
     if not result.complete:
         return EXIT_INTERRUPTED
@@ -258,7 +258,7 @@ def _effective_config(paths: list[str], config_path: str | None) -> Effective:
 
 
 def _session_options(effective: Effective, new_only: bool = False) -> SessionOptions:
-    from piiscan.state.session import SessionOptions, resolve_baseline, resolve_state
+    from piiscan.run.session import SessionOptions, resolve_baseline, resolve_state
 
     config_dir = effective.config.path.parent if effective.config.path else None
     return SessionOptions(state=resolve_state(effective["state"]),
@@ -424,7 +424,7 @@ def report_command(result_file: str, fmt: str | None, outputs: tuple[str, ...],
 def _state_for(state: str | None, config_path: str | None) -> Any:
     """The state database named by --state, else the config file's, else the default."""
     from piiscan import configfile
-    from piiscan.state.session import resolve_state
+    from piiscan.run.session import resolve_state
     from piiscan.state.store import StateStore, resolve_state_path
 
     if state:
@@ -512,8 +512,8 @@ def _baseline_command(paths: tuple[str, ...], file: str | None, config_path: str
     from piiscan import configfile
     from piiscan.errors import ConfigError
     from piiscan.rules.loader import load_ruleset
+    from piiscan.run.session import ScanSession, SessionOptions, resolve_baseline
     from piiscan.state.baseline import BASELINE_FILE, SECRET_ENV, Baseline
-    from piiscan.state.session import ScanSession, SessionOptions, resolve_baseline
 
     targets = list(paths) or ["."]
     try:
@@ -599,7 +599,7 @@ def config_show(path: str, config_path: str | None) -> None:
     import json
 
     from piiscan import configfile
-    from piiscan.state.session import resolve_baseline, resolve_state
+    from piiscan.run.session import resolve_baseline, resolve_state
 
     try:
         effective = configfile.merge(configfile.discover([path], config_path), {}, set())

@@ -287,9 +287,8 @@ def merge(config: ConfigFile, cli: dict[str, Any], explicit: set[str]) -> Effect
 def settings_from(effective: Effective, *, show_values: bool = False,
                   no_ignore: bool = False, **extra: Any) -> Settings:
     """The scan Settings for merged values (``extra``: other Settings fields from flags)."""
-    from piiscan.config import Limits, Settings
+    from piiscan.config import Limits, Settings, cpu_count
     from piiscan.models import Level
-    from piiscan.parallel import cpu_count
 
     v = effective.values
     return Settings(

@@ -12,7 +12,10 @@ number...) is
   (カルテ, 診療記録, 健康診断結果, 履歴書, 診断書 ...) and it names at most a few people.
 
 Otherwise the finding is kept at low confidence (counted, not shown by default) with the
-reason, so an audit can still list it.
+reason, so an audit can still list it. The verdict is decided here, once, and set on the
+finding (``Finding.linked``); scoring and reports read it.
+
+Which types tie a fact to a person is the type registry's ``anchor`` (piiscan.pii_types).
 """
 
 from __future__ import annotations
@@ -22,14 +25,8 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 
-from piiscan.models import Finding, Level, Location, Segment
+from piiscan.models import Category, Finding, Level, Location, Reason, Segment, TypeRegistry
 
-SENSITIVE_PREFIX = "SENSITIVE_"
-ANCHOR_TYPES = frozenset({
-    "PERSON_NAME", "PERSON_NAME_KANA", "MY_NUMBER", "PHONE", "EMAIL", "ADDRESS", "BIRTH_DATE",
-    "PASSPORT", "DRIVERS_LICENSE", "RESIDENCE_CARD", "PENSION_NUMBER", "HEALTH_INSURANCE",
-    "EMPLOYMENT_INSURANCE", "RESIDENT_CODE", "CREDIT_CARD", "BANK_ACCOUNT",
-})
 PERSONAL_DOCUMENTS = ("相談受付票", "面談票", "産業医",
                       "カルテ", "診療録", "診療記録", "看護記録", "健康診断", "健診結果", "人間ドック",
                       "診断書", "紹介状", "診療情報提供書", "問診票", "検査結果", "処方箋", "お薬手帳",
@@ -73,12 +70,15 @@ def _container(loc: Location) -> tuple[object, ...]:
     return (loc.members, loc.page, loc.sheet, loc.slide, loc.part)
 
 
-def link_sensitive(findings: list[Finding], signals: DocumentSignals) -> list[Finding]:
-    """Raise sensitive findings tied to a person to high confidence, lower the rest."""
-    if not any(f.type.startswith(SENSITIVE_PREFIX) for f in findings):
+def link_sensitive(findings: list[Finding], signals: DocumentSignals, types: TypeRegistry
+                   ) -> list[Finding]:
+    """Raise sensitive findings tied to a person to high confidence, lower the rest; either
+    way the verdict is set on the finding (``linked``)."""
+    if not any(f.category == Category.SENSITIVE for f in findings):
         return findings
+    anchor_types = types.where(anchor=True)
     anchors = [f for f in findings
-               if f.type in ANCHOR_TYPES and f.confidence >= Level.MEDIUM]
+               if f.type in anchor_types and f.confidence >= Level.MEDIUM]
     by_record: dict[str, str] = {}
     lines: dict[tuple[object, ...], list[tuple[int, str]]] = defaultdict(list)
     paragraphs: dict[tuple[object, ...], list[tuple[int, str]]] = defaultdict(list)
@@ -101,18 +101,18 @@ def link_sensitive(findings: list[Finding], signals: DocumentSignals) -> list[Fi
 
     out = []
     for f in findings:
-        if not f.type.startswith(SENSITIVE_PREFIX):
+        if f.category != Category.SENSITIVE:
             out.append(f)
             continue
         why = _tie(f, by_record, lines, paragraphs, containers)
         if why is None and personal_document:
             why = f"document about one person ({'・'.join(sorted(signals.kinds))})"
         if why is not None:
-            out.append(replace(f, confidence=Level.HIGH,
-                               reasons=(*f.reasons, f"about a person: {why}")))
+            out.append(replace(f, confidence=Level.HIGH, linked=True,
+                               reasons=(*f.reasons, Reason("linked", why))))
         else:
-            out.append(replace(f, confidence=Level.LOW,
-                               reasons=(*f.reasons, "no identifiable person nearby")))
+            out.append(replace(f, confidence=Level.LOW, linked=False,
+                               reasons=(*f.reasons, Reason("unlinked"))))
     return out
 
 
@@ -120,7 +120,7 @@ def demote_samples(findings: list[Finding], signals: DocumentSignals) -> list[Fi
     """Every value in a 記入例 / sample document is invented: low confidence, with why."""
     if signals.sample is None:
         return findings
-    why = f"sample document ({signals.sample})"
+    why = Reason("sample", signals.sample)
     return [replace(f, confidence=Level.LOW, reasons=(*f.reasons, why)) for f in findings]
 
 

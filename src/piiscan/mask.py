@@ -1,8 +1,15 @@
-"""Masking and keyed fingerprints: the only place raw matched values are handled.
+"""Masking and keyed hashes: the only place raw matched values are handled.
 
 Masked forms keep what a person needs to recognise a finding (its shape, the last digits of a
-card) and nothing that identifies anyone. Fingerprints are HMAC-SHA256 under a secret key:
-a plain hash of a 12-digit My Number or a phone number is brute-forced in seconds.
+card) and nothing that identifies anyone. Every hash of a value is keyed, and computed here
+only: a plain hash of a 12-digit My Number or a phone number is brute-forced in seconds.
+
+- ``Fingerprinter``: HMAC-SHA256 under the run's key (random, or the state's), the identity
+  of a value in reports, state and diffs.
+- ``BaselineHasher``: the slow, truncated fingerprint a committed baseline holds (scrypt with
+  the baseline's salt, optionally keyed with a secret first; piiscan.state.baseline explains
+  the choice).
+- ``Keys``: the hashers one run uses, handed to the per-file scan.
 """
 
 from __future__ import annotations
@@ -11,6 +18,9 @@ import hashlib
 import hmac
 import os
 import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
 
 from piiscan.normalize import normalize
 
@@ -105,3 +115,55 @@ class Fingerprinter:
     def __call__(self, value_type: str, value: str) -> str:
         message = f"{value_type}\x00{canonical(value_type, value)}".encode()
         return hmac.new(self.key, message, hashlib.sha256).hexdigest()[:32]
+
+
+@dataclass
+class BaselineHasher:
+    """The baseline's fingerprint of a value: scrypt (memory-hard, salted per baseline) of
+    the type and canonical value, keyed first with the baseline secret when there is one,
+    truncated to ``bits`` bits. About 25 ms per distinct value, so each is hashed once.
+
+    ``targets`` limits the work to the types that have baseline entries in each file
+    (absolute path -> types); None hashes every finding (``baseline create``/``update``
+    collect them all).
+    """
+
+    kdf: Mapping[str, Any]
+    salt: bytes
+    secret_key: bytes | None = None
+    targets: Mapping[str, frozenset[str]] | None = None
+    _memo: dict[bytes, str] = field(default_factory=dict, repr=False)
+    _memo_key: bytes = field(default_factory=lambda: os.urandom(32), repr=False)
+    hashed: int = 0
+
+    def types_for(self, path: str) -> frozenset[str] | None:
+        """The types to hash in this file: None for every type, empty for none."""
+        if self.targets is None:
+            return None
+        return self.targets.get(os.path.abspath(path), frozenset())
+
+    def __call__(self, value_type: str, value: str) -> str:
+        message = f"{value_type}\x00{canonical(value_type, value)}".encode()
+        # Remembered by a keyed digest, not by the value: no raw value outlives the scan.
+        key = hashlib.blake2b(message, key=self._memo_key, digest_size=16).digest()
+        known = self._memo.get(key)
+        if known is not None:
+            return known
+        if self.secret_key is not None:
+            message = hmac.new(self.secret_key, message, hashlib.sha256).digest()
+        n, r, p = int(self.kdf["n"]), int(self.kdf["r"]), int(self.kdf["p"])
+        digest = hashlib.scrypt(message, salt=self.salt, n=n, r=r, p=p, dklen=16,
+                                maxmem=256 * r * (n + p + 2))
+        bits = int(self.kdf["bits"])
+        fingerprint = f"{int.from_bytes(digest, 'big') >> (128 - bits):0{(bits + 3) // 4}x}"
+        self._memo[key] = fingerprint
+        self.hashed += 1
+        return fingerprint
+
+
+@dataclass
+class Keys:
+    """The keyed hashers of one run, as the per-file scan needs them."""
+
+    fingerprint: Fingerprinter
+    baseline: BaselineHasher | None = None

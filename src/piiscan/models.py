@@ -1,9 +1,10 @@
 """The small data types passed between pipeline stages.
 
     sources  -> FileRef
-    extract  -> Segment (text + Location)       or Skip
-    rules    -> Match   (raw value, in memory only)
-    scan     -> Finding (masked)  -> FileResult -> ScanResult
+    extract  -> Segment (text + Location)       or Skip, Note, Inventory
+    rules    -> Match   (raw value, in memory only), with its Reasons
+    scan     -> Finding (masked)  -> FileResult
+    run      -> ScanResult (files, skips, the rules and types used)
     report   <- ScanResult
 
 Raw matched values live only in ``Match``; everything from ``Finding`` on carries masked
@@ -15,31 +16,10 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field
 
-
-class Category(str, enum.Enum):
-    """APPI categories, ordered from least to most sensitive."""
-
-    PERSONAL = "個人情報"
-    IDENTIFIER = "個人識別符号"
-    MY_NUMBER = "特定個人情報"
-    SENSITIVE = "要配慮個人情報"
-
-    @property
-    def english(self) -> str:
-        return _CATEGORY_EN[self]
-
-    @property
-    def label(self) -> str:
-        """Japanese name with English beside it, for people."""
-        return f"{self.value} ({self.english})"
-
-
-_CATEGORY_EN = {
-    Category.PERSONAL: "personal information",
-    Category.IDENTIFIER: "personal identification code",
-    Category.MY_NUMBER: "specific personal information / My Number",
-    Category.SENSITIVE: "special care-required personal information",
-}
+# Category lives with the types (piiscan.pii_types); re-exported for the pipeline's use.
+from piiscan.pii_types import Category as Category
+from piiscan.pii_types import TypeRegistry as TypeRegistry
+from piiscan.pii_types import builtin_registry
 
 
 class Level(enum.IntEnum):
@@ -74,15 +54,23 @@ class SkipKind(str, enum.Enum):
 
 @dataclass(frozen=True)
 class FileRef:
-    """One file to scan: its real path and the path people see in reports."""
+    """One file to scan: where to read it and the path people see in reports.
 
-    path: str  # filesystem path used to open the file
+    A local file has ``origin`` None and is opened at ``path``. Anything else -- an object in
+    a bucket, a file on an SMB share, a blob in a git repository -- names its origin as a URL
+    (``s3://bucket/key``, ``smb://host/share/path``, ``git:...``) and is opened by the opener
+    registered for its scheme (piiscan.sources.open_ref), in whatever process scans it.
+    """
+
+    path: str  # filesystem path used to open the file (a local file), else the origin
     display: str  # path relative to the scan root, '/'-separated
     size: int
     mtime: float
     inode: int = 0
     mode: int = 0
     uid: int = -1
+    origin: str | None = None  # URL to read from when the file is not local
+    version: str | None = None  # what identifies this content at its origin (ETag, blob id)
 
 
 @dataclass(frozen=True)
@@ -179,6 +167,25 @@ class Note:
 
 
 @dataclass(frozen=True)
+class Inventory:
+    """Something a file holds that is personal data by nature but not text: an audio
+    recording (a voice identifies a person). Listed in the file's inventory."""
+
+    kind: str  # 'audio'
+
+
+@dataclass(frozen=True, slots=True)
+class Reason:
+    """One piece of evidence for (or against) a finding, as data: ``code`` says what kind
+    of evidence it is, ``detail`` what exactly (a keyword, a column, a validator's name).
+    Modules read codes, never the words; ``piiscan.explain.describe`` turns a reason into
+    words for people."""
+
+    code: str
+    detail: str = ""
+
+
+@dataclass(frozen=True)
 class Match:
     """A rule hit inside one segment. Holds the raw value: never leaves the scan stage."""
 
@@ -187,7 +194,7 @@ class Match:
     end: int
     value: str
     confidence: Level
-    reasons: tuple[str, ...]
+    reasons: tuple[Reason, ...]
 
 
 @dataclass(frozen=True)
@@ -200,7 +207,7 @@ class Finding:
     category: Category
     severity: Level
     confidence: Level
-    reasons: tuple[str, ...]
+    reasons: tuple[Reason, ...]
     location: Location
     masked_value: str
     masked_snippet: str
@@ -209,6 +216,12 @@ class Finding:
     hidden: bool = False
     record: str | None = None
     suppressed_by: str | None = None  # 'inline', 'baseline', 'allowlist' when suppressed
+    # 要配慮 findings only: is the fact about an identifiable person? Decided once, by the
+    # linking stage (piiscan.link); None for every other type.
+    linked: bool | None = None
+    # The baseline's slow fingerprint (mask.BaselineHasher), only for files with baseline
+    # entries or when a baseline is being built; never in a report.
+    baseline_fingerprint: str | None = None
 
 
 @dataclass
@@ -228,15 +241,28 @@ class FileResult:
     people_estimate: int = 0
     below_threshold: int = 0  # findings under --min-confidence: counted, not listed
     suppressed: int = 0  # findings hidden by inline ignores, baseline or allowlists
-    inventory: list[str] = field(default_factory=list)  # e.g. 'audio' recordings
+    inventory: list[str] = field(default_factory=list)  # Inventory kinds, e.g. 'audio'
     elapsed: float = 0.0
     owner: str | None = None  # user name (or uid) owning the file, when known
     flags: list[str] = field(default_factory=list)  # exposure and retention (score.FLAGS)
 
 
+@dataclass(frozen=True)
+class RuleInfo:
+    """What a report says about a rule: enough to describe it without the rule files."""
+
+    id: str
+    name: str
+    type: str
+    category: Category
+    severity: Level
+    description: str = ""
+
+
 @dataclass
 class ScanResult:
-    """One run: the files, their results, and how the run went."""
+    """One run: the files, their results, how the run went, and the rules and types it used
+    (reporters describe findings from these, never from the rule files)."""
 
     roots: list[str]
     started: str  # ISO 8601
@@ -249,9 +275,12 @@ class ScanResult:
     settings: dict[str, object] = field(default_factory=dict)
     low_confidence_hidden: int = 0
     suppressed: dict[str, int] = field(default_factory=dict)
+    rules: dict[str, RuleInfo] = field(default_factory=dict)
+    types: TypeRegistry = field(default_factory=builtin_registry)
 
     def all_skips(self) -> list[Skip]:
         out = list(self.skips)
         for fr in self.files:
             out.extend(fr.skips)
         return out
+

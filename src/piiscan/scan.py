@@ -1,151 +1,201 @@
-"""Scan one file: extract -> match -> masked findings. A pure function of (file, rules,
-settings), so it can run in a process pool; ``scan_paths`` wires it to the walker.
+"""Scan one file: extract -> rules -> mask -> link, as a pure function.
+
+``scan_file(source, rules, settings, keys)`` reads one file and returns everything piiscan
+learned from it: masked findings (with inline ``piiscan:ignore`` labels, which are part of
+the file), skips, notes. Its result depends only on the file's bytes and its arguments, so it
+runs the same in this process, a worker process or a worker on another machine. Everything
+about the run -- walking, the cache, the pool, suppressions, the baseline, scoring, the state,
+progress, signals -- lives in ``piiscan.run``.
 """
 
 from __future__ import annotations
 
 import bisect
-import gc
 import os
-import signal
-import threading
 import time
-from collections.abc import Callable, Generator, Iterable, Iterator
-from dataclasses import dataclass, replace
-from datetime import datetime, timezone
-from types import FrameType
-from typing import TYPE_CHECKING, Protocol
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
+from functools import partial
 
 from piiscan.config import Settings
 from piiscan.extract import UNSUPPORTED, Blob, BudgetExceeded, ExtractContext, extract_blob
 from piiscan.extract.encoding import SAMPLE_BYTES, sniff_encoding
 from piiscan.extract.sniff import detect_kind
 from piiscan.link import DocumentSignals, demote_samples, link_sensitive
-from piiscan.mask import Fingerprinter, mask_snippet, mask_value
+from piiscan.mask import Keys, mask_snippet, mask_value
 from piiscan.models import (
     FileRef,
     FileResult,
     Finding,
-    Level,
+    Inventory,
     Location,
     Match,
     Note,
-    ScanResult,
     Segment,
     Skip,
     SkipKind,
+    TypeRegistry,
 )
 from piiscan.rules.engine import Engine
 from piiscan.rules.loader import RuleSet
 from piiscan.rules.rule import Rule
-from piiscan.score import score_file
-from piiscan.sources.walk import iter_sources
-from piiscan.suppress import BASELINE, INLINE, MARKER, Suppressor, inline_ignored
-
-if TYPE_CHECKING:
-    from piiscan.state.baseline import BaselineMatcher
+from piiscan.sources import open_ref
+from piiscan.suppress import INLINE, MARKER, inline_ignored
 
 
 @dataclass
-class Scanner:
-    """Rules and settings compiled once, applied to many files."""
+class CompiledRules:
+    """A rule set ready to match: the engine (patterns compile on first use, and it keeps
+    its caches from file to file) and each rule by id."""
 
     ruleset: RuleSet
-    settings: Settings
-    fingerprint: Fingerprinter
-    suppressor: Suppressor | None = None  # allowlists, --no-ignore, --new-only
-    baseline: BaselineMatcher | None = None  # marks baselined values while scanning
+    regex_seconds: float = 10.0
+    engine: Engine = field(init=False)
+    by_id: dict[str, Rule] = field(init=False)
 
     def __post_init__(self) -> None:
-        self.engine = Engine(self.ruleset.rules, self.settings.limits.regex_seconds)
-        self.rules = self.ruleset.by_id()
-        if self.suppressor is None:
-            self.suppressor = Suppressor.build(no_ignore=self.settings.no_ignore,
-                                               allow_paths=self.settings.allow_paths)
+        self.engine = Engine(self.ruleset.rules, self.regex_seconds)
+        self.by_id = self.ruleset.by_id()
 
-    def scan_file(self, ref: FileRef) -> FileResult:
-        return self.finish(self.scan_raw(ref))
+    @classmethod
+    def load(cls, settings: Settings) -> CompiledRules:
+        from piiscan.rules.loader import load_ruleset
 
-    def finish(self, result: FileResult) -> FileResult:
-        """What is applied after the incremental cache, to fresh and stored results alike:
-        allowlists, --no-ignore, --new-only, then the risk score."""
-        if self.suppressor is not None:
-            self.suppressor.apply(result)
-        score_file(result, self.settings)
-        return result
+        return cls(load_ruleset(settings.rule_dirs, settings.disabled_rules),
+                   settings.limits.regex_seconds)
 
-    def scan_raw(self, ref: FileRef) -> FileResult:
-        """Findings of one file, inline-ignore and baseline labels included, not yet scored:
-        what the state caches."""
-        started = time.monotonic()
-        result = FileResult(file=ref)
-        limits = self.settings.limits
-        blob = Blob(os.path.basename(ref.display), Location(ref.display), path=ref.path,
-                    size=ref.size)
-        candidates: list[Finding] = []
-        signals = DocumentSignals()
-        if ref.size > limits.max_file_size:
-            self._too_large(blob, result)
-        else:
-            ctx = ExtractContext(limits=limits, chunk_chars=self.settings.chunk_chars,
-                                 deadline=started + limits.seconds_per_file)
-            try:
-                self._consume(extract_blob(blob, ctx, include_name=True), result, ctx,
-                              candidates, signals)
-            except BudgetExceeded as exc:
-                partial = " (findings before that point are reported)" if result.findings else ""
-                result.skips.append(Skip(ref.display, f"{exc}{partial}"))
-            except FileNotFoundError:
-                result.skips.append(Skip(ref.display, "file vanished before it could be read"))
-            except PermissionError:
-                result.skips.append(Skip(ref.display, "permission denied"))
-            except OSError as exc:
-                result.skips.append(Skip(ref.display, f"cannot read: {exc.strerror or exc}"))
-            result.encoding = ", ".join(ctx.encodings) or None
-            result.kind = ctx.kind
-        self._keep_confident(demote_samples(link_sensitive(candidates, signals), signals), result)
-        result.elapsed = time.monotonic() - started
-        return result
+    @property
+    def types(self) -> TypeRegistry:
+        return self.ruleset.types
 
-    def _too_large(self, blob: Blob, result: FileResult) -> None:
-        """An over-size file is an incomplete scan, unless its head shows it is a kind
-        piiscan does not read anyway (a video, a disk image)."""
+    @property
+    def digest(self) -> str:
+        return self.ruleset.digest
+
+
+def scan_file(source: FileRef, rules: CompiledRules, settings: Settings, keys: Keys
+              ) -> FileResult:
+    """Findings of one file, inline ignores labelled, not yet suppressed or scored. Never
+    raises for a file: a bug in piiscan on one file becomes a Skip that names it (exit 3),
+    not the end of a nightly scan or an exit code read as findings."""
+    try:
+        return _scan(source, rules, settings, keys)
+    except Exception as exc:
+        rules.engine.stats.timeouts.clear()
+        return internal_error(source, exc)
+
+
+def internal_error(source: FileRef, exc: BaseException) -> FileResult:
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    detail = f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+    result = FileResult(file=source)
+    result.skips.append(Skip(source.display, f"internal error in piiscan while scanning "
+                                             f"this file ({detail[:200]}); please report it"))
+    return result
+
+
+def _scan(ref: FileRef, rules: CompiledRules, settings: Settings, keys: Keys) -> FileResult:
+    started = time.monotonic()
+    result = FileResult(file=ref)
+    limits = settings.limits
+    name = os.path.basename(ref.display)
+    blob = (Blob(name, Location(ref.display), path=ref.path, size=ref.size)
+            if ref.origin is None else
+            Blob(name, Location(ref.display), opener=partial(open_ref, ref), size=ref.size))
+    findings = _Findings(rules, settings, keys, ref)
+    signals = DocumentSignals()
+    if ref.size > limits.max_file_size:
+        _too_large(blob, result, settings)
+    else:
+        ctx = ExtractContext(limits=limits, chunk_chars=settings.chunk_chars,
+                             deadline=started + limits.seconds_per_file)
         try:
-            kind = detect_kind(blob)
-            if kind == "text" and sniff_encoding(blob.head(SAMPLE_BYTES)) is None:
-                kind = "binary"
-        except OSError:
-            kind = "unknown"
-        result.kind = kind
-        if kind in UNSUPPORTED:
-            result.skips.append(Skip(blob.display, UNSUPPORTED[kind], SkipKind.UNSUPPORTED))
-            return
-        limit_mib = self.settings.limits.max_file_size / (1024 * 1024)
-        result.skips.append(Skip(blob.display,
-                                 f"larger than --max-file-size ({limit_mib:g} MiB) — not scanned"))
+            _consume(extract_blob(blob, ctx, include_name=True), result, ctx, rules,
+                     findings, signals)
+        except BudgetExceeded as exc:
+            note = " (findings before that point are reported)" if findings.out else ""
+            result.skips.append(Skip(ref.display, f"{exc}{note}"))
+        except FileNotFoundError:
+            result.skips.append(Skip(ref.display, "file vanished before it could be read"))
+        except PermissionError:
+            result.skips.append(Skip(ref.display, "permission denied"))
+        except OSError as exc:
+            result.skips.append(Skip(ref.display, f"cannot read: {exc.strerror or exc}"))
+        result.encoding = ", ".join(ctx.encodings) or None
+        result.kind = ctx.kind
+    linked = link_sensitive(findings.out, signals, rules.types)
+    _keep_confident(demote_samples(linked, signals), result, settings)
+    result.elapsed = time.monotonic() - started
+    return result
 
-    def _consume(self, items: Iterator[Segment | Skip | Note], result: FileResult,
-                 ctx: ExtractContext, candidates: list[Finding], signals: DocumentSignals
-                 ) -> None:
-        recent = RecentText()
-        for item in items:
-            if isinstance(item, Segment):
-                ctx.check_time()
-                signals.feed(item)
-                item = recent.attach(item)
-                self._findings(item, self.engine.scan(item), candidates)
-            elif isinstance(item, Skip):
-                result.skips.append(item)
-            elif item.text.startswith("inventory:"):
-                result.inventory.append(item.text.partition(":")[2])
-            else:
-                result.notes.append(item.text)
-        for rule_id in sorted(set(self.engine.stats.timeouts)):
-            result.notes.append(f"rule {rule_id} timed out on part of this file; that part "
-                                "was not checked by it")
-        self.engine.stats.timeouts.clear()
 
-    def _findings(self, segment: Segment, matches: list[Match], out: list[Finding]) -> None:
+def _too_large(blob: Blob, result: FileResult, settings: Settings) -> None:
+    """An over-size file is an incomplete scan, unless its head shows it is a kind piiscan
+    does not read anyway (a video, a disk image)."""
+    try:
+        kind = detect_kind(blob)
+        if kind == "text" and sniff_encoding(blob.head(SAMPLE_BYTES)) is None:
+            kind = "binary"
+    except OSError:
+        kind = "unknown"
+    result.kind = kind
+    if kind in UNSUPPORTED:
+        result.skips.append(Skip(blob.display, UNSUPPORTED[kind], SkipKind.UNSUPPORTED))
+        return
+    limit_mib = settings.limits.max_file_size / (1024 * 1024)
+    result.skips.append(Skip(blob.display,
+                             f"larger than --max-file-size ({limit_mib:g} MiB) — not scanned"))
+
+
+def _consume(items: Iterator[Segment | Skip | Note | Inventory], result: FileResult,
+             ctx: ExtractContext, rules: CompiledRules, findings: _Findings,
+             signals: DocumentSignals) -> None:
+    engine = rules.engine
+    recent = RecentText()
+    for item in items:
+        if isinstance(item, Segment):
+            ctx.check_time()
+            signals.feed(item)
+            item = recent.attach(item)
+            findings.add(item, engine.scan(item))
+        elif isinstance(item, Skip):
+            result.skips.append(item)
+        elif isinstance(item, Inventory):
+            result.inventory.append(item.kind)
+        else:
+            result.notes.append(item.text)
+    for rule_id in sorted(set(engine.stats.timeouts)):
+        result.notes.append(f"rule {rule_id} timed out on part of this file; that part "
+                            "was not checked by it")
+    engine.stats.timeouts.clear()
+
+
+def _keep_confident(findings: list[Finding], result: FileResult, settings: Settings) -> None:
+    """Findings under --min-confidence are counted, not listed. This happens after the whole
+    file is read, because linking can move a finding either way."""
+    floor = settings.min_confidence
+    for f in findings:
+        if f.confidence >= floor:
+            result.findings.append(f)
+        else:
+            result.below_threshold += 1
+
+
+class _Findings:
+    """Matches of one file turned into masked, located findings."""
+
+    def __init__(self, rules: CompiledRules, settings: Settings, keys: Keys,
+                 ref: FileRef) -> None:
+        self.rules = rules.by_id
+        self.settings = settings
+        self.keys = keys
+        self.baseline = keys.baseline
+        # The types whose values the baseline needs (its hash is slow): None for every type.
+        self.baseline_types = (self.baseline.types_for(ref.path)
+                               if self.baseline is not None else frozenset())
+        self.out: list[Finding] = []
+
+    def add(self, segment: Segment, matches: list[Match]) -> None:
         if not matches:
             return
         matches = _best_per_span(matches, self.rules)
@@ -154,26 +204,10 @@ class Scanner:
         ignore_text = segment.text if MARKER in segment.text else None
         for m in matches:
             finding = self._finding(self.rules[m.rule_id], m, segment, spans, line_starts)
-            out.append(self._label(finding, m, ignore_text))
-
-    def _label(self, f: Finding, m: Match, ignore_text: str | None) -> Finding:
-        """Suppressions that need the line or the value: ``piiscan:ignore`` and the baseline."""
-        if ignore_text is not None and inline_ignored(ignore_text, m.start, m.end, f.type):
-            return replace(f, suppressed_by=INLINE)
-        if self.baseline is not None and self.baseline.check(
-                f.location.path, f.type, f.rule_id, m.value, f.fingerprint):
-            return replace(f, suppressed_by=BASELINE)
-        return f
-
-    def _keep_confident(self, findings: list[Finding], result: FileResult) -> None:
-        """Findings under --min-confidence are counted, not listed. This happens after the
-        whole file is read, because linking can move a finding either way."""
-        floor = self.settings.min_confidence
-        for f in findings:
-            if f.confidence >= floor:
-                result.findings.append(f)
-            else:
-                result.below_threshold += 1
+            if ignore_text is not None and inline_ignored(ignore_text, m.start, m.end,
+                                                          finding.type):
+                finding = replace(finding, suppressed_by=INLINE)
+            self.out.append(finding)
 
     def _finding(self, rule: Rule, m: Match, segment: Segment, spans: list[tuple[int, int]],
                  line_starts: list[int] | None) -> Finding:
@@ -204,12 +238,20 @@ class Scanner:
             location=location,
             masked_value=masked,
             masked_snippet=mask_snippet(segment.text[lo:hi], m.start - lo, m.end - lo, masked,
-                                        others, self.settings.context_chars),
-            fingerprint=self.fingerprint(rule.type, m.value),
+                                        others, width),
+            fingerprint=self.keys.fingerprint(rule.type, m.value),
             value=m.value if self.settings.show_values else None,
             hidden=segment.hidden,
             record=segment.record,
+            baseline_fingerprint=self._baseline_fingerprint(rule.type, m.value),
         )
+
+
+    def _baseline_fingerprint(self, value_type: str, value: str) -> str | None:
+        if self.baseline is None or (self.baseline_types is not None
+                                     and value_type not in self.baseline_types):
+            return None
+        return self.baseline(value_type, value)
 
 
 class RecentText:
@@ -263,165 +305,3 @@ def _line_starts(text: str) -> list[int]:
         starts.append(i + 1)
         i = find("\n", i + 1)
     return starts
-
-
-def now_iso() -> str:
-    return datetime.now(timezone.utc).astimezone().isoformat(timespec="seconds")
-
-
-class FileCache(Protocol):
-    """Stored results of unchanged files (piiscan.state.store.ResultCache)."""
-
-    def get(self, ref: FileRef) -> FileResult | None: ...
-
-    def put(self, ref: FileRef, result: FileResult) -> None: ...
-
-
-def scan_paths(paths: Iterable[str], scanner: Scanner,
-               on_file: Callable[[FileResult], None] | None = None,
-               cache: FileCache | None = None) -> ScanResult:
-    """Walk the paths and scan every file, in a deterministic order. With a ``cache``,
-    unchanged files reuse their stored result."""
-    settings = scanner.settings
-    result = ScanResult(roots=list(paths), started=now_iso(),
-                        rules_digest=scanner.ruleset.digest, settings=settings.as_dict())
-    results = _raw_results(iter_sources(result.roots, settings), scanner, cache)
-    keeper = HeldResults()
-    try:
-        for item in results:
-            if isinstance(item, Skip):
-                if item.kind == SkipKind.EXCLUDED:
-                    result.excluded += 1
-                else:
-                    result.skips.append(item)
-                continue
-            file_result = scanner.finish(item)
-            result.files.append(file_result)
-            keeper.add(file_result)
-            result.low_confidence_hidden += file_result.below_threshold
-            for f in file_result.findings:
-                if f.suppressed_by is not None:
-                    result.suppressed[f.suppressed_by] = result.suppressed.get(
-                        f.suppressed_by, 0) + 1
-            if on_file is not None:
-                on_file(file_result)
-    except KeyboardInterrupt:
-        result.complete = False
-    finally:
-        results.close()  # stops the worker pool, however the loop ends
-        keeper.release()
-    result.finished = now_iso()
-    return result
-
-
-class HeldResults:
-    """Keeps the cyclic garbage collector off the results a run holds.
-
-    A run keeps every finding until its reports are written: hundreds of thousands of
-    objects without cycles, which each full collection would walk again (12% of a run over
-    the benchmark share went to that). Every so often the garbage made since the last time
-    is collected and everything alive is moved out of the collector's sight (``gc.freeze``),
-    so later collections walk only what is new. Garbage is collected before each freeze, so
-    nothing that should go is kept; the end of the run gives the objects back.
-    """
-
-    FINDINGS = 20_000
-    FILES = 2_000
-
-    def __init__(self) -> None:
-        self.findings = self.files = 0
-
-    def add(self, file_result: FileResult) -> None:
-        self.findings += len(file_result.findings)
-        self.files += 1
-        if self.findings >= self.FINDINGS or self.files >= self.FILES:
-            gc.collect()
-            gc.freeze()
-            self.findings = self.files = 0
-
-    def release(self) -> None:
-        gc.unfreeze()  # also what the pool's parent froze (parallel._unpickle)
-
-
-def _raw_results(items: Iterator[FileRef | Skip], scanner: Scanner, cache: FileCache | None
-                 ) -> Generator[FileResult | Skip, None, None]:
-    """Unscored results in walk order; skips pass through. With ``jobs`` above 1 the files
-    are scanned in worker processes (piiscan.parallel), still in this order."""
-    if scanner.settings.jobs > 1:
-        from piiscan.parallel import scan_in_pool
-
-        yield from scan_in_pool(items, scanner, cache)
-        return
-    for item in items:
-        if isinstance(item, Skip):
-            yield item
-            continue
-        file_result = cache.get(item) if cache is not None else None
-        if file_result is None:
-            file_result = scan_one(scanner, item)
-            if cache is not None:
-                cache.put(item, file_result)
-        yield file_result
-
-
-def scan_one(scanner: Scanner, ref: FileRef) -> FileResult:
-    """``scan_raw`` that does not raise: a bug in piiscan on one file becomes a Skip that
-    names it (exit 3), not the end of a nightly scan or an exit code read as findings."""
-    try:
-        return scanner.scan_raw(ref)
-    except Exception as exc:
-        scanner.engine.stats.timeouts.clear()
-        text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
-        detail = f"{type(exc).__name__}: {text}" if text else type(exc).__name__
-        result = FileResult(file=ref)
-        result.skips.append(Skip(ref.display, f"internal error in piiscan while scanning "
-                                              f"this file ({detail[:200]}); please report it"))
-        return result
-
-
-def fail_level_reached(result: ScanResult, fail_on: Level) -> bool:
-    return any(f.severity >= fail_on and f.suppressed_by is None
-               for fr in result.files for f in fr.findings)
-
-
-class Interrupted(KeyboardInterrupt):
-    """SIGTERM (or SIGINT) arrived during a scan: ``scan_paths`` ends the run incomplete."""
-
-
-class SignalGuard:
-    """Turns SIGTERM and SIGINT into ``Interrupted`` in the main thread, once.
-
-    The first signal stops the scan at the next Python instruction; state transactions
-    roll back, finished files stay stored, and the run is written out as incomplete (exit
-    4). After ``settle()`` -- called when the scan loop is over -- signals are ignored, so
-    writing the state and the reports is never cut in half. A run that hangs while writing
-    can still be killed with SIGKILL; SQLite and the atomic report writes stay consistent.
-    """
-
-    SIGNALS = (signal.SIGINT, signal.SIGTERM)
-
-    def __init__(self) -> None:
-        self.received: int | None = None
-        self._settled = False
-        self._previous: dict[int, object] = {}
-
-    def _handle(self, signum: int, frame: FrameType | None) -> None:
-        if self.received is not None or self._settled:
-            self.received = self.received or signum
-            return
-        self.received = signum
-        raise Interrupted(signal.Signals(signum).name)
-
-    def settle(self) -> None:
-        self._settled = True
-
-    def __enter__(self) -> SignalGuard:
-        if threading.current_thread() is threading.main_thread():
-            for sig in self.SIGNALS:
-                self._previous[sig] = signal.signal(sig, self._handle)
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        for sig, handler in self._previous.items():
-            signal.signal(sig, handler)  # type: ignore[arg-type]
-        self._previous.clear()

@@ -17,7 +17,6 @@ the clock (``now``), so a re-render of a saved report never needs to re-score.
 
 from __future__ import annotations
 
-import bisect
 import math
 import stat
 import time
@@ -27,9 +26,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from piiscan.config import Settings
-from piiscan.labels import type_label
-from piiscan.link import LINE_DISTANCE, PARAGRAPH_DISTANCE
-from piiscan.models import Category, FileResult, Finding, Level, ScanResult
+from piiscan.models import Category, FileResult, Finding, Level, ScanResult, TypeRegistry
 
 LEVELS = ("none", "low", "medium", "high", "critical")
 
@@ -42,7 +39,6 @@ _CATEGORY_POINTS = {
     Category.IDENTIFIER: 35,
     Category.PERSONAL: 15,
 }
-_TYPE_POINTS = {"CREDIT_CARD": 55, "POSTAL_CODE": 3}
 CONFIDENCE_FACTOR = {Level.LOW: 0.35, Level.MEDIUM: 0.7, Level.HIGH: 1.0}
 BREADTH_PER_TYPE, BREADTH_MAX = 4, 16
 VOLUME_PER_DECADE, VOLUME_MAX = 12, 36
@@ -53,20 +49,6 @@ MY_NUMBER_FLOOR = 50  # any My Number: at least 'high'
 CRITICAL_FLOOR, CRITICAL_BONUS = 75, 25  # a mandatory trigger: 'critical'
 NON_TRIGGER_CAP = 74  # without a trigger a file never reaches 'critical'
 
-# Types whose distinct values each single out a person (used to count people).
-IDENTIFYING = frozenset({
-    "PERSON_NAME", "PERSON_NAME_KANA", "MY_NUMBER", "CREDIT_CARD", "PHONE", "EMAIL",
-    "PASSPORT", "DRIVERS_LICENSE", "RESIDENCE_CARD", "PENSION_NUMBER", "HEALTH_INSURANCE",
-    "EMPLOYMENT_INSURANCE", "RESIDENT_CODE", "BANK_ACCOUNT",
-})
-# Types that tie a sensitive fact to a person when they sit in the same record or nearby.
-PERSON_KEYS = IDENTIFYING | {"ADDRESS", "BIRTH_DATE"}
-# The scan's linking stage (piiscan.link) states its verdict in a reason; these markers
-# read it. Without a verdict (a report from elsewhere), the same rule is applied here.
-LINK_REASON_MARKERS = ("about a person", "same row as", "same record as")
-UNLINKED_REASON_MARKERS = ("no identifiable person nearby",)
-NEAR_LINES = LINE_DISTANCE  # 'nearby' in text without records: within this many lines
-NEAR_PARAGRAPHS = PARAGRAPH_DISTANCE  # ... or paragraphs
 TRIGGER_CONFIDENCE = Level.MEDIUM  # low-confidence findings never raise a trigger
 MANY_PEOPLE = 1000  # 施行規則7条4号: more than 1,000 people
 MY_NUMBER_PEOPLE = 100  # 特定個人情報漏えい等規則2条: more than 100 people
@@ -147,10 +129,11 @@ def active(findings: Iterable[Finding]) -> list[Finding]:
     return [f for f in findings if f.suppressed_by is None]
 
 
-def estimate_people(findings: list[Finding]) -> int:
+def estimate_people(findings: list[Finding], types: TypeRegistry) -> int:
     """Distinct records (rows) holding identifying data, or else the largest number of
     distinct identifying values of one type — never raw match counts."""
-    ident = [f for f in active(findings) if f.type in IDENTIFYING]
+    identifying = types.where(identifying=True)
+    ident = [f for f in active(findings) if f.type in identifying]
     records = {f.record for f in ident if f.record is not None}
     per_type: dict[str, set[str]] = defaultdict(set)
     for f in ident:
@@ -166,70 +149,6 @@ def my_number_people(findings: list[Finding]) -> int:
     return max(len(records), len({f.fingerprint for f in mine}))
 
 
-def is_linked(finding: Finding, others: list[Finding]) -> bool:
-    """Is this (sensitive) finding about an identifiable person?
-
-    Yes when a reason says so (the scan's linking stage, piiscan.link, writes its verdict),
-    when a name/number/contact finding shares its record (row), or — in text without
-    records — sits in the same part of the file within a few lines or paragraphs, or on the
-    same page or slide. A health article that mentions 糖尿病 with no person nearby is not.
-    """
-    return PersonIndex(others).linked(finding)
-
-
-class PersonIndex:
-    """Where the findings that identify a person are, for linking in O(log n) per query."""
-
-    def __init__(self, findings: list[Finding]) -> None:
-        self.records: set[str] = set()
-        self.lines: dict[tuple[object, ...], list[int]] = defaultdict(list)
-        self.paragraphs: dict[tuple[object, ...], list[int]] = defaultdict(list)
-        self.containers: set[tuple[object, ...]] = set()
-        for f in findings:
-            if f.suppressed_by is not None or not (
-                    f.type in PERSON_KEYS
-                    or f.category in (Category.IDENTIFIER, Category.MY_NUMBER)):
-                continue
-            if f.record is not None:
-                self.records.add(f.record)
-                continue
-            key = _container(f)
-            loc = f.location
-            if loc.line is not None:
-                self.lines[key].append(loc.line)
-            elif loc.paragraph is not None:
-                self.paragraphs[key].append(loc.paragraph)
-            else:
-                self.containers.add(key)
-        for index in (*self.lines.values(), *self.paragraphs.values()):
-            index.sort()
-
-    def linked(self, f: Finding) -> bool:
-        if any(m in reason for reason in f.reasons for m in LINK_REASON_MARKERS):
-            return True
-        if any(m in reason for reason in f.reasons for m in UNLINKED_REASON_MARKERS):
-            return False
-        if f.record is not None:
-            return f.record in self.records
-        key = _container(f)
-        loc = f.location
-        if loc.line is not None:
-            return _within(self.lines.get(key, []), loc.line, NEAR_LINES)
-        if loc.paragraph is not None:
-            return _within(self.paragraphs.get(key, []), loc.paragraph, NEAR_PARAGRAPHS)
-        return key in self.containers or key in self.lines or key in self.paragraphs
-
-
-def _within(sorted_positions: list[int], position: int, distance: int) -> bool:
-    i = bisect.bisect_left(sorted_positions, position - distance)
-    return i < len(sorted_positions) and sorted_positions[i] <= position + distance
-
-
-def _container(f: Finding) -> tuple[object, ...]:
-    loc = f.location
-    return (loc.path, loc.members, loc.sheet, loc.page, loc.slide, loc.part)
-
-
 @dataclass
 class _Assessment:
     points: float = 0.0
@@ -237,11 +156,13 @@ class _Assessment:
     triggers: set[str] = field(default_factory=set)
 
 
-def score_file(result: FileResult, settings: Settings, now: float | None = None) -> None:
+def score_file(result: FileResult, settings: Settings, types: TypeRegistry,
+               now: float | None = None) -> None:
     """Fill in the file's risk score, level, reasons, triggers, people estimate, owner and
-    review flags (docs/risk.md)."""
+    review flags (docs/risk.md). Whether a 要配慮 fact is about a person was decided by the
+    linking stage (``Finding.linked``)."""
     findings = active(result.findings)
-    result.people_estimate = estimate_people(findings)
+    result.people_estimate = estimate_people(findings, types)
     if result.file.uid >= 0:  # else keep what a saved report says
         result.owner = _owner(result.file.uid)
     if not findings:
@@ -250,11 +171,10 @@ def score_file(result: FileResult, settings: Settings, now: float | None = None)
         return
     result.flags = exposure_flags(result.file.mode)
     a = _Assessment()
-    index = PersonIndex(findings)
-    linked = {id(f) for f in findings if f.category == Category.SENSITIVE and index.linked(f)}
-    _content(findings, linked, a)
+    linked = {id(f) for f in findings if f.category == Category.SENSITIVE and f.linked}
+    _content(findings, linked, types, a)
     _volume(findings, result.people_estimate, a)
-    _triggers(findings, linked, a)
+    _triggers(findings, linked, types, a)
     for flag in result.flags:
         a.points += EXPOSURE_POINTS.get(flag, 0)
         a.reasons.append(f"{flag_label(flag)}: {_FLAG_WHY[flag]}")
@@ -278,7 +198,8 @@ def score_file(result: FileResult, settings: Settings, now: float | None = None)
     result.triggers = [t for t in TRIGGER_ORDER if t in a.triggers]
 
 
-def _content(findings: list[Finding], linked_ids: set[int], a: _Assessment) -> None:
+def _content(findings: list[Finding], linked_ids: set[int], types: TypeRegistry,
+             a: _Assessment) -> None:
     by_type: dict[str, list[Finding]] = defaultdict(list)
     for f in findings:
         by_type[f.type].append(f)
@@ -288,7 +209,8 @@ def _content(findings: list[Finding], linked_ids: set[int], a: _Assessment) -> N
     for ftype in order:
         group = by_type[ftype]
         best = max(group, key=lambda f: f.confidence)
-        points = float(_TYPE_POINTS.get(ftype, _CATEGORY_POINTS[best.category]))
+        declared = types.info(ftype).points
+        points = float(declared if declared is not None else _CATEGORY_POINTS[best.category])
         distinct = len({f.fingerprint for f in group})
         note = ""
         if best.category == Category.SENSITIVE:
@@ -300,10 +222,10 @@ def _content(findings: list[Finding], linked_ids: set[int], a: _Assessment) -> N
                 points = SENSITIVE_UNLINKED_POINTS
                 note = ", not tied to any person (no name, number or contact data nearby)"
         base = max(base, points * CONFIDENCE_FACTOR[best.confidence])
-        a.reasons.append(f"{type_label(ftype)}: {distinct} distinct value(s), "
+        a.reasons.append(f"{types.label(ftype)}: {distinct} distinct value(s), "
                          f"{best.category.value}, best confidence {best.confidence}{note}")
     a.points += base
-    counted = [t for t in by_type if t != "POSTAL_CODE"]
+    counted = [t for t in by_type if types.info(t).breadth]
     if len(counted) > 1:
         breadth = min(BREADTH_MAX, BREADTH_PER_TYPE * (len(counted) - 1))
         a.points += breadth
@@ -319,16 +241,20 @@ def _volume(findings: list[Finding], people: int, a: _Assessment) -> None:
         a.reasons.append(f"about {people:,} people ({how})")
 
 
-def _triggers(findings: list[Finding], linked_ids: set[int], a: _Assessment) -> None:
+def _triggers(findings: list[Finding], linked_ids: set[int], types: TypeRegistry,
+              a: _Assessment) -> None:
     sure = [f for f in findings if f.confidence >= TRIGGER_CONFIDENCE]
     sensitive = [f for f in sure if id(f) in linked_ids]
     if sensitive:
         a.triggers.add("sensitive")
-    cards = {f.fingerprint for f in sure if f.type == "CREDIT_CARD"}
+    financial = types.where(financial=True)
+    cards = {f.fingerprint for f in sure if f.type in financial}
     if cards:
         a.triggers.add("financial")
-        a.reasons.append(f"{len(cards)} full card number(s): a leak can cause financial damage")
-    people = estimate_people(sure)
+        kinds = ", ".join(sorted({types.label(f.type) for f in sure if f.type in financial}))
+        a.reasons.append(f"{len(cards)} distinct {kinds} value(s): a leak can cause "
+                         "financial damage")
+    people = estimate_people(sure, types)
     if people > MANY_PEOPLE:
         a.triggers.add("over_1000")
     mine = my_number_people(sure)
@@ -392,6 +318,7 @@ class ScanAssessment:
 
 def assess_scan(result: ScanResult) -> ScanAssessment:
     out = ScanAssessment()
+    identifying = result.types.where(identifying=True)
     per_type: dict[str, set[str]] = defaultdict(set)
     my_numbers: set[str] = set()
     for fr in result.files:
@@ -400,7 +327,7 @@ def assess_scan(result: ScanResult) -> ScanAssessment:
         sure = [f for f in active(fr.findings) if f.confidence >= TRIGGER_CONFIDENCE]
         out.my_number_people = max(out.my_number_people, my_number_people(sure))
         for f in sure:
-            if f.type in IDENTIFYING:
+            if f.type in identifying:
                 per_type[f.type].add(f.fingerprint)
             if f.category == Category.MY_NUMBER:
                 my_numbers.add(f.fingerprint)

@@ -23,7 +23,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
-from piiscan.models import FileResult, Finding
+from piiscan.models import FileResult, Finding, Reason
 
 if TYPE_CHECKING:
     import pathspec
@@ -115,9 +115,7 @@ class Suppressor:
                 reason = ALLOWLIST
             if reason is not None and reason != PREVIOUS_RUN and self.no_ignore:
                 self.audited[reason] += 1
-                f = replace(f, suppressed_by=None,
-                            reasons=(*f.reasons, f"suppressed by {reason}; reported because "
-                                                 "of --no-ignore"))
+                f = replace(f, suppressed_by=None, reasons=(*f.reasons, Reason("audit", reason)))
                 reason = None
             if (reason is None and self.previous is not None
                     and (result.file.display, f.type, f.fingerprint) in self.previous):

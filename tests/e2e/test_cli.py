@@ -72,7 +72,8 @@ def test_report_file_is_owner_only_and_json_masked(tmp_path: Path, cli: CLI) -> 
     assert MY_NUMBER not in data and CARD not in data
     report = json.loads(data)
     assert report["schema"] == "piiscan-report" and report["version"] == 1
-    assert list(report) == ["schema", "version", "tool", "scan", "summary", "files", "skipped"]
+    assert list(report) == ["schema", "version", "tool", "scan", "summary", "files", "skipped",
+                            "rules", "types"]
 
 
 @pytest.fixture

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import importlib.util
+import sys
 from pathlib import Path
 
 import pytest
@@ -8,7 +9,7 @@ import pytest
 from piiscan.config import Limits
 from piiscan.extract import ExtractContext
 from piiscan.extract.mail import decode_text, header_text
-from piiscan.models import Segment
+from piiscan.models import Segment, SkipKind
 
 import fixtures_containers as fx
 
@@ -148,3 +149,14 @@ def test_encrypted_mail_is_a_skip(tmp_path: Path) -> None:
     (skip,) = fx.skips_of(items)
     assert "encrypted mail" in skip.reason
     assert _part(fx.segments_of(items), "header:Subject")[0].text == "secret"
+
+
+def test_outlook_msg_without_its_extra_names_the_extra(tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """The msg extra is not in the base install: a .msg file is then listed as not read
+    (an error-kind skip, so the scan says it is incomplete), with the command that fixes it."""
+    monkeypatch.setitem(sys.modules, "extract_msg", None)  # what an install without it has
+    (skip,) = fx.skips_of(fx.extract_file(fx.make_corrupt_msg(tmp_path)))
+    assert skip.kind == SkipKind.ERROR
+    assert skip.reason == ("Outlook .msg file — its reader is not installed: "
+                           "pip install 'piiscan[msg]'")

@@ -26,10 +26,7 @@ def sample() -> ScanResult:
 @pytest.fixture
 def fixed_version(monkeypatch: pytest.MonkeyPatch) -> None:
     """Goldens change with the reporters and the risk model, not with the package version
-    or the wording of the built-in rules' descriptions (SARIF help text)."""
-    monkeypatch.setattr(piiscan.report.sarif, "_descriptions", lambda result: {
-        "jp.my_number": "12-digit individual number with the official check digit.",
-        "jp.credit_card": "A card number with a valid Luhn check digit."})
+    (rule descriptions are fixed in the sample's ScanResult.rules)."""
     for module in (piiscan.report.json, piiscan.report.jsonl, piiscan.report.sarif,
                    piiscan.report.html):
         monkeypatch.setattr(module, "__version__", "0.0.0-test")

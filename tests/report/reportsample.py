@@ -20,10 +20,13 @@ from piiscan.models import (
     Finding,
     Level,
     Location,
+    Reason,
+    RuleInfo,
     ScanResult,
     Skip,
     SkipKind,
 )
+from piiscan.pii_types import builtin_registry
 from piiscan.score import score_file
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -42,7 +45,8 @@ def _fp(label: str) -> str:
 def finding(ftype: str, category: Category, loc: Location, masked: str, snippet: str, *,
             confidence: Level = Level.HIGH, severity: Level = Level.HIGH,
             record: str | None = None, hidden: bool = False, suppressed_by: str | None = None,
-            reasons: tuple[str, ...] = (), value: str | None = None, key: str = "") -> Finding:
+            reasons: tuple[Reason, ...] = (), value: str | None = None, key: str = "",
+            linked: bool | None = None) -> Finding:
     rule = {"MY_NUMBER": "jp.my_number", "CREDIT_CARD": "jp.credit_card", "PHONE": "jp.phone",
             "EMAIL": "jp.email"}.get(ftype, f"test.{ftype.lower()}")
     return Finding(
@@ -51,9 +55,9 @@ def finding(ftype: str, category: Category, loc: Location, masked: str, snippet:
                                              "PHONE": "電話番号", "EMAIL": "メールアドレス",
                                              }.get(ftype, ftype.title()),
         category=category, severity=severity, confidence=confidence,
-        reasons=reasons or (f"pattern {rule}",), location=loc, masked_value=masked,
+        reasons=reasons or (Reason("pattern", rule),), location=loc, masked_value=masked,
         masked_snippet=snippet, fingerprint=_fp(ftype + (key or masked + loc.render())),
-        value=value, hidden=hidden, record=record, suppressed_by=suppressed_by)
+        value=value, hidden=hidden, record=record, suppressed_by=suppressed_by, linked=linked)
 
 
 def _file(display: str, findings: list[Finding], *, mode: int = 0o100640,
@@ -65,7 +69,7 @@ def _file(display: str, findings: list[Finding], *, mode: int = 0o100640,
                     encoding=encoding, kind=kind, findings=findings, skips=skips or [],
                     notes=notes or [], owner="tanaka")
     fr.suppressed = sum(1 for f in findings if f.suppressed_by)
-    score_file(fr, settings or Settings(retention_days=365), now=NOW)
+    score_file(fr, settings or Settings(retention_days=365), builtin_registry(), now=NOW)
     return fr
 
 
@@ -85,7 +89,8 @@ def build_sample(values: bool = False) -> ScanResult:
         staff_findings.append(finding(
             "MY_NUMBER", MN, Location(staff, sheet="社員", cell=f"E{row}"), "************",
             "************", record=f"社員!row {row}", key=f"mn{i}", value=v("mn", i),
-            severity=Level.CRITICAL, reasons=("pattern jp.my_number", "column マイナンバー")))
+            severity=Level.CRITICAL,
+            reasons=(Reason("pattern", "jp.my_number"), Reason("column", "マイナンバー"))))
         staff_findings.append(finding(
             "PHONE", P, Location(staff, sheet="社員", cell=f"D{row}"), f"***-****-{2222 + i}",
             f"***-****-{2222 + i}", record=f"社員!row {row}", key=f"tel{i}",
@@ -116,14 +121,14 @@ def build_sample(values: bool = False) -> ScanResult:
                 "佐藤 **,糖尿病,2025-04-01", record="row 2", severity=Level.MEDIUM),
         finding("SENSITIVE_MEDICAL", SE, Location(medical, row=2, line=2, column=6), "糖**",
                 "佐藤 **,糖**,2025-04-01", record="row 2", severity=Level.HIGH,
-                reasons=("pattern test.sensitive_medical",
-                         "about a person: same record as a PERSON_NAME")),
+                reasons=(Reason("pattern", "test.sensitive_medical"),
+                         Reason("linked", "same record as a PERSON_NAME")), linked=True),
     ]
     article = "share/記事/健康コラム.txt"
     art_findings = [finding("SENSITIVE_MEDICAL", SE, Location(article, line=5, column=3), "糖**",
                             "…生活習慣と糖**の関係について…", confidence=Level.LOW,
-                            reasons=("pattern test.sensitive_medical",
-                                     "no identifiable person nearby"))]
+                            reasons=(Reason("pattern", "test.sensitive_medical"),
+                                     Reason("unlinked")), linked=False)]
     log = "share/logs/app.log"
     log_findings = [finding("CREDIT_CARD", ID, Location(log, line=3, column=60),
                             "************5443", "…card_number=************5443 exp=08/27…",
@@ -165,4 +170,14 @@ def build_sample(values: bool = False) -> ScanResult:
                     SkipKind.UNSUPPORTED)],
         excluded=3, complete=True, rules_digest="0123456789abcdef",
         settings={**SETTINGS, "show_values": values}, low_confidence_hidden=2,
-        suppressed={"baseline": 1})
+        suppressed={"baseline": 1}, rules=RULES)
+
+
+# What the run records about its rules (a fixed wording, so goldens change with the
+# reporters, not with the built-in rules' descriptions).
+RULES = {r.id: r for r in (
+    RuleInfo("jp.my_number", "個人番号（マイナンバー）", "MY_NUMBER", Category.MY_NUMBER,
+             Level.CRITICAL, "12-digit individual number with the official check digit."),
+    RuleInfo("jp.credit_card", "クレジットカード番号", "CREDIT_CARD", Category.IDENTIFIER,
+             Level.CRITICAL, "A card number with a valid Luhn check digit."),
+)}

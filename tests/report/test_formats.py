@@ -181,8 +181,15 @@ def test_sarif_results_rules_and_locations(sample: ScanResult) -> None:
     results = run["results"]
     assert len(results) == sum(len(fr.findings) for fr in sample.files)
     by_id = {r["id"]: r for r in rules}
+    assert by_id["jp.my_number"]["fullDescription"]["text"] == \
+        sample.rules["jp.my_number"].description
+    # What a real run records about the built-in rules (ScanResult.rules) reaches SARIF.
     from piiscan.rules.loader import load_ruleset
 
+    sample.rules = load_ruleset().info()
+    run = sarif.to_dict(sample)["runs"][0]
+    rules = run["tool"]["driver"]["rules"]
+    by_id = {r["id"]: r for r in rules}
     described = load_ruleset().by_id()["jp.my_number"].description
     assert by_id["jp.my_number"]["fullDescription"]["text"] == described
     assert described in by_id["jp.my_number"]["help"]["text"]

@@ -47,7 +47,7 @@ def test_disable_rule(tmp_path: Path) -> None:
         (("pattern: 'ACME-[0-9]{6}'", "pattern: 'ACME-[0-9'"), "pattern",
          "invalid regular expression"),
         (("    severity: medium\n", ""), "severity", "is required"),
-        (("type: RESIDENT_CODE", "type: SHOE_SIZE"), "type", "is not one of"),
+        (("type: RESIDENT_CODE", "type: SHOE_SIZE"), "type", "unknown type 'SHOE_SIZE'"),
         (("    examples:", "    validator: nosuch\n    examples:"), "validator",
          "unknown validator 'nosuch'"),
         (("    examples:", "    colour: red\n    examples:"), None, "unknown field"),

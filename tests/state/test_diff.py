@@ -6,14 +6,13 @@ from dataclasses import replace
 from pathlib import Path
 
 from piiscan.config import Settings
-from piiscan.mask import Fingerprinter
 from piiscan.models import Category, FileRef, FileResult, Finding, Level, Location, ScanResult, Skip
 from piiscan.report.json import file_dict
-from piiscan.rules.loader import load_ruleset
-from piiscan.scan import Scanner
 from piiscan.state import diff
 from piiscan.state.codec import decode_result, encode_result
 from piiscan.state.store import StateStore
+
+from scankit import FileScanner
 
 
 def finding(path: str, fp: str, line: int = 1, suppressed_by: str | None = None) -> Finding:
@@ -66,7 +65,7 @@ def test_codec_round_trip_drops_values(tmp_path: Path) -> None:
     path.write_text("マイナンバー 1234 5678 9018\n電話 090-3141-5926\n", encoding="utf-8")
     st = path.stat()
     ref = FileRef(str(path), str(path), st.st_size, st.st_mtime, st.st_ino, st.st_mode, st.st_uid)
-    scanner = Scanner(load_ruleset(), Settings(show_values=True), Fingerprinter(b"k" * 32))
+    scanner = FileScanner(settings=Settings(show_values=True))
     raw = scanner.scan_raw(ref)
     assert raw.findings and all(f.value for f in raw.findings)
     text = encode_result(raw)

@@ -1,6 +1,6 @@
 """Text out of files: content sniffing, one module per format, one registry.
 
-An extractor is ``extract(blob, ctx) -> Iterator[Segment | Skip | Note]``. It knows nothing
+An extractor is ``extract(blob, ctx) -> Iterator[Segment | Skip | Note | Inventory]``. It knows nothing
 about rules. Containers (archives, mail) hand their members back to ``ctx.nested`` so
 every format works inside every container. Extractor modules are imported only when a
 file of their kind appears, so a pre-commit run over three text files stays fast.
@@ -19,9 +19,9 @@ from typing import BinaryIO
 
 from piiscan.config import Limits
 from piiscan.extract.sniff import detect_kind
-from piiscan.models import Location, Note, Segment, Skip, SkipKind
+from piiscan.models import Inventory, Location, Note, Segment, Skip, SkipKind
 
-Item = Segment | Skip | Note
+Item = Segment | Skip | Note | Inventory
 Extractor = Callable[["Blob", "ExtractContext"], Iterator[Item]]
 
 # kind -> module under piiscan.extract that defines ``extract``. Adding a format is
@@ -57,6 +57,13 @@ UNSUPPORTED: dict[str, str] = {
 }
 
 
+def missing_extra(blob: Blob, what: str, extra: str) -> Skip:
+    """A file whose reader lives in an extra that is not installed: not scanned, and the
+    skip says how to fix that (an error-kind skip: the scan is incomplete)."""
+    return Skip(blob.display, f"{what} — its reader is not installed: "
+                              f"pip install 'piiscan[{extra}]'")
+
+
 class BudgetExceeded(Exception):
     """The per-file time or size budget ran out."""
 
@@ -75,14 +82,18 @@ class Blob:
         *,
         path: str | None = None,
         data: bytes | None = None,
+        opener: Callable[[], BinaryIO] | None = None,
         size: int | None = None,
     ) -> None:
-        if (path is None) == (data is None):
-            raise ValueError("a Blob needs exactly one of path or data")
+        if sum(x is not None for x in (path, data, opener)) != 1:
+            raise ValueError("a Blob needs exactly one of path, data or opener")
+        if opener is not None and size is None:
+            raise ValueError("a Blob read through an opener needs its size")
         self.name = name
         self.location = location
         self._path = path
         self._data = data
+        self._opener = opener
         if size is None:
             size = len(data) if data is not None else os.stat(path).st_size  # type: ignore[arg-type]
         self.size = size
@@ -99,6 +110,8 @@ class Blob:
     def open(self) -> BinaryIO:
         if self._data is not None:
             return io.BytesIO(self._data)
+        if self._opener is not None:
+            return self._opener()
         assert self._path is not None
         return open(self._path, "rb")
 
@@ -193,7 +206,7 @@ def extract_blob(blob: Blob, ctx: ExtractContext, include_name: bool = False) ->
     if kind in UNSUPPORTED:
         yield Skip(blob.display, UNSUPPORTED[kind], SkipKind.UNSUPPORTED)
         if kind == "audio":
-            yield Note("inventory:audio")
+            yield Inventory("audio")
         return
     try:
         extractor = load_extractor(kind)

@@ -18,13 +18,12 @@ from typing import TYPE_CHECKING, BinaryIO, Protocol
 
 from piiscan.extract import describe_error
 from piiscan.extract.sniff import detect_kind
-from piiscan.models import Note, Segment, Skip
+from piiscan.models import Skip
 
 if TYPE_CHECKING:
     from piiscan.config import Limits
-    from piiscan.extract import Blob, ExtractContext
+    from piiscan.extract import Blob, ExtractContext, Item
 
-Item = Segment | Skip | Note
 
 _PIECE = 1 << 20
 # Below this size even an extreme ratio is harmless (a 50 KiB file of blanks compresses

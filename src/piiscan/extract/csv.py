@@ -18,13 +18,13 @@ from piiscan.extract.text import sniff_text
 from piiscan.models import Note, Segment, Skip
 
 if TYPE_CHECKING:
-    from piiscan.extract import Blob, ExtractContext
+    from piiscan.extract import Blob, ExtractContext, Item
 
 _SNIFF_CHARS = 8 * 1024  # csv.Sniffer is quadratic on odd input: a few lines are enough
 _DELIMITERS = ",\t;|"
 
 
-def extract(blob: Blob, ctx: ExtractContext) -> Iterator[Segment | Skip | Note]:
+def extract(blob: Blob, ctx: ExtractContext) -> Iterator[Item]:
     sniffed = sniff_text(blob, ctx)
     if isinstance(sniffed, Skip):
         yield sniffed

@@ -16,12 +16,11 @@ from typing import TYPE_CHECKING
 from xml.etree.ElementTree import Element, ParseError
 
 from piiscan.extract.ooxml import Package, PackageError, embedded, local, metadata, open_package
-from piiscan.models import Location, Note, Segment, Skip
+from piiscan.models import Location, Segment, Skip
 
 if TYPE_CHECKING:
-    from piiscan.extract import Blob, ExtractContext
+    from piiscan.extract import Blob, ExtractContext, Item
 
-Item = Segment | Skip | Note
 
 MAIN = "word/document.xml"
 _BLOCKS = frozenset({"p", "tbl"})

@@ -20,14 +20,13 @@ from piiscan.extract.csv import line_segments
 from piiscan.models import Location, Note, Segment, Skip
 
 if TYPE_CHECKING:
-    from piiscan.extract import Blob, ExtractContext
+    from piiscan.extract import Blob, ExtractContext, Item
 
 MAX_DOCUMENT_BYTES = 64 * 1024 * 1024  # above this a JSON document is scanned as text
 _LINE_EXTENSIONS = frozenset({"jsonl", "ndjson"})
 _PLAIN_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_\-]*\Z")  # 'tel', 'customer_id': no data
 _MAX_EXPONENT = 40  # wider numbers stay as written rather than grow to huge strings
 
-Item = Segment | Skip | Note
 
 
 class _Number(str):

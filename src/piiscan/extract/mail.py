@@ -18,16 +18,15 @@ from dataclasses import replace
 from email.message import Message
 from typing import TYPE_CHECKING, Any
 
-from piiscan.extract import describe_error
+from piiscan.extract import describe_error, missing_extra
 from piiscan.extract.encoding import decode_bytes, display_name, iter_chunks
 from piiscan.extract.html import html_segments
 from piiscan.extract.sniff import detect_kind
-from piiscan.models import Location, Note, Segment, Skip
+from piiscan.models import Location, Segment, Skip
 
 if TYPE_CHECKING:
-    from piiscan.extract import Blob, ExtractContext
+    from piiscan.extract import Blob, ExtractContext, Item
 
-Item = Segment | Skip | Note
 
 HEADERS = ("From", "Sender", "Reply-To", "To", "Cc", "Bcc", "Subject")
 # Labels Japanese mail software uses for CP932 text; CP932 is the superset they mean.
@@ -239,7 +238,11 @@ def split_mbox(blob: Blob) -> Iterator[bytes]:
 
 
 def _outlook(blob: Blob, ctx: ExtractContext) -> Iterator[Item]:
-    import extract_msg
+    try:
+        import extract_msg
+    except ImportError:  # the msg extra: extract-msg and its dependencies
+        yield missing_extra(blob, "Outlook .msg file", "msg")
+        return
 
     try:
         message = extract_msg.openMsg(blob.read(), delayAttachments=True)

@@ -20,12 +20,11 @@ import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
 
 from piiscan.extract import BudgetExceeded
-from piiscan.models import Location, Note, Segment, Skip
+from piiscan.models import Location, Segment
 
 if TYPE_CHECKING:
-    from piiscan.extract import Blob, ExtractContext
+    from piiscan.extract import Blob, ExtractContext, Item
 
-Item = Segment | Skip | Note
 
 # docProps/core.xml fields worth scanning; dates and revision numbers are not.
 _CORE_FIELDS = (

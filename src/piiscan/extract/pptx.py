@@ -16,9 +16,8 @@ from piiscan.extract.ooxml import Package, PackageError, embedded, local, metada
 from piiscan.models import Location, Note, Segment, Skip
 
 if TYPE_CHECKING:
-    from piiscan.extract import Blob, ExtractContext
+    from piiscan.extract import Blob, ExtractContext, Item
 
-Item = Segment | Skip | Note
 
 PRESENTATION = "ppt/presentation.xml"
 # Placeholders that only repeat the slide number, date or slide picture.

@@ -6,10 +6,10 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from piiscan.extract.encoding import SAMPLE_BYTES, display_name, iter_chunks, sniff_encoding
-from piiscan.models import Note, Segment, Skip, SkipKind
+from piiscan.models import Note, Skip, SkipKind
 
 if TYPE_CHECKING:
-    from piiscan.extract import Blob, ExtractContext
+    from piiscan.extract import Blob, ExtractContext, Item
 
 
 def sniff_text(blob: Blob, ctx: ExtractContext) -> tuple[str, bytes] | Skip:
@@ -25,7 +25,7 @@ def sniff_text(blob: Blob, ctx: ExtractContext) -> tuple[str, bytes] | Skip:
     return encoding, head
 
 
-def extract(blob: Blob, ctx: ExtractContext) -> Iterator[Segment | Skip | Note]:
+def extract(blob: Blob, ctx: ExtractContext) -> Iterator[Item]:
     sniffed = sniff_text(blob, ctx)
     if isinstance(sniffed, Skip):
         yield sniffed

@@ -39,9 +39,8 @@ from piiscan.extract.ooxml import (
 from piiscan.models import Location, Note, Segment, Skip, column_letters
 
 if TYPE_CHECKING:
-    from piiscan.extract import Blob, ExtractContext
+    from piiscan.extract import Blob, ExtractContext, Item
 
-Item = Segment | Skip | Note
 
 WORKBOOK = "xl/workbook.xml"
 _CHUNK = 4 << 20

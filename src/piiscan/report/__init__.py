@@ -7,12 +7,11 @@ only: a report is a map of where personal data lives.
 from __future__ import annotations
 
 import importlib
-import os
-import tempfile
 from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
 
+from piiscan.atomic import write_atomic as write_atomic
 from piiscan.errors import UsageError
 from piiscan.models import FileResult, ScanResult
 
@@ -59,23 +58,6 @@ def format_for(path: str, explicit: str | None = None) -> str:
         raise UsageError(f"cannot tell the report format of '{path}' from its extension "
                          f"({known}); write FORMAT:PATH, e.g. json:{path}")
     return EXTENSIONS[suffix]
-
-
-def write_atomic(path: str, data: bytes, mode: int = 0o600) -> None:
-    """Write a file so that readers see the old or the new content, never half of it."""
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        os.fchmod(fd, mode)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 class Streams:

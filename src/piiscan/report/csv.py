@@ -10,8 +10,8 @@ from __future__ import annotations
 import csv
 import io
 
-from piiscan.labels import TYPE_LABELS
-from piiscan.models import FileResult, Finding, ScanResult
+from piiscan.explain import describe
+from piiscan.models import FileResult, Finding, ScanResult, TypeRegistry
 from piiscan.report.json import sort_findings
 from piiscan.score import TRIGGERS
 
@@ -35,15 +35,15 @@ def _ranked(result: ScanResult) -> list[FileResult]:
     return sorted(result.files, key=lambda fr: (-fr.risk_score, fr.file.display))
 
 
-def _finding_row(fr: FileResult, f: Finding, show: bool) -> list[object]:
+def _finding_row(fr: FileResult, f: Finding, show: bool, types: TypeRegistry) -> list[object]:
     loc = f.location
     row: list[object] = [
         "finding", fr.file.display, fr.risk_level, fr.risk_score, fr.people_estimate,
         " ".join(fr.triggers), "、".join(TRIGGERS[t].short for t in fr.triggers if t in TRIGGERS),
         fr.owner or "", " ".join(fr.flags),
-        f.type, TYPE_LABELS.get(f.type, (f.type, ""))[0], f.category.value, f.rule_id,
+        f.type, types.label(f.type, short=True), f.category.value, f.rule_id,
         str(f.severity), str(f.confidence), loc.render(), loc.line or "", loc.column or "",
-        f.masked_value, f.masked_snippet, "; ".join(f.reasons), f.fingerprint,
+        f.masked_value, f.masked_snippet, "; ".join(map(describe, f.reasons)), f.fingerprint,
         "yes" if f.hidden else "", f.suppressed_by or "", "", "",
     ]
     if show:
@@ -63,7 +63,7 @@ def render(result: ScanResult) -> bytes:
     writer.writerow([*COLUMNS, "value"] if show else COLUMNS)
     for fr in _ranked(result):
         for f in sort_findings(fr.findings):
-            writer.writerow([safe_cell(c) for c in _finding_row(fr, f, show)])
+            writer.writerow([safe_cell(c) for c in _finding_row(fr, f, show, result.types)])
         for s in fr.skips:
             writer.writerow(_skip_row(s.path, s.kind.value, s.reason, show))
     for s in sorted(result.skips, key=lambda s: s.path):

@@ -22,8 +22,8 @@ from html import escape
 from typing import Any
 
 from piiscan import __version__
-from piiscan.labels import RISK_LABELS, type_label
-from piiscan.models import Category, FileResult, ScanResult
+from piiscan.labels import RISK_LABELS
+from piiscan.models import Category, FileResult, ScanResult, TypeRegistry
 from piiscan.report import run_timezone
 from piiscan.report.json import sort_findings, summary_dict
 from piiscan.score import TRIGGERS, flag_label, trigger_label
@@ -212,9 +212,9 @@ def _when(ts: float, tz: timezone) -> str:
     return datetime.fromtimestamp(ts, tz).strftime("%Y-%m-%d %H:%M") if ts else ""
 
 
-def _types(fr: FileResult) -> str:
+def _types(fr: FileResult, types: TypeRegistry) -> str:
     counts = Counter(f.type for f in fr.findings if f.suppressed_by is None)
-    return "、".join(f"{type_label(t, short=True)} {n}" for t, n in counts.most_common())
+    return "、".join(f"{types.label(t, short=True)} {n}" for t, n in counts.most_common())
 
 
 def _folder(path: str) -> str:
@@ -240,7 +240,7 @@ def _table_data(result: ScanResult, anchors: dict[int, str]) -> dict[str, Any]:
     for fr in _listed(result):
         triggers = [TRIGGERS[t].short if t in TRIGGERS else t for t in fr.triggers]
         flags = [flag_label(f).split(" (")[0] for f in fr.flags]
-        types = _types(fr) or ("一部読めず (partly unreadable)" if fr.skips else "")
+        types = _types(fr, result.types) or ("一部読めず (partly unreadable)" if fr.skips else "")
         active = sum(1 for f in fr.findings if f.suppressed_by is None)
         row = {
             "path": fr.file.display, "folder": _folder(fr.file.display),
@@ -335,13 +335,13 @@ def _bar(value: int, top: int, color: str = "#1f3864") -> str:
             f'width="{max(w, 1)}" height="10" rx="2" fill="{color}"/></svg>')
 
 
-def _by_type(s: dict[str, Any]) -> str:
+def _by_type(s: dict[str, Any], types: TypeRegistry) -> str:
     rows = sorted(s["by_type"].items(), key=lambda kv: (-kv[1], kv[0]))
     top = max((n for _, n in rows), default=0)
     out = ['<table><thead><tr><th>種類 <small>type</small></th><th class="num">件数 '
            '<small>findings</small></th><th></th></tr></thead><tbody>']
     for t, n in rows:
-        out.append(f"<tr><td>{_e(type_label(t))}</td><td class=\"num\">{n:,}</td>"
+        out.append(f"<tr><td>{_e(types.label(t))}</td><td class=\"num\">{n:,}</td>"
                    f"<td>{_bar(n, top)}</td></tr>")
     if not rows:
         out.append('<tr><td colspan="3">なし (none)</td></tr>')
@@ -409,7 +409,8 @@ def _file_table() -> str:
         '(The file table needs JavaScript; the details below do not.)</p></noscript>')
 
 
-def _details(fr: FileResult, anchor: str, tz: timezone, show: bool) -> str:
+def _details(fr: FileResult, anchor: str, tz: timezone, show: bool,
+             types: TypeRegistry) -> str:
     out = [f'<details class="file" id="{anchor}"><summary>{_badge(fr.risk_level)} '
            f'{fr.risk_score} — {_e(fr.file.display)}</summary>']
     facts = [f"推定人数 (people): {fr.people_estimate:,}"]
@@ -444,7 +445,7 @@ def _details(fr: FileResult, anchor: str, tz: timezone, show: bool) -> str:
             if show:
                 value = f"<td><code>{_e(f.value)}</code></td>" if f.value else "<td></td>"
             out.append(f'<tr><td class="path">{_e(f.location.render())}</td>'
-                       f"<td>{_e(type_label(f.type))}{note}</td>"
+                       f"<td>{_e(types.label(f.type))}{note}</td>"
                        f"<td><code>{_e(f.masked_value)}</code></td><td>{_e(f.confidence)}</td>"
                        f'<td class="snippet">{_e(f.masked_snippet)}</td>{value}</tr>')
         out.append("</tbody></table>")
@@ -528,14 +529,14 @@ def render(result: ScanResult) -> bytes:
         '<div class="grid">',
         '<div class="panel"><h3>リスク分布 <small>risk distribution (files)</small></h3>'
         f"{_risk_chart(s['risk_levels'])}</div>",
-        f'<div class="panel"><h3>種類別 <small>by type</small></h3>{_by_type(s)}</div>',
+        f'<div class="panel"><h3>種類別 <small>by type</small></h3>{_by_type(s, result.types)}</div>',
         "</div>",
         '<div class="panel"><h3>フォルダ別 <small>by folder</small></h3>'
         f"{_by_folder(result)}</div>",
         '<h2 id="files">ファイル一覧 <small>files, riskiest first</small></h2>',
         _file_table(),
         '<h2 id="details">ファイルごとの詳細 <small>details per file</small></h2>',
-        *(_details(fr, anchors[id(fr)], tz, show) for fr in detailed),
+        *(_details(fr, anchors[id(fr)], tz, show, result.types) for fr in detailed),
         *([f'<p class="muted">ほか {len(detailable) - len(detailed):,} ファイルの詳細は JSON・CSV '
            f"レポートを参照 (details of {len(detailable) - len(detailed):,} more files: see the "
            "JSON or CSV report)</p>"] if len(detailable) > len(detailed) else []),

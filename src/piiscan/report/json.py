@@ -11,7 +11,8 @@ from collections import Counter
 from typing import Any
 
 from piiscan import __version__
-from piiscan.models import FileResult, Finding, Location, ScanResult, Skip
+from piiscan.explain import describe
+from piiscan.models import FileResult, Finding, Location, Reason, RuleInfo, ScanResult, Skip
 from piiscan.score import assess_scan, file_mode_text
 
 SCHEMA_VERSION = 1
@@ -37,18 +38,31 @@ def finding_dict(f: Finding) -> dict[str, Any]:
         "category_en": f.category.english,
         "severity": str(f.severity),
         "confidence": str(f.confidence),
-        "reasons": list(f.reasons),
+        "reasons": [reason_dict(r) for r in f.reasons],
         "location": location_dict(f.location),
         "masked_value": f.masked_value,
         "masked_snippet": f.masked_snippet,
         "fingerprint": f.fingerprint,
         "hidden": f.hidden,
     }
+    if f.linked is not None:
+        out["linked"] = f.linked
     if f.suppressed_by:
         out["suppressed_by"] = f.suppressed_by
     if f.value is not None:
         out["value"] = f.value
     return out
+
+
+def reason_dict(r: Reason) -> dict[str, str]:
+    """``code`` and ``detail`` for machines (docs/report-json.md lists the codes), ``text``
+    for people."""
+    return {"code": r.code, "detail": r.detail, "text": describe(r)}
+
+
+def rule_dict(r: RuleInfo) -> dict[str, Any]:
+    return {"id": r.id, "name": r.name, "type": r.type, "category": r.category.value,
+            "severity": str(r.severity), "description": r.description}
 
 
 def skip_dict(s: Skip) -> dict[str, Any]:
@@ -124,6 +138,8 @@ def summary_dict(result: ScanResult) -> dict[str, Any]:
 
 def to_dict(result: ScanResult) -> dict[str, Any]:
     files = sorted(result.files, key=lambda fr: fr.file.display)
+    used_rules = sorted({f.rule_id for fr in files for f in fr.findings})
+    used_types = {f.type for fr in files for f in fr.findings}
     return {
         "schema": "piiscan-report",
         "version": SCHEMA_VERSION,
@@ -139,6 +155,10 @@ def to_dict(result: ScanResult) -> dict[str, Any]:
         "summary": summary_dict(result),
         "files": [file_dict(fr) for fr in files],
         "skipped": [skip_dict(s) for s in result.skips],
+        # What the findings' rules and types are, so a report re-rendered later (piiscan
+        # report) describes them without the rule files -- user rules and types included.
+        "rules": [rule_dict(result.rules[r]) for r in used_rules if r in result.rules],
+        "types": [t.as_dict() for t in result.types.only(used_types).values()],
     }
 
 

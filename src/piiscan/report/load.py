@@ -24,10 +24,13 @@ from piiscan.models import (
     Finding,
     Level,
     Location,
+    Reason,
+    RuleInfo,
     ScanResult,
     Skip,
     SkipKind,
 )
+from piiscan.pii_types import PiiType, builtin_registry
 
 
 @lru_cache(maxsize=1)
@@ -80,7 +83,20 @@ def from_dict(data: Any, keep_values: bool = False, source: str = "report") -> S
         settings=settings,
         low_confidence_hidden=summary["below_threshold"],
         suppressed=dict(summary["suppressed"]),
+        rules={r["id"]: _rule(r) for r in data.get("rules", ())},
+        types=builtin_registry().with_types(PiiType.from_dict(t) for t in data.get("types", ())),
     )
+
+
+def _rule(d: dict[str, Any]) -> RuleInfo:
+    return RuleInfo(d["id"], d["name"], d["type"], Category(d["category"]),
+                    Level.parse(d["severity"]), d.get("description", ""))
+
+
+def _reason(d: dict[str, Any] | str) -> Reason:
+    if isinstance(d, str):  # a report from a piiscan that wrote reasons as words
+        return Reason("text", d)
+    return Reason(d["code"], d.get("detail", ""))
 
 
 def _location(d: dict[str, Any]) -> Location:
@@ -95,11 +111,12 @@ def _finding(d: dict[str, Any], keep_values: bool) -> Finding:
     return Finding(
         type=d["type"], rule_id=d["rule_id"], rule_name=d["rule_name"],
         category=Category(d["category"]), severity=Level.parse(d["severity"]),
-        confidence=Level.parse(d["confidence"]), reasons=tuple(d["reasons"]),
+        confidence=Level.parse(d["confidence"]),
+        reasons=tuple(_reason(r) for r in d["reasons"]),
         location=_location(d["location"]), masked_value=d["masked_value"],
         masked_snippet=d["masked_snippet"], fingerprint=d["fingerprint"],
         value=d.get("value") if keep_values else None, hidden=d["hidden"],
-        suppressed_by=d.get("suppressed_by"))
+        suppressed_by=d.get("suppressed_by"), linked=d.get("linked"))
 
 
 def _skip(d: dict[str, Any]) -> Skip:

@@ -22,13 +22,21 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import Counter
-from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
 from piiscan import __version__
-from piiscan.labels import TYPE_LABELS, type_label
-from piiscan.models import Category, FileResult, Finding, Level, ScanResult, SkipKind
+from piiscan.explain import describe
+from piiscan.models import (
+    Category,
+    FileResult,
+    Finding,
+    Level,
+    RuleInfo,
+    ScanResult,
+    SkipKind,
+    TypeRegistry,
+)
 from piiscan.report.json import sort_findings, summary_dict
 
 SCHEMA_URI = ("https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/"
@@ -71,47 +79,23 @@ _CARD = ("クレジットカード番号の漏えいは財産的被害のおそ�
          "one card (APPI rules, art. 7 no. 2). Do not store full card numbers (PCI DSS).")
 
 
-@dataclass(frozen=True)
-class RuleInfo:
-    id: str
-    name: str
-    type: str
-    category: Category
-    severity: Level
-    description: str
-
-
 def _rules(result: ScanResult, used: list[Finding]) -> list[RuleInfo]:
-    """Descriptors for the rules that produced findings: from the findings themselves,
-    with each rule's description when the rules can still be loaded."""
-    descriptions = _descriptions(result)
+    """Descriptors for the rules that produced findings: what the run recorded about them
+    (ScanResult.rules), or what the findings themselves say (a report saved by an older
+    piiscan)."""
     seen: dict[str, RuleInfo] = {}
     for f in used:
         if f.rule_id not in seen:
-            seen[f.rule_id] = RuleInfo(f.rule_id, f.rule_name, f.type, f.category, f.severity,
-                                       descriptions.get(f.rule_id, ""))
+            seen[f.rule_id] = result.rules.get(f.rule_id) or RuleInfo(
+                f.rule_id, f.rule_name, f.type, f.category, f.severity)
     return [seen[k] for k in sorted(seen)]
 
 
-def _descriptions(result: ScanResult) -> dict[str, str]:
-    from piiscan.errors import PiiscanError
-    from piiscan.rules.loader import load_ruleset
-
-    dirs = result.settings.get("rule_dirs") or []
-    extra = tuple(str(d) for d in dirs) if isinstance(dirs, list) else ()
-    for attempt in (extra, ()):
-        try:
-            return {r.id: r.help_text for r in load_ruleset(attempt).rules}
-        except (PiiscanError, OSError):
-            continue
-    return {}
-
-
-def _rule_descriptor(rule: RuleInfo) -> dict[str, Any]:
+def _rule_descriptor(rule: RuleInfo, types: TypeRegistry) -> dict[str, Any]:
     why_ja, why_en = _WHY[rule.category]
-    if rule.type == "CREDIT_CARD":
+    if types.info(rule.type).financial:
         why_ja, why_en = _CARD
-    label = f"{rule.name} ({TYPE_LABELS.get(rule.type, ('', rule.type.lower()))[1]})"
+    label = f"{rule.name} ({types.info(rule.type).en})"
     text = "\n\n".join(p for p in (
         f"{label} — {rule.category.label}",
         rule.description, why_ja, why_en, f"{_FIX[0]}\n{_FIX[1]}") if p)
@@ -151,7 +135,8 @@ def context_fingerprint(f: Finding, occurrence: int) -> str:
     return hashlib.sha256(material.encode("utf-8")).hexdigest()[:32]
 
 
-def _result(fr: FileResult, f: Finding, rule_index: int, occurrence: int) -> dict[str, Any]:
+def _result(fr: FileResult, f: Finding, rule_index: int, occurrence: int,
+            types: TypeRegistry) -> dict[str, Any]:
     loc = f.location
     where = loc.render()
     physical: dict[str, Any] = {
@@ -164,7 +149,7 @@ def _result(fr: FileResult, f: Finding, rule_index: int, occurrence: int) -> dic
     location: dict[str, Any] = {"physicalLocation": physical}
     if loc.line is None or loc.members:
         location["logicalLocations"] = [{"fullyQualifiedName": where, "kind": "element"}]
-    message = (f"{type_label(f.type)} {f.masked_value} ({f.confidence} confidence) "
+    message = (f"{types.label(f.type)} {f.masked_value} ({f.confidence} confidence) "
                f"in {where}: {f.masked_snippet}")
     properties: dict[str, Any] = {
         "type": f.type,
@@ -172,7 +157,7 @@ def _result(fr: FileResult, f: Finding, rule_index: int, occurrence: int) -> dic
         "confidence": str(f.confidence),
         "precision": _PRECISION.get(f.confidence, "medium"),
         "maskedValue": f.masked_value,
-        "reasons": list(f.reasons),
+        "reasons": [describe(r) for r in f.reasons],
         "fingerprint": f.fingerprint,
         "hidden": f.hidden,
         "fileRisk": {"score": fr.risk_score, "level": fr.risk_level,
@@ -204,7 +189,7 @@ def to_dict(result: ScanResult) -> dict[str, Any]:
     results = []
     for fr, f in ordered:
         base = context_fingerprint(f, 0)
-        results.append(_result(fr, f, index[f.rule_id], seen[base]))
+        results.append(_result(fr, f, index[f.rule_id], seen[base], result.types))
         seen[base] += 1
     notifications = [
         {"level": "error" if s.kind == SkipKind.ERROR else "note",
@@ -226,7 +211,7 @@ def to_dict(result: ScanResult) -> dict[str, Any]:
                 "version": __version__,
                 "semanticVersion": __version__,
                 "informationUri": INFORMATION_URI,
-                "rules": [_rule_descriptor(r) for r in rules],
+                "rules": [_rule_descriptor(r, result.types) for r in rules],
             }},
             "invocations": [invocation],
             "columnKind": "unicodeCodePoints",

@@ -9,8 +9,8 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from piiscan.labels import RISK_LABELS, type_label
-from piiscan.models import Category, FileResult, ScanResult
+from piiscan.labels import RISK_LABELS
+from piiscan.models import Category, FileResult, ScanResult, TypeRegistry
 from piiscan.report.json import sort_findings
 from piiscan.score import TRIGGERS, assess_scan, flag_label, trigger_label
 
@@ -64,7 +64,7 @@ def print_report(result: ScanResult, console: Console, details: bool = True) -> 
         table.add_column("報告 triggers", overflow="fold")
         for fr in files:
             counts = Counter(f.type for f in fr.findings if f.suppressed_by is None)
-            kinds = ", ".join(f"{type_label(t)} {n}" for t, n in counts.most_common())
+            kinds = ", ".join(f"{result.types.label(t)} {n}" for t, n in counts.most_common())
             table.add_row(Text(RISK_LABELS[fr.risk_level], style=_RISK_STYLE[fr.risk_level]),
                           str(fr.risk_score), Text(fr.file.display), kinds,
                           str(fr.people_estimate), _trigger_cell(fr))
@@ -72,7 +72,7 @@ def print_report(result: ScanResult, console: Console, details: bool = True) -> 
         _print_categories(result, console)
         _print_triggers(result, console)
         if details:
-            _print_details(files, console)
+            _print_details(files, console, result.types)
     else:
         console.print("個人情報は見つかりませんでした (no personal data found)")
     _print_skips(result, console)
@@ -110,7 +110,7 @@ def _print_triggers(result: ScanResult, console: Console) -> None:
             markup=False, highlight=False)
 
 
-def _print_details(files: list[FileResult], console: Console) -> None:
+def _print_details(files: list[FileResult], console: Console, types: TypeRegistry) -> None:
     for fr in files:
         console.print()
         head = Text(f"{fr.file.display}", style="bold")
@@ -125,7 +125,7 @@ def _print_details(files: list[FileResult], console: Console) -> None:
         for f in active[:DETAILS_PER_FILE]:
             where = f.location.render()
             shown = f"{f.masked_value} = {f.value}" if f.value is not None else f.masked_value
-            console.print(f"  {where}  {type_label(f.type)}  {shown}  "
+            console.print(f"  {where}  {types.label(f.type)}  {shown}  "
                           f"[{f.confidence}]  {f.masked_snippet}", markup=False, highlight=False)
         if len(active) > DETAILS_PER_FILE:
             console.print(f"  … and {len(active) - DETAILS_PER_FILE} more (see --format json)",

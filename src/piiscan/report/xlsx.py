@@ -19,8 +19,9 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from piiscan.labels import RISK_LABELS, TYPE_LABELS, type_label
-from piiscan.models import Category, FileResult, ScanResult
+from piiscan.explain import describe
+from piiscan.labels import RISK_LABELS
+from piiscan.models import Category, FileResult, ScanResult, TypeRegistry
 from piiscan.report import run_timezone
 from piiscan.report.json import sort_findings, summary_dict
 from piiscan.score import FLAGS, TRIGGERS, flag_label, trigger_label
@@ -86,9 +87,9 @@ def _local(ts: float, tz: timezone) -> datetime | None:
     return datetime.fromtimestamp(ts, tz).replace(tzinfo=None)
 
 
-def _counts(fr: FileResult) -> str:
+def _counts(fr: FileResult, types: TypeRegistry) -> str:
     counts = Counter(f.type for f in fr.findings if f.suppressed_by is None)
-    return "、".join(f"{type_label(t)} {n}" for t, n in counts.most_common())
+    return "、".join(f"{types.label(t)} {n}" for t, n in counts.most_common())
 
 
 def _categories(fr: FileResult) -> str:
@@ -111,7 +112,7 @@ def _inventory(wb: Workbook, result: ScanResult) -> None:
     for number, fr in enumerate(files, start=1):
         row = sheet.append([
             number, fr.file.display, fr.owner or "", _local(fr.file.mtime, tz), fr.file.size,
-            fr.kind or "", _counts(fr), _categories(fr), fr.people_estimate,
+            fr.kind or "", _counts(fr, result.types), _categories(fr), fr.people_estimate,
             RISK_LABELS.get(fr.risk_level, fr.risk_level), fr.risk_score,
             "\n".join(trigger_label(t) for t in fr.triggers),
             "\n".join(flag_label(f) for f in fr.flags), "\n".join(fr.risk_reasons)])
@@ -172,7 +173,7 @@ def _summary(wb: Workbook, result: ScanResult) -> None:
             sheet.append([flag_label(flag), s["flag_files"][flag]])
     section("種類別 (by type)")
     for t, n in s["by_type"].items():
-        sheet.append([type_label(t), n])
+        sheet.append([result.types.label(t), n])
     section("区分別 (by category)")
     for c, n in s["by_category"].items():
         sheet.append([Category(c).label, n])
@@ -207,9 +208,9 @@ def _findings(wb: Workbook, result: ScanResult) -> None:
                           f"(and {total - written:,} more: see the JSON or CSV report)"])
             break
         values: list[Any] = [
-            fr.file.display, f.location.render(), TYPE_LABELS.get(f.type, (f.type,))[0],
+            fr.file.display, f.location.render(), result.types.label(f.type, short=True),
             f.type, f.category.value, str(f.severity), str(f.confidence), f.masked_value,
-            f.masked_snippet, "; ".join(f.reasons), f.suppressed_by or "",
+            f.masked_snippet, "; ".join(map(describe, f.reasons)), f.suppressed_by or "",
             "はい (yes)" if f.hidden else ""]
         if show:
             values.append(f.value or "")

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 import regex
 
 from piiscan.mask import canonical
-from piiscan.models import Level, Match, Segment
+from piiscan.models import Level, Match, Reason, Segment
 from piiscan.normalize import normalize
 from piiscan.rules.gates import Gates
 from piiscan.rules.keywords import KeywordList, fold
@@ -68,7 +68,7 @@ class Engine:
         self._digit_windows: dict[int, list[tuple[int, int]]] = {}
         self._header_cache: dict[tuple[int, str], str | None] = {}
         self._memo: dict[tuple[str | None, str], tuple[Match, ...]] = {}
-        self._reasons: dict[tuple[str, ...], tuple[str, ...]] = {}
+        self._reasons: dict[tuple[Reason, ...], tuple[Reason, ...]] = {}
         self._gates = Gates(self.rules)
 
     def scan(self, segment: Segment) -> list[Match]:
@@ -189,17 +189,17 @@ class Engine:
 
     def _candidates(self, rule: Rule, norm: str, header: str | None,
                     windows: list[tuple[int, int]] | None
-                    ) -> Iterator[tuple[int, int, Level, tuple[str, ...]]]:
+                    ) -> Iterator[tuple[int, int, Level, tuple[Reason, ...]]]:
         """Spans a rule proposes, with a base confidence and what found them."""
         if rule.recognizer is not None:
             name, recognize = rule.recognizer
             for c in recognize(norm, header):
                 yield c.start, c.end, max(c.confidence, rule.confidence), (
-                    f"recognizer {name}", *c.reasons)
+                    Reason("recognizer", name), *(Reason("evidence", r) for r in c.reasons))
             return
         pattern = rule.pattern
         assert pattern is not None
-        found_by = (f"pattern {rule.id}",)
+        found_by = (Reason("pattern", rule.id),)
         has_value = "value" in pattern.groupindex
         seen: set[tuple[int, int]] = set()
         for pos, endpos in windows or [(0, len(norm))]:
@@ -208,27 +208,30 @@ class Engine:
             else:
                 matches = pattern.finditer(norm, pos, endpos)
             for m in matches:
+                if (rule.unless or rule.only_if) and not _filters_pass(rule, norm, m.start(),
+                                                                        m.end()):
+                    continue
                 start, end = m.span("value") if has_value else m.span()
                 if start >= 0 and (start, end) not in seen:
                     seen.add((start, end))
                     yield start, end, rule.confidence, found_by
 
     def _judge(self, rule: Rule, segment: Segment, norm: str, start: int, end: int,
-               original: str, base: Level, found_by: tuple[str, ...]) -> Match | None:
+               original: str, base: Level, found_by: tuple[Reason, ...]) -> Match | None:
         value = norm[start:end]
         reasons = list(found_by)
         if rule.validator is not None:
             name, check = rule.validator
             if not check(value):
                 return None
-            reasons.append(f"checksum valid ({name})")
+            reasons.append(Reason("checksum", name))
         key = canonical(rule.type, value) if rule.exclude_values or rule.test_values else ""
         if key in rule.exclude_values:
             return None
         confidence = base
         if key in rule.test_values:
             return Match(rule.id, start, end, original, Level.LOW,
-                         (*reasons, "well-known test number"))
+                         (*reasons, Reason("test_value")))
 
         ctx_dist, ctx_word = _nearest(self._hits(rule.context_keywords, norm), norm, start, end,
                                       rule.context_window)
@@ -248,21 +251,21 @@ class Engine:
         for name, check in rule.boosts:
             if check(value):
                 confidence = Level(min(Level.HIGH, confidence + 1))
-                reasons.append(f"{name} check passed")
+                reasons.append(Reason("boost", name))
         if ctx_word is not None:
             confidence = max(confidence, rule.context_confidence)
-            reasons.append(f"keyword '{ctx_word}' nearby")
+            reasons.append(Reason("keyword", ctx_word))
         if header_hit is not None:
             confidence = max(confidence, rule.context_confidence)
-            reasons.append(f"column '{header_hit}'")
+            reasons.append(Reason("column", header_hit))
         if excluded:
             # Lowering comes last so no boost can undo it.
             confidence = Level(max(Level.LOW, confidence - 1))
-            reasons.append(f"lowered: '{exc_word}' nearby")
+            reasons.append(Reason("lowered", exc_word or ""))
         return Match(rule.id, start, end, original, Level(min(confidence, Level.HIGH)),
                      self._shared(tuple(reasons)))
 
-    def _shared(self, reasons: tuple[str, ...]) -> tuple[str, ...]:
+    def _shared(self, reasons: tuple[Reason, ...]) -> tuple[Reason, ...]:
         """One tuple object for each distinct list of reasons: a run holds every finding
         until its reports are written, and pickling (to and from --jobs workers) writes a
         shared object once per batch."""
@@ -270,6 +273,13 @@ class Engine:
         if len(self._reasons) > MEMO_ENTRIES:
             self._reasons.clear()
         return shared
+
+
+def _filters_pass(rule: Rule, norm: str, start: int, end: int) -> bool:
+    """The rule's named filters (piiscan.filters) on the whole match."""
+    if any(check(norm, start, end) for _, check in rule.unless):
+        return False
+    return all(check(norm, start, end) for _, check in rule.only_if)
 
 
 _NOT_DIGITS = str.maketrans("", "", " -.()")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -17,36 +17,45 @@ from typing import Any
 
 import yaml
 
-from piiscan import recognizers, validators
+from piiscan import filters, recognizers, validators
+from piiscan.builtin import builtin_rules_dir
 from piiscan.errors import RuleError
 from piiscan.mask import canonical
-from piiscan.models import Category, Level
+from piiscan.models import Category, Level, RuleInfo
+from piiscan.pii_types import PiiType, TypeRegistry, builtin_registry
 from piiscan.rules.keywords import keyword_list
-from piiscan.rules.rule import DEFAULT_MASK, Example, Rule
+from piiscan.rules.rule import Example, Rule
 
-_SOURCE_TREE_RULES = Path(__file__).resolve().parents[3] / "rules"
-
-
-def builtin_rules_dir() -> Path:
-    """``piiscan/builtin_rules`` in an installed wheel; ``rules/`` in a source checkout."""
-    packaged = Path(str(resources.files("piiscan"))) / "builtin_rules"
-    if packaged.is_dir():
-        return packaged
-    return _SOURCE_TREE_RULES
+__all__ = ["RuleSet", "builtin_rules_dir", "load_file", "load_ruleset", "rule_files"]
 
 
 @dataclass(frozen=True)
 class RuleSet:
     rules: tuple[Rule, ...]
     digest: str  # changes whenever any rule file changes: invalidates incremental results
+    types: TypeRegistry = field(default_factory=builtin_registry)
 
     def by_id(self) -> dict[str, Rule]:
         return {r.id: r for r in self.rules}
 
+    def info(self) -> dict[str, RuleInfo]:
+        """What reports say about each rule (piiscan.models.RuleInfo)."""
+        return {r.id: RuleInfo(r.id, r.name, r.type, r.category, r.severity, r.help_text)
+                for r in self.rules}
+
+
+@dataclass(frozen=True)
+class RuleFile:
+    """One parsed rule file: the types it declares and its rules, not yet compiled."""
+
+    name: str
+    types: tuple[PiiType, ...]
+    items: tuple[dict[str, Any], ...]
+    check_schema: bool
+
 
 def load_ruleset(extra_dirs: tuple[str, ...] = (), disabled: tuple[str, ...] = (),
                  builtin: bool = True) -> RuleSet:
-    rules: dict[str, Rule] = {}
     digest = hashlib.sha256()
     sources: list[tuple[Path, bool]] = []
     if builtin:
@@ -56,16 +65,22 @@ def load_ruleset(extra_dirs: tuple[str, ...] = (), disabled: tuple[str, ...] = (
         if not path.exists():
             raise RuleError(d, "rules folder or file does not exist")
         sources += [(p, True) for p in rule_files(path)]
+    files = []
     for path, check_schema in sources:
         raw = path.read_bytes()
         digest.update(path.name.encode() + b"\0" + raw)
-        for rule in load_file(path, raw, check_schema):
+        files.append(read_file(path, raw, check_schema))
+    # Types first, from every file: a rule may use a type another file declares.
+    types = builtin_registry().with_types(t for f in files for t in f.types)
+    rules: dict[str, Rule] = {}
+    for parsed in files:
+        for rule in compile_file(parsed, types):
             rules[rule.id] = rule
     unknown = [r for r in disabled if r not in rules]
     if unknown:
         raise RuleError("--disable-rule", f"no rule with id {', '.join(unknown)}")
     kept = tuple(r for r in rules.values() if r.id not in disabled)
-    return RuleSet(kept, digest.hexdigest()[:16])
+    return RuleSet(kept, digest.hexdigest()[:16], types)
 
 
 def rule_files(root: Path) -> list[Path]:
@@ -75,6 +90,12 @@ def rule_files(root: Path) -> list[Path]:
 
 
 def load_file(path: Path, raw: bytes | None = None, check_schema: bool = True) -> list[Rule]:
+    """The rules of one file, with the built-in types and the ones it declares itself."""
+    parsed = read_file(path, raw, check_schema)
+    return compile_file(parsed, builtin_registry().with_types(parsed.types))
+
+
+def read_file(path: Path, raw: bytes | None = None, check_schema: bool = True) -> RuleFile:
     name = str(path)
     try:
         data = yaml.load(raw if raw is not None else path.read_bytes(), Loader=_yaml_loader())
@@ -87,13 +108,25 @@ def load_file(path: Path, raw: bytes | None = None, check_schema: bool = True) -
         raise RuleError(name, f"cannot read: {exc.strerror}") from None
     if check_schema:
         validate_schema(name, data)
-    elif not isinstance(data, dict) or not isinstance(data.get("rules"), list):
-        raise RuleError(name, "expected a mapping with a 'rules' list")
+    elif not isinstance(data, dict) or not isinstance(data.get("rules", data.get("types")),
+                                                      list):
+        raise RuleError(name, "expected a mapping with a 'rules' or 'types' list")
+    types = []
+    for index, item in enumerate(data.get("types", ())):
+        try:
+            types.append(PiiType.from_dict(item))
+        except (KeyError, TypeError, ValueError) as exc:
+            raise RuleError(name, f"invalid type: {exc}", None, f"types.{index}") from None
+    return RuleFile(name, tuple(types), tuple(data.get("rules", ())), check_schema)
+
+
+def compile_file(parsed: RuleFile, types: TypeRegistry) -> list[Rule]:
+    name = parsed.name
     seen: set[str] = set()
     out = []
-    for item in data["rules"]:
-        rule = compile_rule(name, item)
-        if check_schema:
+    for item in parsed.items:
+        rule = compile_rule(name, item, types)
+        if parsed.check_schema:
             # A user's rule is compiled now, so a broken pattern is reported at load time;
             # a built-in one (compiled by the test suite) when first needed, which keeps a
             # pre-commit run from compiling rules that never get past their prefilters.
@@ -146,8 +179,9 @@ def validate_schema(name: str, data: Any) -> None:
     raise RuleError(name, problem, rule_id, field)
 
 
-def compile_rule(name: str, item: dict[str, Any]) -> Rule:
+def compile_rule(name: str, item: dict[str, Any], types: TypeRegistry | None = None) -> Rule:
     rule_id = str(item.get("id", "?"))
+    types = types if types is not None else builtin_registry()
 
     def fail(field: str, problem: str) -> RuleError:
         return RuleError(name, problem, rule_id, field)
@@ -170,13 +204,26 @@ def compile_rule(name: str, item: dict[str, Any]) -> Rule:
             known = ", ".join(sorted(validators.REGISTRY))
             raise fail(field, f"unknown validator '{ref}' (known: {known})") from None
 
+    def filter_list(field: str) -> tuple[tuple[str, filters.Filter], ...]:
+        out = []
+        for spec in item.get(field, ()):
+            try:
+                out.append(filters.get(spec))
+            except (KeyError, ValueError, AttributeError):
+                raise fail(field, f"unknown filter {spec!r} (known: "
+                                  f"{', '.join(filters.known())})") from None
+        return tuple(out)
+
     context = item.get("context") or {}
     exclude = item.get("exclude") or {}
     prefilter = item.get("prefilter") or {}
     examples = item.get("examples") or {}
     rtype = item["type"]
+    if rtype not in types:
+        raise fail("type", f"unknown type '{rtype}': use a built-in type (piiscan rules "
+                           "list) or declare it under 'types:' (docs/rules.md)")
     try:
-        category = Category(item["category"])
+        category = Category(item.get("category", types[rtype].category.value))
         severity = Level.parse(item["severity"])
         confidence = Level.parse(item.get("confidence", "medium"))
         ctx_conf = Level.parse(context.get("confidence", "high"))
@@ -198,7 +245,9 @@ def compile_rule(name: str, item: dict[str, Any]) -> Rule:
         prefilter_any=tuple(prefilter.get("any", ())),
         validator=named("validator", item["validator"]) if item.get("validator") else None,
         boosts=tuple(named("boost", b) for b in item.get("boost", ())),
-        mask=item.get("mask", DEFAULT_MASK.get(rtype, "generic")),
+        unless=filter_list("unless"),
+        only_if=filter_list("only_if"),
+        mask=item.get("mask", types[rtype].mask),
         context_keywords=keyword_list(tuple(context.get("keywords", ()))),
         context_headers=tuple(context.get("headers", ())),
         context_window=int(context.get("window", 30)),

@@ -7,31 +7,14 @@ from functools import cached_property
 from typing import Any
 
 from piiscan.errors import RuleError
+from piiscan.filters import Filter
 from piiscan.models import Category, Level
 from piiscan.recognizers import Recognizer
 from piiscan.rules.keywords import KeywordList
 from piiscan.rules.patterns import Pattern, compile_pattern, leading_words
 from piiscan.validators import Validator
 
-__all__ = ["DEFAULT_MASK", "Example", "Pattern", "Rule"]
-
-DEFAULT_MASK = {
-    "MY_NUMBER": "digits",
-    "CREDIT_CARD": "last4",
-    "PHONE": "last4",
-    "EMAIL": "email",
-    "PERSON_NAME": "name",
-    "PERSON_NAME_KANA": "name",
-    "BANK_ACCOUNT": "last4",
-    "RESIDENT_CODE": "digits",
-    "PENSION_NUMBER": "digits",
-    "DRIVERS_LICENSE": "last4",
-    "PASSPORT": "last4",
-    "RESIDENCE_CARD": "last4",
-    "HEALTH_INSURANCE": "last4",
-    "EMPLOYMENT_INSURANCE": "last4",
-    "POSTAL_CODE": "last4",
-}
+__all__ = ["Example", "Pattern", "Rule"]
 
 
 @dataclass(frozen=True)
@@ -67,6 +50,8 @@ class Rule:
     prefilter_any: tuple[str, ...] = ()
     validator: tuple[str, Validator] | None = None
     boosts: tuple[tuple[str, Validator], ...] = ()
+    unless: tuple[tuple[str, Filter], ...] = ()  # a match any of these says yes to is dropped
+    only_if: tuple[tuple[str, Filter], ...] = ()  # ...or kept only when all of these say yes
     mask: str = "generic"
     context_keywords: KeywordList | None = None
     context_headers: tuple[str, ...] = ()

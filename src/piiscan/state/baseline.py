@@ -36,17 +36,16 @@ with an older ``version`` are upgraded on load by the functions in ``UPGRADES``.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from piiscan.atomic import write_atomic
 from piiscan.errors import ConfigError
-from piiscan.mask import canonical
+from piiscan.mask import BaselineHasher
 
 BASELINE_FILE = ".piiscan-baseline.json"
 VERSION = 1
@@ -142,16 +141,17 @@ class Baseline:
             rel = absolute
         return rel.replace(os.sep, "/")
 
-    def fingerprint(self, value_type: str, value: str) -> str:
-        """The slow, truncated fingerprint of one value (module docstring)."""
-        message = f"{value_type}\x00{canonical(value_type, value)}".encode()
-        if self._secret_key is not None:
-            message = hmac.new(self._secret_key, message, hashlib.sha256).digest()
-        n, r, p = int(self.kdf["n"]), int(self.kdf["r"]), int(self.kdf["p"])
-        digest = hashlib.scrypt(message, salt=self.salt, n=n, r=r, p=p, dklen=16,
-                                maxmem=256 * r * (n + p + 2))
-        bits = int(self.kdf["bits"])
-        return f"{int.from_bytes(digest, 'big') >> (128 - bits):0{(bits + 3) // 4}x}"
+    def hasher(self, targets: Mapping[str, frozenset[str]] | None = None) -> BaselineHasher:
+        """This baseline's fingerprint function (module docstring), computed by piiscan.mask
+        like every keyed hash; ``targets`` as BaselineHasher takes it."""
+        return BaselineHasher(self.kdf, self.salt, self._secret_key, targets)
+
+    def targets(self) -> dict[str, frozenset[str]]:
+        """Absolute path of each file with entries -> the types it has entries for."""
+        out: dict[str, set[str]] = {}
+        for e in self.entries:
+            out.setdefault(os.path.abspath(self.root / e.path), set()).add(e.type)
+        return {path: frozenset(types) for path, types in out.items()}
 
     def paths(self) -> set[str]:
         return {e.path for e in self.entries}
@@ -166,71 +166,4 @@ class Baseline:
         return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
     def save(self) -> None:
-        from piiscan.report import write_atomic
-
         write_atomic(str(self.file), self.dump(), mode=0o644)
-
-
-class BaselineMatcher:
-    """Marks findings the baseline holds, while scanning (the value is needed). Only values
-    of a (path, type) that has entries are hashed; each distinct value once per run.
-
-    In ``collect`` mode (``baseline create/update``) every finding is hashed and collected.
-    """
-
-    def __init__(self, baseline: Baseline, collect: bool = False) -> None:
-        self.baseline = baseline
-        self.collect = collect
-        self._index: dict[tuple[str, str], dict[str, Entry]] = {}
-        for e in baseline.entries:
-            self._index.setdefault((e.path, e.type), {})[e.fingerprint] = e
-        self._paths = {e.path for e in baseline.entries}
-        self._memo: dict[tuple[str, str], str] = {}  # (type, keyed run fingerprint) -> fp
-        self.matched: set[Entry] = set()
-        self.found: dict[tuple[str, str, str], Entry] = {}  # (display, type, run fp) -> entry
-        self.hashed = 0
-
-    def _fp(self, value_type: str, value: str, run_fp: str) -> str:
-        key = (value_type, run_fp)
-        if key not in self._memo:
-            self._memo[key] = self.baseline.fingerprint(value_type, value)
-            self.hashed += 1
-        return self._memo[key]
-
-    def has_entries(self, path: str) -> bool:
-        return self.baseline.relative(path) in self._paths
-
-    def check(self, display: str, value_type: str, rule_id: str, value: str,
-              run_fp: str) -> bool:
-        """True when the baseline holds this value for this file (``display`` is the
-        finding's top-level path as reports show it)."""
-        rel = self.baseline.relative(display)
-        if self.collect:
-            fp = self._fp(value_type, value, run_fp)
-            self.found[(display, value_type, run_fp)] = Entry(rel, value_type, rule_id, fp)
-            return False
-        known = self._index.get((rel, value_type))
-        if not known:
-            return False
-        entry = known.get(self._fp(value_type, value, run_fp))
-        if entry is None:
-            return False
-        self.matched.add(entry)
-        return True
-
-    def stale(self, scanned: set[str], roots: list[str], unreadable: set[str]) -> list[Entry]:
-        """Entries for files this run read completely, or for files under a scanned folder
-        that no longer exist, that matched nothing."""
-        scanned_rel = {self.baseline.relative(p) for p in scanned}
-        unreadable_rel = {self.baseline.relative(p) for p in unreadable}
-        folders = [self.baseline.relative(r).rstrip("/") + "/" for r in roots
-                   if os.path.isdir(r)]
-        out = []
-        for e in self.baseline.entries:
-            if e in self.matched or e.path in unreadable_rel:
-                continue
-            gone = (any(e.path.startswith(f) or f == "./" for f in folders)
-                    and not (self.baseline.root / e.path).exists())
-            if e.path in scanned_rel or gone:
-                out.append(e)
-        return sorted(out)

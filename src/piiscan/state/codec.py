@@ -1,46 +1,62 @@
-"""FileResult <-> JSON for the incremental cache, in the JSON report's own vocabulary.
+"""FileResult <-> JSON for the incremental cache: the state's own storage format.
 
-What goes in is exactly what a report may show: masked values, masked snippets and keyed
-fingerprints. ``Finding.value`` (set by ``--show-values``) is dropped before encoding, so
-the state never holds a raw value whatever the flags.
+It is not the JSON report's format and does not borrow its code: a change to a report never
+changes what the cache reads back. Bump ``CODEC_VERSION`` when the encoding changes; it is
+part of the cache digest, so older entries are simply scanned again.
+
+What goes in is what a report may show: masked values, masked snippets and keyed
+fingerprints. ``Finding.value`` (``--show-values``) and the baseline fingerprint are never
+encoded, so the state never holds a raw value whatever the flags.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import fields, replace
+from dataclasses import fields
 from typing import Any
 
-from piiscan.models import Category, FileRef, FileResult, Finding, Level, Location, Skip, SkipKind
-from piiscan.report.json import finding_dict, skip_dict
+from piiscan.models import (
+    Category,
+    FileRef,
+    FileResult,
+    Finding,
+    Level,
+    Location,
+    Reason,
+    Skip,
+    SkipKind,
+)
 
-_LOCATION_FIELDS = frozenset(f.name for f in fields(Location))
-_FINDING_FIELDS = frozenset(f.name for f in fields(Finding))
-# Bump when the encoding changes: it is part of the cache digest (session.cache_digest).
-CODEC_VERSION = 1
+CODEC_VERSION = 2
+
+_LOCATION_FIELDS = tuple(f.name for f in fields(Location))
 
 
 def encode_result(fr: FileResult) -> str:
-    findings = []
-    for f in fr.findings:
-        item = finding_dict(replace(f, value=None))
-        item.pop("value", None)  # belt and braces: never a raw value in the state
-        item["location"].pop("display", None)
-        item.pop("category_en", None)
-        if f.record is not None:
-            item["record"] = f.record
-        findings.append(item)
     data = {
         "kind": fr.kind,
         "encoding": fr.encoding,
-        "findings": findings,
-        "skips": [skip_dict(s) for s in fr.skips],
+        "findings": [_encode_finding(f) for f in fr.findings],
+        "skips": [[s.path, s.reason, s.kind.value] for s in fr.skips],
         "notes": fr.notes,
         "inventory": fr.inventory,
         "below_threshold": fr.below_threshold,
         "elapsed": round(fr.elapsed, 6),
     }
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+def _encode_finding(f: Finding) -> dict[str, Any]:
+    loc = {name: getattr(f.location, name) for name in _LOCATION_FIELDS
+           if getattr(f.location, name) not in (None, ())}
+    return {
+        "type": f.type, "rule": f.rule_id, "name": f.rule_name, "category": f.category.value,
+        "severity": int(f.severity), "confidence": int(f.confidence),
+        "reasons": [[r.code, r.detail] for r in f.reasons], "location": loc,
+        "masked": f.masked_value, "snippet": f.masked_snippet, "fp": f.fingerprint,
+        "hidden": f.hidden, "record": f.record, "suppressed_by": f.suppressed_by,
+        "linked": f.linked,
+    }
 
 
 def decode_result(text: str, ref: FileRef, stored_display: str) -> FileResult:
@@ -60,8 +76,8 @@ def decode_result(text: str, ref: FileRef, stored_display: str) -> FileResult:
         file=ref,
         kind=data["kind"],
         encoding=data["encoding"],
-        findings=[_finding(item, path) for item in data["findings"]],
-        skips=[Skip(path(s["path"]), s["reason"], SkipKind(s["kind"])) for s in data["skips"]],
+        findings=[_decode_finding(item, path) for item in data["findings"]],
+        skips=[Skip(path(p), reason, SkipKind(kind)) for p, reason, kind in data["skips"]],
         notes=list(data["notes"]),
         inventory=list(data["inventory"]),
         below_threshold=int(data["below_threshold"]),
@@ -69,21 +85,15 @@ def decode_result(text: str, ref: FileRef, stored_display: str) -> FileResult:
     )
 
 
-def _finding(item: dict[str, Any], path: Any) -> Finding:
-    loc = item["location"]
-    location = Location(**{  # type: ignore[arg-type]
-        key: (tuple(value) if isinstance(value, list) else value)
-        for key, value in loc.items() if key in _LOCATION_FIELDS})
-    location = replace(location, path=path(location.path))
-    special: dict[str, Any] = {
-        "category": Category(item["category"]),
-        "severity": Level.parse(item["severity"]),
-        "confidence": Level.parse(item["confidence"]),
-        "location": location,
-        "value": None,
-    }
-    # Every other field the report writes under its own name (new fields included).
-    plain: dict[str, Any] = {
-        key: (tuple(value) if isinstance(value, list) else value)
-        for key, value in item.items() if key in _FINDING_FIELDS and key not in special}
-    return Finding(**special, **plain)
+def _decode_finding(item: dict[str, Any], path: Any) -> Finding:
+    loc: dict[str, Any] = {key: tuple(value) if isinstance(value, list) else value
+                           for key, value in item["location"].items()}
+    loc["path"] = path(loc["path"])
+    return Finding(
+        type=item["type"], rule_id=item["rule"], rule_name=item["name"],
+        category=Category(item["category"]), severity=Level(item["severity"]),
+        confidence=Level(item["confidence"]),
+        reasons=tuple(Reason(code, detail) for code, detail in item["reasons"]),
+        location=Location(**loc), masked_value=item["masked"],
+        masked_snippet=item["snippet"], fingerprint=item["fp"], hidden=item["hidden"],
+        record=item["record"], suppressed_by=item["suppressed_by"], linked=item["linked"])

@@ -12,6 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from piiscan.pii_types import TypeRegistry, builtin_registry
 from piiscan.state.store import FindingRow, RunInfo, StateError, StateStore
 
 # Findings that count as present in a run: active ones, and those --new-only hid because an
@@ -86,9 +87,11 @@ def to_dict(diff: RunDiff, new_only: bool = False) -> dict[str, Any]:
     return out
 
 
-def render_text(diff: RunDiff, new_only: bool = False) -> str:
-    from piiscan.labels import type_label
-
+def render_text(diff: RunDiff, new_only: bool = False,
+                types: TypeRegistry | None = None) -> str:
+    """The diff for people; type names from ``types`` (the rules' registry, so a user
+    rule's own type is named too), else the built-in ones."""
+    types = types if types is not None else builtin_registry()
     lines = [f"piiscan diff: run {diff.old.id} ({diff.old.started}) -> run {diff.new.id} "
              f"({diff.new.started})"]
     sections = [("+", "new", diff.added)]
@@ -105,7 +108,7 @@ def render_text(diff: RunDiff, new_only: bool = False) -> str:
         for path in sorted(by_path):
             lines.append(f"{mark} {path}")
             for row in sorted(by_path[path], key=lambda r: (r.location, r.type)):
-                lines.append(f"    {row.location}  {type_label(row.type)}  {row.masked_value}")
+                lines.append(f"    {row.location}  {types.label(row.type)}  {row.masked_value}")
     summary = f"{len(diff.added)} new"
     if not new_only:
         summary += f", {len(diff.resolved)} resolved"

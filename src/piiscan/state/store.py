@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from piiscan import __version__
+from piiscan.clock import now_iso
 from piiscan.errors import PiiscanError
 from piiscan.models import FileRef, FileResult, ScanResult
 from piiscan.state.codec import decode_result, encode_result
@@ -229,7 +230,7 @@ class StateStore:
         key = os.urandom(32)
         with self.transaction() as conn:
             conn.execute("INSERT OR IGNORE INTO meta VALUES ('hmac_key', ?)", (key,))
-            conn.execute("INSERT OR IGNORE INTO meta VALUES ('created', ?)", (_now(),))
+            conn.execute("INSERT OR IGNORE INTO meta VALUES ('created', ?)", (now_iso(),))
         row = self.conn.execute("SELECT value FROM meta WHERE key = 'hmac_key'").fetchone()
         return bytes(row[0])
 
@@ -305,10 +306,6 @@ def _run_info(row: tuple[Any, ...]) -> RunInfo:
                    unreadable=json.loads(row[6] or "[]"))
 
 
-def _now() -> str:
-    from piiscan.scan import now_iso
-
-    return now_iso()
 
 
 def _prepare_files(path: Path) -> None:
@@ -440,7 +437,7 @@ class ResultCache:
         if st is None:
             return  # bypassed, or could not be stat-ed before scanning
         self._pending.append((key, ref.display, st.size, st.mtime_ns, st.inode, st.sha256,
-                              self.digest, encode_result(result), _now()))
+                              self.digest, encode_result(result), now_iso()))
         if (len(self._pending) >= _FLUSH_FILES
                 or time.monotonic() - self._last_flush > _FLUSH_SECONDS):
             self.flush()

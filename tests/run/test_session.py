@@ -5,10 +5,10 @@ import weakref
 from pathlib import Path
 
 from piiscan.config import Settings
-from piiscan.mask import Fingerprinter
 from piiscan.models import FileRef, FileResult
-from piiscan.rules.loader import load_ruleset
-from piiscan.scan import HeldResults, Scanner, scan_paths
+from piiscan.run.session import HeldResults
+
+from scankit import scan_tree
 
 
 class _Node:
@@ -39,6 +39,5 @@ def test_held_results_collect_garbage_before_freezing() -> None:
 def test_a_scan_gives_frozen_objects_back(tmp_path: Path) -> None:
     for i in range(3):
         (tmp_path / f"{i}.txt").write_text("電話 090-1234-5678\n", encoding="utf-8")
-    scanner = Scanner(load_ruleset(), Settings(jobs=1), Fingerprinter(b"k" * 32))
-    result = scan_paths([str(tmp_path)], scanner)
+    result = scan_tree([str(tmp_path)], Settings(jobs=1))
     assert len(result.files) == 3 and gc.get_freeze_count() == 0

@@ -1,30 +1,43 @@
-"""One run with its surroundings: state (cache, history, key), baseline, suppressions.
+"""One run with its surroundings: walk, cache, pool, baseline, suppressions, scoring, state.
+
+    CLI ──> ScanSession.run(paths)
+              walk (sources) ─> cache hit? ─> scan_file (here or in the pool)
+              ─> baseline ─> suppressions ─> score ─> on_file (progress, streamed reports)
+              ─> ScanResult, recorded in the state
 
 The CLI builds a ``ScanSession`` and calls ``run``; everything that needs the state lock
 happens between ``__enter__`` and ``__exit__``, so the lock is released however the run ends.
+The per-file scan (``piiscan.scan.scan_file``) knows none of this.
 """
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 from piiscan import __version__
+from piiscan.clock import now_iso
 from piiscan.errors import UsageError
-from piiscan.mask import Fingerprinter
-from piiscan.models import FileResult, ScanResult
-from piiscan.state.baseline import BASELINE_FILE, Baseline, BaselineMatcher, Entry
+from piiscan.mask import Fingerprinter, Keys
+from piiscan.models import FileRef, FileResult, Level, ScanResult, Skip, SkipKind
+from piiscan.run.baseline import BaselineMatcher
+from piiscan.run.cache import FileCache
+from piiscan.scan import CompiledRules, scan_file
+from piiscan.score import score_file
+from piiscan.sources.walk import iter_sources
+from piiscan.state.baseline import BASELINE_FILE, Baseline, Entry
 from piiscan.suppress import Suppressor
 
 if TYPE_CHECKING:
     from piiscan.config import Settings
     from piiscan.rules.loader import RuleSet
-    from piiscan.scan import Scanner, SignalGuard
+    from piiscan.run.guard import SignalGuard
     from piiscan.state.store import ResultCache, StateStore
 
 
@@ -36,6 +49,7 @@ class SessionOptions:
     allow_values: tuple[str, ...] = ()
     root: Path = field(default_factory=Path.cwd)  # allow_paths are relative to this
     collect: Baseline | None = None  # baseline create/update: fingerprint every finding
+    key: bytes | None = None  # fingerprint key; default: the state's, else random per run
 
 
 @dataclass
@@ -49,6 +63,31 @@ class SessionOutcome:
     audited: dict[str, int] = field(default_factory=dict)
     previous_run: int | None = None
     collected: set[Entry] = field(default_factory=set)
+
+
+@dataclass
+class Finisher:
+    """What is applied to each file's scan result, fresh or from the cache, in walk order:
+    the baseline, then allowlists, --no-ignore and --new-only, then the risk score."""
+
+    settings: Settings
+    rules: CompiledRules
+    suppressor: Suppressor
+    baseline: BaselineMatcher | None = None
+
+    @classmethod
+    def from_settings(cls, settings: Settings, rules: CompiledRules) -> Finisher:
+        """Suppressions the settings alone ask for (no baseline, no value allowlist, no
+        previous run): a run without state, as benchmarks and tests make one."""
+        return cls(settings, rules, Suppressor.build(no_ignore=settings.no_ignore,
+                                                     allow_paths=settings.allow_paths))
+
+    def __call__(self, result: FileResult) -> FileResult:
+        if self.baseline is not None:
+            self.baseline.apply(result)
+        self.suppressor.apply(result)
+        score_file(result, self.settings, self.rules.types)
+        return result
 
 
 def find_baseline(config_dir: Path | None) -> Path | None:
@@ -78,7 +117,7 @@ def cache_digest(ruleset: RuleSet, settings: Settings) -> str:
 
 class ScanSession:
     def __init__(self, ruleset: RuleSet, settings: Settings, options: SessionOptions) -> None:
-        self.ruleset = ruleset
+        self.rules = CompiledRules(ruleset, settings.limits.regex_seconds)
         self.settings = settings
         self.options = options
         self.store: StateStore | None = None
@@ -86,6 +125,10 @@ class ScanSession:
         self.baseline: Baseline | None = None
         self.matcher: BaselineMatcher | None = None
         self._scanned: set[str] = set()
+
+    @property
+    def ruleset(self) -> RuleSet:
+        return self.rules.ruleset
 
     def __enter__(self) -> ScanSession:
         opts = self.options
@@ -109,10 +152,14 @@ class ScanSession:
             self.store.close()
             self.store = None
 
-    def scanner(self, paths: list[str]) -> Scanner:
-        from piiscan.scan import Scanner
+    def keys(self) -> Keys:
+        key = self.options.key
+        if key is None and self.store is not None:
+            key = self.store.key
+        fingerprint = Fingerprinter(key)
+        return Keys(fingerprint, self.matcher.hasher() if self.matcher is not None else None)
 
-        fingerprint = Fingerprinter(self.store.key if self.store is not None else None)
+    def finisher(self, paths: list[str], keys: Keys) -> Finisher:
         previous = None
         if self.options.new_only and self.store is not None:
             from piiscan.state.diff import present
@@ -123,10 +170,9 @@ class ScanSession:
         suppressor = Suppressor.build(
             no_ignore=self.settings.no_ignore, allow_paths=self.settings.allow_paths,
             allow_values=self.options.allow_values, root=str(self.options.root),
-            fingerprint=fingerprint, types={r.type for r in self.ruleset.rules},
+            fingerprint=keys.fingerprint, types={r.type for r in self.ruleset.rules},
             previous=previous)
-        return Scanner(self.ruleset, self.settings, fingerprint, suppressor=suppressor,
-                       baseline=self.matcher)
+        return Finisher(self.settings, self.rules, suppressor, self.matcher)
 
     def _cache(self) -> ResultCache | None:
         if self.store is None or self.settings.show_values or self.options.collect is not None:
@@ -141,17 +187,16 @@ class ScanSession:
 
     def run(self, paths: list[str], guard: SignalGuard | None = None,
             on_file: Callable[[FileResult], None] | None = None) -> ScanResult:
-        from piiscan.report.json import summary_dict
-        from piiscan.scan import now_iso, scan_paths
-
-        scanner = self.scanner(paths)
+        keys = self.keys()
+        finish = self.finisher(paths, keys)
         cache = self._cache()
         store = self.store
         if store is not None:
             self.outcome.run_id = store.begin_run(paths, now_iso(), self.ruleset.digest,
                                                   self.settings.digest())
         try:
-            result = scan_paths(paths, scanner, on_file=on_file, cache=cache)
+            result = scan_paths(paths, self.rules, self.settings, keys, finish,
+                                on_file=on_file, cache=cache)
         finally:
             if guard is not None:
                 guard.settle()  # from here on the run is written out, whatever arrives
@@ -161,12 +206,13 @@ class ScanSession:
                 cache.prune(paths)
             self.outcome.cache_hits, self.outcome.cache_misses = cache.hits, cache.misses
         if store is not None and self.outcome.run_id is not None:
+            from piiscan.report.json import summary_dict
+
             counts = summary_dict(result)
             counts["cache"] = {"reused": self.outcome.cache_hits,
                                "scanned": self.outcome.cache_misses}
             store.finish_run(self.outcome.run_id, result, counts)
-        if scanner.suppressor is not None:
-            self.outcome.audited = dict(scanner.suppressor.audited)
+        self.outcome.audited = dict(finish.suppressor.audited)
         if self.matcher is not None:
             self._baseline_outcome(result, self.matcher, paths)
         return result
@@ -191,6 +237,100 @@ class ScanSession:
         assert self.baseline is not None
         scanned = {self.baseline.relative(p) for p in self._scanned}
         return {e for e in old if e.path not in scanned} | self.outcome.collected
+
+
+def scan_paths(paths: Iterable[str], rules: CompiledRules, settings: Settings, keys: Keys,
+               finish: Callable[[FileResult], FileResult],
+               on_file: Callable[[FileResult], None] | None = None,
+               cache: FileCache | None = None) -> ScanResult:
+    """Walk the paths and scan every file, in a deterministic order. With a ``cache``,
+    unchanged files reuse their stored result."""
+    result = ScanResult(roots=list(paths), started=now_iso(), rules_digest=rules.digest,
+                        settings=settings.as_dict(), rules=rules.ruleset.info(),
+                        types=rules.types)
+    results = _raw_results(iter_sources(result.roots, settings), rules, settings, keys, cache)
+    keeper = HeldResults()
+    try:
+        for item in results:
+            if isinstance(item, Skip):
+                if item.kind == SkipKind.EXCLUDED:
+                    result.excluded += 1
+                else:
+                    result.skips.append(item)
+                continue
+            file_result = finish(item)
+            result.files.append(file_result)
+            keeper.add(file_result)
+            result.low_confidence_hidden += file_result.below_threshold
+            for f in file_result.findings:
+                if f.suppressed_by is not None:
+                    result.suppressed[f.suppressed_by] = result.suppressed.get(
+                        f.suppressed_by, 0) + 1
+            if on_file is not None:
+                on_file(file_result)
+    except KeyboardInterrupt:
+        result.complete = False
+    finally:
+        results.close()  # stops the worker pool, however the loop ends
+        keeper.release()
+    result.finished = now_iso()
+    return result
+
+
+def _raw_results(items: Iterator[FileRef | Skip], rules: CompiledRules, settings: Settings,
+                 keys: Keys, cache: FileCache | None
+                 ) -> Generator[FileResult | Skip, None, None]:
+    """Unscored results in walk order; skips pass through. With ``jobs`` above 1 the files
+    are scanned in worker processes (piiscan.run.pool), still in this order."""
+    if settings.jobs > 1:
+        from piiscan.run.pool import scan_in_pool
+
+        yield from scan_in_pool(items, rules, settings, keys, cache)
+        return
+    for item in items:
+        if isinstance(item, Skip):
+            yield item
+            continue
+        file_result = cache.get(item) if cache is not None else None
+        if file_result is None:
+            file_result = scan_file(item, rules, settings, keys)
+            if cache is not None:
+                cache.put(item, file_result)
+        yield file_result
+
+
+class HeldResults:
+    """Keeps the cyclic garbage collector off the results a run holds.
+
+    A run keeps every finding until its reports are written: hundreds of thousands of
+    objects without cycles, which each full collection would walk again (12% of a run over
+    the benchmark share went to that). Every so often the garbage made since the last time
+    is collected and everything alive is moved out of the collector's sight (``gc.freeze``),
+    so later collections walk only what is new. Garbage is collected before each freeze, so
+    nothing that should go is kept; the end of the run gives the objects back.
+    """
+
+    FINDINGS = 20_000
+    FILES = 2_000
+
+    def __init__(self) -> None:
+        self.findings = self.files = 0
+
+    def add(self, file_result: FileResult) -> None:
+        self.findings += len(file_result.findings)
+        self.files += 1
+        if self.findings >= self.FINDINGS or self.files >= self.FILES:
+            gc.collect()
+            gc.freeze()
+            self.findings = self.files = 0
+
+    def release(self) -> None:
+        gc.unfreeze()  # also what the pool's parent froze (run.pool._unpickle)
+
+
+def fail_level_reached(result: ScanResult, fail_on: Level) -> bool:
+    return any(f.severity >= fail_on and f.suppressed_by is None
+               for fr in result.files for f in fr.findings)
 
 
 def resolve_state(value: str | bool | None) -> Path | None:

@@ -12,14 +12,14 @@ How, and why:
   progress bar refreshes from a thread; sqlite and logging hold locks), which can deadlock a
   child; Python 3.12 warns about forking a threaded process and 3.14 stopped using it by
   default. The fork server is a fresh, single-threaded interpreter that imports piiscan's
-  scanning modules and loads the built-in rules and dictionaries once (``PRELOAD``,
-  ``piiscan._poolwarm``), so a worker starts as a cheap fork of it, sharing those pages,
-  instead of a new interpreter importing and loading everything again (``spawn``).
-- Each worker builds its Scanner once, in the pool initializer: the settings, the fingerprint
-  key and the baseline are pickled to it; the rules are loaded again from the same files
-  (``load_ruleset``) rather than pickled with their compiled patterns, and must have the
-  parent's digest. A worker that cannot build its Scanner says so; the scan then goes on in
-  this process, with the same results.
+  scanning modules and loads the built-in rules and dictionaries once (``warm``, run by
+  ``PRELOAD``), so a worker starts as a cheap fork of it, sharing those pages, instead of a
+  new interpreter importing and loading everything again (``spawn``).
+- Each worker compiles the rules once, in the pool initializer: the settings and the keys
+  are pickled to it; the rules are loaded again from the same files (``CompiledRules.load``)
+  rather than pickled with their compiled patterns, and must have the parent's digest. A
+  worker that cannot load them says so; the scan then goes on in this process, with the same
+  results. A worker calls nothing but the pure per-file scan (``piiscan.scan.scan_file``).
 - Small files travel in batches (up to ``BATCH_FILES`` files or ``BATCH_BYTES`` per task,
   compressed containers weighing ``PACKED_WEIGHT`` times their size) to cut inter-process
   traffic; a big file is a task of its own. Results come back pickled by the worker and are
@@ -27,9 +27,8 @@ How, and why:
 - Memory stays bounded on a million files: at most ``IN_FLIGHT_PER_JOB`` tasks per worker are
   queued, and at most ``MAX_PENDING`` walk entries wait for an earlier, slower file.
 - The state cache is read and written in this process only, in walk order and just before a
-  result is handed on, as ``--jobs 1`` does; so is the baseline bookkeeping (matched and
-  collected entries come back from the workers with each result).
-- SIGINT and SIGTERM are the parent's (scan.SignalGuard raises ``Interrupted`` in its main
+  result is handed on, as ``--jobs 1`` does.
+- SIGINT and SIGTERM are the parent's (run.guard.SignalGuard raises ``Interrupted`` in its main
   thread). Workers ignore SIGINT, which a terminal sends to the whole process group; the
   parent kills them when the scan is interrupted and the run ends incomplete (exit 4).
 - A file that kills its worker (a crash in a parser library, the OOM killer) becomes a Skip
@@ -56,16 +55,17 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from piiscan.config import cpu_count as cpu_count
 from piiscan.models import FileRef, FileResult, Skip
+from piiscan.scan import CompiledRules, internal_error, scan_file
 
 if TYPE_CHECKING:
     from concurrent.futures import Future, ProcessPoolExecutor
     from multiprocessing.context import BaseContext
 
     from piiscan.config import Settings
-    from piiscan.mask import Fingerprinter
-    from piiscan.scan import FileCache, Scanner
-    from piiscan.state.baseline import BaselineMatcher, Entry
+    from piiscan.mask import Keys
+    from piiscan.run.cache import FileCache
 
 BATCH_FILES = 16  # files per task, at most
 BATCH_BYTES = 128 * 1024  # weighted bytes per task, at most (a bigger file goes alone)
@@ -83,18 +83,10 @@ IN_FLIGHT_PER_JOB = 2  # tasks queued per worker: keeps workers busy, memory fla
 MAX_PENDING = 4096  # walk entries held at most while waiting for an earlier file
 MAX_RESTARTS = 16  # pool restarts after worker deaths before scanning in this process
 WAIT_SECONDS = 0.25  # poll interval while waiting for workers
-PRELOAD = ["piiscan.scan", "piiscan.parallel", "piiscan._poolwarm"]  # run once by the fork server
+PRELOAD = ["piiscan.run.pool", "piiscan.run._preload"]  # imported once by the fork server
 
 WORKER_DIED = ("the worker process scanning this file died (a crash in a parser library, or "
                "out of memory) — not scanned")
-
-
-def cpu_count() -> int:
-    """Cores this process may run on (its affinity mask, e.g. a container's cpuset)."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except (AttributeError, OSError):  # pragma: no cover - macOS, Windows
-        return os.cpu_count() or 1
 
 
 # --- worker side -------------------------------------------------------------------------
@@ -102,91 +94,78 @@ def cpu_count() -> int:
 
 @dataclass(frozen=True)
 class WorkerSpec:
-    """What a worker needs to build the parent's Scanner (pickled once per worker)."""
+    """What a worker needs to scan as the parent does (pickled once per worker)."""
 
     settings: Settings
     rules_digest: str
-    fingerprint: Fingerprinter
-    baseline: BaselineMatcher | None = None
+    keys: Keys
 
 
-@dataclass
-class BaselineDelta:
-    """Baseline bookkeeping one file added in a worker, merged into the parent's matcher."""
-
-    matched: set[Entry]
-    found: dict[tuple[str, str, str], Entry]
-    hashed: int
-
-    @classmethod
-    def take(cls, matcher: BaselineMatcher | None) -> BaselineDelta | None:
-        if matcher is None or not (matcher.matched or matcher.found or matcher.hashed):
-            return None
-        delta = cls(matcher.matched, matcher.found, matcher.hashed)
-        matcher.matched, matcher.found, matcher.hashed = set(), {}, 0
-        return delta
-
-    def merge_into(self, matcher: BaselineMatcher) -> None:
-        matcher.matched |= self.matched
-        matcher.found.update(self.found)
-        matcher.hashed += self.hashed
-
-
-Batch = list[tuple[FileResult, BaselineDelta | None]]
-
-_worker: Scanner | None = None
+_rules: CompiledRules | None = None
+_spec: WorkerSpec | None = None
 _worker_error = "the worker was not initialised"
 
 
 def _init_worker(spec: WorkerSpec) -> None:
-    """Pool initializer: build this worker's Scanner once."""
-    global _worker, _worker_error
+    """Pool initializer: compile this worker's rules once."""
+    global _rules, _spec, _worker_error
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides; it stops us
     try:
-        from piiscan.rules.loader import load_ruleset
-        from piiscan.scan import Scanner
-
-        ruleset = load_ruleset(spec.settings.rule_dirs, spec.settings.disabled_rules)
-        if ruleset.digest != spec.rules_digest:
+        rules = CompiledRules.load(spec.settings)
+        if rules.digest != spec.rules_digest:
             _worker_error = "the rules loaded in a worker differ from the parent's"
             return
-        _worker = Scanner(ruleset, spec.settings, spec.fingerprint, baseline=spec.baseline)
+        _rules, _spec = rules, spec
     except Exception as exc:
         _worker_error = f"a worker could not start: {type(exc).__name__}: {exc}"
 
 
 def _ping() -> str:
-    """The first task of every pool: empty when the worker has its Scanner, else why not."""
-    return "" if _worker is not None else _worker_error
+    """The first task of every pool: empty when the worker has its rules, else why not."""
+    return "" if _rules is not None else _worker_error
 
 
 def _scan_batch(refs: list[FileRef]) -> bytes | str:
     """One task: scan these files; the results come back pickled (``_unpickle``). A string
-    says the worker has no Scanner, and why."""
-    if _worker is None:
+    says the worker has no rules, and why."""
+    if _rules is None or _spec is None:
         return _worker_error
-    from piiscan.scan import scan_one
-
-    batch: Batch = [(scan_one(_worker, ref), BaselineDelta.take(_worker.baseline))
-                    for ref in refs]
+    batch = [scan_file(ref, _rules, _spec.settings, _spec.keys) for ref in refs]
     return pickle.dumps(batch, protocol=pickle.HIGHEST_PROTOCOL)
 
 
-def _unpickle(data: bytes) -> Batch:
+def _unpickle(data: bytes) -> list[FileResult]:
     """Results of a batch, unpickled with the cyclic garbage collector paused: thousands of
     findings are as many new objects, and collections triggered by them (over everything
     the run holds) cost more than the unpickling itself. They are then moved out of the
-    collector's sight (``gc.freeze``) until the run ends (``scan.HeldResults.release``):
+    collector's sight (``gc.freeze``) until the run ends (``run.session.HeldResults``):
     the parent holds them for the reports, and they hold no cycles."""
     enabled = gc.isenabled()
     gc.disable()
     try:
-        batch: Batch = pickle.loads(data)
+        batch: list[FileResult] = pickle.loads(data)
         gc.freeze()
     finally:
         if enabled:
             gc.enable()
     return batch
+
+
+def warm() -> None:
+    """Load what every worker needs (the built-in rules, their compiled patterns and the
+    recognizers' dictionaries) in the fork server, once: workers forked from it share those
+    pages instead of each loading its own copy (run by ``piiscan.run._preload``)."""
+    from piiscan.config import Settings
+    from piiscan.models import Location, Segment
+
+    rules = CompiledRules.load(Settings())
+    for header in WARM_HEADERS:
+        rules.engine.scan(Segment(WARM_TEXT, Location("warm"), header=header))
+
+
+WARM_TEXT = ("氏名 山田 太郎（ヤマダ タロウ）様 生年月日 1980年4月1日 住所 〒100-0001 東京都千代田区千代田1-1 "
+             "電話 090-1234-5678 マイナンバー 1234 5678 9018 メール taro@mail.jp 既往歴 糖尿病")
+WARM_HEADERS = (None, "氏名", "フリガナ", "住所", "電話番号")
 
 
 # --- parent side -------------------------------------------------------------------------
@@ -195,14 +174,13 @@ def _unpickle(data: bytes) -> Batch:
 class _Slot:
     """One walk entry on its way to the reporters."""
 
-    __slots__ = ("delta", "isolated", "ref", "result", "seq")
+    __slots__ = ("isolated", "ref", "result", "seq")
 
     def __init__(self, seq: int, ref: FileRef | None = None,
                  result: FileResult | Skip | None = None) -> None:
         self.seq = seq
         self.ref = ref  # set when this process or a worker scans the file
         self.result = result
-        self.delta: BaselineDelta | None = None
         self.isolated = False  # scanned alone to find the file that kills workers
 
 
@@ -215,13 +193,6 @@ def _weight(ref: FileRef) -> int:
     """A file's share of a batch: its size, more for compressed containers."""
     suffix = os.path.splitext(ref.path)[1].lower()
     return ref.size * (PACKED_WEIGHT if suffix in PACKED else 1)
-
-
-def _internal_error(ref: FileRef, exc: BaseException) -> FileResult:
-    result = FileResult(file=ref)
-    result.skips.append(Skip(ref.display, f"internal error in piiscan while scanning this file "
-                                          f"({type(exc).__name__}: {exc}); please report it"))
-    return result
 
 
 def _died(ref: FileRef) -> FileResult:
@@ -238,8 +209,11 @@ WAIT, WARMING, POOL, LOCAL = "wait", "warming", "pool", "local"
 class PoolScan:
     """The parent's bookkeeping for one ``scan_in_pool`` run."""
 
-    def __init__(self, scanner: Scanner, cache: FileCache | None, jobs: int) -> None:
-        self.scanner = scanner
+    def __init__(self, rules: CompiledRules, settings: Settings, keys: Keys,
+                 cache: FileCache | None, jobs: int) -> None:
+        self.rules = rules
+        self.settings = settings
+        self.keys = keys
         self.cache = cache
         self.jobs = max(1, jobs)
         self.max_in_flight = IN_FLIGHT_PER_JOB * self.jobs
@@ -316,11 +290,9 @@ class PoolScan:
             slot = pending.popleft()
             result = slot.result
             assert result is not None
-            if slot.ref is not None and isinstance(result, FileResult):
-                if self.cache is not None:
-                    self.cache.put(slot.ref, result)
-                if slot.delta is not None and self.scanner.baseline is not None:
-                    slot.delta.merge_into(self.scanner.baseline)
+            if slot.ref is not None and isinstance(result, FileResult) \
+                    and self.cache is not None:
+                self.cache.put(slot.ref, result)
             yield result
 
     def _add(self, item: FileRef | Skip) -> None:
@@ -337,10 +309,8 @@ class PoolScan:
         self.todo.append(slot)
 
     def _scan_here(self, slot: _Slot) -> None:
-        from piiscan.scan import scan_one
-
         start = time.monotonic()
-        slot.result = scan_one(self.scanner, _ref(slot))
+        slot.result = scan_file(_ref(slot), self.rules, self.settings, self.keys)
         if self.mode == WAIT:
             self.local_seconds += time.monotonic() - start
 
@@ -357,9 +327,7 @@ class PoolScan:
             context = forkserver
         else:  # pragma: no cover - Windows
             context = multiprocessing.get_context("spawn")
-        scanner = self.scanner
-        spec = WorkerSpec(scanner.settings, scanner.ruleset.digest, scanner.fingerprint,
-                          scanner.baseline)
+        spec = WorkerSpec(self.settings, self.rules.digest, self.keys)
         self.pools_started += 1
         executor = ProcessPoolExecutor(max_workers=self.jobs, mp_context=context,
                                        initializer=_init_worker, initargs=(spec,))
@@ -370,7 +338,7 @@ class PoolScan:
         return self.ping is None or self.ping.done()
 
     def _pool_works(self) -> bool:
-        """Whether the current pool's workers started and built their Scanner."""
+        """Whether the current pool's workers started and compiled their rules."""
         ping = self.ping
         return (ping is not None and ping.done() and ping.exception() is None
                 and ping.result() == "")
@@ -445,16 +413,16 @@ class PoolScan:
         except Exception as exc:  # e.g. a result that could not be pickled
             if len(slots) == 1:
                 assert slots[0].ref is not None
-                slots[0].result = _internal_error(slots[0].ref, exc)
+                slots[0].result = internal_error(slots[0].ref, exc)
             else:
                 self.suspects.extend(slots)
                 self._sort_suspects()
             return
-        if isinstance(out, str):  # the worker has no Scanner: scan here instead
+        if isinstance(out, str):  # the worker has no rules: scan here instead
             self._fall_back(slots)
             return
-        for slot, (result, delta) in zip(slots, _unpickle(out), strict=True):
-            slot.result, slot.delta = result, delta
+        for slot, result in zip(slots, _unpickle(out), strict=True):
+            slot.result = result
 
     def _blame_or_suspect(self, slot: _Slot) -> None:
         if slot.isolated:  # it ran alone, so it is the one that killed the worker
@@ -511,12 +479,12 @@ class PoolScan:
         self._stop(kill=not finished or self.mode != POOL)
 
 
-def scan_in_pool(items: Iterator[FileRef | Skip], scanner: Scanner,
-                 cache: FileCache | None = None, jobs: int | None = None
+def scan_in_pool(items: Iterator[FileRef | Skip], rules: CompiledRules, settings: Settings,
+                 keys: Keys, cache: FileCache | None = None, jobs: int | None = None
                  ) -> Iterator[FileResult | Skip]:
     """Unscored results in walk order, files scanned by ``jobs`` (default: the settings')
     worker processes. Closing the iterator stops the workers."""
-    run = PoolScan(scanner, cache, scanner.settings.jobs if jobs is None else jobs)
+    run = PoolScan(rules, settings, keys, cache, settings.jobs if jobs is None else jobs)
     finished = False
     try:
         yield from run.results(items)

@@ -20,39 +20,39 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from piiscan import parallel, progress
+from piiscan import progress
 from piiscan.cli import main
 from piiscan.config import Settings
-from piiscan.mask import Fingerprinter
 from piiscan.models import FileRef, FileResult, ScanResult, Skip
 from piiscan.report.json import render
-from piiscan.rules.loader import load_ruleset
-from piiscan.scan import Interrupted, Scanner, scan_paths
+from piiscan.run import pool
+from piiscan.run.guard import Interrupted
 
 import fixtures_containers as containers
 import fixtures_office as office
+from scankit import KEY, FileScanner
 from synth import group4, mobile, my_number
 
-KEY = b"k" * 32  # one fingerprint key, so two runs can be compared
+# One fingerprint key (scankit.KEY), so two runs can be compared.
 
 
 @pytest.fixture
-def small_pool(monkeypatch: pytest.MonkeyPatch) -> list[parallel.PoolScan]:
+def small_pool(monkeypatch: pytest.MonkeyPatch) -> list[pool.PoolScan]:
     """Start a pool at the first file, in tiny batches (many tasks, finishing out of order);
     returns the runs that started one."""
-    monkeypatch.setattr(parallel, "POOL_AFTER_SECONDS", 0.0)
-    monkeypatch.setattr(parallel, "POOL_MIN_BYTES_LEFT", 0)
-    monkeypatch.setattr(parallel, "SCAN_WHILE_STARTING", False)
-    monkeypatch.setattr(parallel, "BATCH_FILES", 3)
-    monkeypatch.setattr(parallel, "BATCH_BYTES", 64 * 1024)
-    started: list[parallel.PoolScan] = []
-    original = parallel.PoolScan._new_executor
+    monkeypatch.setattr(pool, "POOL_AFTER_SECONDS", 0.0)
+    monkeypatch.setattr(pool, "POOL_MIN_BYTES_LEFT", 0)
+    monkeypatch.setattr(pool, "SCAN_WHILE_STARTING", False)
+    monkeypatch.setattr(pool, "BATCH_FILES", 3)
+    monkeypatch.setattr(pool, "BATCH_BYTES", 64 * 1024)
+    started: list[pool.PoolScan] = []
+    original = pool.PoolScan._new_executor
 
-    def spy(self: parallel.PoolScan) -> Any:
+    def spy(self: pool.PoolScan) -> Any:
         started.append(self)
         return original(self)
 
-    monkeypatch.setattr(parallel.PoolScan, "_new_executor", spy)
+    monkeypatch.setattr(pool.PoolScan, "_new_executor", spy)
     return started
 
 
@@ -84,9 +84,8 @@ def mixed_share(root: Path) -> Path:
 
 
 def scan(root: Path, jobs: int, **settings: Any) -> ScanResult:
-    scanner = Scanner(load_ruleset(), Settings(jobs=jobs, excludes=("*.me",), **settings),
-                      Fingerprinter(KEY))
-    return scan_paths([str(root)], scanner)
+    scanner = FileScanner(settings=Settings(jobs=jobs, excludes=("*.me",), **settings))
+    return scanner.scan_paths([str(root)])
 
 
 def comparable(report: bytes | str) -> dict[str, Any]:
@@ -97,7 +96,7 @@ def comparable(report: bytes | str) -> dict[str, Any]:
     return data
 
 
-def test_same_report_for_any_jobs(tmp_path: Path, small_pool: list[parallel.PoolScan]
+def test_same_report_for_any_jobs(tmp_path: Path, small_pool: list[pool.PoolScan]
                                   ) -> None:
     root = mixed_share(tmp_path / "share")
     one = scan(root, jobs=1)
@@ -114,15 +113,15 @@ def test_few_small_files_never_start_a_pool(tmp_path: Path, monkeypatch: pytest.
                                             ) -> None:
     """A pre-commit run: even when the first file is slow (dictionaries load on it), two
     small files left are no work for a pool that takes longer to start than to scan them."""
-    monkeypatch.setattr(parallel, "POOL_AFTER_SECONDS", 1e-9)  # passed by the first file
+    monkeypatch.setattr(pool, "POOL_AFTER_SECONDS", 1e-9)  # passed by the first file
     started: list[object] = []
-    original = parallel.PoolScan._new_executor
+    original = pool.PoolScan._new_executor
 
-    def spy(self: parallel.PoolScan) -> Any:
+    def spy(self: pool.PoolScan) -> Any:
         started.append(self)
         return original(self)
 
-    monkeypatch.setattr(parallel.PoolScan, "_new_executor", spy)
+    monkeypatch.setattr(pool.PoolScan, "_new_executor", spy)
     root = tmp_path / "repo"
     root.mkdir()
     for name in ("a.txt", "b.py", "c.md"):
@@ -190,8 +189,7 @@ def test_progress_bar_on_a_terminal(tmp_path: Path) -> None:
     with progress.ScanProgress([str(tmp_path)], Settings(), stream) as bar:
         seen: list[str] = []
         on_file = bar.wrap(lambda fr: seen.append(fr.file.display))
-        scanner = Scanner(load_ruleset(), Settings(), Fingerprinter(KEY))
-        scan_paths([str(tmp_path)], scanner, on_file=on_file)
+        FileScanner().scan_paths([str(tmp_path)], on_file=on_file)
         assert bar._counter is not None
         bar._counter.join(5)
         assert bar.files == 5 and bar.total_files == 5 and bar.done_bytes == 5000
@@ -225,12 +223,12 @@ def refs(folder: Path, count: int) -> list[FileRef]:
 
 
 def scan_refs(items: list[FileRef | Skip], jobs: int) -> list[FileResult | Skip]:
-    scanner = Scanner(load_ruleset(), Settings(jobs=jobs), Fingerprinter(KEY))
-    return list(parallel.scan_in_pool(iter(items), scanner))
+    scanner = FileScanner(settings=Settings(jobs=jobs), key=KEY)
+    return list(pool.scan_in_pool(iter(items), scanner.rules, scanner.settings, scanner.keys))
 
 
 def test_worker_death_and_errors_become_skips(tmp_path: Path,
-                                               small_pool: list[parallel.PoolScan]) -> None:
+                                               small_pool: list[pool.PoolScan]) -> None:
     good = refs(tmp_path, 12)
     killer = DiesOnArrival(str(tmp_path / "crash.pdf"), "crash.pdf", 10, 0.0)
     broken = BreaksScanner(str(good[0].path), "broken.txt", good[0].size, 0.0)
@@ -240,7 +238,7 @@ def test_worker_death_and_errors_become_skips(tmp_path: Path,
     assert [r.file.display for r in results if isinstance(r, FileResult)] == \
         [i.display for i in items]
     by_name = {r.file.display: r for r in results if isinstance(r, FileResult)}
-    assert [s.reason for s in by_name["crash.pdf"].skips] == [parallel.WORKER_DIED]
+    assert [s.reason for s in by_name["crash.pdf"].skips] == [pool.WORKER_DIED]
     assert "internal error in piiscan" in by_name["broken.txt"].skips[0].reason
     assert not by_name["broken.txt"].findings
     expected = scan_refs(list(good), jobs=1)
@@ -252,10 +250,10 @@ def test_worker_death_and_errors_become_skips(tmp_path: Path,
         assert not got.skips
 
 
-def test_interrupt_stops_the_pool(tmp_path: Path, small_pool: list[parallel.PoolScan],
+def test_interrupt_stops_the_pool(tmp_path: Path, small_pool: list[pool.PoolScan],
                                   monkeypatch: pytest.MonkeyPatch) -> None:
     good = refs(tmp_path, 40)
-    scanner = Scanner(load_ruleset(), Settings(jobs=2), Fingerprinter(KEY))
+    scanner = FileScanner(settings=Settings(jobs=2))
     workers: list[Any] = []
 
     def on_file(fr: FileResult) -> None:
@@ -268,8 +266,8 @@ def test_interrupt_stops_the_pool(tmp_path: Path, small_pool: list[parallel.Pool
     def items(paths: list[str], settings: Settings) -> Iterator[FileRef | Skip]:
         yield from good
 
-    monkeypatch.setattr("piiscan.scan.iter_sources", items)
-    result = scan_paths([str(tmp_path)], scanner, on_file=on_file)
+    monkeypatch.setattr("piiscan.run.session.iter_sources", items)
+    result = scanner.scan_paths([str(tmp_path)], on_file=on_file)
     assert result.complete is False and len(result.files) == 1
     assert workers and small_pool[0].executor is None
     deadline = time.monotonic() + 10
@@ -333,11 +331,12 @@ def _group(pgid: int, alive: bool = False) -> list[int]:
     return pids
 
 
-def test_baseline_bookkeeping_comes_back_from_workers(tmp_path: Path,
-                                                      small_pool: list[parallel.PoolScan],
-                                                      monkeypatch: pytest.MonkeyPatch) -> None:
-    """Entries collected (baseline create) and matched (stale detection) in workers reach
-    the parent: the same baseline as in-process, and a rescan that fails on nothing."""
+def test_baseline_fingerprints_come_back_from_workers(tmp_path: Path,
+                                                       small_pool: list[pool.PoolScan],
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """Baseline fingerprints computed in workers reach the parent with each finding, where
+    entries are collected (baseline create) and matched (stale detection): the same
+    baseline as in-process, and a rescan that fails on nothing."""
     monkeypatch.delenv("PRE_COMMIT", raising=False)
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "xdg"))
     rng = random.Random(9)

@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parent / "state"))
+sys.path.insert(0, str(Path(__file__).parent.parent / "state"))
 from statekit import make_share, stable
 
-from piiscan.scan import Interrupted, SignalGuard
+from piiscan.run.guard import Interrupted, SignalGuard
 
 
 def piiscan(*args: str, cwd: Path) -> subprocess.Popen[bytes]:

@@ -1,0 +1,47 @@
+"""Reasons in words. A ``Reason`` (piiscan.models) is data that modules read by its code;
+this module is the one place that phrases it for people.
+
+    code        detail                         words
+    pattern     the rule id                    pattern jp.phone
+    recognizer  the recognizer's name          recognizer person_name
+    evidence    what the recognizer saw        followed by an honorific
+    checksum    the validator's name           checksum valid (my_number)
+    boost       the check's name               phone_formatted check passed
+    keyword     the keyword                    keyword 'マイナンバー' nearby
+    column      the column header              column '電話番号'
+    lowered     the exclusion keyword          lowered: '代表' nearby
+    filtered    the filter's name              lowered: sample value (sample_value)
+    test_value  -                              well-known test number
+    linked      how it is tied to a person     about a person: same record as a PERSON_NAME
+    unlinked    -                              no identifiable person nearby
+    sample      the marker                     sample document (記入例)
+    audit       the suppression                suppressed by baseline; reported because of --no-ignore
+"""
+
+from __future__ import annotations
+
+from piiscan.models import Reason
+
+TEMPLATES: dict[str, str] = {
+    "pattern": "pattern {detail}",
+    "recognizer": "recognizer {detail}",
+    "evidence": "{detail}",
+    "checksum": "checksum valid ({detail})",
+    "boost": "{detail} check passed",
+    "keyword": "keyword '{detail}' nearby",
+    "column": "column '{detail}'",
+    "lowered": "lowered: '{detail}' nearby",
+    "filtered": "lowered: {detail}",
+    "test_value": "well-known test number",
+    "linked": "about a person: {detail}",
+    "unlinked": "no identifiable person nearby",
+    "sample": "sample document ({detail})",
+    "audit": "suppressed by {detail}; reported because of --no-ignore",
+}
+
+
+def describe(reason: Reason) -> str:
+    template = TEMPLATES.get(reason.code)
+    if template is None:  # a code from a newer piiscan, or free text from a saved report
+        return reason.detail or reason.code
+    return template.format(detail=reason.detail)

@@ -1,0 +1,134 @@
+"""Named filters: small functions that say whether a matched value sits in a place where it is
+not a person's data. Rules reference them by name, as they do validators::
+
+    unless: [sample_value, company_contact]      # drop the match when a filter says so
+    only_if: [company_contact]                   # keep the match only when it does
+    unless: [sample_value, {other_label: [基礎年金番号, 年金番号]}]   # a filter with its own words
+
+A filter looks at the normalised text around the whole match (``start``/``end`` are the
+match's offsets), never at other rules' results, so each is tested once, on its own
+(tests/test_filters.py), and explains itself by its name. Each checks the text *before* the
+end of the match, the way a look-behind would: what precedes a value says what it is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from functools import lru_cache
+
+import regex
+
+Filter = Callable[[str, int, int], bool]
+
+# 記入例, 記載例, 見本, (例), 例: earlier on the value's line (up to 70 characters), or a line
+# that starts with such a heading up to 15 lines above: the value is a filled-in example.
+_SAMPLE_VALUE = regex.compile(
+    r"(?<=(?:記入例|記載例|見本|\(例\)|例:)[^\n]{0,70}"
+    r"|(?:^|\n)[^\n]{0,20}(?:記入例|記載例|見本)(?![をにはのでが])[^\n]{0,20}(?:\n[^\n]{0,100}){1,15})")
+
+# A company's own contact block: a line that starts (within 25 characters) with a company,
+# branch, clinic or copyright line, and the four lines under it (a signature, a letterhead,
+# a footer). A line that names people (名簿, 顧客, 勤務先 ...) or a bank (銀行, 口座: 仙台支店 is
+# a bank branch) does not start one.
+_PEOPLE_OR_BANK = ("名簿|一覧|リスト|台帳|顧客|会員|社員|従業員|職員|患者|受講|申込|応募|勤務先|勤め先|会社名|"
+                   "所属|銀行|信用金庫|信金|信用組合|金庫|口座|振込|引落")
+_ORGANISATION = (r"株式会社|有限会社|合同会社|合資会社|合名会社|(?:一般|公益)(?:社団|財団)法人|医療法人|学校法人|"
+                 r"社会福祉法人|\(株\)|\(有\)|㈱|㈲|本社|本店|支社|支店|営業所|病院|クリニック|医院|診療所|薬局|窓口|"
+                 r"お問い合わせ先|問い合わせ先|お問合せ先|会社概要|所在地|Co\.,? ?Ltd|Inc\.|Corporation|Corp\.|"
+                 r"Copyright|©|\([Cc]\) ?[0-9]{4}")
+_COMPANY_CONTACT = regex.compile(
+    rf"(?<=(?:^|\n)(?![^\n]{{0,60}}(?:{_PEOPLE_OR_BANK}))[^\n:]{{0,25}}(?:{_ORGANISATION})"
+    r"[^\n]{0,100}(?:\n[^\n]{0,100}){0,4})")
+
+# Labels of identifiers and of business numbers: a number right after one of them (up to six
+# separator characters, and the rest of that number) is that label's number. Longest first.
+IDENTIFIER_LABELS: tuple[str, ...] = (
+    "雇用保険被保険者番号", "お問い合わせ番号", "パスポート番号", "在留カード番号", "雇用保険番号",
+    "基礎年金番号", "シリアル番号", "住民票コード", "マイナンバー", "事業所番号", "在留カード", "記号・番号",
+    "免許証番号", "保険者番号", "パスポート", "商品コード", "運転免許証", "問合せ番号", "請求書番号",
+    "お客様番号", "会員番号", "顧客番号", "会員ID", "発注番号", "郵便番号", "製造番号", "年金番号",
+    "記号番号", "学籍番号", "予約番号", "社員番号", "受付No", "患者番号", "商品番号", "伝票番号", "顧客ID",
+    "受注番号", "個人番号", "法人番号", "整理番号", "電話番号", "請求番号", "受付番号", "注文番号",
+    "取引番号", "注文ID", "証券番号", "管理番号", "免許番号", "旅券番号", "患者ID", "職員番号", "登録番号",
+    "申込番号", "注文No", "管理No", "契約番号", "口座番号", "FAX", "TEL", "記号", "携帯", "電話", "型番",
+    "品番", "〒",
+)
+
+
+# Mailboxes of a function, not a person (info@, support@, 問い合わせ窓口 in romaji ...).
+ROLE_MAILBOXES = frozenset({
+    "info", "support", "contact", "sales", "noreply", "no-reply", "donotreply", "admin",
+    "webmaster", "postmaster", "hostmaster", "abuse", "help", "inquiry", "toiawase",
+    "otoiawase", "office", "press", "pr", "recruit", "saiyo", "jinji", "soumu", "service",
+    "mailer-daemon", "root", "git", "security", "privacy", "billing", "newsletter", "news",
+    "marketing", "hr",
+})
+# Names reserved for documentation and testing (RFC 2606, RFC 6761): never anyone's address.
+_DOCUMENTATION_DOMAIN = regex.compile(
+    r"@(?:[A-Za-z0-9-]+\.)*(?:example\.(?:com|net|org|jp|co\.jp)|localhost|invalid|test)"
+    r"(?![A-Za-z0-9.-])")
+
+
+def sample_value(text: str, start: int, end: int) -> bool:
+    """A filled-in example (記入例, 見本) on a form or in a manual, not anyone's data."""
+    return _SAMPLE_VALUE.match(text, end) is not None
+
+
+def company_contact(text: str, start: int, end: int) -> bool:
+    """In a company's own contact block (letterhead, signature, footer): business contact
+    data of an organisation, not about a person (LESSONS.md, lesson 4)."""
+    return _COMPANY_CONTACT.match(text, end) is not None
+
+
+def role_mailbox(text: str, start: int, end: int) -> bool:
+    """An e-mail address of a function (info@, support@, saiyo@), not of a person."""
+    local, at, _ = text[start:end].partition("@")
+    return bool(at) and local in ROLE_MAILBOXES
+
+
+def documentation_domain(text: str, start: int, end: int) -> bool:
+    """An e-mail address at a domain reserved for examples (example.com, *.test)."""
+    return _DOCUMENTATION_DOMAIN.search(text, start, end) is not None
+
+
+@lru_cache(maxsize=64)
+def _after_label(words: tuple[str, ...]) -> regex.Pattern[str]:
+    alternatives = "|".join(regex.escape(w) for w in sorted(words, key=len, reverse=True))
+    return regex.compile(rf"(?<=(?:{alternatives})[^0-9A-Za-z\n]{{0,6}}[0-9A-Z][0-9A-Z .・･-]{{0,30}})")
+
+
+def other_label(own_labels: Iterable[str]) -> Filter:
+    """A number that directly follows the label of another identifier or business number
+    (免許証番号, 電話, 〒, 法人番号, 注文番号 ...) is that one; ``own_labels`` are the rule's
+    own (a pension number after 基礎年金番号 is one)."""
+    own = frozenset(own_labels)
+    pattern = _after_label(tuple(w for w in IDENTIFIER_LABELS if w not in own))
+
+    def after_other_label(text: str, start: int, end: int) -> bool:
+        return pattern.match(text, end) is not None
+
+    return after_other_label
+
+
+# name -> the filter, or (for filters with words) a factory taking the rule's words.
+REGISTRY: dict[str, Filter] = {
+    "sample_value": sample_value,
+    "company_contact": company_contact,
+    "role_mailbox": role_mailbox,
+    "documentation_domain": documentation_domain,
+}
+FACTORIES: dict[str, Callable[[Iterable[str]], Filter]] = {
+    "other_label": other_label,
+}
+
+
+def get(spec: str | dict[str, list[str]]) -> tuple[str, Filter]:
+    """A filter from its YAML spelling: a name, or ``{name: [words]}``. Raises KeyError."""
+    if isinstance(spec, str):
+        return spec, REGISTRY[spec]
+    ((name, words),) = spec.items()
+    return name, FACTORIES[name](words)
+
+
+def known() -> list[str]:
+    return sorted([*REGISTRY, *FACTORIES])

@@ -1,0 +1,90 @@
+"""Named filters (piiscan.filters): each on its own, and as rules name them in YAML."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from piiscan import filters
+from piiscan.errors import RuleError
+from piiscan.rules.loader import load_file
+
+
+def at_end(check: filters.Filter, text: str, value: str) -> bool:
+    """The filter's answer for the last occurrence of ``value`` in ``text``."""
+    start = text.rindex(value)
+    return check(text, start, start + len(value))
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("電話番号（記入例）：090-1234-5678", True),
+    ("例: 090-1234-5678", True),
+    ("【記入例】\n氏名：山田 太郎\n電話：090-1234-5678", True),
+    ("見本\n" + "行\n" * 14 + "電話 090-1234-5678", True),  # 15 lines under the heading
+    ("見本\n" + "行\n" * 15 + "電話 090-1234-5678", False),  # 16: out of reach
+    ("見本を送付しました\n電話 090-1234-5678", False),  # 見本を...: a sentence, not a heading
+    ("電話 090-1234-5678", False),
+    ("記入例" + "あ" * 71 + "090-1234-5678", False),  # too far along the line
+])
+def test_sample_value(text: str, expected: bool) -> None:
+    assert at_end(filters.sample_value, text, "090-1234-5678") is expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("--\n株式会社サンプル商事 営業部\n山田 太郎\nTEL: 03-1234-5678", True),
+    ("さくらクリニック TEL 03-1234-5678", True),
+    ("Copyright 2024 Example. TEL 03-1234-5678", True),
+    ("株式会社サンプル\n1\n2\n3\n4\nTEL 03-1234-5678", False),  # five lines down: past it
+    ("顧客名簿 株式会社サンプル TEL 03-1234-5678", False),  # a list of people, not a letterhead
+    ("引落口座 三井住友銀行 仙台支店\nTEL 03-1234-5678", False),  # a bank branch
+    ("勤務先：株式会社サンプル\n電話：03-1234-5678", False),  # the person's employer
+    ("電話：03-1234-5678", False),
+])
+def test_company_contact(text: str, expected: bool) -> None:
+    assert at_end(filters.company_contact, text, "03-1234-5678") is expected
+
+
+def test_role_mailbox_and_documentation_domain() -> None:
+    assert at_end(filters.role_mailbox, "連絡 info@shop.co.jp", "info@shop.co.jp")
+    assert not at_end(filters.role_mailbox, "連絡 taro@shop.co.jp", "taro@shop.co.jp")
+    assert not at_end(filters.role_mailbox, "information@shop.co.jp", "information@shop.co.jp")
+    for address in ("a@example.com", "b@mail.example.co.jp", "c@host.test", "d@localhost"):
+        assert at_end(filters.documentation_domain, address, address), address
+    for address in ("a@example.company.jp", "b@examples.com", "c@test.co.jp"):
+        assert not at_end(filters.documentation_domain, address, address), address
+
+
+def test_other_label_keeps_the_rules_own_labels() -> None:
+    pension = filters.other_label(["基礎年金番号", "年金番号"])
+    assert at_end(pension, "免許証番号 1234-567890", "1234-567890")
+    assert at_end(pension, "電話 0312-345678", "0312-345678")
+    assert at_end(pension, "〒 1234-567890", "1234-567890")
+    assert not at_end(pension, "基礎年金番号 1234-567890", "1234-567890")
+    assert not at_end(pension, "番号は 1234-567890", "1234-567890")
+    # A label reaches over the rest of its own number, not over a sentence.
+    assert not at_end(pension, "電話は明日かけます。1234-567890", "1234-567890")
+
+
+def test_rules_name_filters_in_yaml(tmp_path: Path) -> None:
+    rule = """
+rules:
+  - id: acme.staff_id
+    name: 社員番号
+    type: PHONE
+    severity: low
+    pattern: 'S-[0-9]{6}'
+    unless: [sample_value, {other_label: [社員番号]}]
+    examples:
+      match: ['社員番号 S-123456']
+      no_match: ['(例) S-123456', '注文番号 S-123456']
+"""
+    path = tmp_path / "r.yaml"
+    path.write_text(rule, encoding="utf-8")
+    (loaded,) = load_file(path)
+    assert [name for name, _ in loaded.unless] == ["sample_value", "other_label"]
+    path.write_text(rule.replace("sample_value", "sampel_value"), encoding="utf-8")
+    with pytest.raises(RuleError) as info:
+        load_file(path)
+    assert "unknown filter 'sampel_value'" in str(info.value)
+    assert info.value.field == "unless" and "sample_value" in str(info.value)
