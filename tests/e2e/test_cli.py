@@ -63,6 +63,7 @@ def test_show_values_reveals_and_warns(tmp_path: Path, cli: CLI) -> None:
 
 def test_report_file_is_owner_only_and_json_masked(tmp_path: Path, cli: CLI) -> None:
     share = make_share(tmp_path)
+    (tmp_path / "out").mkdir()
     out = tmp_path / "out" / "report.json"
     proc = cli.run("scan", str(share), "-o", str(out), "--quiet")
     assert proc.returncode == 1

@@ -24,6 +24,7 @@ from piiscan.report import html as html_report
 from piiscan.report import jsonl, sarif
 from piiscan.report.json import to_dict
 from piiscan.report.load import from_dict, load_report, schema
+from piiscan.report.targets import Target, parse_target
 
 REPORT_DIR = Path(report.__file__).parent
 
@@ -95,6 +96,7 @@ def test_jsonl_lines_and_their_order(sample: ScanResult) -> None:
 
 def test_jsonl_stream_writes_as_it_goes_and_renames_at_the_end(tmp_path: Path,
                                                                sample: ScanResult) -> None:
+    (tmp_path / "out").mkdir()
     target = tmp_path / "out" / "r.jsonl"
     with report.Streams([("jsonl", str(target))]) as streams:
         for number, fr in enumerate(sample.files, start=1):
@@ -304,8 +306,9 @@ def test_html_japanese_ui_and_sections(sample: ScanResult) -> None:
 def test_every_registered_format_has_an_extension() -> None:
     assert set(report.REGISTRY) == {"table", "json", "jsonl", "csv", "sarif", "html", "xlsx"}
     assert set(report.EXTENSIONS.values()) == set(report.REGISTRY)
-    assert report.format_for("x/台帳.XLSX") == "xlsx"
-    assert report.format_for("r.out", "sarif") == "sarif"
+    assert parse_target("x/台帳.XLSX").format == "xlsx"
+    assert parse_target("r.out", "sarif").format == "sarif"
+    assert parse_target("SARIF:r.out") == Target("sarif", "r.out", "SARIF:r.out")
 
 
 def test_reports_render_an_empty_scan() -> None:
@@ -318,6 +321,7 @@ def test_reports_render_an_empty_scan() -> None:
 
 
 def test_write_atomic_is_owner_only(tmp_path: Path) -> None:
+    (tmp_path / "sub").mkdir()
     target = tmp_path / "sub" / "r.html"
     report.write_atomic(str(target), b"<p>x</p>")
     assert stat.S_IMODE(target.stat().st_mode) == 0o600

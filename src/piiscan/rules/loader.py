@@ -7,6 +7,7 @@ with the id of a built-in one replaces it.
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import json
 from dataclasses import dataclass
@@ -57,13 +58,19 @@ def load_ruleset(extra_dirs: tuple[str, ...] = (), disabled: tuple[str, ...] = (
             raise RuleError(d, "rules folder or file does not exist")
         sources += [(p, True) for p in rule_files(path)]
     for path, check_schema in sources:
-        raw = path.read_bytes()
+        try:
+            raw = path.read_bytes()
+        except OSError as exc:
+            raise RuleError(str(path), f"cannot read the rule file ({exc.strerror})") from None
         digest.update(path.name.encode() + b"\0" + raw)
         for rule in load_file(path, raw, check_schema):
             rules[rule.id] = rule
     unknown = [r for r in disabled if r not in rules]
     if unknown:
-        raise RuleError("--disable-rule", f"no rule with id {', '.join(unknown)}")
+        close = difflib.get_close_matches(unknown[0], rules, n=1)
+        hint = f"did you mean {close[0]}? " if close else ""
+        raise RuleError("--disable-rule", f"no rule with id {', '.join(unknown)} ({hint}"
+                        "`piiscan rules list` shows the ids)")
     kept = tuple(r for r in rules.values() if r.id not in disabled)
     return RuleSet(kept, digest.hexdigest()[:16])
 
