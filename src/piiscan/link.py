@@ -22,6 +22,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 
+from piiscan.labels import type_label
 from piiscan.models import Finding, Level, Location, Segment
 
 SENSITIVE_PREFIX = "SENSITIVE_"
@@ -131,19 +132,21 @@ def _tie(f: Finding, by_record: dict[str, str],
     loc = f.location
     if f.record is not None:
         # In a table, the row is the unit: the row above belongs to someone else.
-        return f"same record as a {by_record[f.record]}" if f.record in by_record else None
+        if f.record not in by_record:
+            return None
+        return f"{type_label(by_record[f.record])} in the same record"
     key = _container(loc)
     if loc.line is not None and key in lines:
         near = _nearest(lines[key], loc.line, LINE_DISTANCE)
         if near is not None:
-            return f"within {LINE_DISTANCE} lines of a {near}"
+            return f"{type_label(near)} within {LINE_DISTANCE} lines"
     if loc.paragraph is not None and key in paragraphs:
         near = _nearest(paragraphs[key], loc.paragraph, PARAGRAPH_DISTANCE)
         if near is not None:
-            return f"same or neighbouring paragraph as a {near}"
+            return f"{type_label(near)} in the same or a neighbouring paragraph"
     if (loc.page is not None or loc.slide is not None) and key in containers:
         where = "page" if loc.page is not None else "slide"
-        return f"same {where} as a {containers[key]}"
+        return f"{type_label(containers[key])} on the same {where}"
     return None
 
 

@@ -172,7 +172,7 @@ def compile_rule(name: str, item: dict[str, Any]) -> Rule:
 
     def named(field: str, ref: str) -> tuple[str, validators.Validator]:
         try:
-            return ref, validators.get(ref)
+            return validators.reason(ref), validators.get(ref)
         except KeyError:
             known = ", ".join(sorted(validators.REGISTRY))
             raise fail(field, f"unknown validator '{ref}' (known: {known})") from None

@@ -65,8 +65,8 @@ class Rule:
     description: str = ""
     prefilter_digits: int = 0  # run only near number runs of at least this many digits
     prefilter_any: tuple[str, ...] = ()
-    validator: tuple[str, Validator] | None = None
-    boosts: tuple[tuple[str, Validator], ...] = ()
+    validator: tuple[str, Validator] | None = None  # (the reason a pass gives, the check)
+    boosts: tuple[tuple[str, Validator], ...] = ()  # each raises the confidence one level
     mask: str = "generic"
     context_keywords: KeywordList | None = None
     context_headers: tuple[str, ...] = ()
