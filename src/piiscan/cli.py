@@ -53,9 +53,6 @@ CONFIG_KEYS = {"rule_dirs": "rules", "disabled": "disable_rules", "excludes": "e
                "jobs": "jobs"}
 
 
-MAX_JOBS = 256  # more worker processes than this is a typo, not a plan
-
-
 def _size(ctx: click.Context, param: click.Parameter, text: str) -> int:
     from piiscan.configfile import parse_size
 
@@ -107,7 +104,7 @@ def main() -> None:
 
     \b
     Quick start:
-      piiscan scan ./share                 scan a folder, print a table
+      piiscan scan .                       scan this folder, print a table
       piiscan scan . -o report.json        also write a JSON report
       piiscan rules list                   the rules and what they find
 
@@ -117,7 +114,7 @@ def main() -> None:
 
 @main.command(epilog=EPILOG)
 @click.argument("paths", nargs=-1, type=click.Path(), required=True)
-@click.option("--format", "-f", "fmt", default="table", show_default=True,
+@click.option("--format", "-f", "fmt", default="table", show_default=True, metavar="FORMAT",
               help="Report format printed on standard output (table, json, jsonl, csv, sarif, "
                    "html); xlsx is binary: write it with -o.")
 @click.option("--output", "-o", "outputs", multiple=True, metavar="[FORMAT:]PATH",
@@ -165,7 +162,7 @@ def main() -> None:
 @click.option("--new-only", is_flag=True,
               help="With --state: report only findings the previous run over the same paths "
                    "did not have.")
-@click.option("--jobs", "-j", type=click.IntRange(min=0, max=MAX_JOBS), default=0, metavar="N",
+@click.option("--jobs", "-j", type=click.IntRange(min=0, max=256), default=0, metavar="N",
               help="Scan N files at a time in worker processes; 0 (default): one per core; "
                    "1: in this process. Results and their order are the same for any N.")
 @click.option("--hook", is_flag=True,
@@ -244,7 +241,7 @@ class View:
 def _check_paths(paths: tuple[str, ...]) -> None:
     for path in paths:
         if not os.path.lexists(path):
-            raise UsageError(f"scan path {path} does not exist: check its spelling, or run "
+            raise UsageError(f"path {path} does not exist: check its spelling, or run "
                              "piiscan from the folder that holds it")
 
 
@@ -287,12 +284,12 @@ def _print_stdout(result: ScanResult, view: View, *, streamed: bool,
         return
     from piiscan.report.table import summary_line
 
-    if view.hook and fail_on is not None:
+    if view.quiet:
+        click.echo(summary_line(result))
+    elif view.hook and fail_on is not None:
         from piiscan.report.advice import hook_report
 
         click.echo(hook_report(result, fail_on, has_baseline=has_baseline), nl=False)
-    elif view.quiet:
-        click.echo(summary_line(result))
     else:
         from rich.console import Console
 
@@ -381,10 +378,11 @@ def _after_scan(result: ScanResult, outcome: SessionOutcome, settings: Settings,
         for entry in [] if view.hook else outcome.stale[:10]:
             click.echo(f"  {entry.path}  {entry.type}  ({entry.rule_id})", err=True)
     if code == EXIT_FINDINGS and view.advice:
-        from piiscan.report.advice import in_git_work_tree, next_steps
+        from piiscan.report.advice import guards_a_repository, next_steps
 
-        click.echo(next_steps(result, settings.fail_on, repository=in_git_work_tree(paths),
-                              has_baseline=options.baseline is not None), err=True)
+        has_baseline = options.baseline is not None
+        click.echo(next_steps(result, settings.fail_on, has_baseline=has_baseline,
+                              repository=has_baseline or guards_a_repository(paths)), err=True)
 
 
 @main.group()
@@ -579,6 +577,7 @@ def _baseline_command(paths: tuple[str, ...], file: str | None, config_path: str
 
     targets = list(paths) or ["."]
     try:
+        _check_paths(paths)
         effective = _effective_config(targets, config_path)
         config_dir = effective.config.path.parent if effective.config.path else None
         target = Path(file) if file else (resolve_baseline(effective["baseline"], config_dir)
@@ -592,7 +591,8 @@ def _baseline_command(paths: tuple[str, ...], file: str | None, config_path: str
                     f"{target} exists: `piiscan baseline update` keeps its salt (no churn); "
                     "--force starts over with a new one")
             if secret and not os.environ.get(SECRET_ENV):
-                raise ConfigError(f"--secret needs {SECRET_ENV} set")
+                raise ConfigError(f"--secret needs {SECRET_ENV} set: export it (a long random "
+                                  "value kept in your secret store), or leave out --secret")
             baseline = Baseline.new(target, secret=secret)
         else:
             if not target.exists():
@@ -671,6 +671,7 @@ def config_show(path: str, config_path: str | None) -> None:
     from piiscan.state.session import resolve_baseline, resolve_state
 
     try:
+        _check_paths((path,))
         effective = configfile.merge(configfile.discover([path], config_path), {}, set())
     except PiiscanError as error:
         _fail(error)

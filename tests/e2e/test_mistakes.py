@@ -32,7 +32,10 @@ def work(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (root / "corrupt.json").write_text('{"version": 1', encoding="utf-8")
     (root / "outdir").mkdir()
     os.mkfifo(root / "pipe")  # like /dev/null or /dev/stdout: not a file to replace
-    proc = CLI().run("scan", "share", "-q", "-o", "saved.json", cwd=root)
+    (root / "jobs.toml").write_text("jobs = 100000\n", encoding="utf-8")
+    (root / "unknown.toml").write_text('exlude = ["*.log"]\n', encoding="utf-8")
+    proc = CLI().run("scan", "share", "-q", "-o", "saved.json", "-o", "saved.jsonl",
+                     "--state=saved.db", cwd=root)
     assert proc.returncode == 1, proc.stderr
     return root
 
@@ -73,7 +76,20 @@ MISTAKES: list[tuple[list[str], list[str]]] = [
     (["scan", "share", "--min-confidence", "none"], ["--min-confidence", "none"]),
     (["scan", "share", "--fail-on", "sometimes"], ["--fail-on", "sometimes"]),
     (["scan", "share", "--disable-rule", "jp.phon"], ["jp.phon", "rules list"]),
+    (["scan", "share", "--retention-days", "abc"], ["--retention-days", "abc"]),
+    (["scan", "share", "--config", "share"], ["--config", "directory"]),
+    (["scan", "share", "--config", "jobs.toml"], ["jobs.toml", "jobs", "256"]),
+    (["scan", "share", "--config", "unknown.toml"], ["unknown.toml", "exlude", "exclude"]),
+    (["--versio"], ["--versio", "--version"]),
     (["frob"], ["frob", "piiscan --help"]),
+    (["diff", "--state", "saved.db", "--run", "999"], ["no run 999", "piiscan history"]),
+    (["diff", "--state", "saved.db"], ["no earlier complete run"]),
+    (["report", "saved.jsonl"], ["JSON Lines", "-o result.json"]),
+    (["report", "share"], ["RESULT.json", "directory"]),
+    (["config", "show", "nope"], ["nope", "does not exist"]),
+    (["baseline", "create", "nope", "-b", "b.json"], ["nope", "does not exist"]),
+    (["baseline", "create", "share", "--secret", "-b", "b.json"],
+     ["PIISCAN_BASELINE_SECRET"]),
     (["diff", "--state", "nostate.db"], ["nostate.db", "scan --state"]),
     (["diff", "--state", "nostate.db", "-f", "yaml"], ["--format", "yaml"]),
     (["history", "--state", "nostate.db"], ["nostate.db", "scan --state"]),
@@ -156,3 +172,24 @@ def test_unwritable_report_folder_other_reports_still_written(shared_dir: Path,
     assert list(locked.iterdir()) == []
     assert json.loads((mine / "r.jsonl").read_text("utf-8").splitlines()[-1])["type"] == \
         "summary"
+
+
+def test_unwritable_state_and_unreadable_inputs_as_another_user(shared_dir: Path,
+                                                                 cli: CLI) -> None:
+    share = shared_dir / "share"
+    share.mkdir(mode=0o755)
+    (share / "memo.txt").write_text(f"マイナンバー：{MY_NUMBER}\n", encoding="utf-8")
+    (share / "memo.txt").chmod(0o644)
+    locked = shared_dir / "locked"
+    locked.mkdir(mode=0o555)
+    private = shared_dir / "private.toml"
+    private.write_text('fail_on = "low"\n', encoding="utf-8")
+    private.chmod(0o600)
+    as_user = 65534 if os.geteuid() == 0 else None
+    for args, words in ((["--state", str(locked / "s.db")], ["state database", "--state"]),
+                        (["--config", str(private)], ["--config", "not readable"]),
+                        (["--rules", str(private)], ["--rules", "not readable"])):
+        proc = cli.run("scan", str(share), *args, user=as_user)
+        assert proc.returncode == 2, proc.stdout + proc.stderr
+        (line,) = proc.stderr.splitlines()
+        assert line.startswith("piiscan: error: ") and all(w in line for w in words), line

@@ -82,7 +82,7 @@ def write_error(path: str, exc: OSError) -> str:
         fix = f"free some space on the disk holding {folder}"
     else:
         fix = "check the path"
-    return f"report {path} not written: {why}; {fix} (the other reports were written)"
+    return f"report {path} not written: {why}; {fix} (any other report was written)"
 
 
 class Streams:

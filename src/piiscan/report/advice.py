@@ -9,6 +9,7 @@ repository, is given only where there is one: the hook, or a scan inside a git w
 
 from __future__ import annotations
 
+import os
 import shlex
 from pathlib import Path
 
@@ -29,10 +30,19 @@ def blocking(result: ScanResult, fail_on: Level) -> list[tuple[str, Finding]]:
             if f.suppressed_by is None and f.severity >= fail_on]
 
 
-def in_git_work_tree(paths: list[str] | tuple[str, ...]) -> bool:
-    """Is the first scanned path (or the current folder) inside a git work tree?"""
+GUARD_FILES = (".pre-commit-config.yaml", ".piiscan.toml", BASELINE_FILE)
+
+
+def guards_a_repository(paths: list[str] | tuple[str, ...]) -> bool:
+    """Does piiscan guard the git work tree around the first scanned path: a pre-commit
+    configuration, a .piiscan.toml or a baseline at its root, or a CI run? Only there is a
+    baseline to commit worth suggesting; a share (or the demo folder in piiscan's own
+    clone) gets no such advice."""
     start = Path(paths[0] if paths else ".").absolute()
-    return any((folder / ".git").exists() for folder in (start, *start.parents))
+    root = next((f for f in (start, *start.parents) if (f / ".git").exists()), None)
+    if root is None:
+        return False
+    return bool(os.environ.get("CI")) or any((root / name).is_file() for name in GUARD_FILES)
 
 
 def _files_arg(files: list[str]) -> str:
@@ -44,18 +54,18 @@ def ways_out(files: list[str], example_type: str, *, hook: bool, repository: boo
              has_baseline: bool) -> list[str]:
     """The numbered ways out, one line each."""
     lines = [
-        "  1. remove it, or replace it with masked or synthetic values (test data too)"
+        "  1. Remove it, or replace it with masked or synthetic values (test data too)."
         if repository else
-        "  1. delete what is not needed; move the rest somewhere access-controlled, or mask it",
-        f"  2. not personal data, or it must stay: end the line with `piiscan:ignore[{example_type}]`,"
-        " or add the path to allow_paths in .piiscan.toml",
+        "  1. Delete what is not needed; move the rest somewhere access-controlled, or mask it.",
+        f"  2. Not personal data, or it must stay: end the line with `piiscan:ignore[{example_type}]`,"
+        " or add the path to allow_paths in .piiscan.toml.",
     ]
     if repository:
         command = f"update {_files_arg(files)}" if has_baseline else "create"
-        lines.append(f"  3. accept what is there now: `piiscan baseline {command}`, then commit "
-                     f"{BASELINE_FILE} (keyed fingerprints, no values)")
+        lines.append(f"  3. Accept what is there now: `piiscan baseline {command}`, then commit "
+                     f"{BASELINE_FILE} (keyed fingerprints, no values).")
     if hook:
-        lines.append("  4. skip this check for one commit, knowingly: SKIP=piiscan git commit ...")
+        lines.append("  4. Skip this check for one commit, knowingly: SKIP=piiscan git commit ...")
     return lines
 
 
@@ -85,7 +95,7 @@ def hook_report(result: ScanResult, fail_on: Level, *, has_baseline: bool) -> st
         if len(found) > HOOK_FINDINGS:
             lines.append(f"  ... and {len(found) - HOOK_FINDINGS} more (piiscan scan "
                          f"{_files_arg(files)} lists them all)")
-        lines.append("To go on, one of:")
+        lines.append("To commit, one of:")
         lines += ways_out(files, found[0][1].type, hook=True, repository=True,
                           has_baseline=has_baseline)
     if unreadable:
