@@ -6,10 +6,7 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import stat
-import tempfile
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -134,31 +131,26 @@ def test_a_missing_path_is_not_a_clean_scan(work: Path, cli: CLI) -> None:
     assert "no personal data" not in proc.stdout + proc.stderr
 
 
-@pytest.fixture
-def shared_dir() -> Iterator[Path]:
-    """A folder another user can enter (pytest's tmp_path is private to root)."""
-    path = Path(tempfile.mkdtemp(prefix="piiscan-out-"))
-    path.chmod(0o755)
-    yield path
-    shutil.rmtree(path, ignore_errors=True)
-
-
-def test_unwritable_report_folder_other_reports_still_written(shared_dir: Path,
-                                                              cli: CLI) -> None:
-    """-o into a folder the user cannot write in: one line, exit 2 (not 1), and every other
-    report is written; with -q too, since cron reads the exit code and the mail."""
-    share = shared_dir / "share"
+def readable_share(root: Path) -> tuple[Path, Path]:
+    """A share another user can read, and a folder nobody but root can write in."""
+    share = root / "share"
     share.mkdir(mode=0o755)
     (share / "memo.txt").write_text(f"マイナンバー：{MY_NUMBER}\n", encoding="utf-8")
     (share / "memo.txt").chmod(0o644)
-    locked = shared_dir / "locked"
+    locked = root / "locked"
     locked.mkdir(mode=0o555)
-    mine = shared_dir / "mine"
+    return share, locked
+
+
+def test_unwritable_report_folder_other_reports_still_written(open_dir: Path,
+                                                              cli: CLI) -> None:
+    """-o into a folder the user cannot write in: one line, exit 2 (not 1), and every other
+    report is written; with -q too, since cron reads the exit code and the mail."""
+    share, locked = readable_share(open_dir)
+    mine = open_dir / "mine"
     mine.mkdir(mode=0o777)
     mine.chmod(0o777)
-    as_user = 65534 if os.geteuid() == 0 else None
-    if as_user is None:
-        locked.chmod(0o555)
+    as_user = 65534 if os.geteuid() == 0 else None  # root writes anywhere: run as nobody
     proc = cli.run("scan", str(share), "-q", "-o", str(locked / "r.json"),
                    "-o", str(mine / "r.html"), "-o", str(mine / "r.jsonl"),
                    "-o", str(mine / "r.csv"), user=as_user)
@@ -174,15 +166,10 @@ def test_unwritable_report_folder_other_reports_still_written(shared_dir: Path,
         "summary"
 
 
-def test_unwritable_state_and_unreadable_inputs_as_another_user(shared_dir: Path,
+def test_unwritable_state_and_unreadable_inputs_as_another_user(open_dir: Path,
                                                                  cli: CLI) -> None:
-    share = shared_dir / "share"
-    share.mkdir(mode=0o755)
-    (share / "memo.txt").write_text(f"マイナンバー：{MY_NUMBER}\n", encoding="utf-8")
-    (share / "memo.txt").chmod(0o644)
-    locked = shared_dir / "locked"
-    locked.mkdir(mode=0o555)
-    private = shared_dir / "private.toml"
+    share, locked = readable_share(open_dir)
+    private = open_dir / "private.toml"
     private.write_text('fail_on = "low"\n', encoding="utf-8")
     private.chmod(0o600)
     as_user = 65534 if os.geteuid() == 0 else None
