@@ -5,10 +5,12 @@ and the table agree (issue 12: a trigger card of 2 beside a table of 3 rows and 
 
 from __future__ import annotations
 
+import io
 import json
 import re
 from dataclasses import replace
 
+from openpyxl import load_workbook
 from reportsample import build_sample
 
 from piiscan import report
@@ -57,6 +59,10 @@ def test_every_report_counts_the_same() -> None:
                      if any(TRIGGERS[t].mandatory for t in fr.triggers))
     assert cards["files with a reportable trigger"] == summary["reportable_files"] == files_with
     assert f"{files_with} files with a reportable trigger" in line
+    book = load_workbook(io.BytesIO(report.get("xlsx")(result)))
+    counts = {row[0]: row[1] for row in book["集計"].iter_rows(values_only=True) if row}
+    assert counts["報告対象のファイル (files with a reportable trigger)"] == files_with
+    assert counts["推定人数 (people, estimate)"] == summary["people"]["estimate"]
 
     # People: one estimate, and no folder above it; the copy does not count its people twice.
     people = summary["people"]["estimate"]
