@@ -89,3 +89,15 @@ def test_undecodable_file_name_is_escaped_not_lost(tmp_path: Path) -> None:
     files, _ = walk([str(tmp_path)])
     assert len(files) == 1
     assert files[0].endswith("\\x83e\\x83X\\x83g.txt")
+
+
+def test_symlink_pair_loop_is_a_loop_not_broken(tmp_path: Path) -> None:
+    (tmp_path / "a").symlink_to(tmp_path / "b")
+    (tmp_path / "b").symlink_to(tmp_path / "a")
+    (tmp_path / "gone").symlink_to(tmp_path / "missing")
+    _, skips = walk([str(tmp_path)], follow_symlinks=True)
+    for name in ("a", "b"):
+        assert skips[f"{tmp_path}/{name}"].reason.startswith("symbolic link loop"), skips
+    assert skips[f"{tmp_path}/gone"].reason == "broken symbolic link"
+    _, given = walk([str(tmp_path / "a")], follow_symlinks=True)
+    assert given[f"{tmp_path}/a"].reason.startswith("symbolic link loop")
