@@ -128,22 +128,34 @@ class Scanner:
                  ctx: ExtractContext, candidates: list[Finding], signals: DocumentSignals
                  ) -> None:
         recent = RecentText()
+        timeouts = self.engine.stats.timeouts
+        timed_out: dict[str, Location] = {}  # rule id -> the first part it gave up on
         for item in items:
             if isinstance(item, Segment):
                 ctx.check_time()
                 signals.feed(item)
                 item = recent.attach(item)
+                before = len(timeouts)
                 self._findings(item, self.engine.scan(item), candidates)
+                for rule_id in timeouts[before:]:
+                    timed_out.setdefault(rule_id, item.location)
             elif isinstance(item, Skip):
                 result.skips.append(item)
             elif item.text.startswith("inventory:"):
                 result.inventory.append(item.text.partition(":")[2])
             else:
                 result.notes.append(item.text)
-        for rule_id in sorted(set(self.engine.stats.timeouts)):
-            result.notes.append(f"rule {rule_id} timed out on part of this file; that part "
-                                "was not checked by it")
-        self.engine.stats.timeouts.clear()
+        timeouts.clear()
+        result.skips.extend(self._timeout_skip(rule_id, where)
+                            for rule_id, where in sorted(timed_out.items()))
+
+    def _timeout_skip(self, rule_id: str, where: Location) -> Skip:
+        """A rule that ran out of time did not check part of the file: coverage was lost,
+        so it is an error (exit code 3), naming the rule and the part."""
+        seconds = self.settings.limits.regex_seconds
+        return Skip("!".join((where.path, *where.members)),
+                    f"rule {rule_id} timed out ({seconds:g} s) on {where.render()}; that part "
+                    "was not checked by this rule")
 
     def _findings(self, segment: Segment, matches: list[Match], out: list[Finding]) -> None:
         if not matches:
