@@ -408,8 +408,11 @@ def report_command(result_file: str, fmt: str | None, outputs: tuple[str, ...],
     if show_values:
         click.echo("piiscan: warning: --show-values puts unmasked personal data in the "
                    "report; do not share or commit it", err=True)
-    for path, render in renders:
-        report.write_atomic(path, render(result))
+    try:
+        for path, render in renders:
+            report.write_atomic(path, render(result))
+    except PiiscanError as error:
+        _fail(error)
     if stdout_render is not None:
         sys.stdout.buffer.write(stdout_render(result))
         sys.stdout.flush()

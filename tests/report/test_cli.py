@@ -151,6 +151,7 @@ def saved(tmp_path: Path) -> Path:
 def test_report_rerenders_without_rescanning(saved: Path, tmp_path: Path) -> None:
     cli = CLI()
     out = tmp_path / "out"
+    out.mkdir()
     proc = cli.run("report", str(saved), "--format", "html", "-o", str(out / "r.html"))
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout == ""
@@ -164,6 +165,9 @@ def test_report_rerenders_without_rescanning(saved: Path, tmp_path: Path) -> Non
     assert (out / "list.txt").read_bytes().startswith(b"\xef\xbb\xbfrecord,")
     table = cli.run("report", str(saved))
     assert table.returncode == 0 and "個人情報を含むファイル" in table.stdout
+    missing = cli.run("report", str(saved), "-o", str(out / "no" / "r.html"))
+    assert missing.returncode == 2 and "does not exist" in missing.stderr
+    assert len(missing.stderr.strip().splitlines()) == 1
 
 
 def test_report_drops_saved_values_unless_asked(saved: Path, tmp_path: Path) -> None:

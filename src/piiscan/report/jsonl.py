@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -68,12 +67,11 @@ class Stream:
         self.path: Path | None = None
         self.tmp: str | None = None
         if isinstance(target, str):
+            from piiscan.report import temporary_for
+
             self.path = Path(target)
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            fd, self.tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp",
-                                            dir=self.path.parent)
-            os.fchmod(fd, 0o600)
-            self.out: BinaryIO = os.fdopen(fd, "wb")
+            self.out: BinaryIO
+            self.out, self.tmp = temporary_for(target)
         else:
             self.out = target
         self.done = False
