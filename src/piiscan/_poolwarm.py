@@ -10,6 +10,10 @@ from __future__ import annotations
 
 import contextlib
 
+from piiscan import lifeline
+
+lifeline.arm(forks=True)  # the fork server dies with the scan that started it
+
 SAMPLE = ("氏名 山田 太郎（ヤマダ タロウ）様 生年月日 1980年4月1日 住所 〒100-0001 東京都千代田区千代田1-1 "
           "電話 090-1234-5678 マイナンバー 1234 5678 9018 メール taro@mail.jp 既往歴 糖尿病")
 HEADERS = (None, "氏名", "フリガナ", "住所", "電話番号")

@@ -32,6 +32,8 @@ How, and why:
 - SIGINT and SIGTERM are the parent's (scan.SignalGuard raises ``Interrupted`` in its main
   thread). Workers ignore SIGINT, which a terminal sends to the whole process group; the
   parent kills them when the scan is interrupted and the run ends incomplete (exit 4).
+- A worker never outlives the scan: the fork server and every worker die with this process,
+  even when it is killed with SIGKILL (``piiscan.lifeline``).
 - A file that kills its worker (a crash in a parser library, the OOM killer) becomes a Skip
   naming it: the pool is restarted and the files that were in flight are scanned again one
   at a time to find the one that did it. Any other error is a Skip too, never a crash.
@@ -56,6 +58,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from piiscan import lifeline
 from piiscan.models import FileRef, FileResult, Skip
 
 if TYPE_CHECKING:
@@ -142,6 +145,7 @@ def _init_worker(spec: WorkerSpec) -> None:
     """Pool initializer: build this worker's Scanner once."""
     global _worker, _worker_error
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides; it stops us
+    lifeline.arm()  # and if it dies, even by SIGKILL, we go too
     try:
         from piiscan.rules.loader import load_ruleset
         from piiscan.scan import Scanner
@@ -350,6 +354,7 @@ class PoolScan:
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
+        lifeline.export()  # the fork server and the workers die with this process
         context: BaseContext
         if "forkserver" in multiprocessing.get_all_start_methods():
             forkserver = multiprocessing.get_context("forkserver")
