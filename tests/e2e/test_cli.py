@@ -64,6 +64,7 @@ def test_show_values_reveals_and_warns(tmp_path: Path, cli: CLI) -> None:
 def test_report_file_is_owner_only_and_json_masked(tmp_path: Path, cli: CLI) -> None:
     share = make_share(tmp_path)
     out = tmp_path / "out" / "report.json"
+    out.parent.mkdir()
     proc = cli.run("scan", str(share), "-o", str(out), "--quiet")
     assert proc.returncode == 1
     assert proc.stdout.count("\n") == 1 and proc.stdout.startswith("piiscan: 2 files scanned")

@@ -1,9 +1,10 @@
 """Archives: .zip, .tar (plain or compressed) and single-file .gz.
 
 Members are read into memory one at a time, never written to disk, and handed to
-``ctx.nested`` (which enforces the nesting depth and the total expanded size). Before
-reading, declared sizes and compression ratios are checked against ``ctx.limits``; while
-reading, the same limits are enforced again, because declared sizes can lie.
+``ctx.nested`` (which enforces the nesting depth and charges the file's decompression
+budget, ``extract.Budget``). Before reading, declared sizes and compression ratios are
+checked against ``ctx.limits``; while reading, the same limits are enforced again, because
+declared sizes can lie.
 """
 
 from __future__ import annotations
