@@ -114,10 +114,10 @@ def _stream_end(data: Any, start: int, header: bytes) -> int:
         end = start + int(length.group(1))
         if b"endstream" in bytes(data[end:end + 32]):
             return end
-    found = data.find(b"endstream", start)
+    found: int = data.find(b"endstream", start)
     if found == -1:
         return len(data)
-    eol = data[max(start, found - 2):found]  # the end-of-line before endstream is not data
+    eol = bytes(data[max(start, found - 2):found])  # the end-of-line before endstream is not data
     return found - (2 if eol == b"\r\n" else 1 if eol[-1:] in (b"\n", b"\r") else 0)
 
 
