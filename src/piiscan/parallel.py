@@ -222,9 +222,12 @@ def _weight(ref: FileRef) -> int:
 
 
 def _internal_error(ref: FileRef, exc: BaseException) -> FileResult:
+    from piiscan.redact import redact_text  # the gate: an exception may quote the file
+
     result = FileResult(file=ref)
-    result.skips.append(Skip(ref.display, f"internal error in piiscan while scanning this file "
-                                          f"({type(exc).__name__}: {exc}); please report it"))
+    result.skips.append(Skip(ref.display, redact_text(
+        f"internal error in piiscan while scanning this file ({type(exc).__name__}: {exc}); "
+        "please report it")))
     return result
 
 

@@ -5,6 +5,7 @@ settings), so it can run in a process pool; ``scan_paths`` wires it to the walke
 from __future__ import annotations
 
 import bisect
+import functools
 import gc
 import os
 import signal
@@ -35,6 +36,7 @@ from piiscan.models import (
     Skip,
     SkipKind,
 )
+from piiscan.redact import Redactor
 from piiscan.rules.engine import Engine
 from piiscan.rules.loader import RuleSet
 from piiscan.rules.rule import Rule
@@ -43,6 +45,7 @@ from piiscan.sources.walk import iter_sources
 from piiscan.suppress import BASELINE, INLINE, MARKER, Suppressor, inline_ignored
 
 if TYPE_CHECKING:
+    from piiscan.snippet import SnippetWords
     from piiscan.state.baseline import BaselineMatcher
 
 
@@ -62,6 +65,18 @@ class Scanner:
         if self.suppressor is None:
             self.suppressor = Suppressor.build(no_ignore=self.settings.no_ignore,
                                                allow_paths=self.settings.allow_paths)
+
+    @functools.cached_property
+    def snippet_words(self) -> SnippetWords:
+        """What a masked snippet may show besides the value (piiscan.snippet)."""
+        from piiscan.snippet import SnippetWords
+
+        return SnippetWords.for_rules(self.ruleset.rules)
+
+    @functools.cached_property
+    def redactor(self) -> Redactor:
+        """The masking gate every result passes (piiscan.redact)."""
+        return Redactor(self.engine, self.rules, self.snippet_words)
 
     def scan_file(self, ref: FileRef) -> FileResult:
         return self.finish(self.scan_raw(ref))
@@ -105,7 +120,7 @@ class Scanner:
             result.kind = ctx.kind
         self._keep_confident(demote_samples(link_sensitive(candidates, signals), signals), result)
         result.elapsed = time.monotonic() - started
-        return result
+        return self.redactor.result(result)  # the masking gate: nothing leaves unmasked
 
     def _too_large(self, blob: Blob, result: FileResult) -> None:
         """An over-size file is an incomplete scan, unless its head shows it is a kind
@@ -216,7 +231,8 @@ class Scanner:
             location=location,
             masked_value=masked,
             masked_snippet=mask_snippet(segment.text[lo:hi], m.start - lo, m.end - lo, masked,
-                                        others, self.settings.context_chars),
+                                        others, self.settings.context_chars,
+                                        self.snippet_words),
             fingerprint=self.fingerprint(rule.type, m.value),
             value=m.value if self.settings.show_values else None,
             hidden=segment.hidden,
@@ -388,7 +404,7 @@ def scan_one(scanner: Scanner, ref: FileRef) -> FileResult:
         result = FileResult(file=ref)
         result.skips.append(Skip(ref.display, f"internal error in piiscan while scanning "
                                               f"this file ({detail[:200]}); please report it"))
-        return result
+        return scanner.redactor.result(result)  # an exception may quote the file
 
 
 def fail_level_reached(result: ScanResult, fail_on: Level) -> bool:
