@@ -9,9 +9,13 @@ since compiled patterns and loaded word lists are cached by then.
 from __future__ import annotations
 
 import contextlib
+import signal
 
 from piiscan import lifeline
 
+# Ctrl-C at a terminal reaches the whole process group; the scan decides what to do, and
+# the fork server ignores it anyway once its preload (this module) is done.
+signal.signal(signal.SIGINT, signal.SIG_IGN)
 lifeline.arm(forks=True)  # the fork server dies with the scan that started it
 
 SAMPLE = ("氏名 山田 太郎（ヤマダ タロウ）様 生年月日 1980年4月1日 住所 〒100-0001 東京都千代田区千代田1-1 "
