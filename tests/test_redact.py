@@ -10,10 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from piiscan.models import Location, Skip
+from piiscan.models import FileRef, FileResult, Location, Skip
 from piiscan.redact import Redactor, redact_text
 from piiscan.rules.engine import Engine
 from piiscan.rules.loader import load_ruleset
+from piiscan.snippet import SnippetWords
 
 from clirunner import CLI
 
@@ -24,7 +25,7 @@ RULES = load_ruleset()
 
 
 def redactor() -> Redactor:
-    return Redactor(Engine(RULES.rules), RULES.by_id())
+    return Redactor(Engine(RULES.rules), RULES.by_id(), SnippetWords.for_rules(RULES.rules))
 
 
 def test_shapes_are_masked_without_rules() -> None:
@@ -35,26 +36,41 @@ def test_shapes_are_masked_without_rules() -> None:
     assert redact_text("０９０ー１２３４ー５６７８") == "***ー****ー****"
 
 
-def test_values_the_rules_find_are_masked_as_reports_mask_them() -> None:
+def test_names_of_things_holding_values_are_masked_like_snippets() -> None:
     gate = redactor()
-    loc = Location("share/list.zip", members=(f"{PHONE}.txt",), sheet="山田太郎",
-                   part=f'$["{MY_NUMBER}"].個人番号')
+    loc = Location("share/list.zip", members=(f"{PHONE}.txt", "2024/見積書.xlsx"),
+                   sheet="山田太郎", part=f'$["{MY_NUMBER}"].個人番号')
     masked = gate.location(loc)
     assert masked.path == "share/list.zip"  # the path on disk is how a person finds the file
-    assert masked.members == ("***-****-4462.txt",)  # the report's own mask for a phone
-    assert masked.sheet == "山***"
+    # a value in a name: the value masked, and the rest shown only as far as it is known
+    assert masked.members == ("***-****-****.txt", "2024/見積書.xlsx")  # no value: as it is
+    assert masked.sheet == "****"
     assert masked.part == '$["************"].個人番号'
+    assert gate.component("九頭竜 紗和子様.txt") == "*** ***様.txt"  # an honorific
     assert gate.display(f"share/a.zip!{PHONE}.txt!inner.csv") == \
-        "share/a.zip!***-****-4462.txt!inner.csv"
-    skip = gate.skip(Skip(f"share/a.zip!{EMAIL}.eml",
-                          f"corrupt or unreadable zip member (KeyError: '{MY_NUMBER}')"))
-    assert EMAIL not in skip.path and MY_NUMBER not in skip.reason
+        "share/a.zip!***-****-****.txt!inner.csv"
+
+
+def test_messages_keep_their_words_and_lose_values_and_names_they_quote() -> None:
+    gate = redactor()
+    result = FileResult(FileRef("share/a.zip", "share/a.zip", 1, 0.0))
+    result.skips = [Skip(f"share/a.zip!{EMAIL}.eml",
+                         f"corrupt or unreadable zip member (KeyError: '{MY_NUMBER}')"),
+                    Skip("share/a.zip", f"rule x timed out on share/a.zip!{EMAIL}.eml")]
+    result.notes = [f"sheet '{PHONE}' is hidden"]
+    gate.result(result)
+    assert result.skips[0].path == "share/a.zip!****@******-mail.**.**.eml"
+    assert result.skips[0].reason == \
+        "corrupt or unreadable zip member (KeyError: '************')"
+    # the message quotes the member as the location shows it
+    assert result.skips[1].reason == f"rule x timed out on {result.skips[0].path}"
+    assert result.notes == ["sheet '***-****-4462' is hidden"]
 
 
 def test_a_json_path_is_looked_at_once_per_key_path() -> None:
     gate = redactor()
     for i in range(500):
-        gate.text(f"$.customers[{i}].tel")
+        gate.component(f"$.customers[{i}].tel")
     assert len(gate._memo) == 1
 
 
@@ -94,8 +110,8 @@ def test_raw_values_never_reach_locations_reports_diff_or_state(tmp_path: Path) 
     table = cli.run("scan", str(share), "--min-confidence", "low", "-j1")
     report = json.loads((out / "r.json").read_text(encoding="utf-8"))
     shown = {f["location"]["display"] for fr in report["files"] for f in fr["findings"]}
-    assert f"{share}/arc.zip!***-****-4462.txt[filename]" in shown
-    assert any("book.xlsx!***-****-4462!" in d for d in shown), shown
+    assert f"{share}/arc.zip!***-****-****.txt[filename]" in shown
+    assert any("book.xlsx!***-****-****!" in d for d in shown), shown
     assert any('keyed.json[$["************"]' in d for d in shown), shown
     leaks = {}
     for path in out.iterdir():
@@ -118,4 +134,4 @@ def test_raw_values_never_reach_locations_reports_diff_or_state(tmp_path: Path) 
 
 @pytest.mark.parametrize("text", ["nothing here", "page 3", "sheet '集計' is hidden"])
 def test_messages_without_values_are_unchanged(text: str) -> None:
-    assert redactor().text(text) == text
+    assert redactor().message(text) == text

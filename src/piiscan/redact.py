@@ -32,7 +32,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from piiscan.mask import mask_value
-from piiscan.models import FileResult, Finding, Location, Segment, Skip
+from piiscan.models import FileResult, Finding, Location, Segment
 
 if TYPE_CHECKING:
     from piiscan.rules.engine import Engine
@@ -42,9 +42,12 @@ if TYPE_CHECKING:
 # Digits joined by the separators numbers are written with, as the engine reads them.
 _NUMBER = re.compile(r"[0-9０-９](?:[ \-‐‑–－ー.()（）]{0,2}[0-9０-９])*")
 _DIGIT = re.compile(r"[0-9０-９]")
-_EMAIL = re.compile(r"[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+")
+_EMAIL = re.compile(r"[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)*")  # cut short too (a sheet name)
 MIN_DIGITS = 8  # shorter numbers (page 3, 2024, 〒100-0001) identify no one
 _ARRAY_INDEX = re.compile(r"\[\d{1,6}\]")  # JSON paths: $.list[3].tel and $.list[4].tel
+_ARRAY_INDEX_KEPT = re.compile(r"(\[\d{1,6}\])|([^\[]+|\[)")  # indexes, and the rest
+# Labels and honorifics that say a name of something holds a person's name.
+_NAME_MARKER = re.compile(r"氏名|名前|様|殿|さん|くん|ちゃん|フリガナ|ふりがな|担当者|(?i:\bname\b)")
 _MEMO = 8192
 _QUOTED = re.compile(r"'([^']*)'")
 
@@ -66,30 +69,58 @@ def _star_long_number(found: re.Match[str]) -> str:
 
 
 class Redactor:
-    """The gate for the results of one Scanner: strings from files, matched with its rules."""
+    """The gate for the results of one Scanner: strings from files, matched with its rules.
+
+    Names of things (member and sheet names, JSON keys, property names, record ids) are
+    kept as they are unless they hold something personal: a value the rules find, or a
+    name label or honorific (氏名, 様). Then they are shown as a snippet is
+    (piiscan.snippet): the values masked, known words and punctuation kept, every other
+    letter and digit starred — what sits beside a phone number in a file name is as
+    likely to be a name as in a line of text. Messages (skip reasons, notes) keep their
+    words; the values in them, and the names of things they quote, are masked.
+    """
 
     def __init__(self, engine: Engine | None = None, rules: dict[str, Rule] | None = None,
                  words: SnippetWords | None = None) -> None:
         self.engine = engine
         self.rules = rules or {}
-        self.words = words  # column headers quoted in reasons are shown like snippets
-        self._memo: dict[str, tuple[tuple[str, str], ...]] = {}
+        self.words = words
+        self._memo: dict[str, tuple[tuple[tuple[str, str], ...], bool]] = {}
+        self._renamed: dict[str, str] = {}  # names of things masked in the current file
 
-    def text(self, text: str | None) -> str:
-        """A string from a file: values the rules find in it, and long numbers and
-        e-mail addresses, masked."""
+    # --- strings ------------------------------------------------------------------------
+
+    def component(self, text: str | None) -> str:
+        """The name of something inside a file (see the class docstring)."""
         if not text:
             return text or ""
         key = _ARRAY_INDEX.sub("[]", text)  # one look per key path, not per array element
-        values = self._memo.get(key)
-        if values is None:
+        entry = self._memo.get(key)
+        if entry is None:
             values = self._values(key)
+            entry = (values, bool(values) or _NAME_MARKER.search(key) is not None)
             if len(self._memo) >= _MEMO:
                 self._memo.clear()
-            self._memo[key] = values
-        for raw, masked in values:
-            text = text.replace(raw, masked)
-        return redact_text(text)
+            self._memo[key] = entry
+        values, personal = entry
+        out = _replace_all(text, values)
+        if personal and self.words is not None:
+            words = self.words
+            out = _ARRAY_INDEX_KEPT.sub(lambda m: m.group(1) or words.mask(m.group(2)), out)
+        out = redact_text(out)
+        if out != text:
+            self._renamed[text] = out
+        return out
+
+    def message(self, text: str) -> str:
+        """A sentence of piiscan's (a skip reason, a note) that may quote the file: the
+        names of things it quotes as the locations show them, values masked."""
+        if not text:
+            return text
+        for raw in sorted(self._renamed, key=len, reverse=True):
+            if raw in text:
+                text = text.replace(raw, self._renamed[raw])
+        return redact_text(_replace_all(text, self._values(text)))
 
     def _values(self, text: str) -> tuple[tuple[str, str], ...]:
         """(value, masked form) of everything the rules find in ``text``, longest first."""
@@ -104,24 +135,26 @@ class Redactor:
                  for m in matches if m.rule_id in self.rules}
         return tuple(sorted(found, key=lambda pair: -len(pair[0])))
 
+    # --- the pieces of a result -----------------------------------------------------------
+
     def location(self, loc: Location) -> Location:
         """Everything in a location that came from the file; its path on disk stays."""
         if not (loc.members or loc.sheet or loc.part):
             return loc
-        return replace(loc, members=tuple(self.text(m) for m in loc.members),
-                       sheet=self.text(loc.sheet) if loc.sheet is not None else None,
-                       part=self.text(loc.part) if loc.part is not None else None)
+        return replace(loc, members=tuple(self.component(m) for m in loc.members),
+                       sheet=self.component(loc.sheet) if loc.sheet is not None else None,
+                       part=self.component(loc.part) if loc.part is not None else None)
 
     def display(self, display: str) -> str:
         """``path!member!member``: the members masked, the path on disk kept."""
         path, sep, members = display.partition("!")
         if not sep:
             return display
-        return path + sep + "!".join(self.text(m) for m in members.split("!"))
+        return path + sep + "!".join(self.component(m) for m in members.split("!"))
 
     def record(self, record: str) -> str:
         """A record id (``members!sheet!row``): every part may come from the file."""
-        return "!".join(self.text(part) for part in record.split("!"))
+        return "!".join(self.component(part) for part in record.split("!"))
 
     def finding(self, f: Finding) -> Finding:
         return replace(f, location=self.location(f.location),
@@ -140,12 +173,20 @@ class Redactor:
         assert self.words is not None
         return f"'{self.words.mask(found.group(1))}'"
 
-    def skip(self, s: Skip) -> Skip:
-        return replace(s, path=self.display(s.path), reason=self.text(s.reason))
-
     def result(self, fr: FileResult) -> FileResult:
-        """Pass a whole file result through the gate (in place, and returned)."""
+        """Pass a whole file result through the gate (in place, and returned): names of
+        things first, then the messages that may quote them."""
+        self._renamed = {}
         fr.findings = [self.finding(f) for f in fr.findings]
-        fr.skips = [self.skip(s) for s in fr.skips]
-        fr.notes = [self.text(n) for n in fr.notes]
+        paths = [self.display(s.path) for s in fr.skips]
+        fr.skips = [replace(s, path=path, reason=self.message(s.reason))
+                    for s, path in zip(fr.skips, paths, strict=True)]
+        fr.notes = [self.message(n) for n in fr.notes]
+        self._renamed = {}
         return fr
+
+
+def _replace_all(text: str, values: tuple[tuple[str, str], ...]) -> str:
+    for raw, masked in values:
+        text = text.replace(raw, masked)
+    return text

@@ -57,6 +57,16 @@ LABELS: tuple[str, ...] = (
     "jpeg", "png", "log", "bak",
 )
 
+# Words piiscan itself writes into locations and record ids (``metadata:custom:…``,
+# ``header:From``, ``message 2``): kept when a name of something is masked (piiscan.redact).
+STRUCTURE: tuple[str, ...] = (
+    "metadata", "custom", "header", "footer", "comment", "author", "body", "html",
+    "filename", "form", "field", "annotation", "notes", "smartart", "sheet", "text", "box",
+    "deleted", "formula", "hyperlink", "script", "creator", "title", "subject", "keywords",
+    "description", "category", "manager", "lastmodifiedby", "sender", "reply", "message",
+    "attached", "attachment", "part", "line", "row", "page", "slide", "list",
+)
+
 # Shown as they are: punctuation, spaces and symbols. Letters and digits are starred.
 
 
@@ -71,10 +81,10 @@ class SnippetWords:
 
     @classmethod
     def for_rules(cls, rules: Iterable[object]) -> SnippetWords:
-        """``LABELS``, the type labels and every keyword the rules know."""
+        """``LABELS``, ``STRUCTURE``, the type labels and every keyword the rules know."""
         from piiscan.labels import TYPE_LABELS
 
-        words: list[str] = list(LABELS)
+        words: list[str] = [*LABELS, *STRUCTURE]
         for ja, en in TYPE_LABELS.values():
             words += [ja, en, *en.split()]
         for rule in rules:
