@@ -176,8 +176,9 @@ def _run_scan(paths: list[str], settings: Settings, fmt: str, outputs: tuple[str
     from piiscan.state.session import ScanSession
 
     targets = [_parse_output(spec) for spec in outputs]
-    stdout_render = None if quiet or fmt == "table" or fmt in report.STREAMED else report.get(fmt)
-    renders = [(path, report.get(name)) for name, path in targets if name not in report.STREAMED]
+    stdout_write = None if quiet or fmt == "table" or fmt in report.STREAMED else \
+        report.writer(fmt)
+    written = [(path, name) for name, path in targets if name not in report.STREAMED]
     ruleset = load_ruleset(settings.rule_dirs, settings.disabled_rules)
     if settings.show_values:
         click.echo("piiscan: warning: --show-values puts unmasked personal data in the "
@@ -187,14 +188,14 @@ def _run_scan(paths: list[str], settings: Settings, fmt: str, outputs: tuple[str
             for_scan(paths, settings, quiet=quiet or not progress) as bar:
         result = session.run(paths, guard, on_file=bar.wrap(streams.on_file))
         streams.finish(result)
-    for path, render in renders:
-        report.write_atomic(path, render(result))
+    for path, name in written:
+        report.write_report(path, name, result)
     if quiet:
         from piiscan.report.table import summary_line
 
         click.echo(summary_line(result))
-    elif stdout_render is not None:
-        sys.stdout.buffer.write(stdout_render(result))
+    elif stdout_write is not None:
+        stdout_write(result, sys.stdout.buffer)
         sys.stdout.flush()
     elif fmt not in report.STREAMED:
         from rich.console import Console
@@ -400,8 +401,8 @@ def report_command(result_file: str, fmt: str | None, outputs: tuple[str, ...],
 
     try:
         targets = [_parse_output(spec, fmt) for spec in outputs]
-        renders = [(path, report.get(name)) for name, path in targets]
-        stdout_render = report.get(fmt) if fmt and fmt != "table" and not outputs else None
+        report.writer(fmt or "table")  # an unknown -f is refused before anything is read
+        stdout_write = report.writer(fmt) if fmt and fmt != "table" and not outputs else None
         result = load_report(result_file, keep_values=show_values)
     except PiiscanError as error:
         _fail(error)
@@ -409,12 +410,12 @@ def report_command(result_file: str, fmt: str | None, outputs: tuple[str, ...],
         click.echo("piiscan: warning: --show-values puts unmasked personal data in the "
                    "report; do not share or commit it", err=True)
     try:
-        for path, render in renders:
-            report.write_atomic(path, render(result))
+        for name, path in targets:
+            report.write_report(path, name, result)
     except PiiscanError as error:
         _fail(error)
-    if stdout_render is not None:
-        sys.stdout.buffer.write(stdout_render(result))
+    if stdout_write is not None:
+        stdout_write(result, sys.stdout.buffer)
         sys.stdout.flush()
     elif not outputs:
         from rich.console import Console

@@ -1,4 +1,6 @@
-"""Reporters: one module per format, one registry. A reporter turns a ScanResult into bytes.
+"""Reporters: one module per format, one registry. A reporter writes a ScanResult to a
+binary stream as it goes (``write``), so a report of a million findings is never a million
+objects, or one huge string, in memory; ``render`` gives the same bytes at once.
 
 Report files are written atomically (temporary file + rename) and readable by their owner
 only: a report is a map of where personal data lives.
@@ -15,14 +17,16 @@ import time
 from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from piiscan.errors import UsageError
 from piiscan.models import FileResult, ScanResult
 
 Render = Callable[[ScanResult], bytes]
+Write = Callable[[ScanResult, BinaryIO], None]
 
-# format name -> module under piiscan.report defining ``render(result) -> bytes``
+# format name -> module under piiscan.report defining ``write(result, out)`` and
+# ``render(result) -> bytes``
 REGISTRY: dict[str, str] = {
     "table": "table",
     "json": "json",
@@ -47,11 +51,26 @@ def run_timezone(result: ScanResult) -> timezone:
     return tz if isinstance(tz, timezone) else timezone.utc
 
 
-def get(name: str) -> Render:
+def _module(name: str) -> Any:
     if name not in REGISTRY:
         raise UsageError(f"unknown report format '{name}' (known: {', '.join(sorted(REGISTRY))})")
-    module = importlib.import_module(f"piiscan.report.{REGISTRY[name]}")
-    return module.render  # type: ignore[no-any-return]
+    return importlib.import_module(f"piiscan.report.{REGISTRY[name]}")
+
+
+def get(name: str) -> Render:
+    """The whole report as bytes (tests, and small outputs)."""
+    return _module(name).render  # type: ignore[no-any-return]
+
+
+def writer(name: str) -> Write:
+    """The report written to a stream as it is made."""
+    return _module(name).write  # type: ignore[no-any-return]
+
+
+def write_report(path: str, name: str, result: ScanResult) -> None:
+    """Write one report file, streamed into its temporary file and renamed at the end."""
+    write = writer(name)
+    write_atomic(path, lambda out: write(result, out))
 
 
 def format_for(path: str, explicit: str | None = None) -> str:
@@ -143,13 +162,17 @@ def clean_stale_temporaries(folder: Path, name: str) -> list[str]:
     return removed
 
 
-def write_atomic(path: str, data: bytes, mode: int = 0o600) -> None:
-    """Write a file so that readers see the old or the new content, never half of it."""
+def write_atomic(path: str, data: bytes | Callable[[BinaryIO], None], mode: int = 0o600) -> None:
+    """Write a file so that readers see the old or the new content, never half of it.
+    ``data`` is the bytes, or a function that writes them to the stream it is given."""
     out, tmp = temporary_for(path)
     try:
         with out:
             os.fchmod(out.fileno(), mode)
-            out.write(data)
+            if isinstance(data, bytes):
+                out.write(data)
+            else:
+                data(out)
             out.flush()
             os.fsync(out.fileno())
         os.replace(tmp, path)

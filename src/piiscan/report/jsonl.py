@@ -50,8 +50,15 @@ def tail_lines(result: ScanResult) -> bytes:
     return b"".join(out)
 
 
+def write(result: ScanResult, out: BinaryIO) -> None:
+    """The whole report at once, line by line: the same bytes a ``Stream`` writes."""
+    out.write(header_line())
+    for fr in result.files:
+        out.write(file_line(fr))
+    out.write(tail_lines(result))
+
+
 def render(result: ScanResult) -> bytes:
-    """The whole report at once: the same bytes a ``Stream`` writes for this result."""
     return header_line() + b"".join(file_line(fr) for fr in result.files) + tail_lines(result)
 
 
