@@ -66,6 +66,13 @@ class Settings:
             out[f.name] = value
         return out
 
+    def reporting(self) -> dict[str, object]:
+        """The settings that decide which findings a run reports (rules aside): recorded
+        with every run, so `piiscan diff` can tell a settings change from a clean-up."""
+        presentation = {"jobs", "show_values", "fail_on", "retention_days", "context_chars",
+                        "chunk_chars"}
+        return {k: v for k, v in self.as_dict().items() if k not in presentation}
+
     def digest(self) -> str:
         """Hash of the settings that change what a file yields (for incremental scans)."""
         relevant = {

@@ -149,7 +149,8 @@ class ScanSession:
         store = self.store
         if store is not None:
             self.outcome.run_id = store.begin_run(paths, now_iso(), self.ruleset.digest,
-                                                  self.settings.digest())
+                                                  self.settings.digest(),
+                                                  self.settings.reporting())
         try:
             result = scan_paths(paths, scanner, on_file=on_file, cache=cache)
         finally:

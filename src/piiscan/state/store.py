@@ -115,8 +115,13 @@ def _schema_v1(conn: sqlite3.Connection) -> None:
     """)
 
 
+def _schema_v2(conn: sqlite3.Connection) -> None:
+    """The settings that decide what a run reports, as JSON (Settings.reporting)."""
+    conn.execute("ALTER TABLE runs ADD COLUMN settings TEXT")
+
+
 # UPGRADES[i] takes a database from schema version i to i + 1. Append, never edit.
-UPGRADES: list[Callable[[sqlite3.Connection], None]] = [_schema_v1]
+UPGRADES: list[Callable[[sqlite3.Connection], None]] = [_schema_v1, _schema_v2]
 SCHEMA_VERSION = len(UPGRADES)
 
 
@@ -129,6 +134,9 @@ class RunInfo:
     roots: list[str]
     counts: dict[str, Any]
     unreadable: list[str]
+    rules_digest: str | None = None
+    settings_digest: str | None = None
+    settings: dict[str, Any] | None = None  # None: recorded before schema 2
 
 
 @dataclass(frozen=True)
@@ -241,13 +249,14 @@ class StateStore:
     # --- run history ---------------------------------------------------------------------
 
     def begin_run(self, roots: list[str], started: str, rules_digest: str,
-                  settings_digest: str) -> int:
+                  settings_digest: str, settings: dict[str, Any] | None = None) -> int:
         with self.transaction() as conn:
             cur = conn.execute(
-                "INSERT INTO runs (started, roots, rules_digest, settings_digest, version) "
-                "VALUES (?, ?, ?, ?, ?)",
+                "INSERT INTO runs (started, roots, rules_digest, settings_digest, version, "
+                "settings) VALUES (?, ?, ?, ?, ?, ?)",
                 (started, json.dumps(roots_key(roots)), rules_digest, settings_digest,
-                 __version__))
+                 __version__, None if settings is None else
+                 json.dumps(settings, ensure_ascii=False, sort_keys=True, default=str)))
             return int(cur.lastrowid or 0)
 
     def finish_run(self, run_id: int, result: ScanResult, counts: dict[str, Any]) -> None:
@@ -302,7 +311,8 @@ class StateStore:
 def _run_info(row: tuple[Any, ...]) -> RunInfo:
     return RunInfo(id=row[0], started=row[1], finished=row[2], complete=bool(row[3]),
                    roots=json.loads(row[4]), counts=json.loads(row[5] or "{}"),
-                   unreadable=json.loads(row[6] or "[]"))
+                   unreadable=json.loads(row[6] or "[]"), rules_digest=row[7],
+                   settings_digest=row[8], settings=json.loads(row[10]) if row[10] else None)
 
 
 def _now() -> str:
