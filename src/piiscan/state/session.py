@@ -36,6 +36,7 @@ class SessionOptions:
     allow_values: tuple[str, ...] = ()
     root: Path = field(default_factory=Path.cwd)  # allow_paths are relative to this
     collect: Baseline | None = None  # baseline create/update: fingerprint every finding
+    key_file: Path | None = None  # the state's fingerprint key, kept outside it
 
 
 @dataclass
@@ -97,10 +98,14 @@ class ScanSession:
         elif opts.baseline is not None:
             self.baseline = Baseline.load(opts.baseline)
             self.matcher = BaselineMatcher(self.baseline)
+        if opts.key_file is not None and opts.state is None:
+            raise UsageError("--key-file is the key of a state database: add --state")
         if opts.state is not None:
+            from piiscan.state.keyfile import load_key
             from piiscan.state.store import StateStore  # sqlite3: only when a state is used
 
-            self.store = StateStore.open(opts.state)
+            key = load_key(opts.key_file) if opts.key_file is not None else None
+            self.store = StateStore.open(opts.state, key=key)
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,

@@ -163,14 +163,17 @@ class StateStore:
     """An open state database. ``write=True`` takes the lock; read-only users (``diff``,
     ``history``) do not, since WAL lets them read while a scan writes."""
 
-    def __init__(self, path: Path, conn: sqlite3.Connection, lock: StateLock | None) -> None:
+    def __init__(self, path: Path, conn: sqlite3.Connection, lock: StateLock | None,
+                 key: bytes | None = None) -> None:
         self.path = path
         self.conn = conn
         self._lock = lock
-        self.key: bytes = self._meta_key()
+        self.key: bytes = self._meta_key(key, write=lock is not None)
 
     @classmethod
-    def open(cls, path: Path, *, write: bool = True) -> StateStore:
+    def open(cls, path: Path, *, write: bool = True, key: bytes | None = None) -> StateStore:
+        """``key``: the fingerprint key from a key file (state.keyfile); without one the
+        database keeps its own."""
         path = path.absolute()
         if not write and not path.exists():
             raise StateError(f"no state database at {path}: run `piiscan scan --state` first")
@@ -186,7 +189,7 @@ class StateStore:
                 conn.execute("PRAGMA synchronous = NORMAL")
                 conn.execute("PRAGMA foreign_keys = ON")
                 _upgrade(conn, path)
-                return cls(path, conn, lock)
+                return cls(path, conn, lock, key)
             except BaseException:
                 conn.close()
                 raise
@@ -230,16 +233,43 @@ class StateStore:
                 self.conn.execute("ROLLBACK")
             raise
 
-    def _meta_key(self) -> bytes:
-        row = self.conn.execute("SELECT value FROM meta WHERE key = 'hmac_key'").fetchone()
-        if row is not None:
-            return bytes(row[0])
-        key = os.urandom(32)
+    def _meta(self, name: str) -> bytes | None:
+        row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (name,)).fetchone()
+        return bytes(row[0]) if row is not None else None
+
+    def _meta_key(self, key: bytes | None, write: bool) -> bytes:
+        """The fingerprint key: kept in the database, or given from a key file whose id the
+        database records. The two are never mixed: a database keeps one or the other."""
+        from piiscan.state.keyfile import key_id
+
+        inside, recorded = self._meta("hmac_key"), self._meta("key_id")
+        if inside is not None:
+            if key is not None:
+                raise StateError(f"{self.path} keeps its fingerprint key inside the database; "
+                                 "a --key-file needs a state created with it: move the "
+                                 "database away to start one")
+            return inside
+        if recorded is not None:
+            if key is None:
+                if write:
+                    raise StateError(f"{self.path} was created with a --key-file (key id "
+                                     f"{recorded.decode()}); give the same --key-file")
+                return b""  # diff and history compare fingerprints; they need no key
+            if key_id(key).encode() != recorded:
+                raise StateError(f"{self.path}: the --key-file is not the key this state was "
+                                 f"created with (key id {key_id(key)}, the state's "
+                                 f"{recorded.decode()}): every fingerprint would change "
+                                 "meaning; use the right key or another --state")
+            return key
         with self.transaction() as conn:
-            conn.execute("INSERT OR IGNORE INTO meta VALUES ('hmac_key', ?)", (key,))
+            if key is None:
+                conn.execute("INSERT OR IGNORE INTO meta VALUES ('hmac_key', ?)",
+                             (os.urandom(32),))
+            else:
+                conn.execute("INSERT OR IGNORE INTO meta VALUES ('key_id', ?)",
+                             (key_id(key).encode(),))
             conn.execute("INSERT OR IGNORE INTO meta VALUES ('created', ?)", (_now(),))
-        row = self.conn.execute("SELECT value FROM meta WHERE key = 'hmac_key'").fetchone()
-        return bytes(row[0])
+        return self._meta_key(key, write)
 
     # --- incremental cache ---------------------------------------------------------------
 
