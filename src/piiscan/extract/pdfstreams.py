@@ -39,6 +39,7 @@ _LOOK_BACK = 1 << 16  # how far before 'stream' its dictionary may start
 _MAX_SNIFFED_LAYERS = 8
 _STREAM = re.compile(rb">>\s*stream[ \t]*(?:\r\n|\n|\r)")
 _OBJECT = re.compile(rb"(\d+)\s+(\d+)\s+obj\b")
+_OBJECT_END = re.compile(rb"(?<!\d)\d+\s+\d+\s+obj\Z")
 _FILTER = re.compile(rb"/Filter\s*(\[[^\]]*\]|/[^\s/\[\]<>(){}%]+|\d+\s+\d+\s+R)")
 _NAME = re.compile(rb"/([^\s/\[\]<>(){}%]+)")
 _ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
@@ -100,10 +101,16 @@ def measure(data: Any, piece: int, total: int, decipher: Decipher | None = None)
 
 
 def _dictionary(data: Any, stream_at: int) -> bytes:
-    """The text of the object holding the stream: from its ``N G obj`` to ``stream``."""
+    """The text of the object holding the stream: from its ``N G obj`` to ``stream``. The
+    header is looked for backwards from the last ``obj`` (a regular expression run over
+    the whole look-back window would cost more than inflating the stream)."""
     window = bytes(data[max(0, stream_at - _LOOK_BACK):stream_at + 2])
-    starts = [found.start() for found in _OBJECT.finditer(window)]
-    return window[starts[-1]:] if starts else window
+    at = len(window)
+    while (at := window.rfind(b"obj", 0, at)) != -1:
+        header = _OBJECT_END.search(window, max(0, at - 48), at + 3)
+        if header is not None:
+            return window[header.start():]
+    return window
 
 
 def _stream_end(data: Any, start: int, header: bytes) -> int:

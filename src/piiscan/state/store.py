@@ -9,11 +9,12 @@ What is stored: file paths with size, mtime, inode and (when the mtime is too re
 trust) a SHA-256 of the content; masked findings as JSON; keyed fingerprints
 (HMAC-SHA256 under a random 32-byte key kept in this database). Never a raw value.
 
-Why the key lives in the database and not in a key file beside it: both would sit in the same
-owner-only folder, so a key file protects against no one who can read the database, and it
-adds a failure mode (database and key restored from different backups: every fingerprint
-silently changes meaning). The keyed hash protects what leaves the state: fingerprints in
-reports, logs and tickets cannot be brute-forced without this file. Keep the file as
+The key lives in the database by default: a key file in the same owner-only folder would
+protect against no one who can read the database. For a database that is backed up or
+copied elsewhere, ``--key-file`` keeps the key outside it (state.keyfile); the database
+then records only the key's id, so a mismatched key is refused instead of silently changing
+what every fingerprint means. The keyed hash protects what leaves the state: fingerprints
+in reports, logs and tickets cannot be brute-forced without the key. Keep the file as
 private as the reports (docs/state.md).
 """
 
