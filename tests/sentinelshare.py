@@ -15,7 +15,6 @@ import gzip
 import io
 import json
 import tarfile
-import zipfile
 from dataclasses import dataclass
 from email.header import Header
 from email.mime.application import MIMEApplication
@@ -25,6 +24,7 @@ from email.utils import formataddr
 from pathlib import Path
 
 import fixtures_office as office
+from fixtures_containers import zip_bytes
 
 
 @dataclass(frozen=True)
@@ -246,19 +246,11 @@ def _pptx(folder: Path, t: dict[str, str]) -> Path:
     return path
 
 
-def _zip_bytes(members: dict[str, bytes]) -> bytes:
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in members.items():
-            archive.writestr(name, data)
-    return out.getvalue()
-
-
 def _zip(folder: Path, t: dict[str, str]) -> Path:
     path = folder / "archive.zip"
-    inner = _zip_bytes({f"{t['zip.nested_member_name']}.txt":
+    inner = zip_bytes({f"{t['zip.nested_member_name']}.txt":
                         t["zip.nested_member_body"].encode()})
-    path.write_bytes(_zip_bytes({
+    path.write_bytes(zip_bytes({
         "readme.txt": NEUTRAL.encode(),
         f"{t['zip.member_name']}.txt": t["zip.member_body"].encode(),
         f"{t['zip.nested_name']}.zip": inner,
