@@ -8,7 +8,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 PIP    := $(BIN)/python -m pip --disable-pip-version-check -q
 
-.PHONY: demo test sysdeps lint typecheck eval bench data-check install dev clean
+.PHONY: demo test sysdeps lint typecheck eval bench bench-memory data-check install dev clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -50,6 +50,12 @@ eval: dev
 
 bench: dev
 	$(BIN)/python benchmarks/run.py
+
+# Peak memory on a 10 MB PDF decompression bomb and writing every report format for 600,000
+# findings (docs/benchmarks.md); a few minutes, most of it the XLSX and SARIF writers.
+bench-memory: dev
+	$(BIN)/python benchmarks/memory.py bomb
+	$(BIN)/python benchmarks/memory.py reports
 
 # Rebuild every dictionary from its sources and check the committed files match.
 data-check: dev

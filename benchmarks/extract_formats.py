@@ -28,6 +28,7 @@ except ImportError:  # a checkout without `pip install -e .`
 import pypdfium2 as pdfium  # noqa: E402
 
 from piiscan.extract import Blob, ExtractContext, extract_blob  # noqa: E402
+from piiscan.extract.pdfstreams import measure  # noqa: E402
 from piiscan.models import Location, Segment  # noqa: E402
 
 import fixtures_office as gen  # noqa: E402
@@ -108,6 +109,10 @@ def main() -> None:
         )
 
         report("pdf  pypdfium2", median_seconds(lambda: run_extract(pdf), runs), PDF_PAGES, "pages")
+        data = pdf.read_bytes()  # of that, measuring the streams for the decompression budget
+        report("pdf  stream measurement (budget)",
+               median_seconds(lambda: measure(data, piece=1 << 40, total=1 << 40), runs),
+               PDF_PAGES, "pages")
         with pdfium_disabled():
             seconds = median_seconds(lambda: run_extract(pdf), runs)
         report("pdf  pdfminer.six (fallback)", seconds, PDF_PAGES, "pages")

@@ -13,6 +13,7 @@ import io
 import logging
 import shutil
 import subprocess
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -272,6 +273,69 @@ def make_pdf_encrypted(
         writer.write(fh)
     plain.unlink()
     return {**info, "path": path, "user_password": user_password}
+
+
+def write_pdf(path: str | Path, streams: list[tuple[bytes, bytes]], text: str = "Hello") -> Path:
+    """A minimal PDF written by hand: one page showing ``text`` (Helvetica) whose content is
+    the first stream, plus further stream objects. Each stream is (dictionary entries,
+    raw data); the content stream's text operators come first in its decoded data."""
+    path = Path(path)
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>",
+               b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 5 0 R "
+               b"/Resources << /Font << /F1 4 0 R >> >> >>",
+               b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
+    for entries, data in streams:
+        objects.append(b"<< " + entries + b" /Length %d >>\nstream\n" % len(data) + data
+                       + b"\nendstream")
+    out = io.BytesIO()
+    out.write(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(out.tell())
+        out.write(b"%d 0 obj\n" % number + body + b"\nendobj\n")
+    xref = out.tell()
+    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
+    for offset in offsets:
+        out.write(b"%010d 00000 n \n" % offset)
+    out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n"
+              % (len(objects) + 1, xref))
+    path.write_bytes(out.getvalue())
+    return path
+
+
+def deflated_spaces(size: int, prefix: bytes = b"", layers: int = 1) -> bytes:
+    """``prefix`` and then ``size`` spaces, deflated ``layers`` times, built in pieces so a
+    gigabyte never sits in memory (a spaces-only content stream is a valid, empty page)."""
+    data = _deflate_stream(prefix, size)
+    for _ in range(layers - 1):
+        data = zlib.compress(data, 9)
+    return data
+
+
+def _deflate_stream(prefix: bytes, size: int) -> bytes:
+    packer = zlib.compressobj(9)
+    parts = [packer.compress(prefix)]
+    piece = b" " * (1 << 20)
+    left = size
+    while left > 0:
+        parts.append(packer.compress(piece[: min(left, len(piece))]))
+        left -= len(piece)
+    parts.append(packer.flush())
+    return b"".join(parts)
+
+
+def make_pdf_flate_bomb(path: str | Path, inflated: int, *, streams: int = 1, layers: int = 1,
+                        filter_entry: bytes | None = None) -> Path:
+    """A PDF whose content stream (and ``streams - 1`` more streams) inflate to ``inflated``
+    bytes each: a few kilobytes per hundred megabytes. ``layers`` deflates it that many
+    times (``/Filter [/FlateDecode /FlateDecode]``); ``filter_entry`` replaces the filter
+    entry (e.g. an indirect reference a reader cannot check without resolving it)."""
+    text = b"BT /F1 12 Tf 72 720 Td (Hello) Tj ET\n"
+    data = deflated_spaces(inflated, text, layers)
+    entry = filter_entry if filter_entry is not None else (
+        b"/Filter [" + b" ".join([b"/FlateDecode"] * layers) + b"]")
+    return write_pdf(path, [(entry, data)] * streams)
 
 
 # --------------------------------------------------------------------------- DOCX

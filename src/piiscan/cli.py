@@ -50,7 +50,7 @@ CONFIG_KEYS = {"rule_dirs": "rules", "disabled": "disable_rules", "excludes": "e
                "follow_symlinks": "follow_symlinks", "max_file_size": "max_file_size",
                "min_confidence": "min_confidence", "fail_on": "fail_on",
                "retention_days": "retention_days", "state": "state", "baseline": "baseline",
-               "jobs": "jobs"}
+               "jobs": "jobs", "key_file": "key_file"}
 
 
 def _size(ctx: click.Context, param: click.Parameter, text: str) -> int:
@@ -151,6 +151,9 @@ def main() -> None:
               "`piiscan diff`) at PATH, a file or a folder; alone: ~/.local/state/piiscan/"
               "state.db. Write --state=PATH when PATH could be taken for a scan path.")
 @click.option("--no-state", is_flag=True, help="Ignore a state database set in the config.")
+@click.option("--key-file", type=click.Path(dir_okay=True), default=None, metavar="FILE",
+              help="Keep the state's fingerprint key in FILE (owner-only, 32+ random bytes) "
+                   "instead of inside the database (docs/state.md).")
 @click.option("--baseline", type=click.Path(dir_okay=False), default=None, metavar="FILE",
               help="Findings recorded in FILE do not fail the run (default: "
                    ".piiscan-baseline.json in the config folder, the current folder or the "
@@ -171,8 +174,8 @@ def scan(paths: tuple[str, ...], fmt: str, outputs: tuple[str, ...], rule_dirs: 
          disabled: tuple[str, ...], excludes: tuple[str, ...], follow_symlinks: bool,
          max_file_size: str, min_confidence: str, fail_on: str, show_values: bool,
          quiet: bool, retention_days: int | None, config_path: str | None, state: str | None,
-         no_state: bool, baseline: str | None, no_baseline: bool, no_ignore: bool,
-         new_only: bool, jobs: int, hook: bool) -> None:
+         no_state: bool, key_file: str | None, baseline: str | None, no_baseline: bool,
+         no_ignore: bool, new_only: bool, jobs: int, hook: bool) -> None:
     """Scan files and folders for personal data.
 
     PATHS are folders (walked recursively, .git/ skipped) or files (as pre-commit passes them).
@@ -279,7 +282,7 @@ def _print_stdout(result: ScanResult, view: View, *, streamed: bool,
     if streamed and view.format in report.STREAMED:
         return
     if not view.table:
-        sys.stdout.buffer.write(report.get(view.format)(result))
+        report.writer(view.format)(result, sys.stdout.buffer)
         sys.stdout.flush()
         return
     from piiscan.report.table import summary_line
@@ -342,13 +345,17 @@ def _effective_config(paths: list[str], config_path: str | None) -> Effective:
 
 
 def _session_options(effective: Effective, new_only: bool = False) -> SessionOptions:
+    from pathlib import Path
+
     from piiscan.run.session import SessionOptions, resolve_baseline, resolve_state
 
     config_dir = effective.config.path.parent if effective.config.path else None
+    key_file = effective["key_file"]
     return SessionOptions(state=resolve_state(effective["state"]),
                           baseline=resolve_baseline(effective["baseline"], config_dir),
                           new_only=new_only, allow_values=tuple(effective["allow_values"]),
-                          root=effective.config.base)
+                          root=effective.config.base,
+                          key_file=Path(os.path.expanduser(key_file)) if key_file else None)
 
 
 def _after_scan(result: ScanResult, outcome: SessionOutcome, settings: Settings,

@@ -25,9 +25,12 @@ class Limits:
     regex_seconds: float = 10.0  # per rule and segment: guards against runaway patterns
     archive_depth: int = 3  # nested archives/attachments beyond this are skips
     archive_members: int = 10_000
-    archive_bytes: int = 1024 * MiB  # total expanded bytes per top-level file
-    archive_ratio: float = 200.0  # expanded/compressed ratio above which a member is a bomb
+    # The decompression budget of one scanned file (extract.Budget): every byte a format
+    # inflates counts (archive members, OOXML parts, PDF streams, mail parts) ...
+    inflate_bytes: int = 1024 * MiB
+    # ... and no single piece (a member, a part, a stream) may inflate to more than this.
     member_size: int = 256 * MiB
+    archive_ratio: float = 200.0  # expanded/compressed ratio above which a member is a bomb
 
 
 @dataclass(frozen=True)
@@ -63,6 +66,13 @@ class Settings:
                 value = list(value)
             out[f.name] = value
         return out
+
+    def reporting(self) -> dict[str, object]:
+        """The settings that decide which findings a run reports (rules aside): recorded
+        with every run, so `piiscan diff` can tell a settings change from a clean-up."""
+        presentation = {"jobs", "show_values", "fail_on", "retention_days", "context_chars",
+                        "chunk_chars"}
+        return {k: v for k, v in self.as_dict().items() if k not in presentation}
 
     def digest(self) -> str:
         """Hash of the settings that change what a file yields (for incremental scans)."""

@@ -18,6 +18,7 @@ Example::
     exclude = ["tests/fixtures/**", "*.min.js"]
     baseline = ".piiscan-baseline.json"
     state = "~/.local/state/piiscan/repo.db"
+    key_file = "~/.config/piiscan/state.key"     # the state's key, outside the database
     allow_paths = ["docs/sample-data/**"]       # scanned, findings suppressed and counted
     allow_values = ["03-1234-5678"]             # e.g. the company's own switchboard
 """
@@ -99,6 +100,12 @@ def _size_value(value: Any) -> int:
     raise ValueError("expected a size like \"256M\" or a number of bytes")
 
 
+def _path(value: Any) -> str:
+    if isinstance(value, str) and value:
+        return value
+    raise ValueError("expected a path")
+
+
 def _path_or_flag(value: Any) -> str | bool:
     if isinstance(value, (str, bool)):
         return value
@@ -127,6 +134,8 @@ OPTIONS: dict[str, Option] = {
     "jobs": Option(_jobs, "worker processes (0: one per core, 1: none)"),
     "state": Option(_path_or_flag, "state database (true: the default location)", is_path=True),
     "baseline": Option(_path_or_flag, "baseline file (false: none)", is_path=True),
+    "key_file": Option(_path, "the state's fingerprint key, kept outside the database "
+                       "(owner-only file)", is_path=True),
     "allow_paths": Option(_str_list, "gitignore-style patterns whose findings are suppressed",
                           is_list=True),
     "allow_values": Option(_str_list, "values that are not personal data (compared by "
@@ -264,6 +273,7 @@ DEFAULTS: dict[str, Any] = {
     "jobs": 0,
     "state": None,
     "baseline": None,
+    "key_file": None,
     "allow_paths": (),
     "allow_values": (),
 }

@@ -20,12 +20,14 @@ import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from piiscan.normalize import normalize
 
+if TYPE_CHECKING:
+    from piiscan.snippet import SnippetWords
+
 _DIGIT = re.compile(r"[0-9０-９]")
-_LONG_DIGITS = re.compile(r"[0-9０-９]{5,}")
 _NON_DIGIT_SEPARATORS = re.compile(r"[\s\-./()（）]")
 
 
@@ -52,12 +54,9 @@ def _mask_digits(value: str, keep_last: int) -> str:
 
 
 def _mask_name(value: str) -> str:
-    """``山田 太郎`` -> ``山田 **``; with no space, keep the first character only."""
-    for sep in (" ", "　"):
-        if sep in value:
-            head, _, tail = value.partition(sep)
-            return head + sep + "*" * len(tail)
-    return value[:1] + "*" * (len(value) - 1)
+    """``山田 太郎`` -> ``山* **``: the first character only, spaces kept. A whole surname
+    would say too much: a rare one (九頭竜) identifies a person on its own."""
+    return value[:1] + "".join(ch if ch in " 　" else "*" for ch in value[1:])
 
 
 def _mask_generic(value: str) -> str:
@@ -71,24 +70,23 @@ def _mask_generic(value: str) -> str:
 
 
 def mask_snippet(text: str, start: int, end: int, masked_value: str,
-                 other_spans: list[tuple[int, int]], width: int) -> str:
+                 other_spans: list[tuple[int, int]], width: int,
+                 words: SnippetWords) -> str:
     """Context around a value with the value masked, neighbouring values masked too, and
-    any other long digit run starred, so a snippet never reveals what the report hides."""
+    the rest shown only as far as ``words`` (piiscan.snippet) knows it: every other letter
+    and digit is starred, so a snippet never reveals what the report hides, nor what the
+    rules did not recognise (a rare surname beside a phone number)."""
     lo, hi = max(0, start - width), min(len(text), end + width)
     chars = list(text[lo:hi])
     for s, e in other_spans:
         for i in range(max(s, lo), min(e, hi)):
             if not chars[i - lo].isspace():
                 chars[i - lo] = "*"
-    before = _LONG_DIGITS.sub(_stars, "".join(chars[: start - lo]))
-    after = _LONG_DIGITS.sub(_stars, "".join(chars[end - lo :]))
+    before = words.mask("".join(chars[: start - lo]))
+    after = words.mask("".join(chars[end - lo :]))
     snippet = before + masked_value + after
     snippet = snippet.replace("\r", " ").replace("\n", " ").replace("\t", " ")
     return ("…" if lo > 0 else "") + snippet + ("…" if hi < len(text) else "")
-
-
-def _stars(match: re.Match[str]) -> str:
-    return "*" * len(match.group(0))
 
 
 _SPACES = re.compile(r"\s+")
@@ -103,6 +101,12 @@ def canonical(value_type: str, value: str) -> str:
     if value_type == "EMAIL":
         return folded.lower()
     return _SPACES.sub("", folded)
+
+
+def key_id(key: bytes) -> str:
+    """An id of a key (the state's key kept in a key file): tells two keys apart, reveals
+    neither."""
+    return hmac.new(key, b"piiscan state key id", hashlib.sha256).hexdigest()[:16]
 
 
 class Fingerprinter:

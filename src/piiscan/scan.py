@@ -11,11 +11,13 @@ progress, signals -- lives in ``piiscan.run``.
 from __future__ import annotations
 
 import bisect
+import functools
 import os
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from functools import partial
+from typing import TYPE_CHECKING
 
 from piiscan.config import Settings
 from piiscan.extract import UNSUPPORTED, Blob, BudgetExceeded, ExtractContext, extract_blob
@@ -36,11 +38,15 @@ from piiscan.models import (
     SkipKind,
     TypeRegistry,
 )
+from piiscan.redact import Redactor, redact_text
 from piiscan.rules.engine import Engine
 from piiscan.rules.loader import RuleSet
 from piiscan.rules.rule import Rule
 from piiscan.sources import open_ref
 from piiscan.suppress import INLINE, MARKER, inline_ignored
+
+if TYPE_CHECKING:
+    from piiscan.snippet import SnippetWords
 
 
 @dataclass
@@ -64,6 +70,18 @@ class CompiledRules:
         return cls(load_ruleset(settings.rule_dirs, settings.disabled_rules),
                    settings.limits.regex_seconds)
 
+    @functools.cached_property
+    def snippet_words(self) -> SnippetWords:
+        """What a masked snippet may show besides the value (piiscan.snippet)."""
+        from piiscan.snippet import SnippetWords
+
+        return SnippetWords.for_rules(self.ruleset.rules, self.ruleset.types.values())
+
+    @functools.cached_property
+    def redactor(self) -> Redactor:
+        """The masking gate every result passes (piiscan.redact)."""
+        return Redactor(self.engine, self.by_id, self.snippet_words)
+
     @property
     def types(self) -> TypeRegistry:
         return self.ruleset.types
@@ -79,18 +97,22 @@ def scan_file(source: FileRef, rules: CompiledRules, settings: Settings, keys: K
     raises for a file: a bug in piiscan on one file becomes a Skip that names it (exit 3),
     not the end of a nightly scan or an exit code read as findings."""
     try:
-        return _scan(source, rules, settings, keys)
+        result = _scan(source, rules, settings, keys)
     except Exception as exc:
         rules.engine.stats.timeouts.clear()
-        return internal_error(source, exc)
+        result = internal_error(source, exc)
+    return rules.redactor.result(result)  # the masking gate: nothing leaves unmasked
 
 
 def internal_error(source: FileRef, exc: BaseException) -> FileResult:
+    """A bug in piiscan on one file, as a Skip that names it (an exception may quote the
+    file: the message passes the masking gate too)."""
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
     detail = f"{type(exc).__name__}: {text}" if text else type(exc).__name__
     result = FileResult(file=source)
-    result.skips.append(Skip(source.display, f"internal error in piiscan while scanning "
-                                             f"this file ({detail[:200]}); please report it"))
+    result.skips.append(Skip(source.display, redact_text(
+        f"internal error in piiscan while scanning this file ({detail[:200]}); please "
+        "report it")))
     return result
 
 
@@ -152,22 +174,35 @@ def _consume(items: Iterator[Segment | Skip | Note | Inventory], result: FileRes
              signals: DocumentSignals) -> None:
     engine = rules.engine
     recent = RecentText()
+    timeouts = engine.stats.timeouts
+    timed_out: dict[str, Location] = {}  # rule id -> the first part it gave up on
     for item in items:
         if isinstance(item, Segment):
             ctx.check_time()
             signals.feed(item)
             item = recent.attach(item)
+            before = len(timeouts)
             findings.add(item, engine.scan(item))
+            for rule_id in timeouts[before:]:
+                timed_out.setdefault(rule_id, item.location)
         elif isinstance(item, Skip):
             result.skips.append(item)
         elif isinstance(item, Inventory):
             result.inventory.append(item.kind)
         else:
             result.notes.append(item.text)
-    for rule_id in sorted(set(engine.stats.timeouts)):
-        result.notes.append(f"rule {rule_id} timed out on part of this file; that part "
-                            "was not checked by it")
-    engine.stats.timeouts.clear()
+    timeouts.clear()
+    seconds = rules.regex_seconds
+    result.skips.extend(_timeout_skip(rule_id, where, seconds)
+                        for rule_id, where in sorted(timed_out.items()))
+
+
+def _timeout_skip(rule_id: str, where: Location, seconds: float) -> Skip:
+    """A rule that ran out of time did not check part of the file: coverage was lost, so it
+    is an error (exit code 3), naming the rule and the part."""
+    return Skip("!".join((where.path, *where.members)),
+                f"rule {rule_id} timed out ({seconds:g} s) on {where.render()}; that part "
+                "was not checked by this rule")
 
 
 def _keep_confident(findings: list[Finding], result: FileResult, settings: Settings) -> None:
@@ -187,6 +222,7 @@ class _Findings:
     def __init__(self, rules: CompiledRules, settings: Settings, keys: Keys,
                  ref: FileRef) -> None:
         self.rules = rules.by_id
+        self.words = rules.snippet_words
         self.settings = settings
         self.keys = keys
         self.baseline = keys.baseline
@@ -238,7 +274,7 @@ class _Findings:
             location=location,
             masked_value=masked,
             masked_snippet=mask_snippet(segment.text[lo:hi], m.start - lo, m.end - lo, masked,
-                                        others, width),
+                                        others, width, self.words),
             fingerprint=self.keys.fingerprint(rule.type, m.value),
             value=m.value if self.settings.show_values else None,
             hidden=segment.hidden,

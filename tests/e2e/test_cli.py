@@ -61,8 +61,8 @@ def test_show_values_reveals_and_warns(tmp_path: Path, cli: CLI) -> None:
 
 def test_report_file_is_owner_only_and_json_masked(tmp_path: Path, cli: CLI) -> None:
     share = make_share(tmp_path)
-    (tmp_path / "out").mkdir()
     out = tmp_path / "out" / "report.json"
+    out.parent.mkdir()
     proc = cli.run("scan", str(share), "-o", str(out), "--quiet")
     assert proc.returncode == 1
     assert proc.stdout.count("\n") == 1 and proc.stdout.startswith("piiscan: 2 files scanned")
@@ -93,7 +93,10 @@ def test_skips_have_reasons_and_exit_3(open_dir: Path, cli: CLI) -> None:
         for path in share.iterdir():
             if path.name != "secret.txt" and not path.is_fifo():
                 path.chmod(0o644)
-    proc = cli.run("scan", str(share), "--max-file-size", "2K", "-f", "json", user=as_user)
+    # -j1: a pool's helper processes are started through the interpreter's path, which
+    # 'nobody' may not be allowed to run (a pyenv Python under /root on the test machine).
+    proc = cli.run("scan", str(share), "--max-file-size", "2K", "-f", "json", "-j1",
+                   user=as_user)
     assert proc.returncode == 3, proc.stderr
     report = json.loads(proc.stdout)
     reasons = {Path(s["path"]).name: (s["kind"], s["reason"]) for s in report["skipped"]}

@@ -165,6 +165,9 @@ def test_report_rerenders_without_rescanning(saved: Path, tmp_path: Path) -> Non
     assert (out / "list.txt").read_bytes().startswith(b"\xef\xbb\xbfrecord,")
     table = cli.run("report", str(saved))
     assert table.returncode == 0 and "個人情報を含むファイル" in table.stdout
+    missing = cli.run("report", str(saved), "-o", str(out / "no" / "r.html"))
+    assert missing.returncode == 2 and "does not exist" in missing.stderr
+    assert len(missing.stderr.strip().splitlines()) == 1
 
 
 def test_report_format_flag_never_changes_an_output_file(saved: Path, tmp_path: Path) -> None:

@@ -96,8 +96,8 @@ def test_jsonl_lines_and_their_order(sample: ScanResult) -> None:
 
 def test_jsonl_stream_writes_as_it_goes_and_renames_at_the_end(tmp_path: Path,
                                                                sample: ScanResult) -> None:
-    (tmp_path / "out").mkdir()
     target = tmp_path / "out" / "r.jsonl"
+    target.parent.mkdir()
     with report.Streams([("jsonl", str(target))]) as streams:
         for number, fr in enumerate(sample.files, start=1):
             streams.on_file(fr)
@@ -328,12 +328,11 @@ def test_reports_render_an_empty_scan() -> None:
 
 
 def test_write_atomic_is_owner_only(tmp_path: Path) -> None:
-    (tmp_path / "sub").mkdir()
     target = tmp_path / "sub" / "r.html"
+    target.parent.mkdir()
     report.write_atomic(str(target), b"<p>x</p>")
     assert stat.S_IMODE(target.stat().st_mode) == 0o600
     assert [p.name for p in target.parent.iterdir()] == ["r.html"]
-
 
 
 def test_html_details_are_capped_for_huge_scans(sample: ScanResult,

@@ -103,3 +103,15 @@ def test_a_file_given_twice_or_inside_a_given_folder_is_listed_once(
     paths = ["share/a.txt", "share", "./share/", "c.txt", str(tmp_path / "c.txt"), "share/sub"]
     listed = [i.display for i in iter_sources(paths, Settings()) if isinstance(i, FileRef)]
     assert sorted(listed) == ["c.txt", "share/a.txt", "share/sub/b.txt"]
+
+
+def test_symlink_pair_loop_is_a_loop_not_broken(tmp_path: Path) -> None:
+    (tmp_path / "a").symlink_to(tmp_path / "b")
+    (tmp_path / "b").symlink_to(tmp_path / "a")
+    (tmp_path / "gone").symlink_to(tmp_path / "missing")
+    _, skips = walk([str(tmp_path)], follow_symlinks=True)
+    for name in ("a", "b"):
+        assert skips[f"{tmp_path}/{name}"].reason.startswith("symbolic link loop"), skips
+    assert skips[f"{tmp_path}/gone"].reason == "broken symbolic link"
+    _, given = walk([str(tmp_path / "a")], follow_symlinks=True)
+    assert given[f"{tmp_path}/a"].reason.startswith("symbolic link loop")

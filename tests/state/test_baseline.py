@@ -151,3 +151,45 @@ def test_fingerprint_is_slow_and_truncated() -> None:
     # same value, other spelling: one fingerprint
     assert baseline.hasher()("PHONE", "090-1234-5678") == \
         baseline.hasher()("PHONE", "０９０１２３４５６７８")
+
+
+@pytest.mark.parametrize(("name", "value"), [
+    ("n", 1 << 22),  # every fingerprint would need 4 GiB: "internal error" on every file
+    ("n", 1 << 4),  # cheap to brute-force
+    ("n", 30000),  # not a power of two
+    ("r", 1),
+    ("r", 1000),
+    ("p", 64),
+    ("bits", 64),  # a whole hash: no ambiguity left for an attacker
+    ("bits", 4),  # every new value would look baselined
+    ("n", "16384"),
+    ("n", True),
+])
+def test_hostile_kdf_parameters_are_refused_at_load(tmp_path: Path, run: Run, name: str,
+                                                    value: object) -> None:
+    """A committed baseline is input from anyone who can open a pull request: its scrypt
+    parameters are checked when it is read, and a bad one stops the run (exit 2) with one
+    line naming the file, the parameter and the allowed range."""
+    root = repo(tmp_path)
+    assert run("baseline", "create", cwd=root).exit_code == 0
+    path = root / ".piiscan-baseline.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["kdf"][name] = value
+    path.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(ConfigError, match=f"{name}.*allowed"):
+        Baseline.load(path)
+    result = run("scan", ".", cwd=root)
+    assert result.exit_code == 2, result.output
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and str(path.name) in lines[0] and f"'{name}'" in lines[0], lines
+    assert "allowed" in lines[0]
+
+
+def test_short_salt_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "b.json"
+    baseline = Baseline.new(path)
+    data = json.loads(baseline.dump())
+    data["kdf"]["salt"] = "00"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(ConfigError, match="salt"):
+        Baseline.load(path)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from pathlib import Path
 
@@ -77,3 +78,49 @@ def test_codec_round_trip_drops_values(tmp_path: Path) -> None:
     # another spelling of the same path: locations follow the current one
     moved = decode_result(text, replace(ref, display="x/a.txt"), ref.display)
     assert {f.location.path for f in moved.findings} == {"x/a.txt"}
+
+
+def test_a_settings_change_is_shown_as_such_not_as_resolutions(tmp_path: Path) -> None:
+    """Findings a stricter --min-confidence hides were not cleaned up: `diff` says the
+    settings changed and lists them as no longer reported, not as resolved (issue 13)."""
+    from click.testing import CliRunner
+
+    from piiscan.cli import main
+
+    share = tmp_path / "share"
+    share.mkdir()
+    (share / "a.txt").write_text("マイナンバー 1234 5678 9018\n山田太郎\n090-3141-5926\n",
+                                 encoding="utf-8")  # a name and a phone alone: medium
+    state = f"--state={tmp_path / 'state'}"
+    runner = CliRunner()
+    assert runner.invoke(main, ["scan", str(share), state, "-q", "--min-confidence",
+                                "low"]).exit_code == 1
+    assert runner.invoke(main, ["scan", str(share), state, "-q", "--min-confidence",
+                                "high"]).exit_code == 1
+    text = runner.invoke(main, ["diff", state])
+    assert text.exit_code == 0, text.output
+    assert "settings changed between these runs: min_confidence low -> high" in text.output
+    assert "resolved: " not in text.output
+    assert "no longer reported (the settings changed; not necessarily resolved): " \
+        in text.output
+    assert text.output.rstrip().endswith("(settings changed)")
+    as_json = runner.invoke(main, ["diff", state, "-f", "json"])
+    data = json.loads(as_json.stdout)
+    assert data["settings_changed"] == {"min_confidence": ["low", "high"]}
+    assert data["resolved"] == [] and data["no_longer_reported"]
+    # the same settings again: a change of data is a resolution as before
+    (share / "a.txt").write_text("山田太郎\n", encoding="utf-8")  # the My Number removed
+    runner.invoke(main, ["scan", str(share), state, "-q", "--min-confidence", "high"])
+    again = json.loads(runner.invoke(main, ["diff", state, "-f", "json"]).stdout)
+    assert "settings_changed" not in again and len(again["resolved"]) == 1
+
+
+def test_runs_recorded_before_settings_were_kept_compare_by_digest(tmp_path: Path) -> None:
+    with StateStore.open(tmp_path / "s.db") as store:
+        first = store.begin_run(["share"], "t1", "r", "s1")
+        store.finish_run(first, result({"share/b.txt": [finding("share/b.txt", "f2")]}), {})
+        second = store.begin_run(["share"], "t2", "r", "s2")
+        store.finish_run(second, result({"share/b.txt": []}), {})
+        changes = diff.compute(store)
+    assert changes.settings_changed == {"settings": ["(not recorded)", "(not recorded)"]}
+    assert changes.resolved == [] and len(changes.no_longer_reported) == 1

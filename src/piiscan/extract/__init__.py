@@ -8,9 +8,11 @@ file of their kind appears, so a pre-commit run over three text files stays fast
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import importlib
 import io
+import mmap
 import os
 import time
 from collections.abc import Callable, Iterator
@@ -65,7 +67,56 @@ def missing_extra(blob: Blob, what: str, extra: str) -> Skip:
 
 
 class BudgetExceeded(Exception):
-    """The per-file time or size budget ran out."""
+    """The per-file time or decompression budget ran out: the rest of the file is skipped."""
+
+
+BOMB = "possible decompression bomb; not scanned"
+
+
+def size_text(size: int) -> str:
+    """``256 MiB``, or bytes for small limits (tests)."""
+    mib = 1024 * 1024
+    return f"{size // mib:,} MiB" if size >= mib else f"{size:,} bytes"
+
+
+class Budget:
+    """The decompressed bytes one scanned file may produce: one budget, spent wherever a
+    format inflates data — archive members, OOXML parts, PDF streams, mail parts — in
+    every container nested inside the file.
+
+    ``total`` bounds what the whole file may inflate to (work and time), ``piece`` what any
+    single member, part or stream may (memory: a piece is held or parsed in one go). A
+    reader either checks before it inflates (declared sizes, a measured PDF) and skips the
+    piece with ``refusal``, or charges what it inflated and stops the file when the total
+    is spent (``charge`` raises ``BudgetExceeded``).
+    """
+
+    def __init__(self, limits: Limits) -> None:
+        self.total = limits.inflate_bytes
+        self.piece = limits.member_size
+        self.used = 0
+
+    @property
+    def left(self) -> int:
+        return max(0, self.total - self.used)
+
+    def charge(self, size: int) -> None:
+        self.used += size
+        if self.used > self.total:
+            raise BudgetExceeded(f"decompresses to more than {size_text(self.total)} — {BOMB}")
+
+    def refusal(self, size: int, what: str = "") -> str | None:
+        """Why ``size`` more inflated bytes (of ``what``: 'part x.xml', 'a stream') must not
+        be produced, or None when they fit."""
+        subject = f"{what} decompresses" if what else "decompresses"
+        if what and size > self.piece:
+            return f"{subject} to more than {size_text(self.piece)} — {BOMB}"
+        if size <= self.left:
+            return None
+        if self.used:
+            return (f"decompresses to more than the {size_text(self.left)} left of this "
+                    f"file's {size_text(self.total)} budget — {BOMB}")
+        return f"decompresses to more than {size_text(self.total)} — {BOMB}"
 
 
 class Blob:
@@ -127,6 +178,19 @@ class Blob:
         with self.open() as fh:
             return fh.read(n)
 
+    @contextlib.contextmanager
+    def buffer(self) -> Iterator[bytes | mmap.mmap]:
+        """The whole content as a buffer, without reading a file into memory (mmap)."""
+        if self._data is not None:
+            yield self._data
+            return
+        with self.open() as fh:
+            if self.size == 0:
+                yield b""
+                return
+            with mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mapped:
+                yield mapped
+
     def child(self, member: str, data: bytes) -> Blob:
         """A member of this container, located inside it."""
         loc = replace(self.location, members=(*self.location.members, member))
@@ -139,9 +203,12 @@ class ExtractContext:
     chunk_chars: int = 1 << 20
     depth: int = 0
     deadline: float = float("inf")
-    expanded_bytes: int = 0  # bytes unpacked from containers so far, for this top-level file
     encodings: list[str] = field(default_factory=list)
     kind: str | None = None  # the top-level file's kind, for the report
+    budget: Budget = field(init=False)  # decompressed bytes, for this top-level file
+
+    def __post_init__(self) -> None:
+        self.budget = Budget(self.limits)
 
     def check_time(self) -> None:
         if time.monotonic() > self.deadline:
@@ -158,12 +225,7 @@ class ExtractContext:
         if self.depth >= self.limits.archive_depth:
             yield Skip(blob.display, f"nesting deeper than {self.limits.archive_depth} levels")
             return
-        self.expanded_bytes += blob.size
-        if self.expanded_bytes > self.limits.archive_bytes:
-            raise BudgetExceeded(
-                f"expanded size over {self.limits.archive_bytes // (1024 * 1024)} MiB "
-                "(possible archive bomb)"
-            )
+        self.budget.charge(blob.size)  # what the container inflated to hand it over
         self.depth += 1
         try:
             yield from extract_blob(blob, self, include_name=True)

@@ -1,9 +1,10 @@
 """Archives: .zip, .tar (plain or compressed) and single-file .gz.
 
 Members are read into memory one at a time, never written to disk, and handed to
-``ctx.nested`` (which enforces the nesting depth and the total expanded size). Before
-reading, declared sizes and compression ratios are checked against ``ctx.limits``; while
-reading, the same limits are enforced again, because declared sizes can lie.
+``ctx.nested`` (which enforces the nesting depth and charges the file's decompression
+budget, ``extract.Budget``). Before reading, declared sizes and compression ratios are
+checked against ``ctx.limits``; while reading, the same limits are enforced again, because
+declared sizes can lie.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from typing import TYPE_CHECKING, BinaryIO, Protocol
 
 from piiscan.extract import describe_error
 from piiscan.extract.sniff import detect_kind
-from piiscan.models import Skip
+from piiscan.models import Skip, SkipKind
 
 if TYPE_CHECKING:
     from piiscan.config import Limits
@@ -33,6 +34,7 @@ _UTF8_FLAG = 0x800
 _ENCRYPTED_FLAG = 0x1
 _MiB = 1024 * 1024
 ENCRYPTED_REASON = "encrypted archive member — not scanned (password required)"
+SYMLINK_REASON = "symbolic link in the archive — not followed"
 
 
 class _Readable(Protocol):
@@ -112,7 +114,12 @@ def _zip(blob: Blob, ctx: ExtractContext) -> Iterator[Item]:
             yield Skip(blob.display, describe_error("zip", exc))
             return
         with archive:
-            members = [info for info in archive.infolist() if _is_file(info)]
+            infos = archive.infolist()
+            for info in infos:
+                if _is_link(info):
+                    yield Skip(_member_display(blob, zip_member_name(info)), SYMLINK_REASON,
+                               SkipKind.UNSUPPORTED)
+            members = [info for info in infos if _is_file(info)]
             limit = ctx.limits.archive_members
             for info in members[:limit]:
                 ctx.check_time()
@@ -121,10 +128,13 @@ def _zip(blob: Blob, ctx: ExtractContext) -> Iterator[Item]:
                 yield _too_many(blob, ctx.limits, len(members) - limit)
 
 
+def _is_link(info: zipfile.ZipInfo) -> bool:
+    return stat.S_ISLNK(info.external_attr >> 16)
+
+
 def _is_file(info: zipfile.ZipInfo) -> bool:
-    # Directories and symlinks hold no content of their own.
-    mode = info.external_attr >> 16
-    return not info.is_dir() and not stat.S_ISLNK(mode)
+    # Directories and symlinks hold no content of their own (links are listed as skips).
+    return not info.is_dir() and not _is_link(info)
 
 
 def zip_member_name(info: zipfile.ZipInfo) -> str:
@@ -202,7 +212,11 @@ def _tar_members(
     count = expanded = 0
     for info in archive:
         ctx.check_time()
-        if not info.isreg():  # directories, links, devices: no content of their own
+        if info.isdir():
+            continue
+        if not info.isreg():  # links and devices: no content of their own, but listed
+            yield Skip(_member_display(blob, tar_member_name(info)), _no_content(info),
+                       SkipKind.UNSUPPORTED)
             continue
         count += 1
         if count > limits.archive_members:
@@ -214,6 +228,15 @@ def _tar_members(
             yield Skip(blob.display, f"{reason}; the rest of the archive was not scanned")
             return
         yield from _tar_member(archive, info, blob, ctx)
+
+
+def _no_content(info: tarfile.TarInfo) -> str:
+    if info.issym():
+        return SYMLINK_REASON
+    if info.islnk():
+        return ("hard link in the archive — its content is scanned under the member it "
+                "links to")
+    return "special file in the archive (device or FIFO) — no content to scan"
 
 
 def tar_member_name(info: tarfile.TarInfo) -> str:

@@ -147,6 +147,7 @@ class _Parts:
         payload = part.get_payload(decode=True)
         if not isinstance(payload, bytes) or not payload.strip():
             return
+        self.ctx.budget.charge(len(payload))  # decoded parts count like inflated ones
         text, encoding = decode_text(payload, part.get_content_charset())
         self.ctx.set_encoding(display_name(encoding))
         label = "body (html)" if ctype == "text/html" else "body"
@@ -266,12 +267,14 @@ def _outlook_items(message: Any, blob: Blob, ctx: ExtractContext) -> Iterator[It
             location = replace(blob.location, part=f"header:{label}")
             yield Segment(value, location, header=label)
     body = _property(message, "body")
+    html = None if isinstance(body, str) and body.strip() else _property(message, "htmlBody")
+    # A .msg body may be compressed RTF (LZFu), inflated by the reader: it counts.
+    ctx.budget.charge(len(body) if isinstance(body, str) else len(html or b""))
     if isinstance(body, str) and body.strip():
         stream = io.BytesIO(body.encode("utf-8"))
         location = replace(blob.location, part="body")
         yield from iter_chunks(stream, "utf-8", location, ctx.chunk_chars)
     else:
-        html = _property(message, "htmlBody")
         if isinstance(html, bytes) and html.strip():
             text, _encoding = decode_text(html, None)
             yield from html_segments(text, blob.location, ctx, part="body (html)")

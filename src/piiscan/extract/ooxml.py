@@ -19,7 +19,7 @@ from xml.etree.ElementTree import Element
 import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
 
-from piiscan.extract import BudgetExceeded
+from piiscan.extract import BOMB, size_text
 from piiscan.models import Location, Segment
 
 if TYPE_CHECKING:
@@ -37,6 +37,7 @@ _CORE_FIELDS = (
     "category",
 )
 _APP_FIELDS = {"Company": "company", "Manager": "manager"}
+TREE_SHARE = 16  # a part parsed whole may be 1/16 of the piece limit (16 MiB by default)
 
 
 class PackageError(Exception):
@@ -83,19 +84,11 @@ class Package:
 
     def _checked_info(self, name: str, count: bool) -> zipfile.ZipInfo:
         info = self.zf.getinfo(name)
-        limits = self.ctx.limits
-        if info.file_size > limits.member_size:
-            raise BudgetExceeded(
-                f"part {name} inflates to {info.file_size // (1024 * 1024)} MiB, over the "
-                f"{limits.member_size // (1024 * 1024)} MiB limit (possible zip bomb)"
-            )
+        refused = self.ctx.budget.refusal(info.file_size, f"part {name}")
+        if refused and info.file_size > self.ctx.budget.piece:
+            raise PackageError(refused)
         if count:
-            self.ctx.expanded_bytes += info.file_size
-            if self.ctx.expanded_bytes > limits.archive_bytes:
-                raise BudgetExceeded(
-                    f"expanded size over {limits.archive_bytes // (1024 * 1024)} MiB "
-                    "(possible zip bomb)"
-                )
+            self.ctx.budget.charge(info.file_size)
         return info
 
     def read(self, name: str, *, count: bool = True) -> bytes:
@@ -105,7 +98,20 @@ class Package:
     def stream(self, name: str) -> IO[bytes]:
         return self.zf.open(self._checked_info(name, True))
 
+    def verify(self, name: str) -> None:
+        """Inflate a part and throw it away: its declared size and checksum are then known
+        to be true, before a reader that trusts neither (calamine) inflates it."""
+        with self.stream(name) as fh:
+            while fh.read(1 << 20):
+                self.ctx.check_time()
+
     def xml(self, name: str) -> Element:
+        """A part parsed whole into a tree (about ten times its size in memory): parts over
+        ``TREE_SHARE`` of the piece limit are refused; big parts are streamed (iterparse)."""
+        limit = self.ctx.budget.piece // TREE_SHARE
+        if self.zf.getinfo(name).file_size > limit:
+            raise PackageError(f"part {name} decompresses to more than {size_text(limit)}, "
+                               f"too much to parse whole — {BOMB}")
         try:
             root: Element = SafeET.fromstring(self.read(name))
         except DefusedXmlException as exc:
@@ -167,7 +173,21 @@ def open_package(blob: Blob, ctx: ExtractContext, kind: str) -> Iterator[Package
                 f"corrupt or truncated {kind} file — the zip structure is damaged ({exc})"
             ) from exc
         with zf:
+            check_declared(zf, ctx)
             yield Package(zf, blob, ctx, kind)
+
+
+def check_declared(zf: zipfile.ZipFile, ctx: ExtractContext) -> None:
+    """Refuse a package whose parts declare more than the budget allows, before inflating
+    any (reads stop at the declared sizes, so they bound what can be inflated)."""
+    budget = ctx.budget
+    infos = zf.infolist()
+    for info in infos:
+        if info.file_size > budget.piece:
+            raise PackageError(budget.refusal(info.file_size, f"part {info.filename}") or "")
+    refused = budget.refusal(sum(info.file_size for info in infos))
+    if refused:
+        raise PackageError(refused)
 
 
 def texts(elem: Element, name: str = "t") -> str:

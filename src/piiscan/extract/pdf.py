@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
-from piiscan.extract import BudgetExceeded
+from piiscan.extract import BudgetExceeded, pdfstreams
 from piiscan.models import Location, Note, Segment, Skip, SkipKind
 
 if TYPE_CHECKING:
@@ -55,6 +55,10 @@ class _Page:
 
 
 def extract(blob: Blob, ctx: ExtractContext) -> Iterator[Item]:
+    refused = pdfstreams.check(blob, ctx)  # before any parser inflates anything
+    if refused is not None:
+        yield Skip(blob.display, refused)
+        return
     with ExitStack() as stack:
         try:
             doc = _open_pdfium(blob, stack)

@@ -95,6 +95,9 @@ class _Layout:
 def _read(pkg: Package, ctx: ExtractContext) -> Iterator[Item]:
     loc = pkg.blob.location
     sheets = {info.name: info for info in _workbook_sheets(pkg)}
+    for name in pkg.names:  # calamine trusts declared sizes: check what it may inflate
+        if name.endswith((".xml", ".rels")) and not name.startswith("xl/worksheets/"):
+            pkg.verify(name)
     with pkg.blob.open() as fh:
         book = _open_calamine(fh)
         try:

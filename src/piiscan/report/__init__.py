@@ -1,4 +1,6 @@
-"""Reporters: one module per format, one registry. A reporter turns a ScanResult into bytes.
+"""Reporters: one module per format, one registry. A reporter writes a ScanResult to a
+binary stream as it goes (``write``), so a report of a million findings is never a million
+objects, or one huge string, in memory; ``render`` gives the same bytes at once.
 
 Report files are written atomically (temporary file + rename) and readable by their owner
 only: a report is a map of where personal data lives.
@@ -11,8 +13,9 @@ import importlib
 from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, BinaryIO
 
+from piiscan.atomic import temporary_for as temporary_for
 from piiscan.atomic import write_atomic as write_atomic
 from piiscan.errors import UsageError
 from piiscan.models import FileResult, ScanResult
@@ -21,8 +24,10 @@ if TYPE_CHECKING:
     from piiscan.report.jsonl import Stream
 
 Render = Callable[[ScanResult], bytes]
+Write = Callable[[ScanResult, BinaryIO], None]
 
-# format name -> module under piiscan.report defining ``render(result) -> bytes``
+# format name -> module under piiscan.report defining ``write(result, out)`` and
+# ``render(result) -> bytes``
 REGISTRY: dict[str, str] = {
     "table": "table",
     "json": "json",
@@ -47,11 +52,26 @@ def run_timezone(result: ScanResult) -> timezone:
     return tz if isinstance(tz, timezone) else timezone.utc
 
 
-def get(name: str) -> Render:
+def _module(name: str) -> Any:
     if name not in REGISTRY:
         raise UsageError(f"unknown report format '{name}' (known: {', '.join(sorted(REGISTRY))})")
-    module = importlib.import_module(f"piiscan.report.{REGISTRY[name]}")
-    return module.render  # type: ignore[no-any-return]
+    return importlib.import_module(f"piiscan.report.{REGISTRY[name]}")
+
+
+def get(name: str) -> Render:
+    """The whole report as bytes (tests, and small outputs)."""
+    return _module(name).render  # type: ignore[no-any-return]
+
+
+def writer(name: str) -> Write:
+    """The report written to a stream as it is made."""
+    return _module(name).write  # type: ignore[no-any-return]
+
+
+def write_report(path: str, name: str, result: ScanResult) -> None:
+    """Write one report file, streamed into its temporary file and renamed at the end."""
+    write = writer(name)
+    write_atomic(path, lambda out: write(result, out))
 
 
 def write_error(path: str, exc: OSError) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+from typing import BinaryIO
 
 from piiscan.explain import describe
 from piiscan.models import FileResult, Finding, ScanResult, TypeRegistry
@@ -56,16 +57,27 @@ def _skip_row(path: str, kind: str, reason: str, show: bool) -> list[str]:
     return [safe_cell(c) for c in ("skip", path, *blank, kind, reason, *([""] if show else []))]
 
 
-def render(result: ScanResult) -> bytes:
+def write(result: ScanResult, out: BinaryIO) -> None:
+    """Row by row into ``out``: nothing but the current row is held."""
     show = any(f.value is not None for fr in result.files for f in fr.findings)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([*COLUMNS, "value"] if show else COLUMNS)
-    for fr in _ranked(result):
-        for f in sort_findings(fr.findings):
-            writer.writerow([safe_cell(c) for c in _finding_row(fr, f, show, result.types)])
-        for s in fr.skips:
+    text = io.TextIOWrapper(out, encoding="utf-8", newline="", write_through=True)
+    try:
+        text.write("\ufeff")
+        writer = csv.writer(text, lineterminator="\r\n")
+        writer.writerow([*COLUMNS, "value"] if show else COLUMNS)
+        for fr in _ranked(result):
+            for f in sort_findings(fr.findings):
+                writer.writerow([safe_cell(c) for c in _finding_row(fr, f, show, result.types)])
+            for s in fr.skips:
+                writer.writerow(_skip_row(s.path, s.kind.value, s.reason, show))
+        for s in sorted(result.skips, key=lambda s: s.path):
             writer.writerow(_skip_row(s.path, s.kind.value, s.reason, show))
-    for s in sorted(result.skips, key=lambda s: s.path):
-        writer.writerow(_skip_row(s.path, s.kind.value, s.reason, show))
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+        text.flush()
+    finally:
+        text.detach()  # ``out`` stays open: it is the caller's
+
+
+def render(result: ScanResult) -> bytes:
+    buffer = io.BytesIO()
+    write(result, buffer)
+    return buffer.getvalue()

@@ -15,11 +15,13 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import io
 import json
 from collections import Counter
+from collections.abc import Iterator
 from datetime import datetime, timezone
 from html import escape
-from typing import Any
+from typing import Any, BinaryIO
 
 from piiscan import __version__
 from piiscan.labels import RISK_LABELS
@@ -480,7 +482,12 @@ def _skips(result: ScanResult) -> str:
     return "\n".join(out)
 
 
-def render(result: ScanResult) -> bytes:
+_DETAILS = object()  # where the per-file details go, written one file at a time
+
+
+def _page(result: ScanResult) -> tuple[list[Any], Iterator[str]]:
+    """The page's pieces in order (``_DETAILS`` marks where the details go) and the
+    details, made one file at a time."""
     s = summary_dict(result)
     tz = run_timezone(result)
     show = any(f.value is not None for fr in result.files for f in fr.findings)
@@ -535,7 +542,7 @@ def render(result: ScanResult) -> bytes:
         '<h2 id="files">ファイル一覧 <small>files, riskiest first</small></h2>',
         _file_table(),
         '<h2 id="details">ファイルごとの詳細 <small>details per file</small></h2>',
-        *(_details(fr, anchors[id(fr)], tz, show, result.types) for fr in detailed),
+        _DETAILS,
         *([f'<p class="muted">ほか {len(detailable) - len(detailed):,} ファイルの詳細は JSON・CSV '
            f"レポートを参照 (details of {len(detailable) - len(detailed):,} more files: see the "
            "JSON or CSV report)</p>"] if len(detailable) > len(detailed) else []),
@@ -551,4 +558,22 @@ def render(result: ScanResult) -> bytes:
         "</body>",
         "</html>",
     ]
-    return ("\n".join(body) + "\n").encode("utf-8")
+    return body, (_details(fr, anchors[id(fr)], tz, show, result.types) for fr in detailed)
+
+
+def write(result: ScanResult, out: BinaryIO) -> None:
+    """The page, piece by piece: the table's data holds a row per file, the details are
+    capped (``DETAILS_FILES``, ``DETAILS_PER_FILE``) and written one file at a time."""
+    body, details = _page(result)
+    separator = ""
+    for piece in body:
+        for text in details if piece is _DETAILS else (piece,):
+            out.write((separator + text).encode("utf-8"))
+            separator = "\n"
+    out.write(b"\n")
+
+
+def render(result: ScanResult) -> bytes:
+    buffer = io.BytesIO()
+    write(result, buffer)
+    return buffer.getvalue()

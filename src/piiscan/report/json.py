@@ -6,9 +6,10 @@ byte-identical reports apart from the timestamps.
 
 from __future__ import annotations
 
+import io
 import json
 from collections import Counter
-from typing import Any
+from typing import Any, BinaryIO
 
 from piiscan import __version__
 from piiscan.explain import describe
@@ -137,10 +138,12 @@ def summary_dict(result: ScanResult) -> dict[str, Any]:
     }
 
 
-def to_dict(result: ScanResult) -> dict[str, Any]:
-    files = sorted(result.files, key=lambda fr: fr.file.display)
-    used_rules = sorted({f.rule_id for fr in files for f in fr.findings})
-    used_types = {f.type for fr in files for f in fr.findings}
+def to_dict(result: ScanResult, files: list[Any] | None = None) -> dict[str, Any]:
+    """The report as one dict (``files``: what to put under "files" instead of them)."""
+    if files is None:
+        files = [file_dict(fr) for fr in sorted(result.files, key=lambda fr: fr.file.display)]
+    used_rules = sorted({f.rule_id for fr in result.files for f in fr.findings})
+    used_types = {f.type for fr in result.files for f in fr.findings}
     return {
         "schema": "piiscan-report",
         "version": SCHEMA_VERSION,
@@ -154,7 +157,7 @@ def to_dict(result: ScanResult) -> dict[str, Any]:
             "settings": result.settings,
         },
         "summary": summary_dict(result),
-        "files": [file_dict(fr) for fr in files],
+        "files": files,
         "skipped": [skip_dict(s) for s in result.skips],
         # What the findings' rules and types are, so a report re-rendered later (piiscan
         # report) describes them without the rule files -- user rules and types included.
@@ -163,5 +166,29 @@ def to_dict(result: ScanResult) -> dict[str, Any]:
     }
 
 
+_MARK = "\x00piiscan-files\x00"  # stands for the files while the rest is laid out
+
+
+def write(result: ScanResult, out: BinaryIO) -> None:
+    """The report, written file by file: the same bytes as ``json.dumps`` of ``to_dict``
+    with two-space indents, without ever holding more than one file's entry."""
+    files = sorted(result.files, key=lambda fr: fr.file.display)
+    if not files:
+        out.write(_dumps(to_dict(result, [])).encode("utf-8") + b"\n")
+        return
+    head, tail = _dumps(to_dict(result, [_MARK])).split(_dumps(_MARK), 1)
+    out.write(head.encode("utf-8"))
+    for index, fr in enumerate(files):
+        entry = _dumps(file_dict(fr)).replace("\n", "\n    ")  # JSON strings hold no newline
+        out.write(((",\n    " if index else "") + entry).encode("utf-8"))
+    out.write((tail + "\n").encode("utf-8"))
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, indent=2)
+
+
 def render(result: ScanResult) -> bytes:
-    return (json.dumps(to_dict(result), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    buffer = io.BytesIO()
+    write(result, buffer)
+    return buffer.getvalue()

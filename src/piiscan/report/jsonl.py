@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -51,8 +50,15 @@ def tail_lines(result: ScanResult) -> bytes:
     return b"".join(out)
 
 
+def write(result: ScanResult, out: BinaryIO) -> None:
+    """The whole report at once, line by line: the same bytes a ``Stream`` writes."""
+    out.write(header_line())
+    for fr in result.files:
+        out.write(file_line(fr))
+    out.write(tail_lines(result))
+
+
 def render(result: ScanResult) -> bytes:
-    """The whole report at once: the same bytes a ``Stream`` writes for this result."""
     return header_line() + b"".join(file_line(fr) for fr in result.files) + tail_lines(result)
 
 
@@ -68,11 +74,11 @@ class Stream:
         self.path: Path | None = None
         self.tmp: str | None = None
         if isinstance(target, str):
+            from piiscan.report import temporary_for
+
             self.path = Path(target)
-            fd, self.tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp",
-                                            dir=self.path.parent)
-            os.fchmod(fd, 0o600)
-            self.out: BinaryIO = os.fdopen(fd, "wb")
+            self.out: BinaryIO
+            self.out, self.tmp = temporary_for(target)
         else:
             self.out = target
         self.done = False

@@ -20,9 +20,11 @@ unchanged from github.com/oasis-tcs/sarif-spec, sarif-2.1/schema/sarif-schema-2.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 from collections import Counter
-from typing import Any
+from collections.abc import Iterable, Iterator
+from typing import Any, BinaryIO
 from urllib.parse import quote
 
 from piiscan import __version__
@@ -79,7 +81,7 @@ _CARD = ("クレジットカード番号の漏えいは財産的被害のおそ�
          "one card (APPI rules, art. 7 no. 2). Do not store full card numbers (PCI DSS).")
 
 
-def _rules(result: ScanResult, used: list[Finding]) -> list[RuleInfo]:
+def _rules(result: ScanResult, used: Iterable[Finding]) -> list[RuleInfo]:
     """Descriptors for the rules that produced findings: what the run recorded about them
     (ScanResult.rules), or what the findings themselves say (a report saved by an older
     piiscan)."""
@@ -180,17 +182,23 @@ def _result(fr: FileResult, f: Finding, rule_index: int, occurrence: int,
     return out
 
 
-def to_dict(result: ScanResult) -> dict[str, Any]:
-    files = sorted(result.files, key=lambda fr: fr.file.display)
-    ordered = [(fr, f) for fr in files for f in sort_findings(fr.findings)]
-    rules = _rules(result, [f for _, f in ordered])
-    index = {r.id: i for i, r in enumerate(rules)}
-    seen: Counter[str] = Counter()
-    results = []
-    for fr, f in ordered:
-        base = context_fingerprint(f, 0)
-        results.append(_result(fr, f, index[f.rule_id], seen[base], result.types))
-        seen[base] += 1
+def _files(result: ScanResult) -> list[FileResult]:
+    return sorted(result.files, key=lambda fr: fr.file.display)
+
+
+def _results(files: list[FileResult], index: dict[str, int], types: TypeRegistry
+             ) -> Iterator[dict[str, Any]]:
+    """One result per finding, in report order. Identical contexts are told apart by
+    their number (occurrence); the path is part of the context, so it counts per file."""
+    for fr in files:
+        seen: Counter[str] = Counter()
+        for f in sort_findings(fr.findings):
+            base = context_fingerprint(f, 0)
+            yield _result(fr, f, index[f.rule_id], seen[base], types)
+            seen[base] += 1
+
+
+def _document(result: ScanResult, rules: list[RuleInfo], results: list[Any]) -> dict[str, Any]:
     notifications = [
         {"level": "error" if s.kind == SkipKind.ERROR else "note",
          "message": {"text": f"not scanned: {s.path}: {s.reason}"},
@@ -222,5 +230,43 @@ def to_dict(result: ScanResult) -> dict[str, Any]:
     }
 
 
+def _rules_of(result: ScanResult, files: list[FileResult]) -> tuple[list[RuleInfo],
+                                                                  dict[str, int]]:
+    rules = _rules(result, (f for fr in files for f in fr.findings))
+    return rules, {r.id: i for i, r in enumerate(rules)}
+
+
+def to_dict(result: ScanResult) -> dict[str, Any]:
+    files = _files(result)
+    rules, index = _rules_of(result, files)
+    return _document(result, rules, list(_results(files, index, result.types)))
+
+
+_MARK = "\x00piiscan-results\x00"  # stands for the results while the rest is laid out
+
+
+def write(result: ScanResult, out: BinaryIO) -> None:
+    """The log, written result by result: the same bytes as ``json.dumps`` of ``to_dict``
+    with two-space indents, holding one result at a time."""
+    if not any(fr.findings for fr in result.files):
+        out.write(_dumps(to_dict(result)).encode("utf-8") + b"\n")
+        return
+    files = _files(result)
+    rules, index = _rules_of(result, files)
+    head, tail = _dumps(_document(result, rules, [_MARK])).split(_dumps(_MARK), 1)
+    out.write(head.encode("utf-8"))
+    indent = "\n" + " " * 8  # results sit three levels deep
+    for number, item in enumerate(_results(files, index, result.types)):
+        entry = _dumps(item).replace("\n", indent)  # JSON strings hold no newline
+        out.write(((f",{indent}" if number else "") + entry).encode("utf-8"))
+    out.write((tail + "\n").encode("utf-8"))
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, indent=2)
+
+
 def render(result: ScanResult) -> bytes:
-    return (json.dumps(to_dict(result), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    buffer = io.BytesIO()
+    write(result, buffer)
+    return buffer.getvalue()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from collections import Counter
+from typing import BinaryIO
 
 from rich.cells import cell_len
 from rich.console import Console
@@ -236,6 +237,10 @@ def _print_skips(result: ScanResult, console: Console) -> None:
     console.print(f"読めなかった・対象外のファイル (not scanned): {len(skips)}")
     for s in sorted(skips, key=lambda s: (s.kind.value != "error", s.path)):
         console.print(f"  [{s.kind.value}] {s.path}: {s.reason}", markup=False, highlight=False)
+
+
+def write(result: ScanResult, out: BinaryIO) -> None:
+    out.write(render(result))  # a row per file with findings, ten details each: bounded
 
 
 def render(result: ScanResult) -> bytes:

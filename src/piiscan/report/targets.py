@@ -11,6 +11,7 @@ it could not.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import stat
@@ -19,7 +20,7 @@ from pathlib import Path
 
 from piiscan.errors import UsageError
 from piiscan.models import ScanResult
-from piiscan.report import EXTENSIONS, REGISTRY, STREAMED, get, write_atomic, write_error
+from piiscan.report import EXTENSIONS, REGISTRY, STREAMED, write_atomic, write_error, writer
 
 BINARY = frozenset({"xlsx"})  # never written to standard output
 _PREFIX = re.compile(r"([A-Za-z][A-Za-z0-9]*):(.+)", re.DOTALL)
@@ -112,9 +113,9 @@ def write_files(targets: list[Target], result: ScanResult, *, streamed: bool = T
     for t in targets:
         if streamed and t.streamed:
             continue
-        data = get(t.format)(result)
+        write = writer(t.format)
         try:
-            write_atomic(t.path, data)
+            write_atomic(t.path, functools.partial(write, result))  # streamed, not held
         except OSError as exc:
             errors.append(write_error(t.path, exc))
     return errors

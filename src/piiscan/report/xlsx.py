@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import io
 from collections import Counter
+from collections.abc import Callable
 from datetime import datetime, timezone
-from typing import Any
+from typing import Any, BinaryIO
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
 
 from piiscan.explain import describe
 from piiscan.labels import RISK_LABELS
@@ -49,36 +50,54 @@ def _text(value: str) -> str:
     return text if len(text) <= MAX_CELL else text[:MAX_CELL] + "…"
 
 
-def _put(ws: Worksheet, row: int, col: int, value: Any) -> None:
-    if isinstance(value, str):
-        cell = ws.cell(row=row, column=col, value=_text(value))
-        cell.data_type = "s"  # never a formula, whatever the text starts with
-    else:
-        ws.cell(row=row, column=col, value=value)
+Style = Callable[[int, WriteOnlyCell], None]  # (column, cell): fonts, fills, formats
 
 
 class _Sheet:
-    """A worksheet written row by row (an empty row stays blank)."""
+    """A write-only worksheet, filled row by row: openpyxl streams each row to a temporary
+    file as it comes (``write_only``), so a million findings are never a million cells in
+    memory. Column widths and the frozen header row are set before the first row, as a
+    streamed sheet requires."""
 
-    def __init__(self, ws: Worksheet, title: str) -> None:
-        self.ws = ws
-        ws.title = title
+    def __init__(self, wb: Workbook, title: str,
+                 columns: tuple[tuple[str, int], ...] = (), header_row: int = 1) -> None:
+        self.ws = wb.create_sheet(title)
         self.row = 0
+        self.columns = columns
+        for col, (_, width) in enumerate(columns, start=1):
+            self.ws.column_dimensions[get_column_letter(col)].width = width
+        if columns:
+            self.ws.freeze_panes = f"A{header_row + 1}"
 
-    def append(self, values: list[Any] | tuple[Any, ...]) -> int:
-        self.row += 1
+    def append(self, values: list[Any] | tuple[Any, ...], style: Style | None = None) -> int:
+        cells = []
         for col, value in enumerate(values, start=1):
-            _put(self.ws, self.row, col, value)
+            cell = WriteOnlyCell(self.ws, value=_text(value) if isinstance(value, str) else value)
+            if isinstance(value, str):
+                cell.data_type = "s"  # never a formula, whatever the text starts with
+            if style is not None:
+                style(col, cell)
+            cells.append(cell)
+        self.ws.append(cells)
+        self.row += 1
         return self.row
 
-    def header(self, columns: tuple[tuple[str, int], ...]) -> int:
-        row = self.append([name for name, _ in columns])
-        for col, (_, width) in enumerate(columns, start=1):
-            cell = self.ws.cell(row=row, column=col)
-            cell.font, cell.fill, cell.alignment = _HEAD, _HEAD_FILL, _WRAP
-            self.ws.column_dimensions[get_column_letter(col)].width = width
-        self.ws.freeze_panes = self.ws.cell(row=row + 1, column=1)
-        return row
+    def header(self) -> int:
+        return self.append([name for name, _ in self.columns], _header_style)
+
+    def filter(self, head: int, last: int) -> None:
+        self.ws.auto_filter.ref = (f"A{head}:{get_column_letter(len(self.columns))}"
+                                   f"{max(last, head + 1)}")
+
+
+def _header_style(_col: int, cell: WriteOnlyCell) -> None:
+    cell.font, cell.fill, cell.alignment = _HEAD, _HEAD_FILL, _WRAP
+
+
+def _font(font: Font) -> Style:
+    def style(_col: int, cell: WriteOnlyCell) -> None:
+        cell.font = font
+    return style
 
 
 def _local(ts: float, tz: timezone) -> datetime | None:
@@ -98,47 +117,49 @@ def _categories(fr: FileResult) -> str:
 
 
 def _inventory(wb: Workbook, result: ScanResult) -> None:
-    sheet = _Sheet(wb.active, "個人情報管理台帳")
-    ws = sheet.ws
-    sheet.append(["個人情報管理台帳 (personal data inventory)"])
-    ws.cell(1, 1).font = Font(bold=True, size=14)
+    head = 4
+    sheet = _Sheet(wb, "個人情報管理台帳", INVENTORY_COLUMNS, header_row=head)
+    sheet.append(["個人情報管理台帳 (personal data inventory)"], _font(Font(bold=True, size=14)))
     sheet.append([f"スキャン日時 (scanned): {result.started}    対象 (roots): "
                   + ", ".join(result.roots)])
     sheet.append([])
-    head = sheet.header(INVENTORY_COLUMNS)
+    sheet.header()
     tz = run_timezone(result)
     files = sorted((fr for fr in result.files if fr.risk_level != "none"),
                    key=lambda fr: (-fr.risk_score, fr.file.display))
     for number, fr in enumerate(files, start=1):
-        row = sheet.append([
+        sheet.append([
             number, fr.file.display, fr.owner or "", _local(fr.file.mtime, tz), fr.file.size,
             fr.kind or "", _counts(fr, result.types), _categories(fr), fr.people_estimate,
             RISK_LABELS.get(fr.risk_level, fr.risk_level), fr.risk_score,
             "\n".join(trigger_label(t) for t in fr.triggers),
-            "\n".join(flag_label(f) for f in fr.flags), "\n".join(fr.risk_reasons)])
-        for col in range(1, len(INVENTORY_COLUMNS) + 1):
-            ws.cell(row, col).alignment = _WRAP
-        ws.cell(row, 4).number_format = "yyyy-mm-dd hh:mm"
-        ws.cell(row, 10).fill = PatternFill("solid", fgColor=_RISK_FILL[fr.risk_level])
-        if fr.risk_level == "critical":
-            ws.cell(row, 10).font = Font(bold=True, color="FFFFFF")
-    last = max(sheet.row, head + 1)
-    ws.auto_filter.ref = f"A{head}:{get_column_letter(len(INVENTORY_COLUMNS))}{last}"
+            "\n".join(flag_label(f) for f in fr.flags), "\n".join(fr.risk_reasons)],
+            _inventory_style(fr.risk_level))
+    sheet.filter(head, sheet.row)
+
+
+def _inventory_style(level: str) -> Style:
+    def style(col: int, cell: WriteOnlyCell) -> None:
+        cell.alignment = _WRAP
+        if col == 4:
+            cell.number_format = "yyyy-mm-dd hh:mm"
+        elif col == 10:
+            cell.fill = PatternFill("solid", fgColor=_RISK_FILL[level])
+            if level == "critical":
+                cell.font = Font(bold=True, color="FFFFFF")
+    return style
 
 
 def _summary(wb: Workbook, result: ScanResult) -> None:
-    sheet = _Sheet(wb.create_sheet(), "集計")
-    ws = sheet.ws
+    sheet = _Sheet(wb, "集計")
     s = summary_dict(result)
-    ws.column_dimensions["A"].width = 46
-    ws.column_dimensions["B"].width = 60
-    ws.column_dimensions["C"].width = 40
+    for letter, width in (("A", 46), ("B", 60), ("C", 40)):
+        sheet.ws.column_dimensions[letter].width = width
 
     def section(title: str) -> None:
         if sheet.row:
             sheet.append([])
-        row = sheet.append([title])
-        ws.cell(row, 1).font = Font(bold=True, size=12)
+        sheet.append([title], _font(Font(bold=True, size=12)))
 
     section("スキャン (scan)")
     sheet.append(["対象 (roots)", ", ".join(result.roots)])
@@ -189,7 +210,6 @@ def _summary(wb: Workbook, result: ScanResult) -> None:
 
 
 def _findings(wb: Workbook, result: ScanResult) -> None:
-    sheet = _Sheet(wb.create_sheet(), "検出一覧")
     show = any(f.value is not None for fr in result.files for f in fr.findings)
     columns: tuple[tuple[str, int], ...] = (
         ("ファイルパス (path)", 40), ("場所 (location)", 40), ("種類 (type)", 20),
@@ -199,7 +219,8 @@ def _findings(wb: Workbook, result: ScanResult) -> None:
         ("抑止 (suppressed by)", 12), ("非表示 (hidden)", 8))
     if show:
         columns += (("値 (value)", 24),)
-    sheet.header(columns)
+    sheet = _Sheet(wb, "検出一覧", columns)
+    sheet.header()
     total = sum(len(fr.findings) for fr in result.files)
     ordered = ((fr, f) for fr in sorted(result.files, key=lambda fr: (-fr.risk_score,
                                                                       fr.file.display))
@@ -217,20 +238,23 @@ def _findings(wb: Workbook, result: ScanResult) -> None:
         if show:
             values.append(f.value or "")
         sheet.append(values)
-    sheet.ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{max(sheet.row, 2)}"
+    sheet.filter(1, sheet.row)
 
 
 def _skips(wb: Workbook, result: ScanResult) -> None:
-    sheet = _Sheet(wb.create_sheet(), "未スキャン")
-    sheet.header((("ファイルパス (path)", 60), ("区分 (kind)", 14), ("理由 (reason)", 70)))
+    sheet = _Sheet(wb, "未スキャン",
+                   (("ファイルパス (path)", 60), ("区分 (kind)", 14), ("理由 (reason)", 70)))
+    sheet.header()
     kinds = {"error": "読めない (error)", "unsupported": "対象外 (unsupported)",
              "excluded": "除外 (excluded)"}
     for s in sorted(result.all_skips(), key=lambda s: (s.kind.value != "error", s.path)):
         sheet.append([s.path, kinds.get(s.kind.value, s.kind.value), s.reason])
 
 
-def render(result: ScanResult) -> bytes:
-    wb = Workbook()
+def write(result: ScanResult, out: BinaryIO) -> None:
+    """The workbook, its sheets streamed through temporary files (owner-only, like every
+    temporary file ``tempfile`` makes) and zipped into ``out``."""
+    wb = Workbook(write_only=True)
     _inventory(wb, result)
     _summary(wb, result)
     _findings(wb, result)
@@ -242,6 +266,10 @@ def render(result: ScanResult) -> bytes:
         pass
     wb.properties.creator = "piiscan"
     wb.properties.title = "個人情報管理台帳"
+    wb.save(out)
+
+
+def render(result: ScanResult) -> bytes:
     buffer = io.BytesIO()
-    wb.save(buffer)
+    write(result, buffer)
     return buffer.getvalue()

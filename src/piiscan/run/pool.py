@@ -31,6 +31,8 @@ How, and why:
 - SIGINT and SIGTERM are the parent's (run.guard.SignalGuard raises ``Interrupted`` in its main
   thread). Workers ignore SIGINT, which a terminal sends to the whole process group; the
   parent kills them when the scan is interrupted and the run ends incomplete (exit 4).
+- A worker never outlives the scan: the fork server and every worker die with this process,
+  even when it is killed with SIGKILL (``piiscan.lifeline``).
 - A file that kills its worker (a crash in a parser library, the OOM killer) becomes a Skip
   naming it: the pool is restarted and the files that were in flight are scanned again one
   at a time to find the one that did it. Any other error is a Skip too, never a crash.
@@ -55,6 +57,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from piiscan import lifeline
 from piiscan.config import cpu_count as cpu_count
 from piiscan.models import FileRef, FileResult, Skip
 from piiscan.scan import CompiledRules, internal_error, scan_file
@@ -110,6 +113,7 @@ def _init_worker(spec: WorkerSpec) -> None:
     """Pool initializer: compile this worker's rules once."""
     global _rules, _spec, _worker_error
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides; it stops us
+    lifeline.arm()  # and if it dies, even by SIGKILL, we go too
     try:
         rules = CompiledRules.load(spec.settings)
         if rules.digest != spec.rules_digest:
@@ -159,6 +163,7 @@ def warm() -> None:
     from piiscan.models import Location, Segment
 
     rules = CompiledRules.load(Settings())
+    _ = rules.snippet_words  # compiled once here, shared by every worker
     for header in WARM_HEADERS:
         rules.engine.scan(Segment(WARM_TEXT, Location("warm"), header=header))
 
@@ -320,6 +325,7 @@ class PoolScan:
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
+        lifeline.export()  # the fork server and the workers die with this process
         context: BaseContext
         if "forkserver" in multiprocessing.get_all_start_methods():
             forkserver = multiprocessing.get_context("forkserver")

@@ -50,6 +50,7 @@ class SessionOptions:
     root: Path = field(default_factory=Path.cwd)  # allow_paths are relative to this
     collect: Baseline | None = None  # baseline create/update: fingerprint every finding
     key: bytes | None = None  # fingerprint key; default: the state's, else random per run
+    key_file: Path | None = None  # the state's fingerprint key, kept outside it
 
 
 @dataclass
@@ -140,10 +141,14 @@ class ScanSession:
         elif opts.baseline is not None:
             self.baseline = Baseline.load(opts.baseline)
             self.matcher = BaselineMatcher(self.baseline)
+        if opts.key_file is not None and opts.state is None:
+            raise UsageError("--key-file is the key of a state database: add --state")
         if opts.state is not None:
+            from piiscan.state.keyfile import load_key
             from piiscan.state.store import StateStore  # sqlite3: only when a state is used
 
-            self.store = StateStore.open(opts.state)
+            key = load_key(opts.key_file) if opts.key_file is not None else None
+            self.store = StateStore.open(opts.state, key=key)
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
@@ -193,7 +198,8 @@ class ScanSession:
         store = self.store
         if store is not None:
             self.outcome.run_id = store.begin_run(paths, now_iso(), self.ruleset.digest,
-                                                  self.settings.digest())
+                                                  self.settings.digest(),
+                                                  self.settings.reporting())
         try:
             result = scan_paths(paths, self.rules, self.settings, keys, finish,
                                 on_file=on_file, cache=cache)

@@ -8,6 +8,7 @@ back as a ``Skip`` with its reason.
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 from collections.abc import Iterator
@@ -130,6 +131,13 @@ def _walk_dir(root: str, directory: str, ignore: IgnoreRules, settings: Settings
             yield from _file_entry(path, st, settings, seen)
 
 
+def _unresolved_link(exc: OSError) -> str:
+    """Why a link could not be followed: a loop (a -> b -> a) is not a broken link."""
+    if exc.errno == errno.ELOOP:
+        return "symbolic link loop — the link leads back to itself; not followed"
+    return "broken symbolic link"
+
+
 def _file_entry(path: str, st: os.stat_result, settings: Settings,
                 seen: set[tuple[int, int]]) -> Iterator[FileRef | Skip]:
     shown = display_path(path)
@@ -140,8 +148,8 @@ def _file_entry(path: str, st: os.stat_result, settings: Settings,
             return
         try:
             st = os.stat(path)
-        except OSError:
-            yield Skip(shown, "broken symbolic link", SkipKind.UNSUPPORTED)
+        except OSError as exc:
+            yield Skip(shown, _unresolved_link(exc), SkipKind.UNSUPPORTED)
             return
     if settings.follow_symlinks:
         key = (st.st_dev, st.st_ino)

@@ -52,6 +52,17 @@ VERSION = 1
 SECRET_ENV = "PIISCAN_BASELINE_SECRET"
 DEFAULT_KDF: dict[str, Any] = {"name": "scrypt", "n": 1 << 14, "r": 8, "p": 1, "bits": 20}
 
+# What a baseline may ask for. A committed baseline comes from anyone who can open a pull
+# request: a huge n costs every run gigabytes per fingerprint, a tiny one makes the
+# fingerprints cheap to brute-force, and many bits leave no ambiguity. (name, low, high)
+KDF_RANGES: tuple[tuple[str, int, int], ...] = (
+    ("n", 1 << 14, 1 << 16),  # a power of two; 2^16 with r=16: 128 MiB and ~0.2 s per hash
+    ("r", 8, 16),
+    ("p", 1, 4),
+    ("bits", 16, 24),
+)
+MIN_SALT_BYTES = 16
+
 # UPGRADES[v] turns a parsed baseline of version v into version v + 1. Append, never edit.
 UPGRADES: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {}
 
@@ -115,6 +126,7 @@ class Baseline:
             raise ConfigError(f"{name}: damaged baseline ({type(exc).__name__}: {exc})") from None
         if kdf.get("name") != "scrypt":
             raise ConfigError(f"{name}: unknown fingerprint function {kdf.get('name')!r}")
+        check_kdf(name, kdf, salt)
         baseline = cls(file=file.absolute(), salt=salt, kdf=kdf, secret=secret, entries=entries)
         baseline._load_secret()
         return baseline
@@ -167,3 +179,22 @@ class Baseline:
 
     def save(self) -> None:
         write_atomic(str(self.file), self.dump(), mode=0o644)
+
+
+def check_kdf(name: str, kdf: dict[str, Any], salt: bytes) -> None:
+    """Refuse scrypt parameters outside ``KDF_RANGES`` (and short salts), naming the file,
+    the parameter and what is allowed."""
+    for key, low, high in KDF_RANGES:
+        value = kdf.get(key)
+        power = key != "n" or (isinstance(value, int) and value > 0 and value & (value - 1) == 0)
+        if (not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high
+                or not power):
+            allowed = (f"a power of two from {low:,} to {high:,}" if key == "n"
+                       else f"from {low} to {high}")
+            raise ConfigError(f"{name}: baseline kdf parameter '{key}' = {value!r} is out of "
+                              f"range (allowed: {allowed}); recreate it with `piiscan "
+                              "baseline create --force`")
+    if len(salt) < MIN_SALT_BYTES:
+        raise ConfigError(f"{name}: baseline kdf parameter 'salt' is {len(salt)} bytes "
+                          f"(allowed: at least {MIN_SALT_BYTES}); recreate it with `piiscan "
+                          "baseline create --force`")

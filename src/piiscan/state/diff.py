@@ -2,7 +2,10 @@
 
 Line numbers play no part: a finding that moved down a file is neither new nor resolved.
 A finding of the older run in a file the newer run could not read is not "resolved": it is
-listed as unchecked.
+listed as unchecked. When the settings that decide what a run reports changed between the
+two runs (``--min-confidence``, exclusions, limits, rules...), the diff says so, and the
+findings the newer run did not report are "no longer reported", not resolved: a stricter
+setting hides data, it does not remove it.
 """
 
 from __future__ import annotations
@@ -27,6 +30,8 @@ class RunDiff:
     added: list[FindingRow] = field(default_factory=list)
     resolved: list[FindingRow] = field(default_factory=list)
     unchecked: list[FindingRow] = field(default_factory=list)
+    no_longer_reported: list[FindingRow] = field(default_factory=list)
+    settings_changed: dict[str, list[Any]] = field(default_factory=dict)  # name: [old, new]
 
     @property
     def paths(self) -> list[str]:
@@ -59,14 +64,47 @@ def compute(store: StateStore, run_id: int | None = None) -> RunDiff:
         raise StateError(f"{store.path}: run {new.id} has no earlier complete run over the "
                          f"same paths to compare with")
     before, after = present(store.findings(old.id)), present(store.findings(new.id))
-    diff = RunDiff(old, new)
+    diff = RunDiff(old, new, settings_changed=settings_changes(old, new))
     diff.added = [row for key, row in after.items() if key not in before]
     unreadable = set(new.unreadable)
+    gone = diff.no_longer_reported if diff.settings_changed else diff.resolved
     for key, row in before.items():
         if key in after:
             continue
-        (diff.unchecked if row.path in unreadable else diff.resolved).append(row)
+        (diff.unchecked if row.path in unreadable else gone).append(row)
     return diff
+
+
+def settings_changes(old: RunInfo, new: RunInfo) -> dict[str, list[Any]]:
+    """What differs in the settings that decide what a run reports: name -> [old, new].
+    Runs recorded before the settings were kept are compared by digest."""
+    changes: dict[str, list[Any]] = {}
+    if old.rules_digest != new.rules_digest:
+        changes["rules"] = [old.rules_digest, new.rules_digest]
+    if old.settings is None or new.settings is None:
+        if old.settings_digest != new.settings_digest:
+            changes["settings"] = ["(not recorded)", "(not recorded)"]
+        return changes
+    before, after = _flat(old.settings), _flat(new.settings)
+    for name in sorted(before.keys() | after.keys()):
+        if before.get(name) != after.get(name):
+            changes[name] = [before.get(name), after.get(name)]
+    return changes
+
+
+def _flat(settings: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    """``{"limits": {"max_file_size": 1}}`` -> ``{"limits.max_file_size": 1}``."""
+    out: dict[str, Any] = {}
+    for key, value in settings.items():
+        if isinstance(value, dict):
+            out.update(_flat(value, f"{prefix}{key}."))
+        else:
+            out[f"{prefix}{key}"] = value
+    return out
+
+
+def _shown(value: Any) -> str:
+    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
 
 
 def to_dict(diff: RunDiff, new_only: bool = False) -> dict[str, Any]:
@@ -85,6 +123,10 @@ def to_dict(diff: RunDiff, new_only: bool = False) -> dict[str, Any]:
     if not new_only:
         out["resolved"] = rows(diff.resolved)
         out["unchecked"] = rows(diff.unchecked)
+    if diff.settings_changed:
+        out["settings_changed"] = diff.settings_changed
+        if not new_only:
+            out["no_longer_reported"] = rows(diff.no_longer_reported)
     return out
 
 
@@ -95,10 +137,16 @@ def render_text(diff: RunDiff, new_only: bool = False,
     types = types if types is not None else builtin_registry()
     lines = [f"piiscan diff: run {diff.old.id} ({diff.old.started}) -> run {diff.new.id} "
              f"({diff.new.started})"]
+    if diff.settings_changed:
+        changed = "; ".join(f"{name} {_shown(a)} -> {_shown(b)}"
+                            for name, (a, b) in diff.settings_changed.items())
+        lines.append(f"settings changed between these runs: {changed}")
     sections = [("+", "new", diff.added)]
     if not new_only:
         sections += [("-", "resolved", diff.resolved),
-                     ("?", "unchecked (file could not be read this time)", diff.unchecked)]
+                     ("?", "unchecked (file could not be read this time)", diff.unchecked),
+                     ("~", "no longer reported (the settings changed; not necessarily "
+                           "resolved)", diff.no_longer_reported)]
     for mark, title, items in sections:
         if not items:
             continue
@@ -115,6 +163,10 @@ def render_text(diff: RunDiff, new_only: bool = False,
         summary += f", {len(diff.resolved)} resolved"
         if diff.unchecked:
             summary += f", {len(diff.unchecked)} unchecked"
+        if diff.no_longer_reported:
+            summary += f", {len(diff.no_longer_reported)} no longer reported"
+    if diff.settings_changed:
+        summary += " (settings changed)"
     lines.append(f"piiscan: {summary}")
     return "\n".join(lines) + "\n"
 

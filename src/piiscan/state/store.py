@@ -9,11 +9,12 @@ What is stored: file paths with size, mtime, inode and (when the mtime is too re
 trust) a SHA-256 of the content; masked findings as JSON; keyed fingerprints
 (HMAC-SHA256 under a random 32-byte key kept in this database). Never a raw value.
 
-Why the key lives in the database and not in a key file beside it: both would sit in the same
-owner-only folder, so a key file protects against no one who can read the database, and it
-adds a failure mode (database and key restored from different backups: every fingerprint
-silently changes meaning). The keyed hash protects what leaves the state: fingerprints in
-reports, logs and tickets cannot be brute-forced without this file. Keep the file as
+The key lives in the database by default: a key file in the same owner-only folder would
+protect against no one who can read the database. For a database that is backed up or
+copied elsewhere, ``--key-file`` keeps the key outside it (state.keyfile); the database
+then records only the key's id, so a mismatched key is refused instead of silently changing
+what every fingerprint means. The keyed hash protects what leaves the state: fingerprints
+in reports, logs and tickets cannot be brute-forced without the key. Keep the file as
 private as the reports (docs/state.md).
 """
 
@@ -116,8 +117,13 @@ def _schema_v1(conn: sqlite3.Connection) -> None:
     """)
 
 
+def _schema_v2(conn: sqlite3.Connection) -> None:
+    """The settings that decide what a run reports, as JSON (Settings.reporting)."""
+    conn.execute("ALTER TABLE runs ADD COLUMN settings TEXT")
+
+
 # UPGRADES[i] takes a database from schema version i to i + 1. Append, never edit.
-UPGRADES: list[Callable[[sqlite3.Connection], None]] = [_schema_v1]
+UPGRADES: list[Callable[[sqlite3.Connection], None]] = [_schema_v1, _schema_v2]
 SCHEMA_VERSION = len(UPGRADES)
 
 
@@ -130,6 +136,9 @@ class RunInfo:
     roots: list[str]
     counts: dict[str, Any]
     unreadable: list[str]
+    rules_digest: str | None = None
+    settings_digest: str | None = None
+    settings: dict[str, Any] | None = None  # None: recorded before schema 2
 
 
 @dataclass(frozen=True)
@@ -156,14 +165,17 @@ class StateStore:
     """An open state database. ``write=True`` takes the lock; read-only users (``diff``,
     ``history``) do not, since WAL lets them read while a scan writes."""
 
-    def __init__(self, path: Path, conn: sqlite3.Connection, lock: StateLock | None) -> None:
+    def __init__(self, path: Path, conn: sqlite3.Connection, lock: StateLock | None,
+                 key: bytes | None = None) -> None:
         self.path = path
         self.conn = conn
         self._lock = lock
-        self.key: bytes = self._meta_key()
+        self.key: bytes = self._meta_key(key, write=lock is not None)
 
     @classmethod
-    def open(cls, path: Path, *, write: bool = True) -> StateStore:
+    def open(cls, path: Path, *, write: bool = True, key: bytes | None = None) -> StateStore:
+        """``key``: the fingerprint key from a key file (state.keyfile); without one the
+        database keeps its own."""
         path = path.absolute()
         if not write and not path.exists():
             raise StateError(f"no state database at {path}: run `piiscan scan --state` first")
@@ -179,7 +191,7 @@ class StateStore:
                 conn.execute("PRAGMA synchronous = NORMAL")
                 conn.execute("PRAGMA foreign_keys = ON")
                 _upgrade(conn, path)
-                return cls(path, conn, lock)
+                return cls(path, conn, lock, key)
             except BaseException:
                 conn.close()
                 raise
@@ -223,16 +235,43 @@ class StateStore:
                 self.conn.execute("ROLLBACK")
             raise
 
-    def _meta_key(self) -> bytes:
-        row = self.conn.execute("SELECT value FROM meta WHERE key = 'hmac_key'").fetchone()
-        if row is not None:
-            return bytes(row[0])
-        key = os.urandom(32)
+    def _meta(self, name: str) -> bytes | None:
+        row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (name,)).fetchone()
+        return bytes(row[0]) if row is not None else None
+
+    def _meta_key(self, key: bytes | None, write: bool) -> bytes:
+        """The fingerprint key: kept in the database, or given from a key file whose id the
+        database records. The two are never mixed: a database keeps one or the other."""
+        from piiscan.state.keyfile import key_id
+
+        inside, recorded = self._meta("hmac_key"), self._meta("key_id")
+        if inside is not None:
+            if key is not None:
+                raise StateError(f"{self.path} keeps its fingerprint key inside the database; "
+                                 "a --key-file needs a state created with it: move the "
+                                 "database away to start one")
+            return inside
+        if recorded is not None:
+            if key is None:
+                if write:
+                    raise StateError(f"{self.path} was created with a --key-file (key id "
+                                     f"{recorded.decode()}); give the same --key-file")
+                return b""  # diff and history compare fingerprints; they need no key
+            if key_id(key).encode() != recorded:
+                raise StateError(f"{self.path}: the --key-file is not the key this state was "
+                                 f"created with (key id {key_id(key)}, the state's "
+                                 f"{recorded.decode()}): every fingerprint would change "
+                                 "meaning; use the right key or another --state")
+            return key
         with self.transaction() as conn:
-            conn.execute("INSERT OR IGNORE INTO meta VALUES ('hmac_key', ?)", (key,))
+            if key is None:
+                conn.execute("INSERT OR IGNORE INTO meta VALUES ('hmac_key', ?)",
+                             (os.urandom(32),))
+            else:
+                conn.execute("INSERT OR IGNORE INTO meta VALUES ('key_id', ?)",
+                             (key_id(key).encode(),))
             conn.execute("INSERT OR IGNORE INTO meta VALUES ('created', ?)", (now_iso(),))
-        row = self.conn.execute("SELECT value FROM meta WHERE key = 'hmac_key'").fetchone()
-        return bytes(row[0])
+        return self._meta_key(key, write)
 
     # --- incremental cache ---------------------------------------------------------------
 
@@ -242,13 +281,14 @@ class StateStore:
     # --- run history ---------------------------------------------------------------------
 
     def begin_run(self, roots: list[str], started: str, rules_digest: str,
-                  settings_digest: str) -> int:
+                  settings_digest: str, settings: dict[str, Any] | None = None) -> int:
         with self.transaction() as conn:
             cur = conn.execute(
-                "INSERT INTO runs (started, roots, rules_digest, settings_digest, version) "
-                "VALUES (?, ?, ?, ?, ?)",
+                "INSERT INTO runs (started, roots, rules_digest, settings_digest, version, "
+                "settings) VALUES (?, ?, ?, ?, ?, ?)",
                 (started, json.dumps(roots_key(roots)), rules_digest, settings_digest,
-                 __version__))
+                 __version__, None if settings is None else
+                 json.dumps(settings, ensure_ascii=False, sort_keys=True, default=str)))
             return int(cur.lastrowid or 0)
 
     def finish_run(self, run_id: int, result: ScanResult, counts: dict[str, Any]) -> None:
@@ -303,7 +343,8 @@ class StateStore:
 def _run_info(row: tuple[Any, ...]) -> RunInfo:
     return RunInfo(id=row[0], started=row[1], finished=row[2], complete=bool(row[3]),
                    roots=json.loads(row[4]), counts=json.loads(row[5] or "{}"),
-                   unreadable=json.loads(row[6] or "[]"))
+                   unreadable=json.loads(row[6] or "[]"), rules_digest=row[7],
+                   settings_digest=row[8], settings=json.loads(row[10]) if row[10] else None)
 
 
 
