@@ -73,7 +73,7 @@ def test_report_file_is_owner_only_and_json_masked(tmp_path: Path, cli: CLI) -> 
     report = json.loads(data)
     assert report["schema"] == "piiscan-report" and report["version"] == 1
     assert list(report) == ["schema", "version", "tool", "scan", "summary", "files", "skipped",
-                            "rules", "types"]
+                            "retention", "rules", "types"]
 
 
 @pytest.fixture

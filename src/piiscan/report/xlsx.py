@@ -1,9 +1,12 @@
-"""Excel report in the style of a 個人情報管理台帳 (personal data inventory; docs/reports.md).
+"""Excel report in the style of a 個人情報管理台帳 (personal data register; docs/reports.md).
 
-Sheets: 個人情報管理台帳 (one row per file with personal data, riskiest first), 集計 (summary:
-counts, triggers, skips, suppressions), 検出一覧 (every finding, masked), 未スキャン
-(files not read, with the reason). Every text cell is stored as text, never as a formula:
-file names and snippets come from untrusted files.
+Sheets: 表紙 (cover: the run record an auditor asks for), 個人情報管理台帳 (one row per file
+with personal data, riskiest first, with the columns a JIS Q 15001 register needs: prefilled
+where the scan knows them, blank for 利用目的 and 保管期限, which only the owner knows), 集計
+(summary: counts, triggers, skips, suppressions), 検出一覧 (every finding, masked),
+保存期間超過 (files past the retention period), 未スキャン (files not read, with the
+reason). Every text cell is stored as text, never as a formula: file names and snippets come
+from untrusted files.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from piiscan.labels import RISK_LABELS
 from piiscan.models import Category, FileResult, ScanResult, TypeRegistry
 from piiscan.report import run_timezone
 from piiscan.report.json import sort_findings, summary_dict
+from piiscan.report.record import access_text, overdue, record_items, retention_days
 from piiscan.score import FLAGS, TRIGGERS, flag_label, trigger_label
 
 MAX_CELL = 32_000  # Excel's limit is 32,767 characters
@@ -34,13 +38,20 @@ _RISK_FILL = {"critical": "C00000", "high": "FF7C80", "medium": "FFE699", "low":
 _WRAP = Alignment(wrap_text=True, vertical="top")
 
 INVENTORY_COLUMNS = (
-    ("No", 5), ("ファイルパス (path)", 48), ("所有者 (owner)", 12),
-    ("最終更新日時 (last modified)", 19), ("サイズ (bytes)", 12), ("形式 (kind)", 8),
-    ("個人情報の種類と件数 (types and counts)", 40), ("区分 (categories)", 28),
-    ("推定人数 (people)", 10), ("リスク (risk)", 12), ("点数 (score)", 8),
+    ("No", 5), ("保管場所 (location)", 48), ("個人情報の項目 (items and counts)", 40),
+    ("区分 (categories)", 28), ("件数 (people, estimate)", 10),
+    ("要配慮の有無 (special care-required)", 14),
+    ("アクセス権を有する者 (who has access)", 44), ("最終更新 (last modified)", 17),
+    ("利用目的 (purpose of use)", 24), ("保管期限 (keep until)", 14),
+    ("所有者 (owner)", 12), ("サイズ (bytes)", 12), ("形式 (kind)", 8),
+    ("リスク (risk)", 12), ("点数 (score)", 8),
     ("漏えい等報告の対象 (breach-report triggers)", 40),
     ("公開範囲・保存期間 (exposure, retention)", 28), ("理由 (reasons)", 60),
 )
+# Columns only the file's owner can fill in: left blank, shaded, in the register.
+OWNER_COLUMNS = (9, 10)
+_LEVEL_COLUMN, _MODIFIED_COLUMN = 14, 8
+_FILL_IN = PatternFill("solid", fgColor="FFF2CC")
 
 
 def _text(value: str) -> str:
@@ -96,33 +107,99 @@ def _categories(fr: FileResult) -> str:
     return "、".join(c.value for c in sorted(present, key=list(Category).index, reverse=True))
 
 
-def _inventory(wb: Workbook, result: ScanResult) -> None:
-    sheet = _Sheet(wb.active, "個人情報管理台帳")
+def _sensitive(fr: FileResult) -> str:
+    """要配慮の有無: whether the file holds special care-required information, and whether
+    it is tied to a person (only then is a leak reportable)."""
+    sensitive = [f for f in fr.findings
+                 if f.suppressed_by is None and f.category == Category.SENSITIVE]
+    if not sensitive:
+        return "なし (no)"
+    if any(f.linked for f in sensitive):
+        return "あり (yes)"
+    return "あり・本人と結びつかない (yes, not tied to a person)"
+
+
+def _cover(wb: Workbook, result: ScanResult) -> None:
+    sheet = _Sheet(wb.active, "表紙")
     ws = sheet.ws
-    sheet.append(["個人情報管理台帳 (personal data inventory)"])
+    ws.column_dimensions["A"].width = 34
+    ws.column_dimensions["B"].width = 90
+    sheet.append(["個人情報管理台帳 (personal data register)"])
+    ws.cell(1, 1).font = Font(bold=True, size=16)
+    sheet.append(["piiscan によるファイル調査の結果と実行記録 (what piiscan found, and the "
+                  "record of the run)"])
+    sheet.append([])
+    row = sheet.append(["実行記録 (run record)"])
+    ws.cell(row, 1).font = Font(bold=True, size=12)
+    for label, text in record_items(result):
+        row = sheet.append([label, text])
+        ws.cell(row, 2).alignment = _WRAP
+    sheet.append([])
+    row = sheet.append(["記入のお願い (to fill in)"])
+    ws.cell(row, 1).font = Font(bold=True, size=12)
+    sheet.append(["利用目的・保管期限 (purpose, keep until)",
+                  "台帳シートの網掛けの列は、各ファイルの所有部署が記入してください。 "
+                  "(The shaded columns of the register are for each file's owner to fill in.)"])
+    sheet.append(["アクセス権を有する者 (who has access)",
+                  "ファイルの所有者・グループ・権限から記入しています。共有フォルダの権限や ACL は"
+                  "含みません。 (From the file's owner, group and mode; share permissions and "
+                  "ACLs are not included.)"])
+    for r in range(row + 1, sheet.row + 1):
+        ws.cell(r, 2).alignment = _WRAP
+
+
+def _inventory(wb: Workbook, result: ScanResult) -> None:
+    sheet = _Sheet(wb.create_sheet(), "個人情報管理台帳")
+    ws = sheet.ws
+    sheet.append(["個人情報管理台帳 (personal data register)"])
     ws.cell(1, 1).font = Font(bold=True, size=14)
     sheet.append([f"スキャン日時 (scanned): {result.started}    対象 (roots): "
-                  + ", ".join(result.roots)])
+                  + ", ".join(result.roots) + "    実行記録は「表紙」 (run record: see 表紙)"])
     sheet.append([])
     head = sheet.header(INVENTORY_COLUMNS)
+    for col in OWNER_COLUMNS:
+        ws.cell(head, col).fill = PatternFill("solid", fgColor="7F6000")
     tz = run_timezone(result)
     files = sorted((fr for fr in result.files if fr.risk_level != "none"),
                    key=lambda fr: (-fr.risk_score, fr.file.display))
     for number, fr in enumerate(files, start=1):
         row = sheet.append([
-            number, fr.file.display, fr.owner or "", _local(fr.file.mtime, tz), fr.file.size,
-            fr.kind or "", _counts(fr, result.types), _categories(fr), fr.people_estimate,
+            number, fr.file.display, _counts(fr, result.types), _categories(fr),
+            fr.people_estimate, _sensitive(fr), access_text(fr), _local(fr.file.mtime, tz),
+            "", "", fr.owner or "", fr.file.size, fr.kind or "",
             RISK_LABELS.get(fr.risk_level, fr.risk_level), fr.risk_score,
             "\n".join(trigger_label(t) for t in fr.triggers),
             "\n".join(flag_label(f) for f in fr.flags), "\n".join(fr.risk_reasons)])
         for col in range(1, len(INVENTORY_COLUMNS) + 1):
             ws.cell(row, col).alignment = _WRAP
-        ws.cell(row, 4).number_format = "yyyy-mm-dd hh:mm"
-        ws.cell(row, 10).fill = PatternFill("solid", fgColor=_RISK_FILL[fr.risk_level])
+        for col in OWNER_COLUMNS:
+            ws.cell(row, col).fill = _FILL_IN
+        ws.cell(row, _MODIFIED_COLUMN).number_format = "yyyy-mm-dd hh:mm"
+        level = ws.cell(row, _LEVEL_COLUMN)
+        level.fill = PatternFill("solid", fgColor=_RISK_FILL[fr.risk_level])
         if fr.risk_level == "critical":
-            ws.cell(row, 10).font = Font(bold=True, color="FFFFFF")
+            level.font = Font(bold=True, color="FFFFFF")
     last = max(sheet.row, head + 1)
     ws.auto_filter.ref = f"A{head}:{get_column_letter(len(INVENTORY_COLUMNS))}{last}"
+
+
+def _overdue(wb: Workbook, result: ScanResult) -> None:
+    sheet = _Sheet(wb.create_sheet(), "保存期間超過")
+    days = retention_days(result)
+    sheet.append([f"保存期間 (retention period): {days:,} 日 (days)" if days is not None
+                  else "保存期間が設定されていません (no --retention-days given)"])
+    sheet.append([])
+    head = sheet.header((("ファイルパス (path)", 60), ("最終更新 (last modified)", 17),
+                         ("経過日数 (days)", 10), ("リスク (risk)", 12), ("所有者 (owner)", 12),
+                         ("個人情報の項目 (items and counts)", 40)))
+    tz = run_timezone(result)
+    for o in overdue(result):
+        fr = o.file
+        row = sheet.append([fr.file.display, _local(fr.file.mtime, tz), o.age_days,
+                            RISK_LABELS.get(fr.risk_level, fr.risk_level), fr.owner or "",
+                            _counts(fr, result.types)])
+        sheet.ws.cell(row, 2).number_format = "yyyy-mm-dd hh:mm"
+    sheet.ws.auto_filter.ref = f"A{head}:F{max(sheet.row, head + 1)}"
 
 
 def _summary(wb: Workbook, result: ScanResult) -> None:
@@ -228,9 +305,11 @@ def _skips(wb: Workbook, result: ScanResult) -> None:
 
 def render(result: ScanResult) -> bytes:
     wb = Workbook()
+    _cover(wb, result)
     _inventory(wb, result)
     _summary(wb, result)
     _findings(wb, result)
+    _overdue(wb, result)
     _skips(wb, result)
     try:
         stamp = datetime.fromisoformat(result.started).astimezone(timezone.utc)
@@ -239,6 +318,8 @@ def render(result: ScanResult) -> bytes:
         pass
     wb.properties.creator = "piiscan"
     wb.properties.title = "個人情報管理台帳"
+    if result.record is not None:
+        wb.properties.lastModifiedBy = result.record.account
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()

@@ -26,6 +26,7 @@ from piiscan.clock import now_iso
 from piiscan.errors import UsageError
 from piiscan.mask import Fingerprinter, Keys
 from piiscan.models import FileRef, FileResult, Level, ScanResult, Skip, SkipKind
+from piiscan.record import build_run_record
 from piiscan.run.baseline import BaselineMatcher
 from piiscan.run.cache import FileCache
 from piiscan.scan import CompiledRules, scan_file
@@ -245,9 +246,12 @@ def scan_paths(paths: Iterable[str], rules: CompiledRules, settings: Settings, k
                cache: FileCache | None = None) -> ScanResult:
     """Walk the paths and scan every file, in a deterministic order. With a ``cache``,
     unchanged files reuse their stored result."""
-    result = ScanResult(roots=list(paths), started=now_iso(), rules_digest=rules.digest,
+    roots = list(paths)
+    result = ScanResult(roots=roots, started=now_iso(), rules_digest=rules.digest,
                         settings=settings.as_dict(), rules=rules.ruleset.info(),
-                        types=rules.types)
+                        types=rules.types,
+                        record=build_run_record(roots, settings, rules.digest,
+                                                len(rules.ruleset.rules)))
     results = _raw_results(iter_sources(result.roots, settings), rules, settings, keys, cache)
     keeper = HeldResults()
     try:
