@@ -69,7 +69,8 @@ class SessionOutcome:
 @dataclass
 class Finisher:
     """What is applied to each file's scan result, fresh or from the cache, in walk order:
-    the baseline, then allowlists, --no-ignore and --new-only, then the risk score."""
+    the baseline, then allowlists, triage verdicts, --no-ignore and --new-only, then the risk
+    score."""
 
     settings: Settings
     rules: CompiledRules
@@ -168,11 +169,13 @@ class ScanSession:
             run = self.store.previous_complete_run(paths)
             previous = frozenset(present(self.store.findings(run.id))) if run else frozenset()
             self.outcome.previous_run = run.id if run else None
+        verdicts = ({fp: v.verdict for fp, v in self.store.verdicts().items()}
+                    if self.store is not None else {})
         suppressor = Suppressor.build(
             no_ignore=self.settings.no_ignore, allow_paths=self.settings.allow_paths,
             allow_values=self.options.allow_values, root=str(self.options.root),
             fingerprint=keys.fingerprint, types={r.type for r in self.ruleset.rules},
-            previous=previous)
+            previous=previous, verdicts=verdicts)
         return Finisher(self.settings, self.rules, suppressor, self.matcher)
 
     def _cache(self) -> ResultCache | None:
@@ -192,11 +195,19 @@ class ScanSession:
         finish = self.finisher(paths, keys)
         cache = self._cache()
         store = self.store
+        recorder = store.file_recorder() if store is not None else None
         if store is not None:
             self.outcome.run_id = store.begin_run(paths, now_iso(), self.ruleset.digest,
                                                   self.settings.digest())
+
+        def finish_and_record(file_result: FileResult) -> FileResult:
+            file_result = finish(file_result)
+            if recorder is not None:
+                recorder.add(file_result)
+            return file_result
+
         try:
-            result = scan_paths(paths, self.rules, self.settings, keys, finish,
+            result = scan_paths(paths, self.rules, self.settings, keys, finish_and_record,
                                 on_file=on_file, cache=cache)
         finally:
             if guard is not None:
@@ -212,7 +223,7 @@ class ScanSession:
             counts = summary_dict(result)
             counts["cache"] = {"reused": self.outcome.cache_hits,
                                "scanned": self.outcome.cache_misses}
-            store.finish_run(self.outcome.run_id, result, counts)
+            store.finish_run(self.outcome.run_id, result, counts, recorder)
         self.outcome.audited = dict(finish.suppressor.audited)
         if self.matcher is not None:
             self._baseline_outcome(result, self.matcher, paths)
