@@ -20,6 +20,9 @@ Example::
     state = "~/.local/state/piiscan/repo.db"
     allow_paths = ["docs/sample-data/**"]       # scanned, findings suppressed and counted
     allow_values = ["03-1234-5678"]             # e.g. the company's own switchboard
+
+    [smtp]                                      # for `piiscan diff --mail-to` (alerts.mail)
+    host = "smtp.example.co.jp"
 """
 
 from __future__ import annotations
@@ -90,6 +93,12 @@ def _size_value(value: Any) -> int:
     raise ValueError("expected a size like \"256M\" or a number of bytes")
 
 
+def _smtp(value: Any) -> dict[str, Any]:
+    from piiscan.alerts.mail import parse_table
+
+    return parse_table(value)
+
+
 def _path_or_flag(value: Any) -> str | bool:
     if isinstance(value, (str, bool)):
         return value
@@ -122,6 +131,8 @@ OPTIONS: dict[str, Option] = {
                           is_list=True),
     "allow_values": Option(_str_list, "values that are not personal data (compared by "
                            "keyed fingerprint)", is_list=True),
+    "smtp": Option(_smtp, "SMTP server for `piiscan diff --mail-to` (a table; the password "
+                          "comes from an environment variable)"),
 }
 
 
@@ -206,6 +217,8 @@ def load_config(path: Path) -> ConfigFile:
             raise ConfigError(f"{config.label}: key '{raw_key}': {exc}") from None
         if option.is_path:
             value = _relative_to(path.parent, value)
+        if key == "smtp" and "cafile" in value:
+            value = {**value, "cafile": _relative_to(path.parent, value["cafile"])}
         values[key] = value
     return replace(config, values=values)
 
@@ -257,6 +270,7 @@ DEFAULTS: dict[str, Any] = {
     "baseline": None,
     "allow_paths": (),
     "allow_values": (),
+    "smtp": None,
 }
 
 
