@@ -16,6 +16,7 @@ from piiscan import __version__
 from piiscan.commands.common import CONFIG_OPTION, STATE_OPTION
 from piiscan.commands.common import fail as _fail
 from piiscan.commands.common import open_state as _state_for
+from piiscan.commands.quarantine import quarantine
 from piiscan.errors import (
     EXIT_CLEAN,
     EXIT_FINDINGS,
@@ -627,3 +628,5 @@ def config_show(path: str, config_path: str | None) -> None:
                                ensure_ascii=False)
         click.echo(f"{key} = {shown}  # {source}")
 
+
+main.add_command(quarantine)
