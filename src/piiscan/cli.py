@@ -17,6 +17,7 @@ from piiscan.commands.common import CONFIG_OPTION, STATE_OPTION
 from piiscan.commands.common import fail as _fail
 from piiscan.commands.common import open_state as _state_for
 from piiscan.commands.quarantine import quarantine
+from piiscan.commands.triage import triage
 from piiscan.errors import (
     EXIT_CLEAN,
     EXIT_FINDINGS,
@@ -630,3 +631,4 @@ def config_show(path: str, config_path: str | None) -> None:
 
 
 main.add_command(quarantine)
+main.add_command(triage)

@@ -89,6 +89,20 @@ def mask_snippet(text: str, start: int, end: int, masked_value: str,
     return ("…" if lo > 0 else "") + snippet + ("…" if hi < len(text) else "")
 
 
+_GROUPED_DIGITS = re.compile(r"[0-9０-９](?:[ \-‐－ー]?[0-9０-９]){4,}")
+
+
+def mask_text(text: str, spans: list[tuple[int, int]]) -> tuple[str, int]:
+    """Free text a person wrote (a triage note), masked as a snippet is -- the ``spans`` the
+    rules found starred -- and more strictly: every run of five or more digits, even in
+    groups (``4629 3718 5504``), is starred too. Returns the masked text and how many things
+    were masked."""
+    digit_runs = [m.span() for m in _GROUPED_DIGITS.finditer(text)
+                  if not any(s <= m.start() < e for s, e in spans)]
+    masked = mask_snippet(text, 0, 0, "", [*spans, *digit_runs], len(text))
+    return masked, len(spans) + len(digit_runs)
+
+
 def _stars(match: re.Match[str]) -> str:
     return "*" * len(match.group(0))
 
