@@ -20,10 +20,10 @@ class Share:
     state: Path
     values: list[str] = field(default_factory=list)  # every planted value, as written
 
-    def plant(self, rng: random.Random) -> tuple[str, str, str]:
-        number, phone, cc = my_number(rng), mobile(rng), card(rng)
-        self.values += [number, group4(number), phone, cc]
-        return group4(number), phone, cc
+    @staticmethod
+    def generate(rng: random.Random) -> tuple[str, str, str]:
+        """A My Number (in groups of four), a mobile number and a card number."""
+        return group4(my_number(rng)), mobile(rng), card(rng)
 
     def write(self, rel: str, text: str) -> Path:
         path = self.root / rel
@@ -32,13 +32,15 @@ class Share:
         return path
 
     def personal(self, rel: str, rng: random.Random) -> Path:
-        number, phone, _ = self.plant(rng)
+        number, phone, _ = self.generate(rng)
+        self.values += [number, phone]
         return self.write(rel, f"議事録\n{FILLER}担当 電話 {phone}\nマイナンバー {number}\n")
 
     def customers(self, rel: str, rng: random.Random, rows: int = 3) -> Path:
         lines = ["氏名,個人番号,電話番号,カード番号"]
         for i in range(rows):
-            number, phone, cc = self.plant(rng)
+            number, phone, cc = self.generate(rng)
+            self.values += [number, phone, cc]
             lines.append(f"山田 花子{i},{number.replace(' ', '')},{phone},{cc}")
         return self.write(rel, "\n".join(lines) + "\n")
 

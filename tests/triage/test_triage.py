@@ -47,7 +47,7 @@ def findings(cli: CLI, share: Share, *args: str) -> dict[str, object]:
 
 def test_interactive_walk_through_stdin(share: Share) -> None:
     cli = CLI()
-    note_value = share.values[2]  # a phone number from the share, typed into a note
+    note_value = share.values[1]  # a phone number from the share, typed into a note
     answers = f"f\nこれは取引先の番号 {note_value} です\nc\n\ns\nq\n"
     proc = subprocess.run([sys.executable, "-m", "piiscan", "triage", f"--state={share.state}"],
                           input=answers, capture_output=True, text=True, timeout=120,
