@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -79,11 +80,13 @@ def quarantine(state: str | None, config_path: str | None, target: str | None,
         if only and not restore:
             raise UsageError("--file goes with --restore")
         with open_state(state, config_path) as store:
-            log = AuditLog(Path(log_path) if log_path else default_log(store.path))
+            log = AuditLog(Path(log_path) if log_path else default_log(store.path),
+                           create=apply)
             with log:
                 if restore:
                     heading = f"restore from {log.path}"
-                    outcomes = actions.restore(log, apply, set(only), store.key)
+                    outcomes = actions.restore(log, apply, {os.path.abspath(p) for p in only},
+                                               store.key)
                 else:
                     run = select.pick_run(store, run_id)
                     criteria = select.Criteria(min_level.lower(), frozenset(types), overdue)

@@ -34,13 +34,18 @@ QUARANTINE, CHMOD, RESTORE = "quarantine", "chmod", "restore"
 
 @dataclass
 class AuditLog:
+    """``create=False`` (a dry run): a missing log is read as empty and not created."""
+
     path: Path
+    create: bool = True
     fd: int = -1
     damaged: int = 0  # lines that are not JSON (a write cut short), skipped
     _entries: list[dict[str, Any]] = field(default_factory=list)
 
     def __enter__(self) -> AuditLog:
         new = not self.path.exists()
+        if new and not self.create:
+            return self
         if new:
             self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         try:
@@ -92,6 +97,7 @@ class AuditLog:
 
     def append(self, action: str, **fields: Any) -> dict[str, Any]:
         """Write one entry (id, time, user, host and action first) and make it durable."""
+        assert self.fd >= 0, "the log was opened for a dry run"
         entry = {"id": uuid.uuid4().hex, "time": now_iso(), "user": account_name(),
                  "host": host_name(), "action": action, **fields}
         line = (json.dumps(entry, ensure_ascii=False, separators=(",", ":")) + "\n").encode()
