@@ -63,5 +63,5 @@ def build_run_record(roots: Iterable[str], settings: Settings, rules_digest: str
         disabled_rules=tuple(settings.disabled_rules),
         piiscan_version=__version__,
         python_version=platform.python_version(),
-        platform=platform.platform(terse=True),
+        platform=f"{platform.system()} {platform.release()} {platform.machine()}",
     )
