@@ -88,7 +88,7 @@ def quarantine(state: str | None, config_path: str | None, target: str | None,
                     outcomes = actions.restore(log, apply, {os.path.abspath(p) for p in only},
                                                store.key)
                 else:
-                    run = select.pick_run(store, run_id)
+                    run = store.complete_run(run_id)
                     criteria = select.Criteria(min_level.lower(), frozenset(types), overdue)
                     select.check_types(store, run, criteria.types)
                     plan = actions.Plan(apply, actions.prepare_target(target, run.roots, apply)

@@ -100,10 +100,9 @@ def _mark(store: StateStore, marks: tuple[str, ...], note: str, masker: NoteMask
 def _walk(store: StateStore, run_id: int | None, revisit: bool, masker: NoteMasker) -> None:
     from rich.console import Console
 
-    from piiscan.quarantine.select import pick_run
     from piiscan.triage import queue, record
 
-    run = pick_run(store, run_id)
+    run = store.complete_run(run_id)
     items = queue(store, run, revisit)
     console = Console(highlight=False)
     if not items:
@@ -208,7 +207,6 @@ def triage_export(ctx: click.Context, state: str | None, config_path: str | None
     The baseline keeps slow, truncated fingerprints of the values, which the state's keyed
     fingerprints cannot be turned into: the files holding them are scanned again."""
     from piiscan import configfile
-    from piiscan.quarantine.select import pick_run
     from piiscan.run.session import resolve_baseline
     from piiscan.state.baseline import BASELINE_FILE
     from piiscan.triage import export_baseline
@@ -221,7 +219,7 @@ def triage_export(ctx: click.Context, state: str | None, config_path: str | None
                              config.path.parent if config.path else None)
             or Path.cwd() / BASELINE_FILE)
         with open_state(state, config_path) as store:
-            added, exported, missing = export_baseline(store, pick_run(store, None), target,
+            added, exported, missing = export_baseline(store, store.complete_run(), target,
                                                        kinds, config_path)
     except PiiscanError as error:
         fail(error)

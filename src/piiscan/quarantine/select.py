@@ -14,7 +14,7 @@ from piiscan.pii_types import builtin_registry
 from piiscan.quarantine.fileops import Seen
 from piiscan.score import LEVELS
 from piiscan.state.diff import PRESENT
-from piiscan.state.store import FileRow, RunInfo, StateError, StateStore
+from piiscan.state.store import FileRow, RunInfo, StateStore
 
 OVERDUE = "retention_overdue"
 
@@ -60,19 +60,6 @@ def split_root(abspath: str, roots: list[str]) -> tuple[str, str] | None:
         if abspath.startswith(prefix):
             return root, abspath[len(prefix):].replace(os.sep, "/")
     return None
-
-
-def pick_run(store: StateStore, run_id: int | None) -> RunInfo:
-    run = store.run(run_id) if run_id is not None else store.latest_complete_run()
-    if run is None:
-        raise StateError(f"{store.path}: " + (f"no run {run_id}" if run_id is not None
-                                              else "no complete run recorded yet"))
-    if not run.complete:
-        raise StateError(f"{store.path}: run {run.id} did not complete: scan again")
-    if not store.has_file_records(run.id):
-        raise StateError(f"{store.path}: run {run.id} was recorded by an older piiscan "
-                         "without file records: scan again")
-    return run
 
 
 def check_types(store: StateStore, run: RunInfo, types: frozenset[str]) -> None:

@@ -388,6 +388,20 @@ class StateStore:
             "SELECT * FROM runs WHERE complete = 1 ORDER BY id DESC LIMIT 1").fetchone()
         return _run_info(row) if row else None
 
+    def complete_run(self, run_id: int | None = None) -> RunInfo:
+        """Run ``run_id`` (default: the latest complete one), which must have completed and
+        have file records: what quarantine and triage act on."""
+        run = self.run(run_id) if run_id is not None else self.latest_complete_run()
+        if run is None:
+            raise StateError(f"{self.path}: " + (f"no run {run_id}" if run_id is not None
+                                                 else "no complete run recorded yet"))
+        if not run.complete:
+            raise StateError(f"{self.path}: run {run.id} did not complete: scan again")
+        if not self.has_file_records(run.id):
+            raise StateError(f"{self.path}: run {run.id} was recorded by an older piiscan "
+                             "without file records: scan again")
+        return run
+
     def files(self, run_id: int) -> list[FileRow]:
         """The files with findings in run ``run_id``, riskiest first."""
         cur = self.conn.execute(
