@@ -5,27 +5,17 @@ the baseline or anything piiscan prints, in any spelling: as written, digits onl
 from __future__ import annotations
 
 import os
-import re
 import sqlite3
 import subprocess
 import sys
 from pathlib import Path
 
+from sentinels import forms
+
 MY_NUMBER = "4629 3718 5504"  # valid check digit, synthetic
 CARD = "4539 1488 0343 6467"  # valid Luhn, synthetic
 PHONE = "090-7351-2864"
 EMAIL = "sentinel.kazuko@kaisha-mail.co.jp"
-
-
-def forms(value: str) -> list[bytes]:
-    out = {value, re.sub(r"\D", "", value) if re.search(r"\d{4}", value) else value}
-    digits = re.sub(r"\D", "", value)
-    if len(digits) >= 8:
-        out |= {digits[i:i + 8] for i in range(len(digits) - 7)}
-    if "@" in value:
-        out.add(value.split("@")[0])
-    found = {f.encode("utf-8") for f in out} | {f.encode("utf-16-le") for f in out}
-    return sorted(found)
 
 
 def test_no_plaintext_in_state_baseline_or_logs(tmp_path: Path) -> None:

@@ -10,6 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from piiscan.cli import main
+from piiscan.explain import describe
 from piiscan.suppress import inline_ignored, inline_types
 
 PHONE = "090-3141-5926"
@@ -99,3 +100,33 @@ def test_suppressed_count_in_summary_line(tmp_path: Path,
     result = CliRunner().invoke(main, ["scan", "a.txt", "-q"], catch_exceptions=False)
     assert result.exit_code == 0
     assert "1 suppressed" in result.stdout
+
+
+def test_verdicts_label_every_finding_of_the_value() -> None:
+    """A false-positive verdict suppresses the value wherever it is (a kind of its own, after
+    allowlists), audited by --no-ignore; other verdicts only add a reason."""
+    from piiscan.models import Category, FileRef, FileResult, Finding, Level, Location, Reason
+    from piiscan.suppress import FALSE_POSITIVE, Suppressor
+
+    def finding(fp: str, line: int, suppressed_by: str | None = None) -> Finding:
+        return Finding("PHONE", "jp.phone", "電話番号", Category.PERSONAL, Level.MEDIUM,
+                       Level.HIGH, (Reason("pattern", "jp.phone"),),
+                       Location("a.txt", line=line), "***", "***", fp,
+                       suppressed_by=suppressed_by)
+
+    def apply(suppressor: Suppressor) -> list[Finding]:
+        result = FileResult(FileRef("a.txt", "a.txt", 1, 0.0), findings=[
+            finding("fp-a", 1), finding("fp-a", 2), finding("fp-b", 3),
+            finding("fp-c", 4, suppressed_by="inline")])
+        suppressor.apply(result)
+        return result.findings
+
+    verdicts = {"fp-a": FALSE_POSITIVE, "fp-b": "confirmed", "fp-c": FALSE_POSITIVE}
+    out = apply(Suppressor.build(verdicts=verdicts))
+    assert [f.suppressed_by for f in out] == [FALSE_POSITIVE, FALSE_POSITIVE, None, "inline"]
+    assert out[2].reasons[-1] == Reason("verdict", "confirmed")
+    assert describe(out[2].reasons[-1]) == "triage verdict: confirmed"
+    audit = Suppressor.build(verdicts=verdicts, no_ignore=True)
+    out = apply(audit)
+    assert [f.suppressed_by for f in out] == [None, None, None, None]
+    assert audit.audited == {FALSE_POSITIVE: 2, "inline": 1}

@@ -8,11 +8,16 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from piiscan import __version__
+from piiscan.commands.common import CONFIG_OPTION, STATE_OPTION
+from piiscan.commands.common import fail as _fail
+from piiscan.commands.common import open_state as _state_for
+from piiscan.commands.quarantine import quarantine
+from piiscan.commands.triage import triage
 from piiscan.errors import (
     EXIT_CLEAN,
     EXIT_ERROR,
@@ -60,11 +65,6 @@ def _size(ctx: click.Context, param: click.Parameter, text: str) -> int:
         return parse_size(text)
     except ValueError as exc:
         raise click.BadParameter(str(exc), ctx, param) from None
-
-
-def _fail(error: PiiscanError) -> NoReturn:
-    click.echo(f"piiscan: error: {error}", err=True)
-    sys.exit(error.exit_code)
 
 
 class OneLineErrors(click.Group):
@@ -488,30 +488,6 @@ def report_command(result_file: str, fmt: str | None, outputs: tuple[str, ...],
     sys.exit(EXIT_ERROR if errors else EXIT_CLEAN)
 
 
-def _state_for(state: str | None, config_path: str | None) -> Any:
-    """The state database named by --state, else the config file's, else the default."""
-    from piiscan import configfile
-    from piiscan.run.session import resolve_state
-    from piiscan.state.store import StateStore, resolve_state_path
-
-    if state:
-        path = resolve_state_path(state)
-    else:
-        config = configfile.discover(["."], config_path)
-        path = resolve_state(config.values.get("state")) or resolve_state_path(None)
-    return StateStore.open(path, write=False)
-
-
-STATE_OPTION = click.option(
-    "--state", default=None, metavar="PATH",
-    help="State database (default: the config file's `state`, else "
-         "~/.local/state/piiscan/state.db).")
-CONFIG_OPTION = click.option("--config", "config_path", type=click.Path(dir_okay=False),
-                             default=None, metavar="FILE",
-                             help="Configuration file (default: found above the current "
-                                  "folder).")
-
-
 @main.command("diff")
 @STATE_OPTION
 @CONFIG_OPTION
@@ -520,21 +496,45 @@ CONFIG_OPTION = click.option("--config", "config_path", type=click.Path(dir_okay
 @click.option("--new-only", is_flag=True, help="Show only new findings.")
 @click.option("--format", "-f", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True)
+@click.option("--webhook", "webhooks", multiple=True, metavar="URL|env:NAME",
+              help="Also POST an alert (new and resolved files, levels, types, counts, masked "
+                   "locations; never a value) to this URL; env:NAME reads the URL from an "
+                   "environment variable (webhook URLs are secrets). Repeatable.")
+@click.option("--webhook-format", type=click.Choice(["json", "slack", "teams"]),
+              default="json", show_default=True,
+              help="Payload shape: piiscan's JSON, a Slack or a Microsoft Teams message.")
+@click.option("--webhook-timeout", type=click.FloatRange(min=0.1), default=10.0,
+              show_default=True, metavar="SECONDS", help="Timeout of each attempt.")
+@click.option("--mail-to", "mail_to", multiple=True, metavar="ADDR",
+              help="Also mail the alert to ADDR through the [smtp] server of the "
+                   "configuration file. Repeatable.")
 def diff_command(state: str | None, config_path: str | None, run_id: int | None,
-                 new_only: bool, fmt: str) -> None:
+                 new_only: bool, fmt: str, webhooks: tuple[str, ...], webhook_format: str,
+                 webhook_timeout: float, mail_to: tuple[str, ...]) -> None:
     """Findings new and resolved since the previous run over the same paths.
 
     Compares the latest complete run recorded with --state (or run ID) with the complete
     run before it, by file, type and keyed fingerprint: moved lines are not changes.
-    Exit code 1 when there are new findings, 0 when there are none (for alerting).
+    Exit code 1 when there are new findings, 0 when there are none (for alerting); 2 when an
+    alert could not be delivered.
     """
+    from piiscan import configfile
+    from piiscan.alerts.dispatch import Receivers, send
+    from piiscan.alerts.webhook import resolve_url
     from piiscan.state import diff
 
     try:
+        receivers = Receivers([resolve_url(w) for w in webhooks], webhook_format,
+                              webhook_timeout, list(mail_to))
+        if mail_to:
+            receivers.smtp = configfile.discover(["."], config_path).values.get("smtp")
         with _state_for(state, config_path) as store:
             changes = diff.compute(store, run_id)
+            sent = send(store, changes, receivers, new_only) if receivers else []
     except PiiscanError as error:
         _fail(error)
+    for line in sent:
+        click.echo(f"piiscan: {line}", err=True)
     if fmt == "json":
         sys.stdout.buffer.write(diff.render_json(changes, new_only))
     else:
@@ -706,3 +706,6 @@ def config_show(path: str, config_path: str | None) -> None:
                                ensure_ascii=False)
         click.echo(f"{key} = {shown}  # {source}")
 
+
+main.add_command(quarantine)
+main.add_command(triage)

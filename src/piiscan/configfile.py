@@ -21,6 +21,9 @@ Example::
     key_file = "~/.config/piiscan/state.key"     # the state's key, outside the database
     allow_paths = ["docs/sample-data/**"]       # scanned, findings suppressed and counted
     allow_values = ["03-1234-5678"]             # e.g. the company's own switchboard
+
+    [smtp]                                      # for `piiscan diff --mail-to` (alerts.mail)
+    host = "smtp.example.co.jp"
 """
 
 from __future__ import annotations
@@ -106,6 +109,43 @@ def _path(value: Any) -> str:
     raise ValueError("expected a path")
 
 
+SMTP_SECURITY = ("starttls", "tls", "none")
+SMTP_DEFAULT_PORT = {"starttls": 587, "tls": 465, "none": 25}
+SMTP_PASSWORD_ENV = "PIISCAN_SMTP_PASSWORD"
+_SMTP_KEYS = {"host", "port", "security", "user", "password_env", "from", "cafile", "timeout"}
+
+
+def smtp_table(value: Any) -> dict[str, Any]:
+    """The ``[smtp]`` table for alert mail (piiscan.alerts.mail, docs/operations.md)."""
+    if not isinstance(value, dict):
+        raise ValueError("expected a table: [smtp] with host, port, security, user, ...")
+    if "password" in value:
+        raise ValueError("do not put the password in the configuration file: set "
+                         f"password_env = \"NAME\" (default {SMTP_PASSWORD_ENV}) and the password "
+                         "in that environment variable")
+    unknown = sorted(set(value) - _SMTP_KEYS)
+    if unknown:
+        raise ValueError(f"unknown key '{unknown[0]}' (known: {', '.join(sorted(_SMTP_KEYS))})")
+    if not isinstance(value.get("host"), str) or not value["host"]:
+        raise ValueError("'host' (the SMTP server) is required")
+    security = value.get("security", "starttls")
+    if security not in SMTP_SECURITY:
+        raise ValueError(f"'security' must be one of {', '.join(SMTP_SECURITY)}")
+    port = value.get("port", SMTP_DEFAULT_PORT[security])
+    if not isinstance(port, int) or isinstance(port, bool) or not 0 < port < 65536:
+        raise ValueError("'port' must be a port number")
+    for key in ("user", "password_env", "from", "cafile"):
+        if key in value and not isinstance(value[key], str):
+            raise ValueError(f"'{key}' must be a string")
+    timeout = value.get("timeout", 30)
+    if not isinstance(timeout, (int, float)) or isinstance(timeout, bool) or timeout <= 0:
+        raise ValueError("'timeout' must be a number of seconds")
+    if value.get("user") and security == "none":
+        raise ValueError("'user' is set with security = \"none\": a password is never sent "
+                         "without TLS (use starttls or tls)")
+    return {**value, "security": security, "port": port, "timeout": float(timeout)}
+
+
 def _path_or_flag(value: Any) -> str | bool:
     if isinstance(value, (str, bool)):
         return value
@@ -140,6 +180,8 @@ OPTIONS: dict[str, Option] = {
                           is_list=True),
     "allow_values": Option(_str_list, "values that are not personal data (compared by "
                            "keyed fingerprint)", is_list=True),
+    "smtp": Option(smtp_table, "SMTP server for `piiscan diff --mail-to` (a table; the password "
+                          "comes from an environment variable)"),
 }
 
 
@@ -224,6 +266,8 @@ def load_config(path: Path) -> ConfigFile:
             raise ConfigError(f"{config.label}: key '{raw_key}': {exc}") from None
         if option.is_path:
             value = _relative_to(path.parent, value)
+        if key == "smtp" and "cafile" in value:
+            value = {**value, "cafile": _relative_to(path.parent, value["cafile"])}
         values[key] = value
     return replace(config, values=values)
 
@@ -276,6 +320,7 @@ DEFAULTS: dict[str, Any] = {
     "key_file": None,
     "allow_paths": (),
     "allow_values": (),
+    "smtp": None,
 }
 
 

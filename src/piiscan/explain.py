@@ -16,6 +16,7 @@ this module is the one place that phrases it for people.
     unlinked    -                              no identifiable person nearby
     sample      the marker                     sample document (記入例)
     audit       the suppression                suppressed by baseline; reported because of --no-ignore
+    verdict     the triage verdict             triage verdict: false-positive
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ TEMPLATES: dict[str, str] = {
     "unlinked": "no identifiable person nearby",
     "sample": "sample document ({detail})",
     "audit": "suppressed by {detail}; reported because of --no-ignore",
+    "verdict": "triage verdict: {detail}",
 }
 
 

@@ -9,6 +9,8 @@ only: a plain hash of a 12-digit My Number or a phone number is brute-forced in 
 - ``BaselineHasher``: the slow, truncated fingerprint a committed baseline holds (scrypt with
   the baseline's salt, optionally keyed with a secret first; piiscan.state.baseline explains
   the choice).
+- ``ContentFingerprinter``: HMAC-SHA256 of a file's bytes under the state's key, to tell
+  that a file has not changed since it was scanned (quarantine).
 - ``Keys``: the hashers one run uses, handed to the per-file scan.
 """
 
@@ -89,6 +91,30 @@ def mask_snippet(text: str, start: int, end: int, masked_value: str,
     return ("…" if lo > 0 else "") + snippet + ("…" if hi < len(text) else "")
 
 
+_GROUPED_DIGITS = re.compile(r"[0-9０-９](?:[ \-‐－ー]?[0-9０-９]){4,}")
+
+
+def mask_text(text: str, spans: list[tuple[int, int]]) -> tuple[str, int]:
+    """Free text an operator wrote (a triage note): the ``spans`` the rules found starred,
+    and every run of five or more digits, even in groups (``4629 3718 5504``). The rest is
+    kept -- it is the operator's words, not a scanned file's, so the snippet rule (only
+    known words shown) would leave nothing to read. Returns the masked text and how many
+    things were masked."""
+    digit_runs = [m.span() for m in _GROUPED_DIGITS.finditer(text)
+                  if not any(s <= m.start() < e for s, e in spans)]
+    chars = list(text)
+    for s, e in [*spans, *digit_runs]:
+        for i in range(s, e):
+            if not chars[i].isspace():
+                chars[i] = "*"
+    masked = "".join(chars).replace("\r", " ").replace("\n", " ").replace("\t", " ")
+    return masked, len(spans) + len(digit_runs)
+
+
+def _stars(match: re.Match[str]) -> str:
+    return "*" * len(match.group(0))
+
+
 _SPACES = re.compile(r"\s+")
 
 
@@ -163,6 +189,36 @@ class BaselineHasher:
         self._memo[key] = fingerprint
         self.hashed += 1
         return fingerprint
+
+
+class ContentFingerprinter:
+    """Keyed hash of a file's bytes: HMAC-SHA256 under the state's key.
+
+    What the state and the quarantine log keep to tell that a file is still the one that was
+    scanned. Keyed for the same reason as values: a bare hash of a file that holds nothing
+    but one My Number is a bare hash of that number. The prefix keeps it apart from value
+    fingerprints under the same key.
+    """
+
+    CHUNK = 1 << 20
+    _PREFIX = b"piiscan-content\x00"
+
+    def __init__(self, key: bytes) -> None:
+        self.key = key
+
+    def start(self) -> hmac.HMAC:
+        """A running hash, for callers that see the bytes go by (a copy)."""
+        return hmac.new(self.key, self._PREFIX, hashlib.sha256)
+
+    def of_fd(self, fd: int) -> str:
+        """The hash of everything in an open file, read from its start with ``pread``
+        (the file position is left alone)."""
+        digest = self.start()
+        offset = 0
+        while chunk := os.pread(fd, self.CHUNK, offset):
+            digest.update(chunk)
+            offset += len(chunk)
+        return digest.hexdigest()
 
 
 @dataclass

@@ -69,6 +69,7 @@ class FileRef:
     inode: int = 0
     mode: int = 0
     uid: int = -1
+    gid: int = -1
     origin: str | None = None  # URL to read from when the file is not local
     version: str | None = None  # what identifies this content at its origin (ETag, blob id)
 
@@ -244,6 +245,7 @@ class FileResult:
     inventory: list[str] = field(default_factory=list)  # Inventory kinds, e.g. 'audio'
     elapsed: float = 0.0
     owner: str | None = None  # user name (or uid) owning the file, when known
+    group: str | None = None  # group name (or gid) of the file, when known
     flags: list[str] = field(default_factory=list)  # exposure and retention (score.FLAGS)
 
 
@@ -257,6 +259,31 @@ class RuleInfo:
     category: Category
     severity: Level
     description: str = ""
+
+
+@dataclass(frozen=True)
+class RunRecord:
+    """Who ran a scan, where, over what and with which rules: the run record an auditor asks
+    for (Pマーク, ISMS). Built once per run (piiscan.record.build_run_record) and shown by
+    every report format; the start and end times are the ScanResult's."""
+
+    host: str
+    account: str
+    working_directory: str
+    roots: tuple[str, ...]  # absolute
+    excludes: tuple[str, ...]  # --exclude and config patterns
+    ignore_files: tuple[str, ...]  # .piiscanignore files that applied
+    follow_symlinks: bool
+    limits: tuple[tuple[str, float], ...]  # config.Limits, by name
+    min_confidence: str
+    retention_days: int | None
+    rules_digest: str
+    rule_count: int
+    rule_sources: tuple[str, ...]  # --rules folders and files (built-in rules always apply)
+    disabled_rules: tuple[str, ...]
+    piiscan_version: str
+    python_version: str
+    platform: str
 
 
 @dataclass
@@ -277,6 +304,7 @@ class ScanResult:
     suppressed: dict[str, int] = field(default_factory=dict)
     rules: dict[str, RuleInfo] = field(default_factory=dict)
     types: TypeRegistry = field(default_factory=builtin_registry)
+    record: RunRecord | None = None  # None only in a report saved by an older piiscan
 
     def all_skips(self) -> list[Skip]:
         out = list(self.skips)

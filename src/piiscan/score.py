@@ -158,13 +158,15 @@ class _Assessment:
 
 def score_file(result: FileResult, settings: Settings, types: TypeRegistry,
                now: float | None = None) -> None:
-    """Fill in the file's risk score, level, reasons, triggers, people estimate, owner and
-    review flags (docs/risk.md). Whether a 要配慮 fact is about a person was decided by the
+    """Fill in the file's risk score, level, reasons, triggers, people estimate, owner, group
+    and review flags (docs/risk.md). Whether a 要配慮 fact is about a person was decided by the
     linking stage (``Finding.linked``)."""
     findings = active(result.findings)
     result.people_estimate = estimate_people(findings, types)
     if result.file.uid >= 0:  # else keep what a saved report says
         result.owner = _owner(result.file.uid)
+    if result.file.gid >= 0:
+        result.group = _group(result.file.gid)
     if not findings:
         result.risk_score, result.risk_level = 0, "none"
         result.risk_reasons, result.triggers, result.flags = [], [], []
@@ -290,6 +292,16 @@ def _owner(uid: int) -> str | None:
         return pwd.getpwuid(uid).pw_name
     except (ImportError, KeyError):
         return str(uid)
+
+
+@lru_cache(maxsize=256)
+def _group(gid: int) -> str | None:
+    try:
+        import grp
+
+        return grp.getgrgid(gid).gr_name
+    except (ImportError, KeyError):
+        return str(gid)
 
 
 def _retention(result: FileResult, settings: Settings, now: float, a: _Assessment) -> None:

@@ -1,4 +1,5 @@
-"""Suppressions: inline ``piiscan:ignore`` comments, path and value allowlists, --no-ignore.
+"""Suppressions: inline ``piiscan:ignore`` comments, path and value allowlists, triage
+verdicts, --no-ignore.
 
 A suppressed finding is kept, labelled (``Finding.suppressed_by``) and counted; it just does
 not fail the run or raise the file's risk. ``--no-ignore`` turns every suppression off for an
@@ -10,6 +11,11 @@ Inline syntax, on the same line as the value::
     090-1234-5678  # piiscan:ignore[PHONE]          only these types
     090-1234-5678  # piiscan:ignore PHONE,EMAIL     the same, without brackets
 
+A triage verdict (``piiscan triage``, kept in the state by keyed fingerprint) labels every
+finding of that value: ``false-positive`` suppresses it like an allowlist entry (counted as
+its own kind), ``confirmed`` and ``accepted-risk`` leave it active with the verdict among its
+reasons.
+
 The ignore file is the input an attacker most wants to write, which is why suppressed counts
 always appear in the summary and ``--no-ignore`` exists.
 """
@@ -19,7 +25,7 @@ from __future__ import annotations
 import os
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
@@ -40,6 +46,7 @@ INLINE = "inline"
 BASELINE = "baseline"
 ALLOWLIST = "allowlist"
 PREVIOUS_RUN = "previous-run"  # --new-only: present in the previous run
+FALSE_POSITIVE = "false-positive"  # a triage verdict
 
 
 def inline_types(line: str) -> set[str] | None:
@@ -76,13 +83,15 @@ class Suppressor:
     root: str = "."
     value_fingerprints: frozenset[str] = frozenset()
     previous: frozenset[tuple[str, str, str]] | None = None
+    verdicts: Mapping[str, str] = field(default_factory=dict)  # fingerprint -> verdict
     audited: Counter[str] = field(default_factory=Counter)
 
     @classmethod
     def build(cls, *, no_ignore: bool = False, allow_paths: Iterable[str] = (),
               allow_values: Iterable[str] = (), root: str = ".",
               fingerprint: Fingerprinter | None = None, types: Iterable[str] = (),
-              previous: frozenset[tuple[str, str, str]] | None = None) -> Suppressor:
+              previous: frozenset[tuple[str, str, str]] | None = None,
+              verdicts: Mapping[str, str] | None = None) -> Suppressor:
         patterns = [p for p in allow_paths if p.strip()]
         spec = None
         if patterns:
@@ -96,7 +105,8 @@ class Suppressor:
             # are compared without being kept beside any finding.
             fps = {fingerprint(t, v) for t in set(types) for v in values}
         return cls(no_ignore=no_ignore, path_spec=spec, root=os.path.abspath(root),
-                   value_fingerprints=frozenset(fps), previous=previous)
+                   value_fingerprints=frozenset(fps), previous=previous,
+                   verdicts=dict(verdicts or {}))
 
     def path_allowed(self, path: str) -> bool:
         if self.path_spec is None:
@@ -111,8 +121,13 @@ class Suppressor:
         out: list[Finding] = []
         for f in result.findings:
             reason = f.suppressed_by
+            verdict = self.verdicts.get(f.fingerprint)
+            if verdict is not None:
+                f = replace(f, reasons=(*f.reasons, Reason("verdict", verdict)))
             if reason is None and (path_hit or f.fingerprint in self.value_fingerprints):
                 reason = ALLOWLIST
+            elif reason is None and verdict == FALSE_POSITIVE:
+                reason = FALSE_POSITIVE
             if reason is not None and reason != PREVIOUS_RUN and self.no_ignore:
                 self.audited[reason] += 1
                 f = replace(f, suppressed_by=None, reasons=(*f.reasons, Reason("audit", reason)))

@@ -72,7 +72,7 @@ def test_report_file_is_owner_only_and_json_masked(tmp_path: Path, cli: CLI) -> 
     report = json.loads(data)
     assert report["schema"] == "piiscan-report" and report["version"] == 1
     assert list(report) == ["schema", "version", "tool", "scan", "summary", "files", "skipped",
-                            "rules", "types"]
+                            "retention", "rules", "types"]
 
 
 def test_skips_have_reasons_and_exit_3(open_dir: Path, cli: CLI) -> None:

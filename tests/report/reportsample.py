@@ -22,6 +22,7 @@ from piiscan.models import (
     Location,
     Reason,
     RuleInfo,
+    RunRecord,
     ScanResult,
     Skip,
     SkipKind,
@@ -67,7 +68,7 @@ def _file(display: str, findings: list[Finding], *, mode: int = 0o100640,
     fr = FileResult(file=FileRef(path=display, display=display, size=size, mtime=mtime,
                                  mode=mode, uid=-1),
                     encoding=encoding, kind=kind, findings=findings, skips=skips or [],
-                    notes=notes or [], owner="tanaka")
+                    notes=notes or [], owner="tanaka", group="jinji")
     fr.suppressed = sum(1 for f in findings if f.suppressed_by)
     score_file(fr, settings or Settings(retention_days=365), builtin_registry(), now=NOW)
     return fr
@@ -170,7 +171,18 @@ def build_sample(values: bool = False) -> ScanResult:
                     SkipKind.UNSUPPORTED)],
         excluded=3, complete=True, rules_digest="0123456789abcdef",
         settings={**SETTINGS, "show_values": values}, low_confidence_hidden=2,
-        suppressed={"baseline": 1}, rules=RULES)
+        suppressed={"baseline": 1}, rules=RULES, record=RECORD)
+
+
+# The run record of the sample: a fixed host, account and platform.
+RECORD = RunRecord(
+    host="fs01.example.co.jp", account="piiscan", working_directory="/srv",
+    roots=("/srv/share",), excludes=("*.tmp",), ignore_files=("/srv/share/.piiscanignore",),
+    follow_symlinks=False, limits=(("max_file_size", 256 * 1024 * 1024),
+                                   ("seconds_per_file", 120.0)),
+    min_confidence="medium", retention_days=365, rules_digest="0123456789abcdef",
+    rule_count=35, rule_sources=(), disabled_rules=("jp.postal_code",),
+    piiscan_version="0.0.0-test", python_version="3.11.0", platform="Linux-test")
 
 
 # What the run records about its rules (a fixed wording, so goldens change with the

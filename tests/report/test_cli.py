@@ -161,7 +161,7 @@ def test_report_rerenders_without_rescanning(saved: Path, tmp_path: Path) -> Non
                    "-o", f"csv:{out / 'list.txt'}")
     assert proc.returncode == 0, proc.stderr
     sarif_validator().validate(json.loads((out / "r.sarif").read_text("utf-8")))
-    assert load_workbook(out / "台帳.xlsx").sheetnames[0] == "個人情報管理台帳"
+    assert load_workbook(out / "台帳.xlsx").sheetnames[:2] == ["表紙", "個人情報管理台帳"]
     assert (out / "list.txt").read_bytes().startswith(b"\xef\xbb\xbfrecord,")
     table = cli.run("report", str(saved))
     assert table.returncode == 0 and "個人情報を含むファイル" in table.stdout
@@ -177,7 +177,7 @@ def test_report_format_flag_never_changes_an_output_file(saved: Path, tmp_path: 
                      "-o", f"csv:{tmp_path / 'r3.txt'}")
     assert proc.returncode == 0, proc.stderr
     assert zipfile.is_zipfile(tmp_path / "r2.xlsx")
-    assert load_workbook(tmp_path / "r2.xlsx").sheetnames[0] == "個人情報管理台帳"
+    assert load_workbook(tmp_path / "r2.xlsx").sheetnames[:2] == ["表紙", "個人情報管理台帳"]
     assert (tmp_path / "r3.txt").read_bytes().startswith(b"\xef\xbb\xbfrecord,")
     assert "個人情報を含むファイル" in proc.stdout
     quiet = CLI().run("report", str(saved), "-o", str(tmp_path / "r4.json"))

@@ -241,13 +241,18 @@ def test_sarif_uri_is_relative_and_encoded() -> None:
 
 def test_xlsx_reads_back_with_japanese_intact(sample: ScanResult) -> None:
     wb = load_workbook(io.BytesIO(report.get("xlsx")(sample)))
-    assert wb.sheetnames == ["個人情報管理台帳", "集計", "検出一覧", "未スキャン"]
+    assert wb.sheetnames == ["表紙", "個人情報管理台帳", "集計", "検出一覧", "保存期間超過",
+                             "未スキャン"]
     inv = wb["個人情報管理台帳"]
     header = [c.value for c in inv[4]]
-    assert header[1] == "ファイルパス (path)" and "推定人数 (people)" in header
+    assert header[1] == "保管場所 (location)" and "件数 (people, estimate)" in header
     rows = [[c.value for c in row] for row in inv.iter_rows(min_row=5)]
-    assert rows[0][1] == "share/人事/社員名簿.xlsx" and rows[0][2] == "tanaka"
-    assert rows[0][9] == "重大 critical" and "財産的被害のおそれ" in rows[0][11]
+    column = {name: i for i, name in enumerate(header)}
+    first = rows[0]
+    assert first[1] == "share/人事/社員名簿.xlsx"
+    assert first[column["所有者 (owner)"]] == "tanaka"
+    assert first[column["リスク (risk)"]] == "重大 critical"
+    assert "財産的被害のおそれ" in first[column["漏えい等報告の対象 (breach-report triggers)"]]
     assert [r[1] for r in rows] == [fr.file.display for fr in sorted(
         (fr for fr in sample.files if fr.risk_level != "none"),
         key=lambda fr: (-fr.risk_score, fr.file.display))]
@@ -256,6 +261,38 @@ def test_xlsx_reads_back_with_japanese_intact(sample: ScanResult) -> None:
     assert summary["抑止 (suppressed by baseline)"] == 1
     skipped = [r[0].value for r in wb["未スキャン"].iter_rows(min_row=2)]
     assert "share/給与/secret.xlsx" in skipped
+
+
+def test_xlsx_register_columns_and_cover(sample: ScanResult) -> None:
+    """The JIS Q 15001 register columns: prefilled from the scan, blank where only the
+    owner knows; the cover sheet carries the run record."""
+    wb = load_workbook(io.BytesIO(report.get("xlsx")(sample)))
+    inv = wb["個人情報管理台帳"]
+    header = [c.value for c in inv[4]]
+    rows = {r[1]: dict(zip(header, r, strict=True))
+            for r in ([c.value for c in row] for row in inv.iter_rows(min_row=5))}
+    medical = rows["share/医療/診療記録.csv"]
+    assert "病歴・健康 (medical) 1" in medical["個人情報の項目 (items and counts)"]
+    assert medical["要配慮の有無 (special care-required)"] == "あり (yes)"
+    assert medical["アクセス権を有する者 (who has access)"] == (
+        "tanaka (所有者 owner): 読み書き (rw) / jinji (グループ group): 読み (r) / "
+        "その他 (others): なし (none)")
+    assert medical["最終更新 (last modified)"].year == 2025
+    assert medical["利用目的 (purpose of use)"] is None
+    assert medical["保管期限 (keep until)"] is None
+    article = rows["share/記事/健康コラム.txt"]
+    assert article["要配慮の有無 (special care-required)"].startswith("あり・本人と結びつかない")
+    assert rows["share/申込書.pdf"]["要配慮の有無 (special care-required)"] == "なし (no)"
+    cover = {r[0].value: r[1].value for r in wb["表紙"].iter_rows() if r[0].value}
+    assert cover["実行ホスト (host)"] == "fs01.example.co.jp"
+    assert cover["実行アカウント (account)"] == "piiscan"
+    assert cover["対象 (roots)"] == "/srv/share"
+    assert cover["除外パターン (excludes)"] == "*.tmp"
+    assert "max_file_size 256 MiB" in cover["上限 (limits)"]
+    assert "0123456789abcdef" in cover["ルール (rules)"]
+    assert cover["piiscan"].startswith("0.0.0-test")
+    overdue = [[c.value for c in row] for row in wb["保存期間超過"].iter_rows(min_row=4)]
+    assert [r[0] for r in overdue] == ["share/顧客/名簿_2024.csv"] and overdue[0][2] == 1385
 
 
 def test_xlsx_never_stores_a_formula(sample: ScanResult) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import sqlite3
 import stat
@@ -110,3 +111,83 @@ def test_default_location_with_bare_flag(tmp_path: Path, run: Run) -> None:
     assert (tmp_path / "xdg-state" / "piiscan" / "state.db").exists()
     history = run("history")
     assert "#1" in history.stdout and "complete" in history.stdout
+
+
+def test_schema_1_database_is_upgraded_in_place(tmp_path: Path, run: Run) -> None:
+    """A state written before per-file records and verdicts (schema 1) gains the new tables
+    and keeps its runs; quarantine asks for a new scan instead of guessing."""
+    from piiscan.state.store import UPGRADES
+
+    share = tmp_path / "share"
+    make_share(share, 10)
+    db = tmp_path / "old" / "state.db"
+    db.parent.mkdir()
+    conn = sqlite3.connect(db, isolation_level=None)
+    conn.execute("BEGIN")
+    UPGRADES[0](conn)
+    conn.execute("PRAGMA user_version = 1")
+    conn.execute("INSERT INTO runs (started, finished, complete, roots, counts) VALUES "
+                 "('t', 't', 1, '[]', '{}')")
+    conn.execute("INSERT INTO run_findings VALUES (1, 'a.txt', 'PHONE', 'fp', 'jp.phone', "
+                 "'medium', '***', 'a.txt:1:1', NULL)")
+    conn.execute("COMMIT")
+    conn.close()
+    with StateStore.open(db) as store:
+        assert store.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        assert [r.id for r in store.runs()] == [1]
+        assert store.verdicts() == {} and store.files(1) == []
+        assert not store.has_file_records(1)
+    proc = run("quarantine", f"--state={db}", "--chmod")
+    assert proc.exit_code == 2 and "recorded by an older piiscan" in proc.stderr
+    result = run("scan", f"--state={db}", str(share), "-q")
+    assert result.exit_code == 1
+    with StateStore.open(db, write=False) as store:
+        latest = store.latest_complete_run()
+        assert latest is not None and store.has_file_records(latest.id)
+        assert len(store.files(latest.id)) == 1
+
+
+def test_file_records_hash_once(tmp_path: Path, run: Run,
+                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each file with findings is recorded with a keyed hash of its bytes (not a bare
+    one); an unchanged file's hash is carried over from the previous run, not read again."""
+    from piiscan.mask import ContentFingerprinter
+
+    hashed: list[int] = []
+    original = ContentFingerprinter.of_fd
+
+    def counting(self: ContentFingerprinter, fd: int) -> str:
+        hashed.append(fd)
+        return original(self, fd)
+
+    monkeypatch.setattr(ContentFingerprinter, "of_fd", counting)
+    share = tmp_path / "share"
+    (personal,) = make_share(share, 3, every=3)
+    state = tmp_path / "state"
+    for _ in range(2):
+        assert run("scan", f"--state={state}", str(share), "-q").exit_code == 1
+    assert len(hashed) == 1
+    with StateStore.open(state / "state.db", write=False) as store:
+        runs = [r.id for r in store.runs()]
+        first, second = (store.files(r)[0] for r in sorted(runs))
+    assert first == second and first.abspath == str(personal)
+    assert first.content is not None and len(first.content) == 64
+    assert (first.size, first.inode) == (personal.stat().st_size, personal.stat().st_ino)
+    assert first.content != hashlib.sha256(personal.read_bytes()).hexdigest()
+
+
+def test_verdicts_and_their_history(tmp_path: Path) -> None:
+    from piiscan.state.store import CLEARED, Verdict
+
+    with StateStore.open(tmp_path / "s.db") as store:
+        store.set_verdict(Verdict("fp1", "false-positive", "n", "PHONE", "jp.phone", "a", "t1",
+                                  "me"))
+        store.set_verdict(Verdict("fp1", "confirmed", "", "PHONE", "jp.phone", "a", "t2",
+                                  "me"))
+        assert store.verdicts()["fp1"].verdict == "confirmed"
+        store.set_verdict(Verdict("fp1", CLEARED, "", decided="t3", decided_by="me"))
+        assert store.verdicts() == {}
+        assert [v.verdict for v in store.verdict_history()] == [
+            "false-positive", "confirmed", CLEARED]
+        with pytest.raises(ValueError):
+            store.set_verdict(Verdict("fp2", "maybe", ""))

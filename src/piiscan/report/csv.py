@@ -1,4 +1,6 @@
-"""CSV report: one row per finding and one per skipped file (docs/reports.md).
+"""CSV report: one row per finding and one per skipped file (docs/reports.md); before them
+the run record (``run`` rows: ``item`` and ``detail``), after them the files past the
+retention period (``overdue`` rows, the age in days as ``detail``).
 
 UTF-8 with a byte-order mark and CRLF line ends, so Excel opens the Japanese correctly by a
 double click. Cells that a spreadsheet would run as a formula (``=``, ``+``, ``-``, ``@``,
@@ -14,6 +16,7 @@ from typing import BinaryIO
 from piiscan.explain import describe
 from piiscan.models import FileResult, Finding, ScanResult, TypeRegistry
 from piiscan.report.json import sort_findings
+from piiscan.report.record import overdue, record_items
 from piiscan.score import TRIGGERS
 
 COLUMNS = (
@@ -21,7 +24,7 @@ COLUMNS = (
     "owner",
     "flags", "type", "type_ja", "category", "rule_id", "severity", "confidence", "location",
     "line", "column", "masked_value", "masked_snippet", "reasons", "fingerprint", "hidden",
-    "suppressed_by", "skip_kind", "skip_reason",
+    "suppressed_by", "skip_kind", "skip_reason", "item", "detail",
 )
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -45,16 +48,21 @@ def _finding_row(fr: FileResult, f: Finding, show: bool, types: TypeRegistry) ->
         f.type, types.label(f.type, short=True), f.category.value, f.rule_id,
         str(f.severity), str(f.confidence), loc.render(), loc.line or "", loc.column or "",
         f.masked_value, f.masked_snippet, "; ".join(map(describe, f.reasons)), f.fingerprint,
-        "yes" if f.hidden else "", f.suppressed_by or "", "", "",
+        "yes" if f.hidden else "", f.suppressed_by or "", "", "", "", "",
     ]
     if show:
         row.append(f.value or "")
     return row
 
 
+def _row(show: bool, **cells: object) -> list[str]:
+    """A row with the named columns filled and the rest blank."""
+    out = [safe_cell(cells.get(name, "")) for name in COLUMNS]
+    return [*out, ""] if show else out
+
+
 def _skip_row(path: str, kind: str, reason: str, show: bool) -> list[str]:
-    blank = [""] * (len(COLUMNS) - 4)
-    return [safe_cell(c) for c in ("skip", path, *blank, kind, reason, *([""] if show else []))]
+    return _row(show, record="skip", path=path, skip_kind=kind, skip_reason=reason)
 
 
 def write(result: ScanResult, out: BinaryIO) -> None:
@@ -65,6 +73,8 @@ def write(result: ScanResult, out: BinaryIO) -> None:
         text.write("\ufeff")
         writer = csv.writer(text, lineterminator="\r\n")
         writer.writerow([*COLUMNS, "value"] if show else COLUMNS)
+        for label, record_text in record_items(result):
+            writer.writerow(_row(show, record="run", item=label, detail=record_text))
         for fr in _ranked(result):
             for f in sort_findings(fr.findings):
                 writer.writerow([safe_cell(c) for c in _finding_row(fr, f, show, result.types)])
@@ -72,6 +82,12 @@ def write(result: ScanResult, out: BinaryIO) -> None:
                 writer.writerow(_skip_row(s.path, s.kind.value, s.reason, show))
         for s in sorted(result.skips, key=lambda s: s.path):
             writer.writerow(_skip_row(s.path, s.kind.value, s.reason, show))
+        for o in overdue(result):
+            fr = o.file
+            writer.writerow(_row(show, record="overdue", path=fr.file.display,
+                                 risk_level=fr.risk_level, risk_score=fr.risk_score,
+                                 owner=fr.owner or "", flags=" ".join(fr.flags),
+                                 item="age_days", detail=o.age_days))
         text.flush()
     finally:
         text.detach()  # ``out`` stays open: it is the caller's

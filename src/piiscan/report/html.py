@@ -28,6 +28,7 @@ from piiscan.labels import RISK_LABELS
 from piiscan.models import Category, FileResult, ScanResult, TypeRegistry
 from piiscan.report import run_timezone
 from piiscan.report.json import sort_findings, summary_dict
+from piiscan.report.record import overdue, record_items, retention_days
 from piiscan.score import TRIGGERS, flag_label, folder_of, folder_stats, trigger_label
 
 DETAILS_PER_FILE = 200
@@ -92,6 +93,8 @@ details.file ul{margin:6px 0 10px;padding-left:20px}
 .muted{color:var(--muted)}
 code{font-family:"IPAGothic",monospace;background:#eef1f4;padding:0 3px;border-radius:3px}
 footer{color:var(--muted);padding:24px 20px 40px;font-size:12px}
+details.record{margin:8px 0 0}details.record summary{cursor:pointer;color:var(--muted)}
+details.record table{width:auto;margin-top:6px}details.record th{white-space:normal}
 svg text{font-family:inherit}
 @media print{.controls{display:none}details.file{break-inside:avoid}}
 """
@@ -463,6 +466,42 @@ def _details(fr: FileResult, anchor: str, tz: timezone, show: bool,
     return "\n".join(out)
 
 
+def _record(result: ScanResult) -> str:
+    """The run record in the header: open, so a printed report carries it."""
+    rows = "".join(f"<tr><th>{_e(label)}</th><td>{_e(text)}</td></tr>"
+                   for label, text in record_items(result))
+    return (f'<details class="record" open><summary>実行記録 <small>run record</small>'
+            f"</summary><table><tbody>{rows}</tbody></table></details>")
+
+
+def _overdue(result: ScanResult, tz: timezone) -> str:
+    files = overdue(result)
+    days = retention_days(result)
+    out = [f'<h2 id="retention">保存期間超過 <small>past the retention period '
+           f'({_e(f"{days:,} days" if days is not None else "not set")}): '
+           f'{len(files):,}</small></h2>']
+    if days is None:
+        out.append('<p class="muted">保存期間が設定されていません (no --retention-days given).</p>')
+        return "\n".join(out)
+    if not files:
+        out.append("<p>なし (none).</p>")
+        return "\n".join(out)
+    out.append("<table><thead><tr><th>ファイル <small>file</small></th><th>最終更新 <small>"
+               "last modified</small></th><th class=\"num\">経過日数 <small>days</small></th>"
+               "<th>リスク <small>risk</small></th><th>所有者 <small>owner</small></th>"
+               "</tr></thead><tbody>")
+    for o in files:
+        fr = o.file
+        out.append(f'<tr><td class="path">{_e(fr.file.display)}</td>'
+                   f"<td>{_e(_when(fr.file.mtime, tz))}</td>"
+                   f'<td class="num">{o.age_days:,}</td><td>{_badge(fr.risk_level)}</td>'
+                   f"<td>{_e(fr.owner or '')}</td></tr>")
+    out.append("</tbody></table>")
+    out.append('<p class="muted">見直し、不要なら削除してください (review, and delete what is no '
+               "longer needed): <code>piiscan quarantine --overdue</code></p>")
+    return "\n".join(out)
+
+
 def _skips(result: ScanResult) -> str:
     skips = sorted(result.all_skips(), key=lambda s: (s.kind.value != "error", s.path))
     out = [f'<h2 id="skips">読めなかった・対象外のファイル <small>not scanned '
@@ -527,6 +566,7 @@ def _page(result: ScanResult) -> tuple[list[Any], Iterator[str]]:
         f'<p class="meta">対象 (roots): {_e(", ".join(result.roots))} · 日時 (scanned): '
         f"{_e(when)} · piiscan {_e(__version__)}</p>",
         *banners,
+        _record(result),
         "</header>",
         "<main>",
         _cards(result, s),
@@ -541,6 +581,7 @@ def _page(result: ScanResult) -> tuple[list[Any], Iterator[str]]:
         f"{_by_folder(result)}</div>",
         '<h2 id="files">ファイル一覧 <small>files, riskiest first</small></h2>',
         _file_table(),
+        _overdue(result, tz),
         '<h2 id="details">ファイルごとの詳細 <small>details per file</small></h2>',
         _DETAILS,
         *([f'<p class="muted">ほか {len(detailable) - len(detailed):,} ファイルの詳細は JSON・CSV '

@@ -14,6 +14,7 @@ from typing import Any, BinaryIO
 from piiscan import __version__
 from piiscan.explain import describe
 from piiscan.models import FileResult, Finding, Location, Reason, RuleInfo, ScanResult, Skip
+from piiscan.report.record import overdue_dict, record_dict
 from piiscan.score import assess_scan, file_mode_text
 
 SCHEMA_VERSION = 1
@@ -89,6 +90,7 @@ def file_dict(fr: FileResult) -> dict[str, Any]:
         "notes": fr.notes,
         "inventory": fr.inventory,
         "owner": fr.owner,
+        "group": fr.group,
         "mode": file_mode_text(fr.file.mode),
         "flags": fr.flags,
     }
@@ -138,6 +140,21 @@ def summary_dict(result: ScanResult) -> dict[str, Any]:
     }
 
 
+def scan_dict(result: ScanResult) -> dict[str, Any]:
+    """How the run went and its run record (JSON and JSONL reports)."""
+    out: dict[str, Any] = {
+        "roots": result.roots,
+        "started": result.started,
+        "finished": result.finished,
+        "complete": result.complete,
+        "rules_digest": result.rules_digest,
+        "settings": result.settings,
+    }
+    if result.record is not None:
+        out["record"] = record_dict(result.record)
+    return out
+
+
 def to_dict(result: ScanResult, files: list[Any] | None = None) -> dict[str, Any]:
     """The report as one dict (``files``: what to put under "files" instead of them)."""
     if files is None:
@@ -148,17 +165,11 @@ def to_dict(result: ScanResult, files: list[Any] | None = None) -> dict[str, Any
         "schema": "piiscan-report",
         "version": SCHEMA_VERSION,
         "tool": {"name": "piiscan", "version": __version__},
-        "scan": {
-            "roots": result.roots,
-            "started": result.started,
-            "finished": result.finished,
-            "complete": result.complete,
-            "rules_digest": result.rules_digest,
-            "settings": result.settings,
-        },
+        "scan": scan_dict(result),
         "summary": summary_dict(result),
         "files": files,
         "skipped": [skip_dict(s) for s in result.skips],
+        "retention": overdue_dict(result),
         # What the findings' rules and types are, so a report re-rendered later (piiscan
         # report) describes them without the rule files -- user rules and types included.
         "rules": [rule_dict(result.rules[r]) for r in used_rules if r in result.rules],

@@ -3,7 +3,7 @@
     {"type": "header", "schema": "piiscan-report-jsonl", "version": 1, "tool": {...}}
     {"type": "file", ...}        one per scanned file, in scan order, as in the JSON report
     {"type": "skip", ...}        files that never reached an extractor
-    {"type": "summary", "scan": {...}, "summary": {...}}   always the last line
+    {"type": "summary", "scan": {...}, "summary": {...}, "retention": {...}}   always last
 
 A consumer knows the report is whole when it has read the summary line. ``Stream`` writes
 the lines to a temporary file beside the target (owner-only) and renames it over the target
@@ -20,7 +20,8 @@ from typing import Any, BinaryIO
 
 from piiscan import __version__
 from piiscan.models import FileResult, ScanResult
-from piiscan.report.json import SCHEMA_VERSION, file_dict, skip_dict, summary_dict
+from piiscan.report.json import SCHEMA_VERSION, file_dict, scan_dict, skip_dict, summary_dict
+from piiscan.report.record import overdue_dict
 
 SCHEMA = "piiscan-report-jsonl"
 
@@ -42,10 +43,9 @@ def tail_lines(result: ScanResult) -> bytes:
     out = [_line({"type": "skip", **skip_dict(s)}) for s in result.skips]
     out.append(_line({
         "type": "summary",
-        "scan": {"roots": result.roots, "started": result.started, "finished": result.finished,
-                 "complete": result.complete, "rules_digest": result.rules_digest,
-                 "settings": result.settings},
+        "scan": scan_dict(result),
         "summary": summary_dict(result),
+        "retention": overdue_dict(result),
     }))
     return b"".join(out)
 

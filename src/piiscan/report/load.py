@@ -31,6 +31,7 @@ from piiscan.models import (
     SkipKind,
 )
 from piiscan.pii_types import PiiType, builtin_registry
+from piiscan.report.record import record_from_dict
 
 
 @lru_cache(maxsize=1)
@@ -88,6 +89,7 @@ def from_dict(data: Any, keep_values: bool = False, source: str = "report") -> S
         suppressed=dict(summary["suppressed"]),
         rules={r["id"]: _rule(r) for r in data.get("rules", ())},
         types=builtin_registry().with_types(PiiType.from_dict(t) for t in data.get("types", ())),
+        record=record_from_dict(scan["record"]) if "record" in scan else None,
     )
 
 
@@ -138,4 +140,5 @@ def _file(d: dict[str, Any], keep_values: bool) -> FileResult:
         risk_score=risk["score"], risk_level=risk["level"], risk_reasons=list(risk["reasons"]),
         triggers=list(d["triggers"]), people_estimate=d["people_estimate"],
         below_threshold=d["below_threshold"], suppressed=d["suppressed"],
-        inventory=list(d["inventory"]), owner=d.get("owner"), flags=list(d.get("flags", [])))
+        inventory=list(d["inventory"]), owner=d.get("owner"), group=d.get("group"),
+        flags=list(d.get("flags", [])))

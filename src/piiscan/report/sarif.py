@@ -12,6 +12,9 @@
 - Only masked values, unless ``--show-values`` was given: then ``properties.value``.
 - Files that could not be read are tool execution notifications, so an upload still
   shows that the scan was incomplete.
+- The run record: ``invocations[0]`` carries the machine, account, UTC start and end and
+  working directory, and the whole record in its ``properties``; the files past the
+  retention period are in the run's ``properties.retention``.
 
 The schema in ``sarif-2.1.0.schema.json`` is the official OASIS one (errata 01), copied
 unchanged from github.com/oasis-tcs/sarif-spec, sarif-2.1/schema/sarif-schema-2.1.0.json.
@@ -24,6 +27,7 @@ import io
 import json
 from collections import Counter
 from collections.abc import Iterable, Iterator
+from datetime import datetime, timezone
 from typing import Any, BinaryIO
 from urllib.parse import quote
 
@@ -40,6 +44,7 @@ from piiscan.models import (
     TypeRegistry,
 )
 from piiscan.report.json import sort_findings, summary_dict
+from piiscan.report.record import overdue_dict, record_dict
 
 SCHEMA_URI = ("https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/"
               "sarif-schema-2.1.0.json")
@@ -182,6 +187,31 @@ def _result(fr: FileResult, f: Finding, rule_index: int, occurrence: int,
     return out
 
 
+def _utc(stamp: str) -> str | None:
+    try:
+        when = datetime.fromisoformat(stamp)
+    except ValueError:
+        return None
+    return when.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _invocation(result: ScanResult) -> dict[str, Any]:
+    """The run record where SARIF has a place for it (machine, account, times, working
+    directory); the rest in the invocation's properties."""
+    out: dict[str, Any] = {"executionSuccessful": result.complete}
+    for key, stamp in (("startTimeUtc", result.started), ("endTimeUtc", result.finished)):
+        utc = _utc(stamp) if stamp else None
+        if utc:
+            out[key] = utc
+    rec = result.record
+    if rec is not None:
+        out["machine"] = rec.host
+        out["account"] = rec.account
+        out["workingDirectory"] = {"uri": "file://" + quote(rec.working_directory)}
+        out["properties"] = {"record": record_dict(rec)}
+    return out
+
+
 def _files(result: ScanResult) -> list[FileResult]:
     return sorted(result.files, key=lambda fr: fr.file.display)
 
@@ -207,7 +237,7 @@ def _document(result: ScanResult, rules: list[RuleInfo], results: list[Any]) -> 
                                   "uriBaseId": "%SRCROOT%"}}}],
          "properties": {"path": s.path, "kind": s.kind.value}}
         for s in sorted(result.all_skips(), key=lambda s: s.path)]
-    invocation: dict[str, Any] = {"executionSuccessful": result.complete}
+    invocation = _invocation(result)
     if notifications:
         invocation["toolExecutionNotifications"] = notifications
     return {
@@ -225,7 +255,8 @@ def _document(result: ScanResult, rules: list[RuleInfo], results: list[Any]) -> 
             "columnKind": "unicodeCodePoints",
             "results": results,
             "properties": {"summary": summary_dict(result), "started": result.started,
-                           "finished": result.finished, "rulesDigest": result.rules_digest},
+                           "finished": result.finished, "rulesDigest": result.rules_digest,
+                           "retention": overdue_dict(result)},
         }],
     }
 

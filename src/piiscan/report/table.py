@@ -14,6 +14,7 @@ from rich.text import Text
 from piiscan.labels import RISK_LABELS
 from piiscan.models import Category, FileResult, ScanResult, TypeRegistry
 from piiscan.report.json import sort_findings
+from piiscan.report.record import overdue, record_lines, retention_days
 from piiscan.score import TRIGGERS, assess_scan, flag_label, reportable, trigger_label
 
 _RISK_STYLE = {"critical": "bold red", "high": "red", "medium": "yellow", "low": "cyan",
@@ -68,6 +69,10 @@ def print_report(result: ScanResult, console: Console, details: bool = True) -> 
     else:
         console.print("個人情報は見つかりませんでした (no personal data found)")
     _print_skips(result, console)
+    _print_overdue(result, console)
+    console.print()
+    for line in record_lines(result):
+        console.print(line, markup=False, highlight=False, style="dim")
     console.print(summary_line(result), markup=False, highlight=False)
 
 
@@ -241,6 +246,20 @@ def _print_skips(result: ScanResult, console: Console) -> None:
 
 def write(result: ScanResult, out: BinaryIO) -> None:
     out.write(render(result))  # a row per file with findings, ten details each: bounded
+
+
+def _print_overdue(result: ScanResult, console: Console) -> None:
+    files = overdue(result)
+    if not files:
+        return
+    days = retention_days(result)
+    console.print()
+    console.print(f"保存期間超過 (past the {days or '?'}-day retention period: review or "
+                  f"delete): {len(files)}", markup=False, highlight=False)
+    for o in files:
+        console.print(f"  {o.file.file.display}  {o.age_days:,} days  "
+                      f"{RISK_LABELS[o.file.risk_level]}  owner {o.file.owner or '?'}",
+                      markup=False, highlight=False)
 
 
 def render(result: ScanResult) -> bytes:

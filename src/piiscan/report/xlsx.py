@@ -1,9 +1,12 @@
-"""Excel report in the style of a 個人情報管理台帳 (personal data inventory; docs/reports.md).
+"""Excel report in the style of a 個人情報管理台帳 (personal data register; docs/reports.md).
 
-Sheets: 個人情報管理台帳 (one row per file with personal data, riskiest first), 集計 (summary:
-counts, triggers, skips, suppressions), 検出一覧 (every finding, masked), 未スキャン
-(files not read, with the reason). Every text cell is stored as text, never as a formula:
-file names and snippets come from untrusted files.
+Sheets: 表紙 (cover: the run record an auditor asks for), 個人情報管理台帳 (one row per file
+with personal data, riskiest first, with the columns a JIS Q 15001 register needs: prefilled
+where the scan knows them, blank for 利用目的 and 保管期限, which only the owner knows), 集計
+(summary: counts, triggers, skips, suppressions), 検出一覧 (every finding, masked),
+保存期間超過 (files past the retention period), 未スキャン (files not read, with the
+reason). Every text cell is stored as text, never as a formula: file names and snippets come
+from untrusted files.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from piiscan.labels import RISK_LABELS
 from piiscan.models import Category, FileResult, ScanResult, TypeRegistry
 from piiscan.report import run_timezone
 from piiscan.report.json import sort_findings, summary_dict
+from piiscan.report.record import access_text, overdue, record_items, retention_days
 from piiscan.score import FLAGS, TRIGGERS, flag_label, trigger_label
 
 MAX_CELL = 32_000  # Excel's limit is 32,767 characters
@@ -36,13 +40,21 @@ _RISK_FILL = {"critical": "C00000", "high": "FF7C80", "medium": "FFE699", "low":
 _WRAP = Alignment(wrap_text=True, vertical="top")
 
 INVENTORY_COLUMNS = (
-    ("No", 5), ("ファイルパス (path)", 48), ("所有者 (owner)", 12),
-    ("最終更新日時 (last modified)", 19), ("サイズ (bytes)", 12), ("形式 (kind)", 8),
-    ("個人情報の種類と件数 (types and counts)", 40), ("区分 (categories)", 28),
-    ("推定人数 (people)", 10), ("リスク (risk)", 12), ("点数 (score)", 8),
+    ("No", 5), ("保管場所 (location)", 48), ("個人情報の項目 (items and counts)", 40),
+    ("区分 (categories)", 28), ("件数 (people, estimate)", 10),
+    ("要配慮の有無 (special care-required)", 14),
+    ("アクセス権を有する者 (who has access)", 44), ("最終更新 (last modified)", 17),
+    ("利用目的 (purpose of use)", 24), ("保管期限 (keep until)", 14),
+    ("所有者 (owner)", 12), ("サイズ (bytes)", 12), ("形式 (kind)", 8),
+    ("リスク (risk)", 12), ("点数 (score)", 8),
     ("漏えい等報告の対象 (breach-report triggers)", 40),
     ("公開範囲・保存期間 (exposure, retention)", 28), ("理由 (reasons)", 60),
 )
+# Columns only the file's owner can fill in: left blank, shaded, in the register.
+OWNER_COLUMNS = (9, 10)
+_LEVEL_COLUMN, _MODIFIED_COLUMN = 14, 8
+_FILL_IN = PatternFill("solid", fgColor="FFF2CC")
+_OWNER_HEAD_FILL = PatternFill("solid", fgColor="7F6000")
 
 
 def _text(value: str) -> str:
@@ -82,8 +94,12 @@ class _Sheet:
         self.row += 1
         return self.row
 
-    def header(self) -> int:
-        return self.append([name for name, _ in self.columns], _header_style)
+    def header(self, shaded: tuple[int, ...] = ()) -> int:
+        def style(col: int, cell: WriteOnlyCell) -> None:
+            _header_style(col, cell)
+            if col in shaded:
+                cell.fill = _OWNER_HEAD_FILL
+        return self.append([name for name, _ in self.columns], style)
 
     def filter(self, head: int, last: int) -> None:
         self.ws.auto_filter.ref = (f"A{head}:{get_column_letter(len(self.columns))}"
@@ -116,21 +132,62 @@ def _categories(fr: FileResult) -> str:
     return "、".join(c.value for c in sorted(present, key=list(Category).index, reverse=True))
 
 
+def _sensitive(fr: FileResult) -> str:
+    """要配慮の有無: whether the file holds special care-required information, and whether
+    it is tied to a person (only then is a leak reportable)."""
+    sensitive = [f for f in fr.findings
+                 if f.suppressed_by is None and f.category == Category.SENSITIVE]
+    if not sensitive:
+        return "なし (no)"
+    if any(f.linked for f in sensitive):
+        return "あり (yes)"
+    return "あり・本人と結びつかない (yes, not tied to a person)"
+
+
+def _cover(wb: Workbook, result: ScanResult) -> None:
+    sheet = _Sheet(wb, "表紙")
+    sheet.ws.column_dimensions["A"].width = 34
+    sheet.ws.column_dimensions["B"].width = 90
+    heading = _font(Font(bold=True, size=12))
+    sheet.append(["個人情報管理台帳 (personal data register)"], _font(Font(bold=True, size=16)))
+    sheet.append(["piiscan によるファイル調査の結果と実行記録 (what piiscan found, and the "
+                  "record of the run)"])
+    sheet.append([])
+    sheet.append(["実行記録 (run record)"], heading)
+    for label, text in record_items(result):
+        sheet.append([label, text], _wrap)
+    sheet.append([])
+    sheet.append(["記入のお願い (to fill in)"], heading)
+    sheet.append(["利用目的・保管期限 (purpose, keep until)",
+                  "台帳シートの網掛けの列は、各ファイルの所有部署が記入してください。 "
+                  "(The shaded columns of the register are for each file's owner to fill in.)"],
+                 _wrap)
+    sheet.append(["アクセス権を有する者 (who has access)",
+                  "ファイルの所有者・グループ・権限から記入しています。共有フォルダの権限や ACL は"
+                  "含みません。 (From the file's owner, group and mode; share permissions and "
+                  "ACLs are not included.)"], _wrap)
+
+
+def _wrap(_col: int, cell: WriteOnlyCell) -> None:
+    cell.alignment = _WRAP
+
+
 def _inventory(wb: Workbook, result: ScanResult) -> None:
     head = 4
     sheet = _Sheet(wb, "個人情報管理台帳", INVENTORY_COLUMNS, header_row=head)
-    sheet.append(["個人情報管理台帳 (personal data inventory)"], _font(Font(bold=True, size=14)))
+    sheet.append(["個人情報管理台帳 (personal data register)"], _font(Font(bold=True, size=14)))
     sheet.append([f"スキャン日時 (scanned): {result.started}    対象 (roots): "
-                  + ", ".join(result.roots)])
+                  + ", ".join(result.roots) + "    実行記録は「表紙」 (run record: see 表紙)"])
     sheet.append([])
-    sheet.header()
+    sheet.header(shaded=OWNER_COLUMNS)
     tz = run_timezone(result)
     files = sorted((fr for fr in result.files if fr.risk_level != "none"),
                    key=lambda fr: (-fr.risk_score, fr.file.display))
     for number, fr in enumerate(files, start=1):
         sheet.append([
-            number, fr.file.display, fr.owner or "", _local(fr.file.mtime, tz), fr.file.size,
-            fr.kind or "", _counts(fr, result.types), _categories(fr), fr.people_estimate,
+            number, fr.file.display, _counts(fr, result.types), _categories(fr),
+            fr.people_estimate, _sensitive(fr), access_text(fr), _local(fr.file.mtime, tz),
+            "", "", fr.owner or "", fr.file.size, fr.kind or "",
             RISK_LABELS.get(fr.risk_level, fr.risk_level), fr.risk_score,
             "\n".join(trigger_label(t) for t in fr.triggers),
             "\n".join(flag_label(f) for f in fr.flags), "\n".join(fr.risk_reasons)],
@@ -141,12 +198,41 @@ def _inventory(wb: Workbook, result: ScanResult) -> None:
 def _inventory_style(level: str) -> Style:
     def style(col: int, cell: WriteOnlyCell) -> None:
         cell.alignment = _WRAP
-        if col == 4:
+        if col in OWNER_COLUMNS:
+            cell.fill = _FILL_IN
+        elif col == _MODIFIED_COLUMN:
             cell.number_format = "yyyy-mm-dd hh:mm"
-        elif col == 10:
+        elif col == _LEVEL_COLUMN:
             cell.fill = PatternFill("solid", fgColor=_RISK_FILL[level])
             if level == "critical":
                 cell.font = Font(bold=True, color="FFFFFF")
+    return style
+
+
+def _overdue(wb: Workbook, result: ScanResult) -> None:
+    head = 3
+    sheet = _Sheet(wb, "保存期間超過", (
+        ("ファイルパス (path)", 60), ("最終更新 (last modified)", 17), ("経過日数 (days)", 10),
+        ("リスク (risk)", 12), ("所有者 (owner)", 12),
+        ("個人情報の項目 (items and counts)", 40)), header_row=head)
+    days = retention_days(result)
+    sheet.append([f"保存期間 (retention period): {days:,} 日 (days)" if days is not None
+                  else "保存期間が設定されていません (no --retention-days given)"])
+    sheet.append([])
+    sheet.header()
+    tz = run_timezone(result)
+    for o in overdue(result):
+        fr = o.file
+        sheet.append([fr.file.display, _local(fr.file.mtime, tz), o.age_days,
+                      RISK_LABELS.get(fr.risk_level, fr.risk_level), fr.owner or "",
+                      _counts(fr, result.types)], _date_in_column(2))
+    sheet.filter(head, sheet.row)
+
+
+def _date_in_column(column: int) -> Style:
+    def style(col: int, cell: WriteOnlyCell) -> None:
+        if col == column:
+            cell.number_format = "yyyy-mm-dd hh:mm"
     return style
 
 
@@ -255,9 +341,11 @@ def write(result: ScanResult, out: BinaryIO) -> None:
     """The workbook, its sheets streamed through temporary files (owner-only, like every
     temporary file ``tempfile`` makes) and zipped into ``out``."""
     wb = Workbook(write_only=True)
+    _cover(wb, result)
     _inventory(wb, result)
     _summary(wb, result)
     _findings(wb, result)
+    _overdue(wb, result)
     _skips(wb, result)
     try:
         stamp = datetime.fromisoformat(result.started).astimezone(timezone.utc)
@@ -266,6 +354,8 @@ def write(result: ScanResult, out: BinaryIO) -> None:
         pass
     wb.properties.creator = "piiscan"
     wb.properties.title = "個人情報管理台帳"
+    if result.record is not None:
+        wb.properties.lastModifiedBy = result.record.account
     wb.save(out)
 
 

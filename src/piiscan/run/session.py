@@ -26,6 +26,7 @@ from piiscan.clock import now_iso
 from piiscan.errors import UsageError
 from piiscan.mask import Fingerprinter, Keys
 from piiscan.models import FileRef, FileResult, Level, ScanResult, Skip, SkipKind
+from piiscan.record import build_run_record
 from piiscan.run.baseline import BaselineMatcher
 from piiscan.run.cache import FileCache
 from piiscan.scan import CompiledRules, scan_file
@@ -69,7 +70,8 @@ class SessionOutcome:
 @dataclass
 class Finisher:
     """What is applied to each file's scan result, fresh or from the cache, in walk order:
-    the baseline, then allowlists, --no-ignore and --new-only, then the risk score."""
+    the baseline, then allowlists, triage verdicts, --no-ignore and --new-only, then the risk
+    score."""
 
     settings: Settings
     rules: CompiledRules
@@ -172,11 +174,13 @@ class ScanSession:
             run = self.store.previous_complete_run(paths)
             previous = frozenset(present(self.store.findings(run.id))) if run else frozenset()
             self.outcome.previous_run = run.id if run else None
+        verdicts = ({fp: v.verdict for fp, v in self.store.verdicts().items()}
+                    if self.store is not None else {})
         suppressor = Suppressor.build(
             no_ignore=self.settings.no_ignore, allow_paths=self.settings.allow_paths,
             allow_values=self.options.allow_values, root=str(self.options.root),
             fingerprint=keys.fingerprint, types={r.type for r in self.ruleset.rules},
-            previous=previous)
+            previous=previous, verdicts=verdicts)
         return Finisher(self.settings, self.rules, suppressor, self.matcher)
 
     def _cache(self) -> ResultCache | None:
@@ -196,12 +200,20 @@ class ScanSession:
         finish = self.finisher(paths, keys)
         cache = self._cache()
         store = self.store
+        recorder = store.file_recorder() if store is not None else None
         if store is not None:
             self.outcome.run_id = store.begin_run(paths, now_iso(), self.ruleset.digest,
                                                   self.settings.digest(),
                                                   self.settings.reporting())
+
+        def finish_and_record(file_result: FileResult) -> FileResult:
+            file_result = finish(file_result)
+            if recorder is not None:
+                recorder.add(file_result)
+            return file_result
+
         try:
-            result = scan_paths(paths, self.rules, self.settings, keys, finish,
+            result = scan_paths(paths, self.rules, self.settings, keys, finish_and_record,
                                 on_file=on_file, cache=cache)
         finally:
             if guard is not None:
@@ -217,7 +229,7 @@ class ScanSession:
             counts = summary_dict(result)
             counts["cache"] = {"reused": self.outcome.cache_hits,
                                "scanned": self.outcome.cache_misses}
-            store.finish_run(self.outcome.run_id, result, counts)
+            store.finish_run(self.outcome.run_id, result, counts, recorder)
         self.outcome.audited = dict(finish.suppressor.audited)
         if self.matcher is not None:
             self._baseline_outcome(result, self.matcher, paths)
@@ -251,9 +263,12 @@ def scan_paths(paths: Iterable[str], rules: CompiledRules, settings: Settings, k
                cache: FileCache | None = None) -> ScanResult:
     """Walk the paths and scan every file, in a deterministic order. With a ``cache``,
     unchanged files reuse their stored result."""
-    result = ScanResult(roots=list(paths), started=now_iso(), rules_digest=rules.digest,
+    roots = list(paths)
+    result = ScanResult(roots=roots, started=now_iso(), rules_digest=rules.digest,
                         settings=settings.as_dict(), rules=rules.ruleset.info(),
-                        types=rules.types)
+                        types=rules.types,
+                        record=build_run_record(roots, settings, rules.digest,
+                                                len(rules.ruleset.rules)))
     results = _raw_results(iter_sources(result.roots, settings), rules, settings, keys, cache)
     keeper = HeldResults()
     try:

@@ -167,4 +167,4 @@ def _file_entry(path: str, st: os.stat_result, settings: Settings,
         yield Skip(shown, "permission denied")
         return
     yield FileRef(path=path, display=shown, size=st.st_size, mtime=st.st_mtime,
-                  inode=st.st_ino, mode=st.st_mode, uid=st.st_uid)
+                  inode=st.st_ino, mode=st.st_mode, uid=st.st_uid, gid=st.st_gid)

@@ -7,7 +7,9 @@ state file is upgraded in place, never silently discarded.
 
 What is stored: file paths with size, mtime, inode and (when the mtime is too recent to
 trust) a SHA-256 of the content; masked findings as JSON; keyed fingerprints
-(HMAC-SHA256 under a random 32-byte key kept in this database). Never a raw value.
+(HMAC-SHA256 under a random 32-byte key kept in this database); per run, the files with
+findings as the scan saw them with a keyed hash of their bytes; triage verdicts with masked
+notes. Never a raw value.
 
 The key lives in the database by default: a key file in the same owner-only folder would
 protect against no one who can read the database. For a database that is backed up or
@@ -35,6 +37,7 @@ from typing import Any
 from piiscan import __version__
 from piiscan.clock import now_iso
 from piiscan.errors import PiiscanError
+from piiscan.mask import ContentFingerprinter
 from piiscan.models import FileRef, FileResult, ScanResult
 from piiscan.state.codec import decode_result, encode_result
 from piiscan.state.lock import StateLock
@@ -122,8 +125,50 @@ def _schema_v2(conn: sqlite3.Connection) -> None:
     conn.execute("ALTER TABLE runs ADD COLUMN settings TEXT")
 
 
+def _schema_v3(conn: sqlite3.Connection) -> None:
+    """Per-run file facts (quarantine, triage, alerts) and triage verdicts."""
+    _run_script(conn, """
+        CREATE TABLE run_files (
+            run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+            path TEXT NOT NULL,         -- display path, as run_findings spells it
+            abspath TEXT,               -- absolute path, NULL for a file not on this machine
+            size INTEGER NOT NULL,
+            mtime REAL NOT NULL,        -- as the scan saw them
+            inode INTEGER NOT NULL,
+            mode INTEGER NOT NULL,
+            uid INTEGER NOT NULL,
+            gid INTEGER NOT NULL,
+            content TEXT,               -- keyed hash of the bytes (mask.ContentFingerprinter)
+            risk_level TEXT NOT NULL,
+            risk_score INTEGER NOT NULL,
+            flags TEXT NOT NULL,        -- JSON list (score.FLAGS)
+            triggers TEXT NOT NULL      -- JSON list (score.TRIGGERS)
+        );
+        CREATE INDEX run_files_run ON run_files(run_id);
+        CREATE INDEX run_files_abspath ON run_files(abspath);
+        CREATE TABLE verdicts (
+            fingerprint TEXT PRIMARY KEY,   -- keyed fingerprint of a type and value
+            verdict TEXT NOT NULL,          -- confirmed | false-positive | accepted-risk
+            note TEXT NOT NULL,             -- masked before it is stored (triage.py)
+            type TEXT NOT NULL,
+            rule_id TEXT NOT NULL,
+            path TEXT NOT NULL,             -- where it was judged, for people
+            decided TEXT NOT NULL,
+            decided_by TEXT NOT NULL
+        );
+        CREATE TABLE verdict_log (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            fingerprint TEXT NOT NULL,
+            verdict TEXT NOT NULL,          -- a verdict, or 'cleared'
+            note TEXT NOT NULL,
+            decided TEXT NOT NULL,
+            decided_by TEXT NOT NULL
+        );
+    """)
+
+
 # UPGRADES[i] takes a database from schema version i to i + 1. Append, never edit.
-UPGRADES: list[Callable[[sqlite3.Connection], None]] = [_schema_v1, _schema_v2]
+UPGRADES: list[Callable[[sqlite3.Connection], None]] = [_schema_v1, _schema_v2, _schema_v3]
 SCHEMA_VERSION = len(UPGRADES)
 
 
@@ -155,6 +200,43 @@ class FindingRow:
     @property
     def identity(self) -> tuple[str, str, str]:
         return (self.path, self.type, self.fingerprint)
+
+
+@dataclass(frozen=True)
+class FileRow:
+    """A file with findings in one run, as the scan saw it (run_files)."""
+
+    path: str
+    abspath: str | None
+    size: int
+    mtime: float
+    inode: int
+    mode: int
+    uid: int
+    gid: int
+    content: str | None
+    risk_level: str
+    risk_score: int
+    flags: tuple[str, ...]
+    triggers: tuple[str, ...]
+
+
+VERDICTS = ("confirmed", "false-positive", "accepted-risk")
+CLEARED = "cleared"
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """A person's verdict on a value (by its keyed fingerprint), with a masked note."""
+
+    fingerprint: str
+    verdict: str  # one of VERDICTS, or CLEARED in the history
+    note: str
+    type: str = ""
+    rule_id: str = ""
+    path: str = ""
+    decided: str = ""
+    decided_by: str = ""
 
 
 def roots_key(roots: list[str]) -> list[str]:
@@ -291,7 +373,11 @@ class StateStore:
                  json.dumps(settings, ensure_ascii=False, sort_keys=True, default=str)))
             return int(cur.lastrowid or 0)
 
-    def finish_run(self, run_id: int, result: ScanResult, counts: dict[str, Any]) -> None:
+    def file_recorder(self) -> FileRecorder:
+        return FileRecorder(self)
+
+    def finish_run(self, run_id: int, result: ScanResult, counts: dict[str, Any],
+                   files: FileRecorder | None = None) -> None:
         rows = []
         for fr in result.files:
             for f in fr.findings:
@@ -301,14 +387,19 @@ class StateStore:
         unreadable = sorted({s.path for s in result.all_skips() if s.kind.value == "error"})
         with self.transaction() as conn:
             conn.executemany("INSERT INTO run_findings VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+            if files is not None:
+                conn.executemany(
+                    "INSERT INTO run_files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [(run_id, *row) for row in files.rows])
             conn.execute(
                 "UPDATE runs SET finished = ?, complete = ?, counts = ?, unreadable = ? "
                 "WHERE id = ?",
                 (result.finished, int(result.complete), json.dumps(counts, ensure_ascii=False),
                  json.dumps(unreadable, ensure_ascii=False), run_id))
-            conn.execute(
-                "DELETE FROM run_findings WHERE run_id NOT IN "
-                "(SELECT id FROM runs ORDER BY id DESC LIMIT ?)", (HISTORY_RUNS,))
+            for table in ("run_findings", "run_files"):
+                conn.execute(
+                    f"DELETE FROM {table} WHERE run_id NOT IN "
+                    "(SELECT id FROM runs ORDER BY id DESC LIMIT ?)", (HISTORY_RUNS,))
 
     def runs(self, limit: int | None = None) -> list[RunInfo]:
         sql = "SELECT * FROM runs ORDER BY id DESC"
@@ -332,12 +423,161 @@ class StateStore:
         ).fetchone()
         return _run_info(row) if row else None
 
+    def latest_complete_run(self) -> RunInfo | None:
+        row = self.conn.execute(
+            "SELECT * FROM runs WHERE complete = 1 ORDER BY id DESC LIMIT 1").fetchone()
+        return _run_info(row) if row else None
+
+    def complete_run(self, run_id: int | None = None) -> RunInfo:
+        """Run ``run_id`` (default: the latest complete one), which must have completed and
+        have file records: what quarantine and triage act on."""
+        run = self.run(run_id) if run_id is not None else self.latest_complete_run()
+        if run is None:
+            raise StateError(f"{self.path}: " + (f"no run {run_id}" if run_id is not None
+                                                 else "no complete run recorded yet"))
+        if not run.complete:
+            raise StateError(f"{self.path}: run {run.id} did not complete: scan again")
+        if not self.has_file_records(run.id):
+            raise StateError(f"{self.path}: run {run.id} was recorded by an older piiscan "
+                             "without file records: scan again")
+        return run
+
+    def files(self, run_id: int) -> list[FileRow]:
+        """The files with findings in run ``run_id``, riskiest first."""
+        cur = self.conn.execute(
+            "SELECT path, abspath, size, mtime, inode, mode, uid, gid, content, risk_level, "
+            "risk_score, flags, triggers FROM run_files WHERE run_id = ? "
+            "ORDER BY risk_score DESC, path", (run_id,))
+        return [FileRow(path=row[0], abspath=row[1], size=row[2], mtime=row[3], inode=row[4],
+                        mode=row[5], uid=row[6], gid=row[7], content=row[8],
+                        risk_level=row[9], risk_score=row[10],
+                        flags=tuple(json.loads(row[11])), triggers=tuple(json.loads(row[12])))
+                for row in cur]
+
+    def has_file_records(self, run_id: int) -> bool:
+        """False for a run with findings recorded before the state kept per-file facts
+        (schema 1)."""
+        findings = self.conn.execute("SELECT 1 FROM run_findings WHERE run_id = ? LIMIT 1",
+                                     (run_id,)).fetchone()
+        files = self.conn.execute("SELECT 1 FROM run_files WHERE run_id = ? LIMIT 1",
+                                  (run_id,)).fetchone()
+        return files is not None or findings is None
+
+    # --- triage verdicts ------------------------------------------------------------------
+
+    def verdicts(self) -> dict[str, Verdict]:
+        cur = self.conn.execute(
+            "SELECT fingerprint, verdict, note, type, rule_id, path, decided, decided_by "
+            "FROM verdicts")
+        return {row[0]: Verdict(*row) for row in cur}
+
+    def set_verdict(self, verdict: Verdict) -> None:
+        """Record a verdict (replacing an earlier one on the same fingerprint) and keep it in
+        the history; ``CLEARED`` removes the verdict."""
+        if verdict.verdict not in (*VERDICTS, CLEARED):
+            raise ValueError(f"unknown verdict {verdict.verdict!r}")
+        with self.transaction() as conn:
+            if verdict.verdict == CLEARED:
+                conn.execute("DELETE FROM verdicts WHERE fingerprint = ?",
+                             (verdict.fingerprint,))
+            else:
+                conn.execute("INSERT OR REPLACE INTO verdicts VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                             (verdict.fingerprint, verdict.verdict, verdict.note, verdict.type,
+                              verdict.rule_id, verdict.path, verdict.decided,
+                              verdict.decided_by))
+            conn.execute("INSERT INTO verdict_log (fingerprint, verdict, note, decided, "
+                         "decided_by) VALUES (?, ?, ?, ?, ?)",
+                         (verdict.fingerprint, verdict.verdict, verdict.note, verdict.decided,
+                          verdict.decided_by))
+
+    def verdict_history(self) -> list[Verdict]:
+        cur = self.conn.execute("SELECT fingerprint, verdict, note, decided, decided_by "
+                                "FROM verdict_log ORDER BY id")
+        return [Verdict(fp, v, note, decided=when, decided_by=who)
+                for fp, v, note, when, who in cur]
+
+    def known_fingerprints(self, prefix: str) -> list[FindingRow]:
+        """Findings recorded in the kept runs whose fingerprint starts with ``prefix``,
+        newest run first (one row per fingerprint)."""
+        cur = self.conn.execute(
+            "SELECT path, type, fingerprint, rule_id, severity, masked_value, location, "
+            "suppressed_by FROM run_findings WHERE substr(fingerprint, 1, ?) = ? "
+            "ORDER BY run_id DESC", (len(prefix), prefix.lower()))
+        out: dict[str, FindingRow] = {}
+        for row in cur:
+            out.setdefault(row[2], FindingRow(*row))
+        return list(out.values())
+
+    def stored_result(self, abspath: str, ref: FileRef) -> FileResult | None:
+        """The masked result the cache holds for a file (snippets and reasons for triage),
+        or None."""
+        row = self.conn.execute("SELECT display, result FROM files WHERE path = ?",
+                                (abspath,)).fetchone()
+        if row is None:
+            return None
+        try:
+            return decode_result(row[1], ref, row[0])
+        except (ValueError, KeyError, TypeError):
+            return None
+
     def findings(self, run_id: int) -> list[FindingRow]:
         cur = self.conn.execute(
             "SELECT path, type, fingerprint, rule_id, severity, masked_value, location, "
             "suppressed_by FROM run_findings WHERE run_id = ? ORDER BY path, location, type",
             (run_id,))
         return [FindingRow(*row) for row in cur]
+
+
+class FileRecorder:
+    """The facts of one run's files with findings, gathered as each file is finished and
+    written by ``finish_run``: what the scan saw (size, mtime, inode, mode, owner) and a keyed
+    hash of the bytes, so quarantine can refuse a file that changed since the scan.
+
+    The hash is computed as the file's result arrives (interruptible, in walk order), or
+    taken from the previous run when the file is unchanged. A file that changed between its
+    scan and its hashing gets no hash (quarantine refuses it: its metadata differs too).
+    """
+
+    def __init__(self, store: StateStore) -> None:
+        self.store = store
+        self.hasher = ContentFingerprinter(store.key)
+        self.rows: list[tuple[Any, ...]] = []
+
+    def add(self, fr: FileResult) -> None:
+        if not fr.findings:
+            return
+        ref = fr.file
+        abspath = os.path.abspath(ref.path) if ref.origin is None else None
+        content = self._content(ref, abspath) if abspath is not None else None
+        self.rows.append((ref.display, abspath, ref.size, ref.mtime, ref.inode, ref.mode,
+                          ref.uid, ref.gid, content, fr.risk_level, fr.risk_score,
+                          json.dumps(fr.flags), json.dumps(fr.triggers)))
+
+    def _content(self, ref: FileRef, abspath: str) -> str | None:
+        row = self.store.conn.execute(
+            "SELECT content FROM run_files WHERE abspath = ? AND size = ? AND mtime = ? "
+            "AND inode = ? AND content IS NOT NULL ORDER BY run_id DESC LIMIT 1",
+            (abspath, ref.size, ref.mtime, ref.inode)).fetchone()
+        if row is not None:
+            return str(row[0])
+        try:
+            fd = os.open(abspath, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+        except OSError:
+            return None
+        try:
+            seen = (ref.size, ref.mtime, ref.inode)
+            if _identity(os.fstat(fd)) != seen:
+                return None
+            content = self.hasher.of_fd(fd)
+            return content if _identity(os.fstat(fd)) == seen else None
+        except OSError:
+            return None
+        finally:
+            os.close(fd)
+
+
+def _identity(st: os.stat_result) -> tuple[int, float, int]:
+    return (st.st_size, st.st_mtime, st.st_ino) if stat.S_ISREG(st.st_mode) else (-1, 0.0, 0)
 
 
 def _run_info(row: tuple[Any, ...]) -> RunInfo:
