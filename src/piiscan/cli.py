@@ -47,7 +47,8 @@ CONFIG_KEYS = {"rule_dirs": "rules", "disabled": "disable_rules", "excludes": "e
                "follow_symlinks": "follow_symlinks", "max_file_size": "max_file_size",
                "min_confidence": "min_confidence", "fail_on": "fail_on",
                "retention_days": "retention_days", "state": "state", "baseline": "baseline",
-               "jobs": "jobs"}
+               "jobs": "jobs", "cluster": "cluster", "sample_percent": "sample_percent",
+               "sample_seed": "sample_seed", "max_bytes_per_file": "max_bytes_per_file"}
 
 
 def _size(text: str) -> int:
@@ -128,6 +129,18 @@ def main() -> None:
 @click.option("--jobs", "-j", type=click.IntRange(min=0), default=0, metavar="N",
               help="Scan N files at a time in worker processes; 0 (default): one per core; "
                    "1: in this process. Results and their order are the same for any N.")
+@click.option("--cluster", default=None, metavar="local:N|ADDRESS",
+              help="Scan on a Dask cluster: local:N starts N worker processes here; "
+                   "tcp://host:8786 uses a running scheduler (docs/scale.md).")
+@click.option("--sample-percent", type=click.FloatRange(min=0, max=100, min_open=True),
+              default=None, metavar="P",
+              help="Scan a seeded, reproducible P%% of the files (the rest are counted as "
+                   "excluded).")
+@click.option("--sample-seed", default="", metavar="TEXT",
+              help="Which files --sample-percent picks: the same seed, the same files.")
+@click.option("--max-bytes-per-file", default=None, metavar="SIZE",
+              help="Scan only the first SIZE of larger text, CSV, JSON, HTML and mail files; "
+                   "each is listed as partly scanned.")
 @click.option("--hook", is_flag=True,
               help="Running as a pre-commit hook (set by .pre-commit-hooks.yaml).")
 def scan(paths: tuple[str, ...], fmt: str, outputs: tuple[str, ...], rule_dirs: tuple[str, ...],
@@ -135,12 +148,14 @@ def scan(paths: tuple[str, ...], fmt: str, outputs: tuple[str, ...], rule_dirs: 
          max_file_size: str, min_confidence: str, fail_on: str, show_values: bool,
          quiet: bool, retention_days: int | None, config_path: str | None, state: str | None,
          no_state: bool, baseline: str | None, no_baseline: bool, no_ignore: bool,
-         new_only: bool, jobs: int, hook: bool) -> None:
+         new_only: bool, jobs: int, cluster: str | None, sample_percent: float | None,
+         sample_seed: str, max_bytes_per_file: str | None, hook: bool) -> None:
     """Scan files and folders for personal data.
 
-    PATHS are folders (walked recursively, .git/ skipped) or files (as pre-commit passes them).
-    Settings come from flags, then .piiscan.toml / [tool.piiscan], then defaults
-    (`piiscan config show` prints them).
+    PATHS are folders (walked recursively, .git/ skipped), files (as pre-commit passes them),
+    or URLs: s3://bucket/prefix and smb://[user@]host[:port]/share/path (the SMB password
+    from $PIISCAN_SMB_PASSWORD, else asked for). Settings come from flags, then
+    .piiscan.toml / [tool.piiscan], then defaults (`piiscan config show` prints them).
     """
     from piiscan import configfile
     from piiscan.run.guard import SignalGuard
@@ -151,6 +166,7 @@ def scan(paths: tuple[str, ...], fmt: str, outputs: tuple[str, ...], rule_dirs: 
             effective = _effective_config(list(paths), config_path)
             settings = configfile.settings_from(effective, show_values=show_values,
                                                 no_ignore=no_ignore)
+            _ask_smb_password(list(paths))
             options = _session_options(effective, new_only)
             result, outcome = _run_scan(list(paths), settings, fmt, outputs, quiet, options,
                                         guard, progress=not hook)
@@ -242,7 +258,7 @@ def _effective_config(paths: list[str], config_path: str | None) -> Effective:
         if param not in ctx.params:
             continue
         value = ctx.params[param]
-        if key == "max_file_size":
+        if key in ("max_file_size", "max_bytes_per_file") and value is not None:
             value = _size(value)
         elif key == "state" and value == STATE_DEFAULT:
             value = True
@@ -255,6 +271,17 @@ def _effective_config(paths: list[str], config_path: str | None) -> Effective:
             cli[key] = False
             explicit.add(key)
     return configfile.merge(config, cli, explicit)
+
+
+def _ask_smb_password(paths: list[str]) -> None:
+    """smb:// URLs with a user and no $PIISCAN_SMB_PASSWORD: ask once, at a terminal."""
+    from piiscan.sources import is_url
+
+    if any(is_url(p) for p in paths):
+        from piiscan.sources.remote import ensure_password
+
+        ensure_password(paths, lambda text: click.prompt(text, hide_input=True, err=True),
+                        interactive=sys.stdin.isatty())
 
 
 def _session_options(effective: Effective, new_only: bool = False) -> SessionOptions:

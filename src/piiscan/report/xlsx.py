@@ -221,7 +221,7 @@ def _skips(wb: Workbook, result: ScanResult) -> None:
     sheet = _Sheet(wb.create_sheet(), "未スキャン")
     sheet.header((("ファイルパス (path)", 60), ("区分 (kind)", 14), ("理由 (reason)", 70)))
     kinds = {"error": "読めない (error)", "unsupported": "対象外 (unsupported)",
-             "excluded": "除外 (excluded)"}
+             "excluded": "除外 (excluded)", "partial": "一部のみ (partial)"}
     for s in sorted(result.all_skips(), key=lambda s: (s.kind.value != "error", s.path)):
         sheet.append([s.path, kinds.get(s.kind.value, s.kind.value), s.reason])
 
