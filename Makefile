@@ -7,7 +7,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 PIP    := $(BIN)/python -m pip --disable-pip-version-check -q
 
-.PHONY: demo test lint typecheck eval bench data-check install dev clean
+.PHONY: demo test sysdeps lint typecheck eval bench data-check install dev clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,7 +35,14 @@ lint: dev
 typecheck: dev
 	$(BIN)/mypy
 
-test: dev lint typecheck
+# System packages the tests run for real (never skipped): installed with apt-get as root,
+# else named in one line. .ci/run installs the others.
+sysdeps:
+	@[ -x /usr/sbin/smbd ] || [ "$$(id -u)" != 0 ] || { apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends samba >/dev/null; }
+	@[ -x /usr/sbin/smbd ] || { echo "make test needs Samba's smbd (smb:// tests): apt-get install samba" >&2; exit 1; }
+
+test: sysdeps dev lint typecheck
 	$(BIN)/python -m pytest -q
 
 eval: dev

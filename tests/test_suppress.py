@@ -99,3 +99,13 @@ def test_suppressed_count_in_summary_line(tmp_path: Path,
     result = CliRunner().invoke(main, ["scan", "a.txt", "-q"], catch_exceptions=False)
     assert result.exit_code == 0
     assert "1 suppressed" in result.stdout
+
+
+def test_allow_paths_match_a_url_by_its_path_after_the_host_or_bucket() -> None:
+    from piiscan.suppress import Suppressor
+
+    suppressor = Suppressor.build(allow_paths=("docs/**", "*.sample.csv"))
+    assert suppressor.path_allowed("s3://bucket/docs/a.csv")
+    assert suppressor.path_allowed("smb://me@host:1445/share/x/list.sample.csv")
+    assert suppressor.path_allowed("smb://host/docs/docs/a.csv")  # share 'docs', folder 'docs'
+    assert not suppressor.path_allowed("s3://docs/a.csv")  # 'docs' is the bucket here
