@@ -193,25 +193,68 @@ def s3_server(run: Path) -> Iterator[S3Server]:
 class DaskCluster:
     address: str
     workers: list[subprocess.Popen[bytes]]
+    env: dict[str, str] = field(default_factory=dict)  # what a client needs (TLS)
+
+
+def tls_files(folder: Path) -> tuple[Path, Path]:
+    """A self-signed certificate (its own CA) and its key, for TLS on loopback."""
+    import datetime as dt
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "piiscan test cluster")])
+    now = dt.datetime.now(dt.timezone.utc)
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name)
+            .public_key(key.public_key()).serial_number(x509.random_serial_number())
+            .not_valid_before(now - dt.timedelta(minutes=5))
+            .not_valid_after(now + dt.timedelta(days=1))
+            .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+            .sign(key, hashes.SHA256()))
+    cert_path, key_path = folder / "cert.pem", folder / "key.pem"
+    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM,
+                                           serialization.PrivateFormat.PKCS8,
+                                           serialization.NoEncryption()))
+    key_path.chmod(0o600)
+    return cert_path, key_path
 
 
 @contextlib.contextmanager
-def dask_cluster(run: Path, workers: int = 2) -> Iterator[DaskCluster]:
+def dask_cluster(run: Path, workers: int = 2, tls: bool = False) -> Iterator[DaskCluster]:
     """``dask scheduler`` and ``dask worker`` processes (no nanny: a killed worker stays
-    dead) on loopback, each worker with one thread."""
+    dead) on loopback, each worker with one thread; with ``tls``, every connection is TLS
+    with a certificate made here, and ``env`` holds the Dask settings a client needs."""
     port = free_port()
-    address = f"tcp://{HOST}:{port}"
+    address = f"{'tls' if tls else 'tcp'}://{HOST}:{port}"
+    flags: list[str] = []
+    env: dict[str, str] = {}
+    if tls:
+        cert, key = tls_files(run)
+        flags = ["--tls-ca-file", str(cert), "--tls-cert", str(cert), "--tls-key", str(key)]
+        env = {"DASK_DISTRIBUTED__COMM__REQUIRE_ENCRYPTION": "True",
+               "DASK_DISTRIBUTED__COMM__TLS__CA_FILE": str(cert),
+               "DASK_DISTRIBUTED__COMM__TLS__CLIENT__CERT": str(cert),
+               "DASK_DISTRIBUTED__COMM__TLS__CLIENT__KEY": str(key)}
     with contextlib.ExitStack() as stack:
         scheduler = stack.enter_context(_process(
             [str(BIN / "dask"), "scheduler", "--host", HOST, "--port", str(port),
-             "--no-dashboard"], run / "scheduler.out"))
+             "--no-dashboard", *(["--protocol", "tls"] if tls else []), *flags],
+            run / "scheduler.out"))
         _wait_for(_listening(port), scheduler, run / "scheduler.out", "dask scheduler")
         procs = [stack.enter_context(_process(
             [str(BIN / "dask"), "worker", address, "--host", HOST, "--nthreads", "1",
-             "--no-nanny", "--no-dashboard", "--name", f"w{i}"], run / f"worker{i}.out"))
-            for i in range(workers)]
+             "--no-nanny", "--no-dashboard", "--name", f"w{i}", *flags],
+            run / f"worker{i}.out")) for i in range(workers)]
         from distributed import Client
+        from distributed.security import Security
 
-        with Client(address, timeout=START_SECONDS, set_as_default=False) as client:
+        security = Security(tls_ca_file=str(cert), tls_client_cert=str(cert),
+                            tls_client_key=str(key), require_encryption=True) if tls else None
+        with Client(address, timeout=START_SECONDS, set_as_default=False,
+                    security=security) as client:
             client.wait_for_workers(workers, timeout=START_SECONDS)
-        yield DaskCluster(address, procs)
+        yield DaskCluster(address, procs, env)

@@ -26,6 +26,7 @@ from piiscan.rules.loader import load_ruleset
 from piiscan.run import cluster
 from piiscan.run.session import ScanSession, SessionOptions
 
+from clirunner import CLI
 from scankit import KEY, scan_tree
 from servers import DaskCluster, dask_cluster, free_port
 from sharegen import EXCLUDE, make_share
@@ -119,6 +120,24 @@ def test_worker_killed_mid_run_files_retried_each_reported_once(
     assert displays == [fr.file.display for fr in one.files]  # each file exactly once
     assert comparable(render(result)) == comparable(render(one))
     assert result.complete and not result.all_skips()
+
+
+def test_tls_cluster_from_the_command_line(tmp_path: Path) -> None:
+    """tls://: the fingerprint key and the rules cross the network encrypted; the client's
+    certificates come from Dask's own configuration (here its environment variables)."""
+    share = make_share(tmp_path / "share", texts=2)
+    cli = CLI()
+    one = cli.run("scan", str(share), "-j1", "-q")
+    with dask_cluster(tmp_path, workers=1, tls=True) as running:
+        assert running.address.startswith("tls://")
+        on_tls = cli.run("scan", str(share), "--cluster", running.address, "-q",
+                         env=running.env)
+        plain = cli.run("scan", str(share), "--cluster",
+                        running.address.replace("tls://", "tcp://"), "-q", env=running.env)
+    assert on_tls.returncode == one.returncode == 1, on_tls.stderr
+    assert on_tls.stdout == one.stdout and on_tls.stderr == ""
+    assert plain.returncode == 2 and plain.stderr.startswith("piiscan: error: --cluster tcp://")
+    assert "requires encryption" in plain.stderr and plain.stderr.count("\n") == 1
 
 
 def test_cluster_spec_errors() -> None:

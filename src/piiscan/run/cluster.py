@@ -24,7 +24,8 @@ How, and why:
 - Only this process writes: the state cache (read before a file is sent, written in walk
   order just before a result is handed on), the reports and the lock.
 - Bounded: at most ``IN_FLIGHT_PER_THREAD`` batches per worker thread are queued, at most
-  ``MAX_PENDING`` walk entries wait for an earlier, slower batch, and every wait for the
+  ``MAX_PENDING`` walk entries (or twice what the batches in flight hold, on a large
+  cluster) wait for an earlier, slower batch, and every wait for the
   cluster is ``WAIT_SECONDS`` long, so an interrupt (SIGINT, SIGTERM) ends the run at once.
 - A file that kills every worker it runs on ends as a Skip naming it, as in the process
   pool: a batch given up by the scheduler is split and its files are sent one at a time.
@@ -51,7 +52,15 @@ from typing import TYPE_CHECKING, Any
 from piiscan import __version__
 from piiscan.errors import UsageError
 from piiscan.models import FileRef, FileResult, Skip
-from piiscan.run.pool import WORKER_DIED, _unpickle, _weight
+from piiscan.run.pool import (
+    WORKER_DIED,
+    _ref,
+    _Slot,
+    _unpickle,
+    enqueue,
+    hand_on,
+    take_batch,
+)
 from piiscan.scan import CompiledRules, internal_error, scan_file
 
 if TYPE_CHECKING:
@@ -63,9 +72,9 @@ if TYPE_CHECKING:
     from piiscan.run.cache import FileCache
 
 BATCH_FILES = 32  # files per task, at most
-BATCH_BYTES = 4 * 1024 * 1024  # weighted bytes per task, at most (a bigger file goes alone)
+BATCH_BYTES = 1024 * 1024  # weighted bytes per task, at most (a bigger file goes alone)
 IN_FLIGHT_PER_THREAD = 3  # batches queued per worker thread: keeps workers busy, memory flat
-MAX_PENDING = 4096  # walk entries held at most while waiting for an earlier batch
+MAX_PENDING = 4096  # walk entries held while waiting for an earlier batch (more on big clusters)
 WAIT_SECONDS = 0.25  # each wait for a batch to finish
 CONNECT_SECONDS = 30  # to reach a scheduler
 NO_WORKER_SECONDS = 60  # without any worker: at the start an error, later scan here
@@ -186,24 +195,6 @@ def _scan_batch(name: str, refs: list[FileRef]) -> bytes | str:
 # --- client side ---------------------------------------------------------------------------
 
 
-class _Slot:
-    """One walk entry on its way to the reporters."""
-
-    __slots__ = ("alone", "ref", "result", "seq")
-
-    def __init__(self, seq: int, ref: FileRef | None = None,
-                 result: FileResult | Skip | None = None) -> None:
-        self.seq = seq
-        self.ref = ref
-        self.result = result
-        self.alone = False  # sent alone, to find the file that kills workers
-
-
-def _ref(slot: _Slot) -> FileRef:
-    assert slot.ref is not None
-    return slot.ref
-
-
 class ClusterScan:
     """The client's bookkeeping for one ``scan_on_cluster`` run."""
 
@@ -232,7 +223,7 @@ class ClusterScan:
             yield from self._ready()
             if self._submit(partial=not walking or len(self.in_flight) < self.threads):
                 continue
-            if walking and len(self.pending) < MAX_PENDING:
+            if walking and len(self.pending) < self._max_pending():
                 item = next(items, None)
                 if item is None:
                     walking = False
@@ -248,27 +239,10 @@ class ClusterScan:
 
     def _add(self, item: FileRef | Skip) -> None:
         self.seq += 1
-        if isinstance(item, Skip):
-            self.pending.append(_Slot(self.seq, result=item))
-            return
-        cached = self.cache.get(item) if self.cache is not None else None
-        if cached is not None:
-            self.pending.append(_Slot(self.seq, result=cached))
-            return
-        slot = _Slot(self.seq, ref=item)
-        self.pending.append(slot)
-        self.todo.append(slot)
+        enqueue(_Slot(self.seq), item, self.pending, self.todo, self.cache)
 
     def _ready(self) -> Iterator[FileResult | Skip]:
-        pending = self.pending
-        while pending and pending[0].result is not None:
-            slot = pending.popleft()
-            result = slot.result
-            assert result is not None
-            if slot.ref is not None and isinstance(result, FileResult) \
-                    and self.cache is not None:
-                self.cache.put(slot.ref, result)
-            yield result
+        return hand_on(self.pending, self.cache)
 
     def _max_in_flight(self) -> int:
         now = time.monotonic()
@@ -277,29 +251,18 @@ class ClusterScan:
             self.threads = max(1, sum(self.client.nthreads().values()))
         return IN_FLIGHT_PER_THREAD * self.threads
 
+    def _max_pending(self) -> int:
+        """Walk entries held: enough to keep every batch slot of a large cluster filled."""
+        return max(MAX_PENDING, 2 * IN_FLIGHT_PER_THREAD * self.threads * BATCH_FILES)
+
     def _submit(self, partial: bool) -> bool:
         """Send the next batch; one that is not full only if ``partial``."""
         if not self.todo or len(self.in_flight) >= self._max_in_flight():
             return False
-        batch: list[_Slot] = []
-        size = 0
-        for slot in self.todo:
-            if slot.alone:
-                if not batch:
-                    batch.append(slot)
-                break
-            weight = _weight(_ref(slot))
-            if batch and (len(batch) == BATCH_FILES or size + weight > BATCH_BYTES):
-                break
-            batch.append(slot)
-            size += weight
-        full = len(batch) < len(self.todo) or len(batch) == BATCH_FILES or size >= BATCH_BYTES
-        if not (full or partial):
-            return False
-        for _ in batch:
-            self.todo.popleft()
-        self._send(batch)
-        return True
+        batch = take_batch(self.todo, partial, BATCH_FILES, BATCH_BYTES)
+        if batch:
+            self._send(batch)
+        return bool(batch)
 
     def _send(self, batch: list[_Slot]) -> None:
         self.batches_sent += 1
@@ -350,7 +313,7 @@ class ClusterScan:
     def _give_up(self, slots: list[_Slot], why: str | BaseException) -> None:
         """A batch the cluster could not finish: its files are sent again one at a time,
         and a file that fails alone is a Skip naming it."""
-        if len(slots) == 1 and slots[0].alone:
+        if len(slots) == 1 and slots[0].isolated:
             ref = _ref(slots[0])
             if isinstance(why, str):
                 slots[0].result = FileResult(file=ref, skips=[Skip(ref.display, why)])
@@ -359,7 +322,7 @@ class ClusterScan:
             return
         self.retried += 1
         for slot in slots:
-            slot.alone = True
+            slot.isolated = True
         self.todo = deque(sorted([*slots, *self.todo], key=lambda s: s.seq))
 
     def _scan_here(self, slots: list[_Slot]) -> None:
@@ -395,6 +358,7 @@ class Cluster:
         self._local: Any = None
 
     def __enter__(self) -> Client:
+        import dask.config
         from distributed import Client, LocalCluster
 
         if self.spec.workers is not None:
@@ -404,9 +368,14 @@ class Cluster:
             self.client = Client(self._local, set_as_default=False)
             return self.client
         address = self.spec.address
+        assert address is not None
+        if address.startswith("tcp://") and dask.config.get(
+                "distributed.comm.require-encryption", False):
+            raise UsageError(f"--cluster {address}: the Dask configuration requires "
+                             "encryption: use the scheduler's tls:// address")
         try:
             self.client = Client(address, timeout=CONNECT_SECONDS, set_as_default=False)
-        except (OSError, TimeoutError) as exc:
+        except (OSError, TimeoutError, RuntimeError, ValueError) as exc:
             raise UsageError(f"--cluster {address}: cannot reach the Dask scheduler "
                              f"({exc})") from None
         try:
