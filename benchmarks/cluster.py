@@ -113,22 +113,37 @@ def client_cost(files: Path) -> dict[str, float]:
     batches = [pickle.dumps(result.files[i:i + 32], protocol=pickle.HIGHEST_PROTOCOL)
                for i in range(0, len(result.files), 32)]
     finish = Finisher.from_settings(settings, rules)
+    phases: dict[str, float] = {}
+    start = time.perf_counter()
+    results = [fr for data in batches for fr in _unpickle(data)]
+    phases["unpickle"] = time.perf_counter() - start
+    start = time.perf_counter()
+    for fr in results:
+        finish(fr)
+    phases["finish (suppress, score)"] = time.perf_counter() - start
     with tempfile.TemporaryDirectory() as tmp:
         store = StateStore.open(Path(tmp) / "state.db")
         cache = store.cache(cache_digest(ruleset, settings))
         start = time.perf_counter()
-        done = 0
-        for data in batches:
-            for fr in _unpickle(data):
-                cache.get(fr.file)  # what the client does before it sends a file
-                cache.put(fr.file, finish(fr))
-                file_dict(fr)
-                done += 1
+        for fr in results:
+            cache.get(fr.file)  # what the client does before it sends a file
+            cache.put(fr.file, fr)
         cache.flush()
-        seconds = time.perf_counter() - start
+        phases["state (ResultCache)"] = time.perf_counter() - start
         store.close()
-    return {"files": done, "findings": sum(len(fr.findings) for fr in result.files),
-            "client ms per file": seconds / done * 1000, "client files/s": done / seconds}
+    start = time.perf_counter()
+    for fr in results:
+        file_dict(fr)
+    phases["JSON report (file_dict)"] = time.perf_counter() - start
+    findings = sum(len(fr.findings) for fr in results)
+    out: dict[str, float] = {"files": len(results), "findings": findings,
+                             "pickled bytes per finding": sum(map(len, batches)) / findings}
+    for name, seconds in phases.items():
+        out[f"{name}, us per finding"] = seconds / findings * 1e6
+    total = sum(phases.values())
+    out["client ms per file"] = total / len(results) * 1000
+    out["client findings/s"] = findings / total
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -154,8 +169,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{name:>34}: {value:7.2f}")
     print("\n## The client's cost per file (unpickle, finish, state, JSON)")
     for name, value in client_cost(files).items():
-        print(f"{name:>22}: {value:9.2f}" if isinstance(value, float) else
-              f"{name:>22}: {value}")
+        print(f"{name:>36}: {value:11.2f}" if isinstance(value, float) else
+              f"{name:>36}: {value}")
     print(f"\nload average at end: {os.getloadavg()}")
     return 0
 
