@@ -37,7 +37,7 @@ lint: dev
 typecheck: dev
 	$(BIN)/mypy
 
-# System packages the tests use (a Japanese font, chromium, git): installed with apt-get as
+# System packages the tests use (a Japanese font, chromium, git, samba): installed with apt-get as
 # root, else named in one line. tools/sysdeps.sh is the only list.
 sysdeps:
 	@tools/sysdeps.sh

@@ -130,3 +130,11 @@ def test_verdicts_label_every_finding_of_the_value() -> None:
     out = apply(audit)
     assert [f.suppressed_by for f in out] == [None, None, None, None]
     assert audit.audited == {FALSE_POSITIVE: 2, "inline": 1}
+def test_allow_paths_match_a_url_by_its_path_after_the_host_or_bucket() -> None:
+    from piiscan.suppress import Suppressor
+
+    suppressor = Suppressor.build(allow_paths=("docs/**", "*.sample.csv"))
+    assert suppressor.path_allowed("s3://bucket/docs/a.csv")
+    assert suppressor.path_allowed("smb://me@host:1445/share/x/list.sample.csv")
+    assert suppressor.path_allowed("smb://host/docs/docs/a.csv")  # share 'docs', folder 'docs'
+    assert not suppressor.path_allowed("s3://docs/a.csv")  # 'docs' is the bucket here

@@ -13,6 +13,7 @@ PACKAGES=(
   "chromium              command -v chromium || command -v chromium-browser"  # HTML report
   "git                   command -v git"       # pre-commit hook tests
   "util-linux            command -v setpriv"   # tests that run piiscan as another user
+  "samba                 test -x /usr/sbin/smbd"  # smbd on loopback for the smb:// tests
 )
 
 missing=()

@@ -55,12 +55,16 @@ CONFIG_KEYS = {"rule_dirs": "rules", "disabled": "disable_rules", "excludes": "e
                "follow_symlinks": "follow_symlinks", "max_file_size": "max_file_size",
                "min_confidence": "min_confidence", "fail_on": "fail_on",
                "retention_days": "retention_days", "state": "state", "baseline": "baseline",
-               "jobs": "jobs", "key_file": "key_file"}
+               "jobs": "jobs", "key_file": "key_file", "cluster": "cluster",
+               "sample_percent": "sample_percent", "sample_seed": "sample_seed",
+               "max_bytes_per_file": "max_bytes_per_file"}
 
 
-def _size(ctx: click.Context, param: click.Parameter, text: str) -> int:
+def _size(ctx: click.Context, param: click.Parameter, text: str | None) -> int | None:
     from piiscan.configfile import parse_size
 
+    if text is None:
+        return None
     try:
         return parse_size(text)
     except ValueError as exc:
@@ -168,19 +172,34 @@ def main() -> None:
 @click.option("--jobs", "-j", type=click.IntRange(min=0, max=256), default=0, metavar="N",
               help="Scan N files at a time in worker processes; 0 (default): one per core; "
                    "1: in this process. Results and their order are the same for any N.")
+@click.option("--cluster", default=None, metavar="local:N|ADDRESS",
+              help="Scan on a Dask cluster: local:N starts N worker processes here; "
+                   "tcp://host:8786 uses a running scheduler (docs/scale.md).")
+@click.option("--sample-percent", type=click.FloatRange(min=0, max=100, min_open=True),
+              default=None, metavar="P",
+              help="Scan a seeded, reproducible P%% of the files (the rest are counted as "
+                   "excluded).")
+@click.option("--sample-seed", default="", metavar="TEXT",
+              help="Which files --sample-percent picks: the same seed, the same files.")
+@click.option("--max-bytes-per-file", default=None, metavar="SIZE", callback=_size,
+              help="Scan only the first SIZE of larger text, CSV, JSON, HTML and mail files; "
+                   "each is listed as partly scanned.")
 @click.option("--hook", is_flag=True,
               help="Running as a pre-commit hook (set by .pre-commit-hooks.yaml).")
 def scan(paths: tuple[str, ...], fmt: str, outputs: tuple[str, ...], rule_dirs: tuple[str, ...],
          disabled: tuple[str, ...], excludes: tuple[str, ...], follow_symlinks: bool,
-         max_file_size: str, min_confidence: str, fail_on: str, show_values: bool,
+         max_file_size: int, min_confidence: str, fail_on: str, show_values: bool,
          quiet: bool, retention_days: int | None, config_path: str | None, state: str | None,
          no_state: bool, key_file: str | None, baseline: str | None, no_baseline: bool,
-         no_ignore: bool, new_only: bool, jobs: int, hook: bool) -> None:
+         no_ignore: bool, new_only: bool, jobs: int, cluster: str | None,
+         sample_percent: float | None, sample_seed: str, max_bytes_per_file: int | None,
+         hook: bool) -> None:
     """Scan files and folders for personal data.
 
-    PATHS are folders (walked recursively, .git/ skipped) or files (as pre-commit passes them).
-    Settings come from flags, then .piiscan.toml / [tool.piiscan], then defaults
-    (`piiscan config show` prints them).
+    PATHS are folders (walked recursively, .git/ skipped), files (as pre-commit passes them),
+    or URLs: s3://bucket/prefix and smb://[user@]host[:port]/share/path (the SMB password
+    from $PIISCAN_SMB_PASSWORD, else asked for). Settings come from flags, then
+    .piiscan.toml / [tool.piiscan], then defaults (`piiscan config show` prints them).
     """
     from piiscan import configfile
     from piiscan.report.targets import check_targets, parse_target, stdout_format
@@ -196,6 +215,7 @@ def scan(paths: tuple[str, ...], fmt: str, outputs: tuple[str, ...], rule_dirs: 
             effective = _effective_config(list(paths), config_path)
             settings = configfile.settings_from(effective, show_values=show_values,
                                                 no_ignore=no_ignore)
+            _ask_smb_password(list(paths))
             options = _session_options(effective, new_only)
             view = View(fmt, quiet=quiet, hook=hook)
             result, outcome, errors = _run_scan(list(paths), settings, view, targets, options,
@@ -242,8 +262,10 @@ class View:
 
 
 def _check_paths(paths: tuple[str, ...]) -> None:
+    from piiscan.sources import is_url
+
     for path in paths:
-        if not os.path.lexists(path):
+        if not is_url(path) and not os.path.lexists(path):
             raise UsageError(f"path {path} does not exist: check its spelling, or run "
                              "piiscan from the folder that holds it")
 
@@ -342,6 +364,17 @@ def _effective_config(paths: list[str], config_path: str | None) -> Effective:
             cli[key] = False
             explicit.add(key)
     return configfile.merge(config, cli, explicit)
+
+
+def _ask_smb_password(paths: list[str]) -> None:
+    """smb:// URLs with a user and no $PIISCAN_SMB_PASSWORD: ask once, at a terminal."""
+    from piiscan.sources import is_url
+
+    if any(is_url(p) for p in paths):
+        from piiscan.sources.remote import ensure_password
+
+        ensure_password(paths, lambda text: click.prompt(text, hide_input=True, err=True),
+                        interactive=sys.stdin.isatty())
 
 
 def _session_options(effective: Effective, new_only: bool = False) -> SessionOptions:

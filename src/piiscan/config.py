@@ -50,6 +50,10 @@ class Settings:
     jobs: int = 1
     no_ignore: bool = False  # audit: inline ignores, baseline and allowlists do not suppress
     allow_paths: tuple[str, ...] = ()  # gitignore-style: findings there are suppressed
+    cluster: str | None = None  # 'local:N' or a Dask scheduler address: scan there
+    sample_percent: float | None = None  # scan this share of the files (a seeded choice)
+    sample_seed: str = ""  # which files the sample holds: the same seed, the same files
+    max_bytes_per_file: int | None = None  # scan only the head of larger text-like files
 
     def with_changes(self, **changes: object) -> Settings:
         return replace(self, **changes)  # type: ignore[arg-type]
@@ -80,7 +84,8 @@ class Settings:
             k: v
             for k, v in self.as_dict().items()
             if k not in {"jobs", "show_values", "fail_on", "excludes", "retention_days",
-                         "no_ignore", "allow_paths"}  # applied after the cache
+                         "no_ignore", "allow_paths",  # applied after the cache
+                         "cluster", "sample_percent", "sample_seed"}  # where, and which files
         }
         blob = json.dumps(relevant, sort_keys=True, ensure_ascii=False, default=str)
         return hashlib.sha256(blob.encode()).hexdigest()[:16]

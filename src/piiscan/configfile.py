@@ -152,6 +152,26 @@ def _path_or_flag(value: Any) -> str | bool:
     raise ValueError("expected a path, or true/false")
 
 
+def _cluster(value: Any) -> str | None:
+    if value is False:
+        return None
+    if isinstance(value, str) and value:
+        return value
+    raise ValueError("expected local:N or a scheduler address like tcp://host:8786")
+
+
+def _percent(value: Any) -> float:
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and 0 < value <= 100:
+        return float(value)
+    raise ValueError("expected a percentage above 0, at most 100")
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    raise ValueError("expected a string")
+
+
 @dataclass(frozen=True)
 class Option:
     parse: Callable[[Any], Any]
@@ -182,6 +202,10 @@ OPTIONS: dict[str, Option] = {
                            "keyed fingerprint)", is_list=True),
     "smtp": Option(smtp_table, "SMTP server for `piiscan diff --mail-to` (a table; the password "
                           "comes from an environment variable)"),
+    "cluster": Option(_cluster, "scan on a Dask cluster: local:N or tcp://scheduler:8786"),
+    "sample_percent": Option(_percent, "scan this share of the files (a seeded choice)"),
+    "sample_seed": Option(_text, "which files --sample-percent picks"),
+    "max_bytes_per_file": Option(_size_value, "scan only the head of larger text files"),
 }
 
 
@@ -287,7 +311,10 @@ def _relative_to(base: Path, value: Any) -> Any:
 def discover(paths: Sequence[str], explicit: str | None = None) -> ConfigFile:
     if explicit:
         return load_config(Path(explicit))
-    found = find_config(paths[0] if paths else ".")
+    from piiscan.sources import is_url
+
+    local = [p for p in paths if not is_url(p)]  # a URL has no folder to look in
+    found = find_config(local[0] if local else ".")
     return load_config(found) if found is not None else ConfigFile(None)
 
 
@@ -321,6 +348,10 @@ DEFAULTS: dict[str, Any] = {
     "allow_paths": (),
     "allow_values": (),
     "smtp": None,
+    "cluster": None,
+    "sample_percent": None,
+    "sample_seed": "",
+    "max_bytes_per_file": None,
 }
 
 
@@ -369,5 +400,9 @@ def settings_from(effective: Effective, *, show_values: bool = False,
         jobs=int(v["jobs"]) or cpu_count(),
         no_ignore=no_ignore,
         allow_paths=tuple(v["allow_paths"]),
+        cluster=v["cluster"],
+        sample_percent=v["sample_percent"],
+        sample_seed=str(v["sample_seed"]),
+        max_bytes_per_file=v["max_bytes_per_file"],
         **extra,
     )

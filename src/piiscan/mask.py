@@ -94,6 +94,14 @@ def mask_snippet(text: str, start: int, end: int, masked_value: str,
 _GROUPED_DIGITS = re.compile(r"[0-9０-９](?:[ \-‐－ー]?[0-9０-９]){4,}")
 
 
+def keyed_fraction(seed: str, text: str) -> float:
+    """Where ``text`` falls in [0, 1) under HMAC-SHA256 keyed with ``seed``: a reproducible
+    choice no one can steer without the seed (``--sample-percent``, sources/sample.py)."""
+    digest = hmac.new(seed.encode(), text.encode("utf-8", "surrogateescape"),
+                      hashlib.sha256).digest()
+    return int.from_bytes(digest[:8], "big") / (1 << 64)
+
+
 def mask_text(text: str, spans: list[tuple[int, int]]) -> tuple[str, int]:
     """Free text an operator wrote (a triage note): the ``spans`` the rules found starred,
     and every run of five or more digits, even in groups (``4629 3718 5504``). The rest is

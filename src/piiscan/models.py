@@ -45,11 +45,14 @@ class SkipKind(str, enum.Enum):
     encrypted, vanished, limits, timeouts): the scan is incomplete. ``UNSUPPORTED`` means
     piiscan does not read this kind of content (images, audio, binaries, legacy formats).
     ``EXCLUDED`` means the user asked for it to be left out and is counted, not listed.
+    ``PARTIAL`` means only part of the file was scanned because the user asked for it
+    (``--max-bytes-per-file``): listed, so partial coverage is never silent, but not an error.
     """
 
     ERROR = "error"
     UNSUPPORTED = "unsupported"
     EXCLUDED = "excluded"
+    PARTIAL = "partial"
 
 
 @dataclass(frozen=True)

@@ -129,6 +129,7 @@ def _scan(ref: FileRef, rules: CompiledRules, settings: Settings, keys: Keys) ->
     if ref.size > limits.max_file_size:
         _too_large(blob, result, settings)
     else:
+        blob = _head_only(blob, result, settings)
         ctx = ExtractContext(limits=limits, chunk_chars=settings.chunk_chars,
                              deadline=started + limits.seconds_per_file)
         try:
@@ -167,6 +168,37 @@ def _too_large(blob: Blob, result: FileResult, settings: Settings) -> None:
     limit_mib = settings.limits.max_file_size / (1024 * 1024)
     result.skips.append(Skip(blob.display,
                              f"larger than --max-file-size ({limit_mib:g} MiB) — not scanned"))
+
+
+# Kinds read front to back, whose head is text on its own: --max-bytes-per-file applies to
+# them. Containers (Office, PDF, archives, Outlook .msg) cannot be read from their head and
+# are read whole (--max-file-size still bounds them).
+HEAD_KINDS = frozenset({"text", "csv", "json", "html", "eml", "mbox"})
+
+
+def _head_only(blob: Blob, result: FileResult, settings: Settings) -> Blob:
+    """``--max-bytes-per-file``: a larger file of a kind in HEAD_KINDS is scanned up to
+    that many bytes, and a PARTIAL skip on it says so in every report."""
+    limit = settings.max_bytes_per_file
+    if limit is None or blob.size <= limit:
+        return blob
+    try:
+        kind = detect_kind(blob)
+    except OSError:
+        return blob  # the extractor says why it cannot be read
+    if kind not in HEAD_KINDS:
+        return blob
+    result.skips.append(Skip(blob.display, f"only the first {_size(limit)} of "
+                             f"{_size(blob.size)} were scanned (--max-bytes-per-file); the "
+                             "rest was not checked", SkipKind.PARTIAL))
+    return blob.head_only(limit)
+
+
+def _size(n: int) -> str:
+    for unit, scale in (("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)):
+        if n >= scale:
+            return f"{n / scale:.3g} {unit}"
+    return f"{n} bytes"
 
 
 def _consume(items: Iterator[Segment | Skip | Note | Inventory], result: FileResult,

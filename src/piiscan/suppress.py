@@ -109,8 +109,12 @@ class Suppressor:
                    verdicts=dict(verdicts or {}))
 
     def path_allowed(self, path: str) -> bool:
+        """Whether ``allow_paths`` covers this file: a local path relative to the config's
+        folder, a URL by its path after the host or bucket (``s3://b/docs/x`` -> ``docs/x``)."""
         if self.path_spec is None:
             return False
+        if "://" in path:
+            return bool(self.path_spec.match_file(path.split("://", 1)[1].partition("/")[2]))
         rel = os.path.relpath(os.path.abspath(path), self.root).replace(os.sep, "/")
         if rel.startswith("../"):
             rel = path.replace(os.sep, "/")

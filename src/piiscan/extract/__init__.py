@@ -17,7 +17,7 @@ import os
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, fields, replace
-from typing import BinaryIO
+from typing import Any, BinaryIO, cast
 
 from piiscan.config import Limits
 from piiscan.extract.sniff import detect_kind
@@ -188,13 +188,48 @@ class Blob:
             if self.size == 0:
                 yield b""
                 return
-            with mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mapped:
+            try:
+                fileno = fh.fileno()
+            except (OSError, ValueError):  # not a file: the head of one (head_only), bounded
+                yield fh.read()
+                return
+            with mmap.mmap(fileno, 0, access=mmap.ACCESS_READ) as mapped:
                 yield mapped
+
+    def head_only(self, limit: int) -> Blob:
+        """The first ``limit`` bytes of this blob, read as a file of their own."""
+        def opener() -> BinaryIO:
+            return cast(BinaryIO, io.BufferedReader(_HeadReader(self.open(), limit)))
+
+        return Blob(self.name, self.location, opener=opener, size=min(limit, self.size))
 
     def child(self, member: str, data: bytes) -> Blob:
         """A member of this container, located inside it."""
         loc = replace(self.location, members=(*self.location.members, member))
         return Blob(member, loc, data=data)
+
+
+class _HeadReader(io.RawIOBase):
+    """A stream that ends after its first ``limit`` bytes."""
+
+    def __init__(self, raw: BinaryIO, limit: int) -> None:
+        self._raw = raw
+        self._left = limit
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        if self._left <= 0:
+            return 0
+        data = self._raw.read(min(len(buffer), self._left))
+        buffer[: len(data)] = data
+        self._left -= len(data)
+        return len(data)
+
+    def close(self) -> None:
+        self._raw.close()
+        super().close()
 
 
 @dataclass

@@ -510,7 +510,7 @@ def _skips(result: ScanResult) -> str:
         out.append("<p>なし。すべてのファイルを読みました (every file was read).</p>")
         return "\n".join(out)
     kinds = {"error": "読めない (error)", "unsupported": "対象外 (unsupported)",
-             "excluded": "除外 (excluded)"}
+             "excluded": "除外 (excluded)", "partial": "一部のみ (partial)"}
     out.append("<table><thead><tr><th>ファイル <small>path</small></th><th>区分 <small>kind"
                "</small></th><th>理由 <small>reason</small></th></tr></thead><tbody>")
     for s in skips:

@@ -332,7 +332,7 @@ def _skips(wb: Workbook, result: ScanResult) -> None:
                    (("ファイルパス (path)", 60), ("区分 (kind)", 14), ("理由 (reason)", 70)))
     sheet.header()
     kinds = {"error": "読めない (error)", "unsupported": "対象外 (unsupported)",
-             "excluded": "除外 (excluded)"}
+             "excluded": "除外 (excluded)", "partial": "一部のみ (partial)"}
     for s in sorted(result.all_skips(), key=lambda s: (s.kind.value != "error", s.path)):
         sheet.append([s.path, kinds.get(s.kind.value, s.kind.value), s.reason])
 

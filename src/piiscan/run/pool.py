@@ -200,6 +200,57 @@ def _weight(ref: FileRef) -> int:
     return ref.size * (PACKED_WEIGHT if suffix in PACKED else 1)
 
 
+def enqueue(slot: _Slot, item: FileRef | Skip, pending: deque[_Slot], todo: deque[_Slot],
+            cache: FileCache | None) -> None:
+    """A walk entry joins the queue: a skip or a cached result is ready at once, any other
+    file is to be scanned (``todo``). Shared with the cluster (run.cluster)."""
+    pending.append(slot)
+    if isinstance(item, Skip):
+        slot.result = item
+        return
+    cached = cache.get(item) if cache is not None else None
+    if cached is not None:
+        slot.result = cached
+        return
+    slot.ref = item
+    todo.append(slot)
+
+
+def hand_on(pending: deque[_Slot], cache: FileCache | None) -> Iterator[FileResult | Skip]:
+    """The finished entries at the front of ``pending``, in walk order; a fresh result is
+    written to the cache just before it is handed on, as ``--jobs 1`` does."""
+    while pending and pending[0].result is not None:
+        slot = pending.popleft()
+        result = slot.result
+        assert result is not None
+        if slot.ref is not None and isinstance(result, FileResult) and cache is not None:
+            cache.put(slot.ref, result)
+        yield result
+
+
+def take_batch(todo: deque[_Slot], partial: bool, max_files: int, max_bytes: int
+               ) -> list[_Slot]:
+    """The next batch, taken from the front of ``todo``: up to ``max_files`` files or
+    ``max_bytes`` weighted bytes (a heavier file, or one being isolated, goes alone). A
+    batch that is not full is taken only if ``partial``; else none ([])."""
+    batch: list[_Slot] = []
+    size = 0
+    for slot in todo:
+        weight = _weight(_ref(slot))
+        if batch and (slot.isolated or len(batch) == max_files or size + weight > max_bytes):
+            break
+        batch.append(slot)
+        size += weight
+        if slot.isolated:
+            break
+    full = len(batch) < len(todo) or len(batch) == max_files or size >= max_bytes
+    if not (full or partial):
+        return []
+    for _ in batch:
+        todo.popleft()
+    return batch
+
+
 def _died(ref: FileRef) -> FileResult:
     result = FileResult(file=ref)
     result.skips.append(Skip(ref.display, WORKER_DIED))
@@ -290,28 +341,11 @@ class PoolScan:
             self.mode == POOL and len(self.in_flight) >= self.max_in_flight)
 
     def _ready(self) -> Iterator[FileResult | Skip]:
-        pending = self.pending
-        while pending and pending[0].result is not None:
-            slot = pending.popleft()
-            result = slot.result
-            assert result is not None
-            if slot.ref is not None and isinstance(result, FileResult) \
-                    and self.cache is not None:
-                self.cache.put(slot.ref, result)
-            yield result
+        return hand_on(self.pending, self.cache)
 
     def _add(self, item: FileRef | Skip) -> None:
         self.seq += 1
-        if isinstance(item, Skip):
-            self.pending.append(_Slot(self.seq, result=item))
-            return
-        cached = self.cache.get(item) if self.cache is not None else None
-        if cached is not None:
-            self.pending.append(_Slot(self.seq, result=cached))
-            return
-        slot = _Slot(self.seq, ref=item)
-        self.pending.append(slot)
-        self.todo.append(slot)
+        enqueue(_Slot(self.seq), item, self.pending, self.todo, self.cache)
 
     def _scan_here(self, slot: _Slot) -> None:
         start = time.monotonic()
@@ -353,21 +387,10 @@ class PoolScan:
         """Send the next batch from ``todo``; a batch that is not full only if ``partial``."""
         if not self.todo or len(self.in_flight) >= self.max_in_flight:
             return False
-        batch: list[_Slot] = []
-        size = 0
-        for slot in self.todo:
-            weight = _weight(_ref(slot))
-            if batch and (len(batch) == BATCH_FILES or size + weight > BATCH_BYTES):
-                break
-            batch.append(slot)
-            size += weight
-        full = len(batch) < len(self.todo) or len(batch) == BATCH_FILES or size >= BATCH_BYTES
-        if not (full or partial):
-            return False
-        for _ in batch:
-            self.todo.popleft()
-        self._send(batch)
-        return True
+        batch = take_batch(self.todo, partial, BATCH_FILES, BATCH_BYTES)
+        if batch:
+            self._send(batch)
+        return bool(batch)
 
     def _send(self, batch: list[_Slot]) -> None:
         from concurrent.futures.process import BrokenProcessPool

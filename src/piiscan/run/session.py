@@ -31,6 +31,7 @@ from piiscan.run.baseline import BaselineMatcher
 from piiscan.run.cache import FileCache
 from piiscan.scan import CompiledRules, scan_file
 from piiscan.score import score_file
+from piiscan.sources import is_url
 from piiscan.sources.walk import iter_sources
 from piiscan.state.baseline import BASELINE_FILE, Baseline, Entry
 from piiscan.suppress import Suppressor
@@ -196,6 +197,7 @@ class ScanSession:
 
     def run(self, paths: list[str], guard: SignalGuard | None = None,
             on_file: Callable[[FileResult], None] | None = None) -> ScanResult:
+        check_sources(paths, self.settings)
         keys = self.keys()
         finish = self.finisher(paths, keys)
         cache = self._cache()
@@ -257,6 +259,19 @@ class ScanSession:
         return {e for e in old if e.path not in scanned} | self.outcome.collected
 
 
+def check_sources(paths: list[str], settings: Settings) -> None:
+    """Before anything is recorded: the URLs and ``--cluster`` are well formed and their
+    extras installed (UsageError, exit 2, naming the extra to install)."""
+    if settings.cluster is not None:
+        from piiscan.run.cluster import check
+
+        check(settings.cluster)
+    if any(is_url(p) for p in paths):
+        from piiscan.sources import remote
+
+        remote.check(paths)
+
+
 def scan_paths(paths: Iterable[str], rules: CompiledRules, settings: Settings, keys: Keys,
                finish: Callable[[FileResult], FileResult],
                on_file: Callable[[FileResult], None] | None = None,
@@ -301,8 +316,14 @@ def scan_paths(paths: Iterable[str], rules: CompiledRules, settings: Settings, k
 def _raw_results(items: Iterator[FileRef | Skip], rules: CompiledRules, settings: Settings,
                  keys: Keys, cache: FileCache | None
                  ) -> Generator[FileResult | Skip, None, None]:
-    """Unscored results in walk order; skips pass through. With ``jobs`` above 1 the files
-    are scanned in worker processes (piiscan.run.pool), still in this order."""
+    """Unscored results in walk order; skips pass through. On a cluster (piiscan.run.cluster)
+    or with ``jobs`` above 1 (piiscan.run.pool) the files are scanned in other processes,
+    still in this order."""
+    if settings.cluster is not None:
+        from piiscan.run.cluster import scan_on_cluster
+
+        yield from scan_on_cluster(items, rules, settings, keys, cache)
+        return
     if settings.jobs > 1:
         from piiscan.run.pool import scan_in_pool
 

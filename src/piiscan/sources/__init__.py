@@ -17,11 +17,17 @@ from piiscan.models import FileRef
 Opener = Callable[[FileRef], BinaryIO]
 
 # URL scheme -> "module:function" under piiscan.sources that opens a FileRef of that origin.
-OPENERS: dict[str, str] = {}
+OPENERS: dict[str, str] = {"s3": "remote:open_remote", "smb": "remote:open_remote"}
 
 
 def scheme(origin: str) -> str:
     return origin.split(":", 1)[0].lower()
+
+
+def is_url(text: str) -> bool:
+    """``scheme://...``: a remote source (piiscan.sources.remote), not a local path."""
+    name, sep, _ = text.partition("://")
+    return bool(sep) and name.isascii() and name.isalnum()
 
 
 def open_ref(ref: FileRef) -> BinaryIO:

@@ -21,6 +21,11 @@ class IgnoreRules:
         if os.path.isfile(ignore_file):
             with open(ignore_file, encoding="utf-8-sig", errors="replace") as fh:
                 lines += fh.read().splitlines()
+        return cls.from_lines(lines)
+
+    @classmethod
+    def from_lines(cls, lines: list[str]) -> IgnoreRules:
+        """Patterns as a .piiscanignore file holds them (blank lines and comments too)."""
         if not any(line.strip() and not line.lstrip().startswith("#") for line in lines):
             return cls(None)
         return cls(pathspec.GitIgnoreSpec.from_lines(lines))

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 
 from piiscan.config import Settings
 from piiscan.models import FileRef, Skip, SkipKind
+from piiscan.sources import is_url
 from piiscan.sources.ignore import IgnoreRules
 
 _SPECIAL = {
@@ -60,27 +61,45 @@ def _inside(key: str, folders: set[str]) -> bool:
 
 
 def iter_sources(paths: list[str], settings: Settings) -> Iterator[FileRef | Skip]:
+    """Every file under ``paths`` in a stable order; ``s3://`` and ``smb://`` URLs are
+    walked by piiscan.sources.remote. With ``--sample-percent`` only the files of the
+    sample are given; the rest come back as excluded skips."""
+    sample = None
+    if settings.sample_percent is not None:
+        from piiscan.sources.sample import Sample
+
+        sample = Sample(settings.sample_percent, settings.sample_seed)
     for raw in distinct_paths(paths):
-        try:
-            st = os.lstat(raw)
-        except FileNotFoundError:
-            yield Skip(display_path(raw), "no such file or directory")
-            continue
-        except OSError as exc:
-            yield Skip(display_path(raw), f"cannot access: {exc.strerror}")
-            continue
-        if stat.S_ISDIR(st.st_mode) or (
-            stat.S_ISLNK(st.st_mode) and settings.follow_symlinks and os.path.isdir(raw)
-        ):
-            ignore = IgnoreRules.for_root(raw, settings.excludes)
-            yield from _walk_dir(raw, raw, ignore, settings, set())
+        if is_url(raw):
+            from piiscan.sources.remote import Remote, walk_url
+
+            items, root = walk_url(raw, settings), Remote.parse(raw).url
         else:
-            ignore = IgnoreRules.for_root(".", settings.excludes)
-            rel = os.path.relpath(raw) if not os.path.isabs(raw) else raw
-            if ignore.matches(rel, is_dir=False):
-                yield Skip(display_path(raw), "excluded", SkipKind.EXCLUDED)
-                continue
-            yield from _file_entry(raw, st, settings, set())
+            items, root = _local_sources(raw, settings), display_path(raw)
+        yield from items if sample is None else sample.apply(items, root)
+
+
+def _local_sources(raw: str, settings: Settings) -> Iterator[FileRef | Skip]:
+    try:
+        st = os.lstat(raw)
+    except FileNotFoundError:
+        yield Skip(display_path(raw), "no such file or directory")
+        return
+    except OSError as exc:
+        yield Skip(display_path(raw), f"cannot access: {exc.strerror}")
+        return
+    if stat.S_ISDIR(st.st_mode) or (
+        stat.S_ISLNK(st.st_mode) and settings.follow_symlinks and os.path.isdir(raw)
+    ):
+        ignore = IgnoreRules.for_root(raw, settings.excludes)
+        yield from _walk_dir(raw, raw, ignore, settings, set())
+        return
+    ignore = IgnoreRules.for_root(".", settings.excludes)
+    rel = os.path.relpath(raw) if not os.path.isabs(raw) else raw
+    if ignore.matches(rel, is_dir=False):
+        yield Skip(display_path(raw), "excluded", SkipKind.EXCLUDED)
+        return
+    yield from _file_entry(raw, st, settings, set())
 
 
 def _walk_dir(root: str, directory: str, ignore: IgnoreRules, settings: Settings,

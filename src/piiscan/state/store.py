@@ -39,6 +39,7 @@ from piiscan.clock import now_iso
 from piiscan.errors import PiiscanError
 from piiscan.mask import ContentFingerprinter
 from piiscan.models import FileRef, FileResult, ScanResult
+from piiscan.sources import is_url
 from piiscan.state.codec import decode_result, encode_result
 from piiscan.state.lock import StateLock
 
@@ -167,8 +168,14 @@ def _schema_v3(conn: sqlite3.Connection) -> None:
     """)
 
 
+def _schema_v4(conn: sqlite3.Connection) -> None:
+    """Remote files (s3://, smb://) are keyed by URL and carry their origin's version."""
+    conn.execute("ALTER TABLE files ADD COLUMN version TEXT")  # ETag, blob id...
+
+
 # UPGRADES[i] takes a database from schema version i to i + 1. Append, never edit.
-UPGRADES: list[Callable[[sqlite3.Connection], None]] = [_schema_v1, _schema_v2, _schema_v3]
+UPGRADES: list[Callable[[sqlite3.Connection], None]] = [_schema_v1, _schema_v2, _schema_v3,
+                                                        _schema_v4]
 SCHEMA_VERSION = len(UPGRADES)
 
 
@@ -240,7 +247,8 @@ class Verdict:
 
 
 def roots_key(roots: list[str]) -> list[str]:
-    return sorted({os.path.abspath(r) for r in roots})
+    """Roots as a run records them: absolute paths, and URLs as given."""
+    return sorted({r.rstrip("/") if is_url(r) else os.path.abspath(r) for r in roots})
 
 
 class StateStore:
@@ -650,6 +658,12 @@ class _Stat:
     mtime_ns: int
     inode: int
     sha256: str | None
+    version: str | None = None
+
+
+def cache_key(ref: FileRef) -> str:
+    """A file's row in the cache: its absolute path, or the URL of a remote file."""
+    return ref.origin if ref.origin is not None else os.path.abspath(ref.path)
 
 
 class ResultCache:
@@ -659,6 +673,9 @@ class ResultCache:
     (piiscan version, ruleset digest, settings digest) is the current one. A file whose
     mtime was within ``AMBIGUOUS_SECONDS`` of the moment it was read could have changed again
     within the same timestamp tick, so its content hash is stored and checked as well.
+    A remote file (s3://, smb://) is keyed by its URL and compared by the size, mtime and
+    version (ETag) its listing gave: this process never reads it. One with no version whose
+    mtime is that recent is scanned and not stored.
     Writes are batched in transactions; an interrupted batch rolls back and those files are
     simply scanned again next time.
     """
@@ -676,21 +693,18 @@ class ResultCache:
         self._last_flush = time.monotonic()
 
     def get(self, ref: FileRef) -> FileResult | None:
-        key = os.path.abspath(ref.path)
+        key = cache_key(ref)
         self.seen.add(key)
         if self.bypass is not None and self.bypass(ref):
             self.misses += 1
             return None
-        try:
-            st = os.stat(ref.path)
-        except OSError:
+        current = _current_stat(ref)
+        if current is None:
             self.misses += 1
             return None
-        sha = sha256_file(ref.path) if time.time() - st.st_mtime < AMBIGUOUS_SECONDS else None
-        current = _Stat(st.st_size, st.st_mtime_ns, st.st_ino, sha)
         self._stats[key] = current
         row = self.store.conn.execute(
-            "SELECT display, size, mtime_ns, inode, sha256, digest, result FROM files "
+            "SELECT display, size, mtime_ns, inode, sha256, digest, result, version FROM files "
             "WHERE path = ?", (key,)).fetchone()
         if row is not None and self._same(row, current, ref):
             try:
@@ -705,9 +719,9 @@ class ResultCache:
         return None
 
     def _same(self, row: tuple[Any, ...], current: _Stat, ref: FileRef) -> bool:
-        _, size, mtime_ns, inode, stored_sha, digest, _ = row
-        if (size, mtime_ns, inode, digest) != (current.size, current.mtime_ns, current.inode,
-                                              self.digest):
+        _, size, mtime_ns, inode, stored_sha, digest, _, version = row
+        if (size, mtime_ns, inode, digest, version) != (
+                current.size, current.mtime_ns, current.inode, self.digest, current.version):
             return False
         if stored_sha is None:
             return True
@@ -715,12 +729,12 @@ class ResultCache:
         return bool(now_sha == stored_sha)
 
     def put(self, ref: FileRef, result: FileResult) -> None:
-        key = os.path.abspath(ref.path)
+        key = cache_key(ref)
         st = self._stats.pop(key, None)
         if st is None:
             return  # bypassed, or could not be stat-ed before scanning
         self._pending.append((key, ref.display, st.size, st.mtime_ns, st.inode, st.sha256,
-                              self.digest, encode_result(result), now_iso()))
+                              self.digest, encode_result(result), now_iso(), st.version))
         if (len(self._pending) >= _FLUSH_FILES
                 or time.monotonic() - self._last_flush > _FLUSH_SECONDS):
             self.flush()
@@ -728,22 +742,44 @@ class ResultCache:
     def flush(self) -> None:
         if self._pending:
             with self.store.transaction() as conn:
-                conn.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                                 self._pending)
+                conn.executemany(
+                    "INSERT OR REPLACE INTO files (path, display, size, mtime_ns, inode, "
+                    "sha256, digest, result, stored, version) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", self._pending)
             self._pending = []
         self._last_flush = time.monotonic()
 
     def prune(self, roots: list[str]) -> int:
-        """After a complete run: forget files under the scanned folders that are gone."""
+        """After a complete run: forget files under the scanned folders (and URLs) that
+        are gone."""
         removed = 0
         with self.store.transaction() as conn:
             for root in roots_key(roots):
-                if not os.path.isdir(root):
+                if is_url(root):
+                    prefix = root + "/"
+                elif os.path.isdir(root):
+                    prefix = root.rstrip(os.sep) + os.sep
+                else:
                     continue
-                prefix = root.rstrip(os.sep) + os.sep
                 cur = conn.execute("SELECT path FROM files WHERE substr(path, 1, ?) = ?",
                                    (len(prefix), prefix))
                 gone = [(p,) for (p,) in cur.fetchall() if p not in self.seen]
                 conn.executemany("DELETE FROM files WHERE path = ?", gone)
                 removed += len(gone)
         return removed
+
+
+def _current_stat(ref: FileRef) -> _Stat | None:
+    """What a file is now: from the filesystem for a local file, from its listing for a
+    remote one; None when that cannot be trusted to say whether it changed."""
+    recent = time.time() - AMBIGUOUS_SECONDS
+    if ref.origin is not None:
+        if ref.version is None and ref.mtime > recent:
+            return None
+        return _Stat(ref.size, int(ref.mtime * 1e9), 0, None, ref.version)
+    try:
+        st = os.stat(ref.path)
+    except OSError:
+        return None
+    sha = sha256_file(ref.path) if st.st_mtime > recent else None
+    return _Stat(st.st_size, st.st_mtime_ns, st.st_ino, sha)
