@@ -19,12 +19,14 @@ from piiscan.errors import (
     EXIT_INTERRUPTED,
     EXIT_UNREADABLE,
     PiiscanError,
+    UsageError,
 )
 
 if TYPE_CHECKING:
     from piiscan.config import Settings
     from piiscan.configfile import Effective
     from piiscan.models import ScanResult
+    from piiscan.run.cache import Source
     from piiscan.run.guard import SignalGuard
     from piiscan.run.session import SessionOptions, SessionOutcome
 
@@ -80,7 +82,7 @@ def main() -> None:
 
 
 @main.command(epilog=EPILOG)
-@click.argument("paths", nargs=-1, type=click.Path(), required=True)
+@click.argument("paths", nargs=-1, type=click.Path())
 @click.option("--format", "-f", "fmt", default="table", show_default=True,
               help="Report format printed on standard output (table, json, jsonl, csv, sarif, "
                    "html, xlsx).")
@@ -130,30 +132,40 @@ def main() -> None:
                    "1: in this process. Results and their order are the same for any N.")
 @click.option("--hook", is_flag=True,
               help="Running as a pre-commit hook (set by .pre-commit-hooks.yaml).")
+@click.option("--staged", is_flag=True,
+              help="Scan the staged version of each staged file (the git index, not the work "
+                   "tree): a pre-commit check without the pre-commit framework. PATHS, if "
+                   "given, limit it.")
 def scan(paths: tuple[str, ...], fmt: str, outputs: tuple[str, ...], rule_dirs: tuple[str, ...],
          disabled: tuple[str, ...], excludes: tuple[str, ...], follow_symlinks: bool,
          max_file_size: str, min_confidence: str, fail_on: str, show_values: bool,
          quiet: bool, retention_days: int | None, config_path: str | None, state: str | None,
          no_state: bool, baseline: str | None, no_baseline: bool, no_ignore: bool,
-         new_only: bool, jobs: int, hook: bool) -> None:
+         new_only: bool, jobs: int, hook: bool, staged: bool) -> None:
     """Scan files and folders for personal data.
 
     PATHS are folders (walked recursively, .git/ skipped) or files (as pre-commit passes them).
     Settings come from flags, then .piiscan.toml / [tool.piiscan], then defaults
-    (`piiscan config show` prints them).
+    (`piiscan config show` prints them). With --staged, what is staged in the git
+    repository of the current folder is scanned instead (docs/git.md).
     """
     from piiscan import configfile
     from piiscan.run.guard import SignalGuard
 
     hook = hook or bool(os.environ.get("PRE_COMMIT"))
+    if not paths and not staged:
+        _fail(UsageError("no PATHS to scan: give files or folders (or --staged for what is "
+                         "staged in git)"))
     try:
         with SignalGuard() as guard:
-            effective = _effective_config(list(paths), config_path)
+            effective = _effective_config(list(paths) or ["."], config_path)
             settings = configfile.settings_from(effective, show_values=show_values,
                                                 no_ignore=no_ignore)
             options = _session_options(effective, new_only)
-            result, outcome = _run_scan(list(paths), settings, fmt, outputs, quiet, options,
-                                        guard, progress=not hook)
+            source = _staged_source(list(paths), settings) if staged else None
+            roots = source.roots if source is not None else list(paths)
+            result, outcome = _run_scan(roots, settings, fmt, outputs, quiet, options,
+                                        guard, progress=not hook, source=source)
     except PiiscanError as error:
         _fail(error)
     except KeyboardInterrupt:
@@ -166,9 +178,16 @@ def scan(paths: tuple[str, ...], fmt: str, outputs: tuple[str, ...], rule_dirs: 
     sys.exit(code)
 
 
+def _staged_source(paths: list[str], settings: Settings) -> Source:
+    from piiscan.run.history import StagedFiles
+    from piiscan.sources.git import Repository
+
+    return StagedFiles(Repository.open("."), paths or ["."], settings)
+
+
 def _run_scan(paths: list[str], settings: Settings, fmt: str, outputs: tuple[str, ...],
               quiet: bool, options: SessionOptions, guard: SignalGuard | None = None,
-              progress: bool = False
+              progress: bool = False, source: Source | None = None
               ) -> tuple[ScanResult, SessionOutcome]:
     from piiscan import report
     from piiscan.progress import for_scan
@@ -184,8 +203,9 @@ def _run_scan(paths: list[str], settings: Settings, fmt: str, outputs: tuple[str
                    "report; do not share or commit it", err=True)
     with ScanSession(ruleset, settings, options) as session, \
             report.Streams(targets, None if quiet else fmt) as streams, \
-            for_scan(paths, settings, quiet=quiet or not progress) as bar:
-        result = session.run(paths, guard, on_file=bar.wrap(streams.on_file))
+            for_scan(paths, settings, quiet=quiet or not progress,
+                     walk=source.preview if source is not None else None) as bar:
+        result = session.run(paths, guard, on_file=bar.wrap(streams.on_file), source=source)
         streams.finish(result)
     for path, render in renders:
         report.write_atomic(path, render(result))
@@ -629,3 +649,8 @@ def config_show(path: str, config_path: str | None) -> None:
                                ensure_ascii=False)
         click.echo(f"{key} = {shown}  # {source}")
 
+
+
+from piiscan.commands.git import git_command  # noqa: E402  (borrows scan's options)
+
+main.add_command(git_command)

@@ -11,7 +11,7 @@ import csv
 import io
 
 from piiscan.models import FileResult, Finding, ScanResult, TypeRegistry
-from piiscan.report.json import sort_findings
+from piiscan.report.json import revision_dict, sort_findings
 from piiscan.score import TRIGGERS
 
 COLUMNS = (
@@ -21,6 +21,10 @@ COLUMNS = (
     "line", "column", "masked_value", "masked_snippet", "reasons", "fingerprint", "hidden",
     "suppressed_by", "skip_kind", "skip_reason",
 )
+# Added when the report holds file versions from a git history (piiscan git): the keys of
+# report.json.revision_dict, as columns; ``author`` only when the run asked for authors.
+GIT_COLUMNS = {"commit": "commit", "date": "commit_date", "path": "commit_path",
+               "blob": "blob", "author": "author"}
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -34,7 +38,13 @@ def _ranked(result: ScanResult) -> list[FileResult]:
     return sorted(result.files, key=lambda fr: (-fr.risk_score, fr.file.display))
 
 
-def _finding_row(fr: FileResult, f: Finding, show: bool, types: TypeRegistry) -> list[object]:
+def _git_keys(result: ScanResult) -> list[str]:
+    present = {key for fr in result.files for key in (revision_dict(fr.file) or {})}
+    return [key for key in GIT_COLUMNS if key in present]
+
+
+def _finding_row(fr: FileResult, f: Finding, show: bool, types: TypeRegistry,
+                 git: list[str]) -> list[object]:
     loc = f.location
     row: list[object] = [
         "finding", fr.file.display, fr.risk_level, fr.risk_score, fr.people_estimate,
@@ -45,26 +55,37 @@ def _finding_row(fr: FileResult, f: Finding, show: bool, types: TypeRegistry) ->
         f.masked_value, f.masked_snippet, "; ".join(map(str, f.reasons)), f.fingerprint,
         "yes" if f.hidden else "", f.suppressed_by or "", "", "",
     ]
+    row += _git_cells(fr, git)
     if show:
         row.append(f.value or "")
     return row
 
 
-def _skip_row(path: str, kind: str, reason: str, show: bool) -> list[str]:
+def _git_cells(fr: FileResult, git: list[str]) -> list[str]:
+    revision = revision_dict(fr.file) or {}
+    return [revision.get(key, "") for key in git]
+
+
+def _skip_row(path: str, kind: str, reason: str, tail: list[str]) -> list[str]:
     blank = [""] * (len(COLUMNS) - 4)
-    return [safe_cell(c) for c in ("skip", path, *blank, kind, reason, *([""] if show else []))]
+    return [safe_cell(c) for c in ("skip", path, *blank, kind, reason, *tail)]
 
 
 def render(result: ScanResult) -> bytes:
     show = any(f.value is not None for fr in result.files for f in fr.findings)
+    git = _git_keys(result)
+    value_cell = [""] if show else []
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([*COLUMNS, "value"] if show else COLUMNS)
+    writer.writerow([*COLUMNS, *(GIT_COLUMNS[k] for k in git), *(["value"] if show else [])])
     for fr in _ranked(result):
         for f in sort_findings(fr.findings):
-            writer.writerow([safe_cell(c) for c in _finding_row(fr, f, show, result.types)])
+            writer.writerow([safe_cell(c)
+                             for c in _finding_row(fr, f, show, result.types, git)])
         for s in fr.skips:
-            writer.writerow(_skip_row(s.path, s.kind.value, s.reason, show))
+            writer.writerow(_skip_row(s.path, s.kind.value, s.reason,
+                                      [*_git_cells(fr, git), *value_cell]))
     for s in sorted(result.skips, key=lambda s: s.path):
-        writer.writerow(_skip_row(s.path, s.kind.value, s.reason, show))
+        writer.writerow(_skip_row(s.path, s.kind.value, s.reason,
+                                  [""] * len(git) + value_cell))
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")

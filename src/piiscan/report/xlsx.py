@@ -21,7 +21,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from piiscan.labels import RISK_LABELS
 from piiscan.models import Category, FileResult, ScanResult, TypeRegistry
-from piiscan.report import run_timezone
+from piiscan.report import REVISION_LABELS, revision_facts, run_timezone
 from piiscan.report.json import sort_findings, summary_dict
 from piiscan.score import FLAGS, TRIGGERS, flag_label, trigger_label
 
@@ -96,6 +96,19 @@ def _categories(fr: FileResult) -> str:
     return "、".join(c.value for c in sorted(present, key=list(Category).index, reverse=True))
 
 
+def _git_columns(result: ScanResult) -> tuple[tuple[str, int], ...]:
+    """Columns for the commit, its date, the path in the repository (and the author) when
+    the report holds file versions from a git history (piiscan git)."""
+    present = {label for fr in result.files for label, _ in revision_facts(fr.file)}
+    return tuple((label, width) for label, width in zip(REVISION_LABELS, (42, 26, 40, 30),
+                                                        strict=True) if label in present)
+
+
+def _git_values(fr: FileResult, columns: tuple[tuple[str, int], ...]) -> list[str]:
+    facts = dict(revision_facts(fr.file))
+    return [facts.get(label, "") for label, _ in columns]
+
+
 def _inventory(wb: Workbook, result: ScanResult) -> None:
     sheet = _Sheet(wb.active, "個人情報管理台帳")
     ws = sheet.ws
@@ -104,7 +117,9 @@ def _inventory(wb: Workbook, result: ScanResult) -> None:
     sheet.append([f"スキャン日時 (scanned): {result.started}    対象 (roots): "
                   + ", ".join(result.roots)])
     sheet.append([])
-    head = sheet.header(INVENTORY_COLUMNS)
+    git = _git_columns(result)
+    columns = INVENTORY_COLUMNS + git
+    head = sheet.header(columns)
     tz = run_timezone(result)
     files = sorted((fr for fr in result.files if fr.risk_level != "none"),
                    key=lambda fr: (-fr.risk_score, fr.file.display))
@@ -114,15 +129,16 @@ def _inventory(wb: Workbook, result: ScanResult) -> None:
             fr.kind or "", _counts(fr, result.types), _categories(fr), fr.people_estimate,
             RISK_LABELS.get(fr.risk_level, fr.risk_level), fr.risk_score,
             "\n".join(trigger_label(t) for t in fr.triggers),
-            "\n".join(flag_label(f) for f in fr.flags), "\n".join(fr.risk_reasons)])
-        for col in range(1, len(INVENTORY_COLUMNS) + 1):
+            "\n".join(flag_label(f) for f in fr.flags), "\n".join(fr.risk_reasons),
+            *_git_values(fr, git)])
+        for col in range(1, len(columns) + 1):
             ws.cell(row, col).alignment = _WRAP
         ws.cell(row, 4).number_format = "yyyy-mm-dd hh:mm"
         ws.cell(row, 10).fill = PatternFill("solid", fgColor=_RISK_FILL[fr.risk_level])
         if fr.risk_level == "critical":
             ws.cell(row, 10).font = Font(bold=True, color="FFFFFF")
     last = max(sheet.row, head + 1)
-    ws.auto_filter.ref = f"A{head}:{get_column_letter(len(INVENTORY_COLUMNS))}{last}"
+    ws.auto_filter.ref = f"A{head}:{get_column_letter(len(columns))}{last}"
 
 
 def _summary(wb: Workbook, result: ScanResult) -> None:
@@ -194,6 +210,8 @@ def _findings(wb: Workbook, result: ScanResult) -> None:
         ("信頼度 (confidence)", 10), ("値（マスク済み） (masked value)", 22),
         ("前後の文脈 (masked context)", 50), ("理由 (reasons)", 40),
         ("抑止 (suppressed by)", 12), ("非表示 (hidden)", 8))
+    git = _git_columns(result)
+    columns += git
     if show:
         columns += (("値 (value)", 24),)
     sheet.header(columns)
@@ -210,7 +228,7 @@ def _findings(wb: Workbook, result: ScanResult) -> None:
             fr.file.display, f.location.render(), result.types.label(f.type, short=True),
             f.type, f.category.value, str(f.severity), str(f.confidence), f.masked_value,
             f.masked_snippet, "; ".join(map(str, f.reasons)), f.suppressed_by or "",
-            "はい (yes)" if f.hidden else ""]
+            "はい (yes)" if f.hidden else "", *_git_values(fr, git)]
         if show:
             values.append(f.value or "")
         sheet.append(values)

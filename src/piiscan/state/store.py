@@ -116,8 +116,23 @@ def _schema_v1(conn: sqlite3.Connection) -> None:
     """)
 
 
+def _schema_v2(conn: sqlite3.Connection) -> None:
+    """Results of git blobs by object id (``piiscan git``, ``scan --staged``)."""
+    _run_script(conn, """
+        CREATE TABLE blobs (
+            oid TEXT NOT NULL,          -- git object id: names the content itself
+            name TEXT NOT NULL,         -- file name it was scanned under (sniffing, name text)
+            display TEXT NOT NULL,      -- the path reports showed when this was stored
+            digest TEXT NOT NULL,       -- piiscan version + rules + settings that produced it
+            result TEXT NOT NULL,       -- masked FileResult as JSON (codec.py)
+            stored TEXT NOT NULL,
+            PRIMARY KEY (oid, name)
+        )
+    """)
+
+
 # UPGRADES[i] takes a database from schema version i to i + 1. Append, never edit.
-UPGRADES: list[Callable[[sqlite3.Connection], None]] = [_schema_v1]
+UPGRADES: list[Callable[[sqlite3.Connection], None]] = [_schema_v1, _schema_v2]
 SCHEMA_VERSION = len(UPGRADES)
 
 
@@ -149,7 +164,14 @@ class FindingRow:
 
 
 def roots_key(roots: list[str]) -> list[str]:
-    return sorted({os.path.abspath(r) for r in roots})
+    """Roots as runs are matched by: absolute paths; sources named by a URL
+    (``git:/srv/repo --all``) as they are."""
+    return sorted({r if is_url(r) else os.path.abspath(r) for r in roots})
+
+
+def is_url(root: str) -> bool:
+    scheme, sep, _ = root.partition(":")
+    return bool(sep) and len(scheme) > 1 and scheme.isalnum() and not os.path.exists(root)
 
 
 class StateStore:
@@ -238,6 +260,10 @@ class StateStore:
 
     def cache(self, digest: str, bypass: Callable[[FileRef], bool] | None = None) -> ResultCache:
         return ResultCache(self, digest, bypass)
+
+    def blob_cache(self, digest: str, bypass: Callable[[FileRef], bool] | None = None
+                   ) -> BlobCache:
+        return BlobCache(self, digest, bypass)
 
     # --- run history ---------------------------------------------------------------------
 
@@ -464,3 +490,62 @@ class ResultCache:
                 conn.executemany("DELETE FROM files WHERE path = ?", gone)
                 removed += len(gone)
         return removed
+
+
+class BlobCache:
+    """Reuse the result of a git blob scanned before: a blob id names its content, so a
+    stored result stays right as long as the digest (piiscan version, rules, settings) is
+    the current one -- the blob is not even read. Results are stored per blob id and file
+    name (the name decides how the content is read, and is scanned itself). A result with
+    an unreadable part (an error skip) is not stored: that blob is read again next time.
+    """
+
+    def __init__(self, store: StateStore, digest: str,
+                 bypass: Callable[[FileRef], bool] | None) -> None:
+        self.store = store
+        self.digest = digest
+        self.bypass = bypass
+        self.hits = 0
+        self.misses = 0
+        self._pending: list[tuple[Any, ...]] = []
+        self._last_flush = time.monotonic()
+
+    def get(self, ref: FileRef) -> FileResult | None:
+        if ref.version is None or (self.bypass is not None and self.bypass(ref)):
+            self.misses += 1
+            return None
+        row = self.store.conn.execute(
+            "SELECT display, digest, result FROM blobs WHERE oid = ? AND name = ?",
+            (ref.version, ref.name)).fetchone()
+        if row is not None and row[1] == self.digest:
+            try:
+                result = decode_result(row[2], ref, row[0])
+            except (ValueError, KeyError, TypeError):
+                result = None  # an entry this version cannot read: scan again
+            if result is not None:
+                self.hits += 1
+                return result
+        self.misses += 1
+        return None
+
+    def put(self, ref: FileRef, result: FileResult) -> None:
+        if ref.version is None or any(s.kind.value == "error" for s in result.skips):
+            return
+        self._pending.append((ref.version, ref.name, ref.display, self.digest,
+                              encode_result(result), now_iso()))
+        if (len(self._pending) >= _FLUSH_FILES
+                or time.monotonic() - self._last_flush > _FLUSH_SECONDS):
+            self.flush()
+
+    def flush(self) -> None:
+        if self._pending:
+            with self.store.transaction() as conn:
+                conn.executemany("INSERT OR REPLACE INTO blobs VALUES (?, ?, ?, ?, ?, ?)",
+                                 self._pending)
+            self._pending = []
+        self._last_flush = time.monotonic()
+
+    def prune(self, roots: list[str]) -> int:
+        """Nothing to forget: a blob's result stays right for as long as its digest does
+        (history does not change), and a newer digest replaces it when it is read again."""
+        return 0

@@ -1,0 +1,1 @@
+"""Subcommands beyond ``scan``, one module each, registered in piiscan.cli."""
