@@ -261,3 +261,38 @@ def test_staged_files_are_read_from_the_index_not_the_work_tree(repo: GitRepo,
     assert [(Path(fr.file.path).name, [f.masked_value[-4:] for f in fr.findings])
             for fr in result.files] == [("memo.txt", ["5926"])]
     assert result.files[0].file.revision is None  # a staged file is shown by its path
+
+
+def test_preview_lists_what_reaches_the_report_on_its_own(repo: GitRepo) -> None:
+    """The progress bar's total: the same files, from a listing of its own (its git
+    processes stop when it is closed), without the versions read only to compare."""
+    old = repo.commit({"list.csv": customers(0)})
+    repo.commit({"list.csv": customers(0, 1), "memo.txt": "議事録\n"})
+    opened = Repository.open(str(repo.path))
+    with GitHistory(opened, Selection(since=old), Settings()) as source:
+        preview = source.preview()
+        first = next(preview)
+        preview.close()
+        assert [i.display for i in source.preview()] == [
+            first.display, first.display.replace("list.csv", "memo.txt")]
+        listed = [i.display for i in source.items()]
+    assert len(listed) == 3  # the replaced list.csv too, read to compare
+
+
+def test_a_progress_bar_counts_the_history_beside_the_scan(repo: GitRepo) -> None:
+    from piiscan.progress import ScanProgress
+
+    repo.fast_import([{f"notes/{i:03d}.txt": f"議事録 {i}\n電話 {PHONES[i % 4]}\n"}
+                      for i in range(60)])
+    opened = Repository.open(str(repo.path))
+    settings = Settings()
+    stream = io.StringIO()
+    with ScanSession(load_ruleset(), settings, SessionOptions(key=KEY)) as run, \
+            GitHistory(opened, Selection(), settings) as source, \
+            ScanProgress(source.roots, settings, stream, walk=source.preview) as bar:
+        result = run.run(source.roots, on_file=bar.wrap(None), source=source)
+        counter = bar._counter
+        assert counter is not None
+        counter.join(timeout=60)
+    assert bar.total_files == bar.files == len(result.files) == 60
+    assert not result.all_skips()  # the preview's listing did not disturb the scan's reads

@@ -118,6 +118,7 @@ class GitHistory:
         self._base_only: set[str] = set()  # ... whose results are not reported
         self._bases: dict[str, tuple[tuple[str, str], ...]] = {}  # blob -> (base, path)
         self._sizes: ObjectSizes | None = None
+        self._reads = True  # this listing's blobs are read in this process (not a preview's)
 
     def __enter__(self) -> GitHistory:
         return self
@@ -127,7 +128,8 @@ class GitHistory:
         if self._sizes is not None:
             self._sizes.close()
             self._sizes = None
-        close_readers(self.repo.git_dir)  # this process's; pool workers end with the pool
+        if self._reads:  # this process's reader; pool workers' end with the pool
+            close_readers(self.repo.git_dir)
 
     def size(self, oid: str) -> int | None:
         if self._sizes is None:
@@ -172,6 +174,7 @@ class GitHistory:
     def preview(self) -> Iterator[FileRef | Skip]:
         """What ``items`` lists that reaches the report, from a listing of its own."""
         with GitHistory(self.repo, self.selection, self.settings) as twin:
+            twin._reads = False  # it runs beside the scan: the scan's reader is not its own
             for item in twin.items():
                 if isinstance(item, Skip) or item.version not in twin._base_only:
                     yield item
