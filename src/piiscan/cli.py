@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
@@ -156,26 +158,33 @@ def scan(paths: tuple[str, ...], fmt: str, outputs: tuple[str, ...], rule_dirs: 
     if not paths and not staged:
         _fail(UsageError("no PATHS to scan: give files or folders (or --staged for what is "
                          "staged in git)"))
+    with failing_cleanly(), SignalGuard() as guard:
+        effective = _effective_config(list(paths) or ["."], config_path)
+        settings = configfile.settings_from(effective, show_values=show_values,
+                                            no_ignore=no_ignore)
+        options = _session_options(effective, new_only)
+        source = _staged_source(list(paths), settings) if staged else None
+        roots = source.roots if source is not None else list(paths)
+        result, outcome = _run_scan(roots, settings, fmt, outputs, quiet, options,
+                                    guard, progress=not hook, source=source)
+    code = exit_code(result, settings)
+    _after_scan(result, outcome, settings, options, code, quiet=quiet,
+                hint=hook or (fmt == "table" and not quiet), hook=hook)
+    sys.exit(code)
+
+
+@contextmanager
+def failing_cleanly() -> Iterator[None]:
+    """A mistake (usage, configuration, rules, lock) is one line and its exit code; Ctrl-C
+    before the scan started writes nothing and exits 4."""
     try:
-        with SignalGuard() as guard:
-            effective = _effective_config(list(paths) or ["."], config_path)
-            settings = configfile.settings_from(effective, show_values=show_values,
-                                                no_ignore=no_ignore)
-            options = _session_options(effective, new_only)
-            source = _staged_source(list(paths), settings) if staged else None
-            roots = source.roots if source is not None else list(paths)
-            result, outcome = _run_scan(roots, settings, fmt, outputs, quiet, options,
-                                        guard, progress=not hook, source=source)
+        yield
     except PiiscanError as error:
         _fail(error)
     except KeyboardInterrupt:
         click.echo("piiscan: interrupted before the scan started; nothing was written",
                    err=True)
         sys.exit(EXIT_INTERRUPTED)
-    code = exit_code(result, settings)
-    _after_scan(result, outcome, settings, options, code, quiet=quiet,
-                hint=hook or (fmt == "table" and not quiet), hook=hook)
-    sys.exit(code)
 
 
 def _staged_source(paths: list[str], settings: Settings) -> Source:

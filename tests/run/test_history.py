@@ -184,27 +184,23 @@ def test_excluded_paths_symlinks_and_submodules(repo: GitRepo) -> None:
 
 
 def test_workers_read_blobs_themselves_with_the_same_report(
-        repo: GitRepo, monkeypatch: pytest.MonkeyPatch) -> None:
+        repo: GitRepo, small_pool: list[pool.PoolScan],
+        monkeypatch: pytest.MonkeyPatch) -> None:
     for i in range(12):
         repo.commit({f"notes/{i:02d}.txt": f"議事録 {i}\n電話 {PHONES[i % 4]}\n" * (i + 1),
                      "list.csv": customers(*range(i % 4 + 1))})
     single, _, _ = scan_history(repo)
-    monkeypatch.setattr(pool, "POOL_AFTER_SECONDS", 0.0)
-    monkeypatch.setattr(pool, "POOL_MIN_BYTES_LEFT", 0)
-    monkeypatch.setattr(pool, "SCAN_WHILE_STARTING", False)
-    monkeypatch.setattr(pool, "BATCH_FILES", 2)
-    started: list[Any] = []
-    original = pool.PoolScan._new_executor
+    here: list[str] = []
+    original = gitsrc.BlobReader.open
 
-    def spy(self: pool.PoolScan) -> Any:
-        started.append(self)
-        return original(self)
+    def recording(self: gitsrc.BlobReader, oid: str, size: int) -> Any:
+        here.append(oid)
+        return original(self, oid, size)
 
-    monkeypatch.setattr(pool.PoolScan, "_new_executor", spy)
-    gitsrc.close_readers()
+    monkeypatch.setattr(gitsrc.BlobReader, "open", recording)
     parallel, _, _ = scan_history(repo, settings=Settings(jobs=2))
-    assert started  # the pool ran
-    assert not gitsrc._readers  # ... and this process read no blob: the workers did
+    assert small_pool  # the pool ran
+    assert here == []  # ... and this process read no blob: the workers read their own
 
     def stable(result: ScanResult) -> str:
         data = to_dict(result)

@@ -71,36 +71,34 @@ def git_command(repo: str, since_commit: str | None, commit_range: str | None,
       piiscan git /srv/repo --all --state /var/lib/piiscan/repo -q
     """
     from piiscan import configfile
-    from piiscan.cli import _after_scan, _effective_config, _fail, _run_scan, _session_options
+    from piiscan.cli import (
+        _after_scan,
+        _effective_config,
+        _run_scan,
+        _session_options,
+        failing_cleanly,
+    )
     from piiscan.cli import exit_code as scan_exit_code
-    from piiscan.errors import EXIT_FINDINGS, EXIT_INTERRUPTED, PiiscanError
+    from piiscan.errors import EXIT_FINDINGS
     from piiscan.run.guard import SignalGuard
     from piiscan.run.history import GitHistory
     from piiscan.sources.git import Repository, Selection, is_zero
 
     quiet, fmt = options["quiet"], options["fmt"]
     selection = Selection(since_commit, commit_range, branches, all_refs)
-    try:
-        with SignalGuard() as guard:
-            selection.check()
-            repository = Repository.open(repo)
-            effective = _effective_config([repository.root], options["config_path"])
-            settings = configfile.settings_from(effective, show_values=options["show_values"],
-                                                no_ignore=options["no_ignore"])
-            session_options = _session_options(effective, options["new_only"])
-            with GitHistory(repository, selection, settings, authors=show_authors) as source:
-                if since_commit is not None and is_zero(since_commit) and not quiet:
-                    _note(f"--since-commit {since_commit[:12]}…: no earlier commit (a new "
-                          f"branch): reading the whole history of {selection.describe()}")
-                result, outcome = _run_scan(source.roots, settings, fmt, options["outputs"],
-                                            quiet, session_options, guard, progress=True,
-                                            source=source)
-    except PiiscanError as error:
-        _fail(error)
-    except KeyboardInterrupt:
-        click.echo("piiscan: interrupted before the scan started; nothing was written",
-                   err=True)
-        sys.exit(EXIT_INTERRUPTED)
+    with failing_cleanly(), SignalGuard() as guard:
+        selection.check()
+        repository = Repository.open(repo)
+        effective = _effective_config([repository.root], options["config_path"])
+        settings = configfile.settings_from(effective, show_values=options["show_values"],
+                                            no_ignore=options["no_ignore"])
+        session_options = _session_options(effective, options["new_only"])
+        with GitHistory(repository, selection, settings, authors=show_authors) as source:
+            if since_commit is not None and is_zero(since_commit) and not quiet:
+                _note(f"--since-commit {since_commit[:12]}…: no earlier commit (a new "
+                      f"branch): reading the whole history of {selection.describe()}")
+            result, outcome = _run_scan(source.roots, settings, fmt, options["outputs"], quiet,
+                                        session_options, guard, progress=True, source=source)
     code = scan_exit_code(result, settings)
     if not quiet:
         _note(f"git {repository.root}: {selection.describe()}: {len(result.files)} file "

@@ -387,6 +387,31 @@ def sha256_file(path: str) -> str | None:
     return digest.hexdigest()
 
 
+class _Writes:
+    """Rows for one cache table, written in batches: a transaction every ``_FLUSH_FILES``
+    rows or ``_FLUSH_SECONDS``. An interrupted batch rolls back; those files are simply
+    scanned again next time."""
+
+    def __init__(self, store: StateStore, table: str, columns: int) -> None:
+        self.store = store
+        self.sql = f"INSERT OR REPLACE INTO {table} VALUES ({', '.join('?' * columns)})"
+        self.pending: list[tuple[Any, ...]] = []
+        self.last_flush = time.monotonic()
+
+    def add(self, row: tuple[Any, ...]) -> None:
+        self.pending.append(row)
+        if (len(self.pending) >= _FLUSH_FILES
+                or time.monotonic() - self.last_flush > _FLUSH_SECONDS):
+            self.flush()
+
+    def flush(self) -> None:
+        if self.pending:
+            with self.store.transaction() as conn:
+                conn.executemany(self.sql, self.pending)
+            self.pending = []
+        self.last_flush = time.monotonic()
+
+
 @dataclass
 class _Stat:
     size: int
@@ -395,7 +420,36 @@ class _Stat:
     sha256: str | None
 
 
-class ResultCache:
+class _StoredResults:
+    """What both caches share: the digest a stored result must have, files that bypass
+    the cache, hit and miss counts, and batched writes to their table."""
+
+    TABLE = ""
+    COLUMNS = 0
+
+    def __init__(self, store: StateStore, digest: str,
+                 bypass: Callable[[FileRef], bool] | None) -> None:
+        self.store = store
+        self.digest = digest
+        self.bypass = bypass
+        self.hits = 0
+        self.misses = 0
+        self._writes = _Writes(store, self.TABLE, self.COLUMNS)
+
+    def _reuse(self, stored: str, ref: FileRef, display: str) -> FileResult | None:
+        """A stored result for ``ref`` (a hit), or None when this version cannot read it."""
+        try:
+            result = decode_result(stored, ref, display)
+        except (ValueError, KeyError, TypeError):
+            return None  # scanned again
+        self.hits += 1
+        return result
+
+    def flush(self) -> None:
+        self._writes.flush()
+
+
+class ResultCache(_StoredResults):
     """Reuse a file's stored result when nothing that produced it has changed.
 
     A stored result is reused when path, size, mtime (ns) and inode match and the digest
@@ -406,17 +460,14 @@ class ResultCache:
     simply scanned again next time.
     """
 
+    TABLE = "files"
+    COLUMNS = 9
+
     def __init__(self, store: StateStore, digest: str,
                  bypass: Callable[[FileRef], bool] | None) -> None:
-        self.store = store
-        self.digest = digest
-        self.bypass = bypass
-        self.hits = 0
-        self.misses = 0
+        super().__init__(store, digest, bypass)
         self.seen: set[str] = set()
         self._stats: dict[str, _Stat] = {}
-        self._pending: list[tuple[Any, ...]] = []
-        self._last_flush = time.monotonic()
 
     def get(self, ref: FileRef) -> FileResult | None:
         key = os.path.abspath(ref.path)
@@ -436,12 +487,8 @@ class ResultCache:
             "SELECT display, size, mtime_ns, inode, sha256, digest, result FROM files "
             "WHERE path = ?", (key,)).fetchone()
         if row is not None and self._same(row, current, ref):
-            try:
-                result = decode_result(row[6], ref, row[0])
-            except (ValueError, KeyError, TypeError):
-                result = None  # an entry this version cannot read: scan again
+            result = self._reuse(row[6], ref, row[0])
             if result is not None:
-                self.hits += 1
                 del self._stats[key]
                 return result
         self.misses += 1
@@ -462,19 +509,8 @@ class ResultCache:
         st = self._stats.pop(key, None)
         if st is None:
             return  # bypassed, or could not be stat-ed before scanning
-        self._pending.append((key, ref.display, st.size, st.mtime_ns, st.inode, st.sha256,
-                              self.digest, encode_result(result), now_iso()))
-        if (len(self._pending) >= _FLUSH_FILES
-                or time.monotonic() - self._last_flush > _FLUSH_SECONDS):
-            self.flush()
-
-    def flush(self) -> None:
-        if self._pending:
-            with self.store.transaction() as conn:
-                conn.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                                 self._pending)
-            self._pending = []
-        self._last_flush = time.monotonic()
+        self._writes.add((key, ref.display, st.size, st.mtime_ns, st.inode, st.sha256,
+                          self.digest, encode_result(result), now_iso()))
 
     def prune(self, roots: list[str]) -> int:
         """After a complete run: forget files under the scanned folders that are gone."""
@@ -492,7 +528,7 @@ class ResultCache:
         return removed
 
 
-class BlobCache:
+class BlobCache(_StoredResults):
     """Reuse the result of a git blob scanned before: a blob id names its content, so a
     stored result stays right as long as the digest (piiscan version, rules, settings) is
     the current one -- the blob is not even read. Results are stored per blob id and file
@@ -500,15 +536,8 @@ class BlobCache:
     an unreadable part (an error skip) is not stored: that blob is read again next time.
     """
 
-    def __init__(self, store: StateStore, digest: str,
-                 bypass: Callable[[FileRef], bool] | None) -> None:
-        self.store = store
-        self.digest = digest
-        self.bypass = bypass
-        self.hits = 0
-        self.misses = 0
-        self._pending: list[tuple[Any, ...]] = []
-        self._last_flush = time.monotonic()
+    TABLE = "blobs"
+    COLUMNS = 6
 
     def get(self, ref: FileRef) -> FileResult | None:
         if ref.version is None or (self.bypass is not None and self.bypass(ref)):
@@ -518,12 +547,8 @@ class BlobCache:
             "SELECT display, digest, result FROM blobs WHERE oid = ? AND name = ?",
             (ref.version, ref.name)).fetchone()
         if row is not None and row[1] == self.digest:
-            try:
-                result = decode_result(row[2], ref, row[0])
-            except (ValueError, KeyError, TypeError):
-                result = None  # an entry this version cannot read: scan again
+            result = self._reuse(row[2], ref, row[0])
             if result is not None:
-                self.hits += 1
                 return result
         self.misses += 1
         return None
@@ -531,19 +556,8 @@ class BlobCache:
     def put(self, ref: FileRef, result: FileResult) -> None:
         if ref.version is None or any(s.kind.value == "error" for s in result.skips):
             return
-        self._pending.append((ref.version, ref.name, ref.display, self.digest,
-                              encode_result(result), now_iso()))
-        if (len(self._pending) >= _FLUSH_FILES
-                or time.monotonic() - self._last_flush > _FLUSH_SECONDS):
-            self.flush()
-
-    def flush(self) -> None:
-        if self._pending:
-            with self.store.transaction() as conn:
-                conn.executemany("INSERT OR REPLACE INTO blobs VALUES (?, ?, ?, ?, ?, ?)",
-                                 self._pending)
-            self._pending = []
-        self._last_flush = time.monotonic()
+        self._writes.add((ref.version, ref.name, ref.display, self.digest,
+                          encode_result(result), now_iso()))
 
     def prune(self, roots: list[str]) -> int:
         """Nothing to forget: a blob's result stays right for as long as its digest does
