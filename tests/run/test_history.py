@@ -292,3 +292,19 @@ def test_a_progress_bar_counts_the_history_beside_the_scan(repo: GitRepo) -> Non
         counter.join(timeout=60)
     assert bar.total_files == bar.files == len(result.files) == 60
     assert not result.all_skips()  # the preview's listing did not disturb the scan's reads
+
+
+def test_a_missing_object_is_an_unreadable_file_not_a_crash(repo: GitRepo) -> None:
+    added = repo.commit({"gone.csv": customers(0), "kept.csv": customers(1)})
+    oid = repo.blob(f"{added}:gone.csv")
+    (repo.path / ".git" / "objects" / oid[:2] / oid[2:]).unlink()  # a damaged clone
+    result, _, _ = scan_history(repo)
+    assert [(s.path, s.kind) for s in result.skips] == [(f"{added[:12]}:gone.csv",
+                                                         SkipKind.ERROR)]
+    assert "missing from the repository" in result.skips[0].reason
+    assert phones_by_file(result) == {f"{added[:12]}:kept.csv": ["2818"]}
+
+
+def test_a_repository_without_commits_has_nothing_to_scan(repo: GitRepo) -> None:
+    result, _, _ = scan_history(repo)
+    assert result.files == [] and result.skips == [] and result.complete

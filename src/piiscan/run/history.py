@@ -22,6 +22,7 @@ from __future__ import annotations
 import os
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
+from itertools import islice
 from types import TracebackType
 
 from piiscan.config import Settings
@@ -44,6 +45,7 @@ from piiscan.sources.ignore import IgnoreRules
 from piiscan.sources.walk import display_path
 
 SHORT = 12  # hex digits of a commit id in display paths
+CHUNK = 256  # changes listed ahead, so their sizes are asked for together
 # Kinds whose findings are compared with the replaced version (their extractors read text).
 TEXT_KINDS = frozenset({"text", "csv", "json", "html", "eml", "mbox"})
 # Extensions of formats compared as a whole: their replaced version is not scanned ahead.
@@ -118,6 +120,7 @@ class GitHistory:
         self._base_only: set[str] = set()  # ... whose results are not reported
         self._bases: dict[str, tuple[tuple[str, str], ...]] = {}  # blob -> (base, path)
         self._sizes: ObjectSizes | None = None
+        self._known: dict[str, int | None] = {}  # sizes looked up for the changes at hand
         self._reads = True  # this listing's blobs are read in this process (not a preview's)
 
     def __enter__(self) -> GitHistory:
@@ -131,10 +134,15 @@ class GitHistory:
         if self._reads:  # this process's reader; pool workers' end with the pool
             close_readers(self.repo.git_dir)
 
-    def size(self, oid: str) -> int | None:
+    def _object_sizes(self) -> ObjectSizes:
         if self._sizes is None:
             self._sizes = ObjectSizes(self.repo)
-        return self._sizes.size(oid)
+        return self._sizes
+
+    def size(self, oid: str) -> int | None:
+        if oid in self._known:
+            return self._known[oid]
+        return self._object_sizes().size(oid)
 
     def ref(self, change: Change, oid: str | None = None, path: str | None = None,
             size: int = 0) -> FileRef:
@@ -149,7 +157,18 @@ class GitHistory:
 
     def items(self) -> Iterator[FileRef | Skip]:
         ignore = ignore_rules(self.repo, self.settings)
-        for change in changes(self.repo, self.revisions, authors=self.authors):
+        listing = changes(self.repo, self.revisions, authors=self.authors)
+        try:
+            while chunk := list(islice(listing, CHUNK)):
+                wanted = {o for c in chunk for o in (c.oid, *c.bases)}
+                self._known = self._object_sizes().sizes(sorted(wanted))
+                yield from self._refs(chunk, ignore)
+        finally:
+            listing.close()
+            self._known = {}
+
+    def _refs(self, chunk: list[Change], ignore: IgnoreRules) -> Iterator[FileRef | Skip]:
+        for change in chunk:
             if change.mode == GITLINK_MODE:
                 continue  # a submodule's commit: scan that repository on its own
             key = bytes.fromhex(change.oid)

@@ -252,7 +252,7 @@ def parse_log(tokens: Iterator[bytes]) -> Iterator[Change]:
 
 
 def changes(repo: Repository, revisions: list[str], authors: bool = False
-            ) -> Iterator[Change]:
+            ) -> Generator[Change, None, None]:
     """Every blob the commits in ``revisions`` added or changed, oldest commit first
     (parents before children), renames followed, merges by what they changed against every
     parent. Commit messages are not read; authors only when asked."""
@@ -289,7 +289,7 @@ def parse_staged(tokens: Iterator[bytes]) -> Iterator[StagedEntry]:
             yield StagedEntry(_decode(path), new_mode, new_oid)
 
 
-def staged(repo: Repository, pathspecs: list[str]) -> Iterator[StagedEntry]:
+def staged(repo: Repository, pathspecs: list[str]) -> Generator[StagedEntry, None, None]:
     """The index entries that differ from HEAD (all of them before the first commit):
     added, copied, modified or type-changed files, with the staged blob's id."""
     tokens = _git_fields(repo, "list the staged files", "--literal-pathspecs", "diff",
@@ -345,6 +345,10 @@ class _Batch:
         """Ask for ``oid``: its type and size, or None when the repository lacks it."""
         self.stdin.write(oid.encode("ascii") + b"\n")
         self.stdin.flush()
+        return self.answer()
+
+    def answer(self) -> tuple[str, int] | None:
+        """The next answer's type and size (None: missing)."""
         line = self.stdout.readline()
         if not line:
             raise OSError("git cat-file stopped answering")
@@ -371,13 +375,30 @@ class ObjectSizes:
     def __init__(self, repo: Repository) -> None:
         self.batch = _Batch(repo.git_dir, "--batch-check")
 
+    BATCH = 256  # requests written before the answers are read (both fit in a pipe)
+
     def size(self, oid: str) -> int | None:
         """The blob's size, or None when the repository lacks the object."""
-        found = self.batch.header(oid)
-        return found[1] if found is not None and found[0] == "blob" else None
+        return _blob_size(self.batch.header(oid))
+
+    def sizes(self, oids: list[str]) -> dict[str, int | None]:
+        """Sizes of many objects, asked in batches: one write and one wait per batch
+        instead of a round trip per object."""
+        out: dict[str, int | None] = {}
+        for start in range(0, len(oids), self.BATCH):
+            part = oids[start:start + self.BATCH]
+            self.batch.stdin.write("".join(f"{oid}\n" for oid in part).encode("ascii"))
+            self.batch.stdin.flush()
+            for oid in part:
+                out[oid] = _blob_size(self.batch.answer())
+        return out
 
     def close(self) -> None:
         self.batch.close()
+
+
+def _blob_size(found: tuple[str, int] | None) -> int | None:
+    return found[1] if found is not None and found[0] == "blob" else None
 
 
 class BlobReader:
