@@ -7,7 +7,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 PIP    := $(BIN)/python -m pip --disable-pip-version-check -q
 
-.PHONY: demo test lint typecheck eval bench data-check install dev clean
+.PHONY: demo test lint typecheck eval bench bench-git data-check install dev clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,10 @@ eval: dev
 
 bench: dev
 	$(BIN)/python benchmarks/run.py
+
+# piiscan git over a generated 10,000-commit history (docs/benchmarks.md, Git history)
+bench-git: dev
+	$(BIN)/python benchmarks/git_history.py
 
 # Rebuild every dictionary from its sources and check the committed files match.
 data-check: dev

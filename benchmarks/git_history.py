@@ -220,7 +220,9 @@ def piiscan(folder: Path, state: Path, jobs: int) -> tuple[float, float, float]:
     largest process. CPU is that of every process of the run: the main process and what it
     waited for (its git processes) from wait4, plus the pool workers and their git readers,
     sampled from /proc every 0.1 s (the fork server's own start-up is left out). On a shared
-    machine the CPU time is the steadier figure."""
+    machine the CPU time is the steadier figure. The RSS is sampled from /proc too: wait4's
+    maximum would count this script's own memory, copied into the child before it runs
+    piiscan."""
     cmd = [sys.executable, "-m", "piiscan", "git", str(folder), "--all", "-q",
            f"--state={state}", f"-j{jobs}"]
     started = time.perf_counter()
@@ -252,7 +254,7 @@ def piiscan(folder: Path, state: Path, jobs: int) -> tuple[float, float, float]:
     if proc.returncode not in (0, 1, 3):
         raise SystemExit(f"piiscan exited {proc.returncode}: {' '.join(cmd)}")
     cpu = usage.ru_utime + usage.ru_stime + sum(workers.values())
-    return wall, cpu, max(peak / 2**20, usage.ru_maxrss / 1024)
+    return wall, cpu, peak / 2**20
 
 
 def median_run(folder: Path, state: Path, jobs: int, runs: int, fresh: bool

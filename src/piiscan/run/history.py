@@ -144,16 +144,15 @@ class GitHistory:
             return self._known[oid]
         return self._object_sizes().size(oid)
 
-    def ref(self, change: Change, oid: str | None = None, path: str | None = None,
-            size: int = 0) -> FileRef:
-        """The FileRef of a change's blob (or of the version it replaced: ``oid``)."""
-        path = path or change.path
+    def ref(self, change: Change, oid: str | None = None, size: int = 0) -> FileRef:
+        """The FileRef of a change's blob; with ``oid``, of a version it replaced (read to
+        compare with, never reported: it is named after the change, at the same path)."""
         oid = oid or change.oid
-        shown = display_path(path)
         return FileRef(
-            path=os.path.join(self.repo.root, path), display=f"{change.commit[:SHORT]}:{shown}",
-            size=size, mtime=float(change.time), origin=blob_origin(self.repo.git_dir, oid),
-            version=oid, revision=Revision(change.commit, change.date, path, change.author))
+            path=os.path.join(self.repo.root, change.path),
+            display=f"{change.commit[:SHORT]}:{display_path(change.path)}", size=size,
+            mtime=float(change.time), origin=blob_origin(self.repo.git_dir, oid), version=oid,
+            revision=Revision(change.commit, change.date, change.path, change.author))
 
     def items(self) -> Iterator[FileRef | Skip]:
         ignore = ignore_rules(self.repo, self.settings)
