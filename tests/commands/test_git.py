@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import sqlite3
 import subprocess
 import sys
 from collections.abc import Callable
@@ -300,3 +301,30 @@ def test_github_actions_history_recipe(tmp_path: Path) -> None:
     assert sorted(step("0" * 40, "main")[1]) == sorted([f"{base[:12]}:old.csv",
                                                         f"{pushed[:12]}:new.txt"])  # first push
     assert step("f" * 40, "feature")[0] == 1  # the old commit is gone (force-push)
+
+
+def test_no_plaintext_in_the_state_or_output_of_git_runs(run: Run, repo: GitRepo,
+                                                        tmp_path: Path) -> None:
+    """The sentinel check (tests/test_sentinel.py) for history and staged runs: blob results
+    in the state, reports and messages hold masked forms and keyed hashes only."""
+    from test_sentinel import CARD, EMAIL, MY_NUMBER, forms
+
+    body = f"マイナンバー {MY_NUMBER}\nカード番号 {CARD}\n電話 {PHONE}\nメール {EMAIL}\n"
+    repo.commit({"data/list.txt": body})
+    repo.commit(remove=("data/list.txt",))
+    repo.stage({"staged.txt": body})
+    state = tmp_path / "state"
+    report = tmp_path / "r.json"
+    outputs = [run("git", str(repo.path), "-j1", f"--state={state}", "-o", str(report)),
+               run("git", str(repo.path), "-j1", f"--state={state}", "-f", "sarif"),
+               run("git", str(repo.path), "-j1", f"--state={state}", "--show-values", "-q"),
+               run("scan", "--staged", "-j1", f"--state={state}", cwd=repo.path)]
+    assert [r.exit_code for r in outputs] == [1, 1, 1, 1]
+    stored = b"".join(p.read_bytes() for p in state.iterdir())
+    printed = "".join(r.output for r in outputs[:2] + outputs[3:]).encode("utf-8")
+    for value in (MY_NUMBER, CARD, PHONE, EMAIL):
+        for form in forms(value):
+            assert form not in stored, (value, form)
+            assert form not in printed + report.read_bytes(), (value, form)
+    with sqlite3.connect(state / "state.db") as conn:
+        assert conn.execute("SELECT count(*) FROM blobs").fetchone()[0] == 2
