@@ -8,7 +8,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 PIP    := $(BIN)/python -m pip --disable-pip-version-check -q
 
-.PHONY: demo test sysdeps lint typecheck eval bench bench-memory data-check install dev clean
+.PHONY: demo test sysdeps lint typecheck eval bench bench-memory bench-git data-check install dev clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -56,6 +56,9 @@ bench: dev
 bench-memory: dev
 	$(BIN)/python benchmarks/memory.py bomb
 	$(BIN)/python benchmarks/memory.py reports
+# piiscan git over a generated 10,000-commit history (docs/benchmarks.md, Git history)
+bench-git: dev
+	$(BIN)/python benchmarks/git_history.py
 
 # Rebuild every dictionary from its sources and check the committed files match.
 data-check: dev

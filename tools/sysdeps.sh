@@ -11,7 +11,7 @@ PACKAGES=(
   "fontconfig            command -v fc-list"
   "fonts-ipafont-gothic  fc-list :lang=ja file | grep -qi 'ipag.*\.ttf'"  # embedded in test PDFs
   "chromium              command -v chromium || command -v chromium-browser"  # HTML report
-  "git                   command -v git"       # pre-commit hook tests
+  "git                   command -v git"       # pre-commit hook, piiscan git, scan --staged
   "util-linux            command -v setpriv"   # tests that run piiscan as another user
   "samba                 test -x /usr/sbin/smbd"  # smbd on loopback for the smb:// tests
 )

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -16,6 +18,7 @@ from piiscan import __version__
 from piiscan.commands.common import CONFIG_OPTION, STATE_OPTION
 from piiscan.commands.common import fail as _fail
 from piiscan.commands.common import open_state as _state_for
+from piiscan.commands.git import git_command
 from piiscan.commands.quarantine import quarantine
 from piiscan.commands.triage import triage
 from piiscan.errors import (
@@ -33,6 +36,7 @@ if TYPE_CHECKING:
     from piiscan.configfile import Effective
     from piiscan.models import Level, ScanResult
     from piiscan.report.targets import Target
+    from piiscan.run.cache import Source
     from piiscan.run.guard import SignalGuard
     from piiscan.run.session import SessionOptions, SessionOutcome
 
@@ -117,7 +121,7 @@ def main() -> None:
 
 
 @main.command(epilog=EPILOG)
-@click.argument("paths", nargs=-1, type=click.Path(), required=True)
+@click.argument("paths", nargs=-1, type=click.Path())
 @click.option("--format", "-f", "fmt", default="table", show_default=True, metavar="FORMAT",
               help="Report format printed on standard output (table, json, jsonl, csv, sarif, "
                    "html); xlsx is binary: write it with -o.")
@@ -186,6 +190,10 @@ def main() -> None:
                    "each is listed as partly scanned.")
 @click.option("--hook", is_flag=True,
               help="Running as a pre-commit hook (set by .pre-commit-hooks.yaml).")
+@click.option("--staged", is_flag=True,
+              help="Scan the staged version of each staged file (the git index, not the work "
+                   "tree): a pre-commit check without the pre-commit framework. PATHS, if "
+                   "given, limit it.")
 def scan(paths: tuple[str, ...], fmt: str, outputs: tuple[str, ...], rule_dirs: tuple[str, ...],
          disabled: tuple[str, ...], excludes: tuple[str, ...], follow_symlinks: bool,
          max_file_size: int, min_confidence: str, fail_on: str, show_values: bool,
@@ -193,44 +201,67 @@ def scan(paths: tuple[str, ...], fmt: str, outputs: tuple[str, ...], rule_dirs: 
          no_state: bool, key_file: str | None, baseline: str | None, no_baseline: bool,
          no_ignore: bool, new_only: bool, jobs: int, cluster: str | None,
          sample_percent: float | None, sample_seed: str, max_bytes_per_file: int | None,
-         hook: bool) -> None:
+         hook: bool, staged: bool) -> None:
     """Scan files and folders for personal data.
 
     PATHS are folders (walked recursively, .git/ skipped), files (as pre-commit passes them),
     or URLs: s3://bucket/prefix and smb://[user@]host[:port]/share/path (the SMB password
-    from $PIISCAN_SMB_PASSWORD, else asked for). Settings come from flags, then
-    .piiscan.toml / [tool.piiscan], then defaults (`piiscan config show` prints them).
+    from $PIISCAN_SMB_PASSWORD, else asked for). With --staged, what is staged in the git
+    repository of the current folder is scanned instead (docs/git.md). Settings come from
+    flags, then .piiscan.toml / [tool.piiscan], then defaults (`piiscan config show` prints
+    them).
     """
     from piiscan import configfile
     from piiscan.report.targets import check_targets, parse_target, stdout_format
     from piiscan.run.guard import SignalGuard
 
     hook = hook or bool(os.environ.get("PRE_COMMIT"))
-    try:
+    with failing_cleanly():
+        if not paths and not staged:
+            raise UsageError("no PATHS to scan: give files or folders, or --staged for what "
+                             "is staged in git (see `piiscan scan --help`)")
         fmt = stdout_format(fmt)
         targets = [parse_target(spec) for spec in outputs]
         check_targets(targets)
-        _check_paths(paths)
+        if not staged:  # with --staged, PATHS name entries of the index
+            _check_paths(paths)
         with SignalGuard() as guard:
-            effective = _effective_config(list(paths), config_path)
+            effective = _effective_config(list(paths) or ["."], config_path)
             settings = configfile.settings_from(effective, show_values=show_values,
                                                 no_ignore=no_ignore)
             _ask_smb_password(list(paths))
             options = _session_options(effective, new_only)
             view = View(fmt, quiet=quiet, hook=hook)
-            result, outcome, errors = _run_scan(list(paths), settings, view, targets, options,
-                                                guard)
+            source = _staged_source(list(paths), settings) if staged else None
+            roots = source.roots if source is not None else list(paths)
+            result, outcome, errors = _run_scan(roots, settings, view, targets, options,
+                                                guard, source=source)
+    code = exit_code(result, settings)
+    _after_scan(result, outcome, settings, options, code, view, paths)
+    for line in errors:
+        click.echo(f"piiscan: error: {line}", err=True)
+    sys.exit(EXIT_ERROR if errors else code)
+
+
+@contextmanager
+def failing_cleanly() -> Iterator[None]:
+    """A mistake (usage, configuration, rules, lock) is one line and its exit code; Ctrl-C
+    before the scan started writes nothing and exits 4."""
+    try:
+        yield
     except PiiscanError as error:
         _fail(error)
     except KeyboardInterrupt:
         click.echo("piiscan: interrupted before the scan started; nothing was written",
                    err=True)
         sys.exit(EXIT_INTERRUPTED)
-    code = exit_code(result, settings)
-    _after_scan(result, outcome, settings, options, code, view, paths)
-    for line in errors:
-        click.echo(f"piiscan: error: {line}", err=True)
-    sys.exit(EXIT_ERROR if errors else code)
+
+
+def _staged_source(paths: list[str], settings: Settings) -> Source:
+    from piiscan.run.history import StagedFiles
+    from piiscan.sources.git import Repository
+
+    return StagedFiles(Repository.open("."), paths or ["."], settings)
 
 
 class View:
@@ -271,10 +302,11 @@ def _check_paths(paths: tuple[str, ...]) -> None:
 
 
 def _run_scan(paths: list[str], settings: Settings, view: View, targets: list[Target],
-              options: SessionOptions, guard: SignalGuard | None = None
-              ) -> tuple[ScanResult, SessionOutcome, list[str]]:
-    """Scan, write every report file it can, print standard output's; the lines in the
-    answer are reports that could not be written."""
+              options: SessionOptions, guard: SignalGuard | None = None,
+              source: Source | None = None) -> tuple[ScanResult, SessionOutcome, list[str]]:
+    """Scan ``paths`` (or what ``source`` lists: then ``paths`` are its roots), write every
+    report file it can, print standard output's; the lines in the answer are reports that
+    could not be written."""
     from piiscan import report
     from piiscan.progress import for_scan
     from piiscan.report.targets import write_files
@@ -287,8 +319,9 @@ def _run_scan(paths: list[str], settings: Settings, view: View, targets: list[Ta
                    "report; do not share or commit it", err=True)
     with ScanSession(ruleset, settings, options) as session, \
             report.Streams([(t.format, t.path) for t in targets], view.format) as streams, \
-            for_scan(paths, settings, quiet=not view.progress) as bar:
-        result = session.run(paths, guard, on_file=bar.wrap(streams.on_file))
+            for_scan(paths, settings, quiet=not view.progress,
+                     walk=source.preview if source is not None else None) as bar:
+        result = session.run(paths, guard, on_file=bar.wrap(streams.on_file), source=source)
         streams.finish(result)
     errors = streams.errors + write_files(targets, result)
     _print_stdout(result, view, streamed=True, fail_on=settings.fail_on,
@@ -392,10 +425,11 @@ def _session_options(effective: Effective, new_only: bool = False) -> SessionOpt
 
 
 def _after_scan(result: ScanResult, outcome: SessionOutcome, settings: Settings,
-                options: SessionOptions, code: int, view: View, paths: tuple[str, ...]
-                ) -> None:
+                options: SessionOptions, code: int, view: View, paths: tuple[str, ...],
+                *, advise: bool = True) -> None:
     """What a person should know beyond the report, on standard error: the state, stale
-    baseline entries, audited suppressions, and on findings what to do next."""
+    baseline entries, audited suppressions, and on findings what to do next (unless the
+    caller gives its own advice: ``advise=False``)."""
     def note(text: str) -> None:
         click.echo(f"piiscan: {text}", err=True)
 
@@ -417,7 +451,7 @@ def _after_scan(result: ScanResult, outcome: SessionOutcome, settings: Settings,
              + ("" if view.hook else ":"))
         for entry in [] if view.hook else outcome.stale[:10]:
             click.echo(f"  {entry.path}  {entry.type}  ({entry.rule_id})", err=True)
-    if code == EXIT_FINDINGS and view.advice:
+    if code == EXIT_FINDINGS and view.advice and advise:
         from piiscan.report.advice import guards_a_repository, next_steps
 
         has_baseline = options.baseline is not None
@@ -742,3 +776,4 @@ def config_show(path: str, config_path: str | None) -> None:
 
 main.add_command(quarantine)
 main.add_command(triage)
+main.add_command(git_command)

@@ -56,6 +56,18 @@ class SkipKind(str, enum.Enum):
 
 
 @dataclass(frozen=True)
+class Revision:
+    """Where a file version in a git repository comes from: the commit that added it, when,
+    and its path in the repository. ``author`` ("Name <e-mail>") is personal data itself and
+    is filled only when the user asks for it (``piiscan git --show-authors``)."""
+
+    commit: str  # full object id
+    date: str  # committer date, ISO 8601 with offset
+    path: str  # path in the repository, '/'-separated
+    author: str | None = None
+
+
+@dataclass(frozen=True)
 class FileRef:
     """One file to scan: where to read it and the path people see in reports.
 
@@ -75,6 +87,13 @@ class FileRef:
     gid: int = -1
     origin: str | None = None  # URL to read from when the file is not local
     version: str | None = None  # what identifies this content at its origin (ETag, blob id)
+    revision: Revision | None = None  # a file version from a git history: commit, date, path
+
+    @property
+    def name(self) -> str:
+        """The file's own name: what its kind is sniffed from and what is scanned as its
+        name (``commit:dir/名簿.csv`` is ``名簿.csv``)."""
+        return (self.revision.path if self.revision else self.display).rsplit("/", 1)[-1]
 
 
 @dataclass(frozen=True)

@@ -15,16 +15,17 @@ from __future__ import annotations
 import os
 import sys
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, TextIO
 
-from piiscan.models import FileRef, FileResult
+from piiscan.models import FileRef, FileResult, Skip
 
 if TYPE_CHECKING:
     from piiscan.config import Settings
 
 OnFile = Callable[[FileResult], None]
+Walk = Callable[[], Iterable[FileRef | Skip]]
 
 
 def wanted(stream: TextIO | None = None, *, quiet: bool = False, hook: bool = False) -> bool:
@@ -45,8 +46,9 @@ class ScanProgress:
     """``with ScanProgress(paths, settings) as bar: scan(..., on_file=bar.wrap(on_file))``."""
 
     def __init__(self, paths: Sequence[str], settings: Settings,
-                 stream: TextIO | None = None) -> None:
+                 stream: TextIO | None = None, walk: Walk | None = None) -> None:
         self.paths = list(paths)
+        self.walk = walk  # lists the files again, for the total (default: walk the paths)
         self.settings = settings
         self.stream = sys.stderr if stream is None else stream
         self.files = 0
@@ -85,12 +87,19 @@ class ScanProgress:
         from piiscan.sources.walk import iter_sources
 
         files = size = 0
-        for item in iter_sources(self.paths, self.settings):
-            if self._stop.is_set():
-                return
-            if isinstance(item, FileRef):
-                files += 1
-                size += self._readable(item.size)
+        items = iter(self.walk() if self.walk is not None
+                     else iter_sources(self.paths, self.settings))
+        try:
+            for item in items:
+                if self._stop.is_set():
+                    return
+                if isinstance(item, FileRef):
+                    files += 1
+                    size += self._readable(item.size)
+        finally:
+            close = getattr(items, "close", None)
+            if close is not None:
+                close()  # a listing that runs a process (git) stops it
         self.total_files = files
         self._progress.update(self._task, total=size, files=self._files_text())
 
@@ -139,7 +148,8 @@ class NoProgress:
 
 
 def for_scan(paths: Sequence[str], settings: Settings, *, quiet: bool = False,
-             hook: bool = False, stream: TextIO | None = None) -> ScanProgress | NoProgress:
+             hook: bool = False, stream: TextIO | None = None,
+             walk: Walk | None = None) -> ScanProgress | NoProgress:
     if wanted(stream, quiet=quiet, hook=hook):
-        return ScanProgress(paths, settings, stream)
+        return ScanProgress(paths, settings, stream, walk)
     return NoProgress()

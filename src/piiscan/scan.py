@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import bisect
 import functools
-import os
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
@@ -120,7 +119,7 @@ def _scan(ref: FileRef, rules: CompiledRules, settings: Settings, keys: Keys) ->
     started = time.monotonic()
     result = FileResult(file=ref)
     limits = settings.limits
-    name = os.path.basename(ref.display)
+    name = ref.name
     blob = (Blob(name, Location(ref.display), path=ref.path, size=ref.size)
             if ref.origin is None else
             Blob(name, Location(ref.display), opener=partial(open_ref, ref), size=ref.size))

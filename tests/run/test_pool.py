@@ -36,26 +36,6 @@ from synth import group4, mobile, my_number
 # One fingerprint key (scankit.KEY), so two runs can be compared.
 
 
-@pytest.fixture
-def small_pool(monkeypatch: pytest.MonkeyPatch) -> list[pool.PoolScan]:
-    """Start a pool at the first file, in tiny batches (many tasks, finishing out of order);
-    returns the runs that started one."""
-    monkeypatch.setattr(pool, "POOL_AFTER_SECONDS", 0.0)
-    monkeypatch.setattr(pool, "POOL_MIN_BYTES_LEFT", 0)
-    monkeypatch.setattr(pool, "SCAN_WHILE_STARTING", False)
-    monkeypatch.setattr(pool, "BATCH_FILES", 3)
-    monkeypatch.setattr(pool, "BATCH_BYTES", 64 * 1024)
-    started: list[pool.PoolScan] = []
-    original = pool.PoolScan._new_executor
-
-    def spy(self: pool.PoolScan) -> Any:
-        started.append(self)
-        return original(self)
-
-    monkeypatch.setattr(pool.PoolScan, "_new_executor", spy)
-    return started
-
-
 def mixed_share(root: Path) -> Path:
     """Every kind of file a share holds: text in several encodings, CSV, Office, PDF, mail,
     zip, broken files, one big text file first (slow, so later batches finish before it),

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 from piiscan.atomic import temporary_for as temporary_for
 from piiscan.atomic import write_atomic as write_atomic
 from piiscan.errors import UsageError
-from piiscan.models import FileResult, ScanResult
+from piiscan.models import FileRef, FileResult, ScanResult
 
 if TYPE_CHECKING:
     from piiscan.report.jsonl import Stream
@@ -50,6 +50,23 @@ def run_timezone(result: ScanResult) -> timezone:
     except ValueError:
         tz = None
     return tz if isinstance(tz, timezone) else timezone.utc
+
+
+# What people read about a file version from a git history, in this order (revision_facts).
+REVISION_LABELS = ("コミット (commit)", "コミット日時 (commit date)",
+                   "リポジトリ内のパス (path in repository)", "作成者 (author)")
+
+
+def revision_facts(ref: FileRef) -> list[tuple[str, str]]:
+    """The commit that added a file version, its date and the path in the repository (and
+    the author, only when the run asked for authors), labelled for people; empty for a file
+    that is not from a git history."""
+    rev = ref.revision
+    if rev is None:
+        return []
+    values = (rev.commit, rev.date, rev.path, rev.author)
+    return [(label, value) for label, value in zip(REVISION_LABELS, values, strict=True)
+            if value is not None]
 
 
 def _module(name: str) -> Any:

@@ -15,7 +15,7 @@ from typing import BinaryIO
 
 from piiscan.explain import describe
 from piiscan.models import FileResult, Finding, ScanResult, TypeRegistry
-from piiscan.report.json import sort_findings
+from piiscan.report.json import revision_dict, sort_findings
 from piiscan.report.record import overdue, record_items
 from piiscan.score import TRIGGERS
 
@@ -26,6 +26,10 @@ COLUMNS = (
     "line", "column", "masked_value", "masked_snippet", "reasons", "fingerprint", "hidden",
     "suppressed_by", "skip_kind", "skip_reason", "item", "detail",
 )
+# Added when the report holds file versions from a git history (piiscan git): the keys of
+# report.json.revision_dict, as columns; ``author`` only when the run asked for authors.
+GIT_COLUMNS = {"commit": "commit", "date": "commit_date", "path": "commit_path",
+               "blob": "blob", "author": "author"}
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -39,7 +43,13 @@ def _ranked(result: ScanResult) -> list[FileResult]:
     return sorted(result.files, key=lambda fr: (-fr.risk_score, fr.file.display))
 
 
-def _finding_row(fr: FileResult, f: Finding, show: bool, types: TypeRegistry) -> list[object]:
+def _git_keys(result: ScanResult) -> list[str]:
+    present = {key for fr in result.files for key in (revision_dict(fr.file) or {})}
+    return [key for key in GIT_COLUMNS if key in present]
+
+
+def _finding_row(fr: FileResult, f: Finding, show: bool, types: TypeRegistry,
+                 git: list[str]) -> list[object]:
     loc = f.location
     row: list[object] = [
         "finding", fr.file.display, fr.risk_level, fr.risk_score, fr.people_estimate,
@@ -50,41 +60,54 @@ def _finding_row(fr: FileResult, f: Finding, show: bool, types: TypeRegistry) ->
         f.masked_value, f.masked_snippet, "; ".join(map(describe, f.reasons)), f.fingerprint,
         "yes" if f.hidden else "", f.suppressed_by or "", "", "", "", "",
     ]
+    row += _git_cells(fr, git)
     if show:
         row.append(f.value or "")
     return row
 
 
-def _row(show: bool, **cells: object) -> list[str]:
-    """A row with the named columns filled and the rest blank."""
+def _git_cells(fr: FileResult, git: list[str]) -> list[str]:
+    revision = revision_dict(fr.file) or {}
+    return [revision.get(key, "") for key in git]
+
+
+def _row(show: bool, git: list[str], fr: FileResult | None = None,
+         **cells: object) -> list[str]:
+    """A row with the named columns filled and the rest blank (the commit columns from
+    ``fr``'s revision, when it has one)."""
     out = [safe_cell(cells.get(name, "")) for name in COLUMNS]
+    out += [safe_cell(c) for c in _git_cells(fr, git)] if fr is not None else [""] * len(git)
     return [*out, ""] if show else out
 
 
-def _skip_row(path: str, kind: str, reason: str, show: bool) -> list[str]:
-    return _row(show, record="skip", path=path, skip_kind=kind, skip_reason=reason)
+def _skip_row(path: str, kind: str, reason: str, show: bool, git: list[str],
+              fr: FileResult | None = None) -> list[str]:
+    return _row(show, git, fr, record="skip", path=path, skip_kind=kind, skip_reason=reason)
 
 
 def write(result: ScanResult, out: BinaryIO) -> None:
     """Row by row into ``out``: nothing but the current row is held."""
     show = any(f.value is not None for fr in result.files for f in fr.findings)
+    git = _git_keys(result)
     text = io.TextIOWrapper(out, encoding="utf-8", newline="", write_through=True)
     try:
         text.write("\ufeff")
         writer = csv.writer(text, lineterminator="\r\n")
-        writer.writerow([*COLUMNS, "value"] if show else COLUMNS)
+        writer.writerow([*COLUMNS, *(GIT_COLUMNS[k] for k in git),
+                         *(["value"] if show else [])])
         for label, record_text in record_items(result):
-            writer.writerow(_row(show, record="run", item=label, detail=record_text))
+            writer.writerow(_row(show, git, record="run", item=label, detail=record_text))
         for fr in _ranked(result):
             for f in sort_findings(fr.findings):
-                writer.writerow([safe_cell(c) for c in _finding_row(fr, f, show, result.types)])
+                writer.writerow([safe_cell(c)
+                                 for c in _finding_row(fr, f, show, result.types, git)])
             for s in fr.skips:
-                writer.writerow(_skip_row(s.path, s.kind.value, s.reason, show))
+                writer.writerow(_skip_row(s.path, s.kind.value, s.reason, show, git, fr))
         for s in sorted(result.skips, key=lambda s: s.path):
-            writer.writerow(_skip_row(s.path, s.kind.value, s.reason, show))
+            writer.writerow(_skip_row(s.path, s.kind.value, s.reason, show, git))
         for o in overdue(result):
             fr = o.file
-            writer.writerow(_row(show, record="overdue", path=fr.file.display,
+            writer.writerow(_row(show, git, fr, record="overdue", path=fr.file.display,
                                  risk_level=fr.risk_level, risk_score=fr.risk_score,
                                  owner=fr.owner or "", flags=" ".join(fr.flags),
                                  item="age_days", detail=o.age_days))

@@ -26,7 +26,7 @@ from typing import Any, BinaryIO
 from piiscan import __version__
 from piiscan.labels import RISK_LABELS
 from piiscan.models import Category, FileResult, ScanResult, TypeRegistry
-from piiscan.report import run_timezone
+from piiscan.report import revision_facts, run_timezone
 from piiscan.report.json import sort_findings, summary_dict
 from piiscan.report.record import overdue, record_items, retention_days
 from piiscan.score import TRIGGERS, flag_label, folder_of, folder_stats, trigger_label
@@ -420,8 +420,9 @@ def _details(fr: FileResult, anchor: str, tz: timezone, show: bool,
     facts = [f"推定人数 (people): {fr.people_estimate:,}"]
     if fr.owner:
         facts.append(f"所有者 (owner): {fr.owner}")
-    if fr.file.mtime:
+    if fr.file.mtime and fr.file.revision is None:
         facts.append(f"更新日時 (modified): {_when(fr.file.mtime, tz)}")
+    facts += [f"{label}: {value}" for label, value in revision_facts(fr.file)]
     if fr.encoding:
         facts.append(f"文字コード (encoding): {fr.encoding}")
     out.append('<p class="muted">' + " · ".join(_e(x) for x in facts) + "</p>")

@@ -13,7 +13,16 @@ from typing import Any, BinaryIO
 
 from piiscan import __version__
 from piiscan.explain import describe
-from piiscan.models import FileResult, Finding, Location, Reason, RuleInfo, ScanResult, Skip
+from piiscan.models import (
+    FileRef,
+    FileResult,
+    Finding,
+    Location,
+    Reason,
+    RuleInfo,
+    ScanResult,
+    Skip,
+)
 from piiscan.report.record import overdue_dict, record_dict
 from piiscan.score import assess_scan, file_mode_text
 
@@ -71,9 +80,21 @@ def skip_dict(s: Skip) -> dict[str, Any]:
     return {"path": s.path, "reason": s.reason, "kind": s.kind.value}
 
 
+def revision_dict(ref: FileRef) -> dict[str, str] | None:
+    """A file version from a git history: the commit that added it, its date, the path in
+    the repository and the blob id; the author only when the run was asked for it."""
+    rev = ref.revision
+    if rev is None:
+        return None
+    out = {"commit": rev.commit, "date": rev.date, "path": rev.path, "blob": ref.version or ""}
+    if rev.author is not None:
+        out["author"] = rev.author
+    return out
+
+
 def file_dict(fr: FileResult) -> dict[str, Any]:
     counts = Counter(f.type for f in fr.findings if f.suppressed_by is None)
-    return {
+    out: dict[str, Any] = {
         "path": fr.file.display,
         "kind": fr.kind,
         "encoding": fr.encoding,
@@ -94,6 +115,10 @@ def file_dict(fr: FileResult) -> dict[str, Any]:
         "mode": file_mode_text(fr.file.mode),
         "flags": fr.flags,
     }
+    git = revision_dict(fr.file)
+    if git is not None:
+        out["git"] = git
+    return out
 
 
 def sort_findings(findings: list[Finding]) -> list[Finding]:

@@ -25,6 +25,7 @@ from piiscan.models import (
     Level,
     Location,
     Reason,
+    Revision,
     RuleInfo,
     ScanResult,
     Skip,
@@ -130,8 +131,12 @@ def _skip(d: dict[str, Any]) -> Skip:
 
 def _file(d: dict[str, Any], keep_values: bool) -> FileResult:
     mode = d.get("mode")
+    git = d.get("git")
+    revision = (Revision(git["commit"], git["date"], git["path"], git.get("author"))
+                if git else None)
     ref = FileRef(path=d["path"], display=d["path"], size=d["size"], mtime=d["modified"],
-                  mode=stat.S_IFREG | int(mode, 8) if mode else 0)
+                  mode=stat.S_IFREG | int(mode, 8) if mode else 0,
+                  version=git["blob"] if git else None, revision=revision)
     risk = d["risk"]
     return FileResult(
         file=ref, encoding=d["encoding"], kind=d["kind"],

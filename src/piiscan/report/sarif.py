@@ -43,7 +43,7 @@ from piiscan.models import (
     SkipKind,
     TypeRegistry,
 )
-from piiscan.report.json import sort_findings, summary_dict
+from piiscan.report.json import revision_dict, sort_findings, summary_dict
 from piiscan.report.record import overdue_dict, record_dict
 
 SCHEMA_URI = ("https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/"
@@ -146,8 +146,12 @@ def _result(fr: FileResult, f: Finding, rule_index: int, occurrence: int,
             types: TypeRegistry) -> dict[str, Any]:
     loc = f.location
     where = loc.render()
+    git = revision_dict(fr.file)
+    # A file version from a git history is located at its path in the repository (the
+    # display path also names the commit); the commit is in the properties.
     physical: dict[str, Any] = {
-        "artifactLocation": {"uri": artifact_uri(loc.path), "uriBaseId": "%SRCROOT%"}}
+        "artifactLocation": {"uri": artifact_uri(git["path"] if git else loc.path),
+                             "uriBaseId": "%SRCROOT%"}}
     if loc.line is not None:
         region: dict[str, Any] = {"startLine": loc.line}
         if loc.column is not None:
@@ -170,6 +174,8 @@ def _result(fr: FileResult, f: Finding, rule_index: int, occurrence: int,
         "fileRisk": {"score": fr.risk_score, "level": fr.risk_level,
                      "triggers": list(fr.triggers)},
     }
+    if git is not None:
+        properties["git"] = git
     if f.value is not None:
         properties["value"] = f.value
     out: dict[str, Any] = {

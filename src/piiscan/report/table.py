@@ -13,6 +13,7 @@ from rich.text import Text
 
 from piiscan.labels import RISK_LABELS
 from piiscan.models import Category, FileResult, ScanResult, TypeRegistry
+from piiscan.report import revision_facts
 from piiscan.report.json import sort_findings
 from piiscan.report.record import overdue, record_lines, retention_days
 from piiscan.score import TRIGGERS, assess_scan, flag_label, reportable, trigger_label
@@ -219,6 +220,10 @@ def _print_details(files: list[FileResult], console: Console, types: TypeRegistr
         if fr.encoding:
             head.append(f"  encoding: {fr.encoding}", style="dim")
         console.print(head)
+        facts = revision_facts(fr.file)
+        if facts:
+            console.print("  " + " · ".join(f"{label}: {value}" for label, value in facts),
+                          style="dim", markup=False, highlight=False)
         for reason in fr.risk_reasons:
             console.print(f"  · {reason}", markup=False, highlight=False)
         active = [f for f in sort_findings(fr.findings) if f.suppressed_by is None]

@@ -26,7 +26,7 @@ from openpyxl.utils import get_column_letter
 from piiscan.explain import describe
 from piiscan.labels import RISK_LABELS
 from piiscan.models import Category, FileResult, ScanResult, TypeRegistry
-from piiscan.report import run_timezone
+from piiscan.report import REVISION_LABELS, revision_facts, run_timezone
 from piiscan.report.json import sort_findings, summary_dict
 from piiscan.report.record import access_text, overdue, record_items, retention_days
 from piiscan.score import FLAGS, TRIGGERS, flag_label, trigger_label
@@ -132,6 +132,19 @@ def _categories(fr: FileResult) -> str:
     return "、".join(c.value for c in sorted(present, key=list(Category).index, reverse=True))
 
 
+def _git_columns(result: ScanResult) -> tuple[tuple[str, int], ...]:
+    """Columns for the commit, its date, the path in the repository (and the author) when
+    the report holds file versions from a git history (piiscan git)."""
+    present = {label for fr in result.files for label, _ in revision_facts(fr.file)}
+    return tuple((label, width) for label, width in zip(REVISION_LABELS, (42, 26, 40, 30),
+                                                        strict=True) if label in present)
+
+
+def _git_values(fr: FileResult, columns: tuple[tuple[str, int], ...]) -> list[str]:
+    facts = dict(revision_facts(fr.file))
+    return [facts.get(label, "") for label, _ in columns]
+
+
 def _sensitive(fr: FileResult) -> str:
     """要配慮の有無: whether the file holds special care-required information, and whether
     it is tied to a person (only then is a leak reportable)."""
@@ -174,7 +187,8 @@ def _wrap(_col: int, cell: WriteOnlyCell) -> None:
 
 def _inventory(wb: Workbook, result: ScanResult) -> None:
     head = 4
-    sheet = _Sheet(wb, "個人情報管理台帳", INVENTORY_COLUMNS, header_row=head)
+    git = _git_columns(result)
+    sheet = _Sheet(wb, "個人情報管理台帳", INVENTORY_COLUMNS + git, header_row=head)
     sheet.append(["個人情報管理台帳 (personal data register)"], _font(Font(bold=True, size=14)))
     sheet.append([f"スキャン日時 (scanned): {result.started}    対象 (roots): "
                   + ", ".join(result.roots) + "    実行記録は「表紙」 (run record: see 表紙)"])
@@ -190,8 +204,8 @@ def _inventory(wb: Workbook, result: ScanResult) -> None:
             "", "", fr.owner or "", fr.file.size, fr.kind or "",
             RISK_LABELS.get(fr.risk_level, fr.risk_level), fr.risk_score,
             "\n".join(trigger_label(t) for t in fr.triggers),
-            "\n".join(flag_label(f) for f in fr.flags), "\n".join(fr.risk_reasons)],
-            _inventory_style(fr.risk_level))
+            "\n".join(flag_label(f) for f in fr.flags), "\n".join(fr.risk_reasons),
+            *_git_values(fr, git)], _inventory_style(fr.risk_level))
     sheet.filter(head, sheet.row)
 
 
@@ -303,6 +317,8 @@ def _findings(wb: Workbook, result: ScanResult) -> None:
         ("信頼度 (confidence)", 10), ("値（マスク済み） (masked value)", 22),
         ("前後の文脈 (masked context)", 50), ("理由 (reasons)", 40),
         ("抑止 (suppressed by)", 12), ("非表示 (hidden)", 8))
+    git = _git_columns(result)
+    columns += git
     if show:
         columns += (("値 (value)", 24),)
     sheet = _Sheet(wb, "検出一覧", columns)
@@ -320,7 +336,7 @@ def _findings(wb: Workbook, result: ScanResult) -> None:
             fr.file.display, f.location.render(), result.types.label(f.type, short=True),
             f.type, f.category.value, str(f.severity), str(f.confidence), f.masked_value,
             f.masked_snippet, "; ".join(map(describe, f.reasons)), f.suppressed_by or "",
-            "はい (yes)" if f.hidden else ""]
+            "はい (yes)" if f.hidden else "", *_git_values(fr, git)]
         if show:
             values.append(f.value or "")
         sheet.append(values)

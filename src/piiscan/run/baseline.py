@@ -38,12 +38,15 @@ class BaselineMatcher:
     def apply(self, result: FileResult) -> None:
         """Label the findings the baseline holds (or, collecting, record every finding)."""
         out = []
+        # A file read from elsewhere (a git blob) is known to the baseline by the path it
+        # has in the work tree; its display path names the commit too.
+        own_path = result.file.path if result.file.origin is not None else None
         for f in result.findings:
             fp = f.baseline_fingerprint
             if fp is None or f.suppressed_by is not None:
                 out.append(f)
                 continue
-            rel = self.baseline.relative(f.location.path)
+            rel = self.baseline.relative(own_path or f.location.path)
             if self.collect:
                 self.found[(f.location.path, f.type, f.fingerprint)] = Entry(
                     rel, f.type, f.rule_id, fp)

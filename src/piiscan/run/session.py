@@ -17,6 +17,7 @@ import hashlib
 import os
 from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
@@ -28,7 +29,7 @@ from piiscan.mask import Fingerprinter, Keys
 from piiscan.models import FileRef, FileResult, Level, ScanResult, Skip, SkipKind
 from piiscan.record import build_run_record
 from piiscan.run.baseline import BaselineMatcher
-from piiscan.run.cache import FileCache
+from piiscan.run.cache import FileCache, RunCache, Source
 from piiscan.scan import CompiledRules, scan_file
 from piiscan.score import score_file
 from piiscan.sources import is_url
@@ -40,7 +41,7 @@ if TYPE_CHECKING:
     from piiscan.config import Settings
     from piiscan.rules.loader import RuleSet
     from piiscan.run.guard import SignalGuard
-    from piiscan.state.store import ResultCache, StateStore
+    from piiscan.state.store import StateStore
 
 
 @dataclass
@@ -184,7 +185,7 @@ class ScanSession:
             previous=previous, verdicts=verdicts)
         return Finisher(self.settings, self.rules, suppressor, self.matcher)
 
-    def _cache(self) -> ResultCache | None:
+    def _cache(self, source: Source | None) -> RunCache | None:
         if self.store is None or self.settings.show_values or self.options.collect is not None:
             return None  # --show-values needs the values, which the state never holds
         matcher = self.matcher
@@ -193,14 +194,20 @@ class ScanSession:
             # Files with baseline entries are always scanned: matching needs the values.
             def bypass(ref: Any) -> bool:
                 return matcher.has_entries(ref.path)
-        return self.store.cache(cache_digest(self.ruleset, self.settings), bypass)
+        digest = cache_digest(self.ruleset, self.settings)
+        if source is not None:
+            return self.store.blob_cache(digest, bypass)
+        return self.store.cache(digest, bypass)
 
     def run(self, paths: list[str], guard: SignalGuard | None = None,
-            on_file: Callable[[FileResult], None] | None = None) -> ScanResult:
-        check_sources(paths, self.settings)
+            on_file: Callable[[FileResult], None] | None = None,
+            source: Source | None = None) -> ScanResult:
+        """Scan ``paths`` (folders and files), or what ``source`` lists (then ``paths`` are
+        its roots, as runs in the state record them)."""
+        check_sources(paths if source is None else [], self.settings)
         keys = self.keys()
         finish = self.finisher(paths, keys)
-        cache = self._cache()
+        cache = self._cache(source)
         store = self.store
         recorder = store.file_recorder() if store is not None else None
         if store is not None:
@@ -216,7 +223,7 @@ class ScanSession:
 
         try:
             result = scan_paths(paths, self.rules, self.settings, keys, finish_and_record,
-                                on_file=on_file, cache=cache)
+                                on_file=on_file, cache=cache, source=source)
         finally:
             if guard is not None:
                 guard.settle()  # from here on the run is written out, whatever arrives
@@ -275,16 +282,18 @@ def check_sources(paths: list[str], settings: Settings) -> None:
 def scan_paths(paths: Iterable[str], rules: CompiledRules, settings: Settings, keys: Keys,
                finish: Callable[[FileResult], FileResult],
                on_file: Callable[[FileResult], None] | None = None,
-               cache: FileCache | None = None) -> ScanResult:
-    """Walk the paths and scan every file, in a deterministic order. With a ``cache``,
-    unchanged files reuse their stored result."""
+               cache: FileCache | None = None, source: Source | None = None) -> ScanResult:
+    """Walk the paths (or list the ``source``) and scan every file, in a deterministic
+    order. With a ``cache``, unchanged files reuse their stored result."""
     roots = list(paths)
     result = ScanResult(roots=roots, started=now_iso(), rules_digest=rules.digest,
                         settings=settings.as_dict(), rules=rules.ruleset.info(),
                         types=rules.types,
                         record=build_run_record(roots, settings, rules.digest,
                                                 len(rules.ruleset.rules)))
-    results = _raw_results(iter_sources(result.roots, settings), rules, settings, keys, cache)
+    items = source.items() if source is not None else iter_sources(result.roots, settings)
+    results = _raw_results(items, rules, settings, keys, cache)
+    scan_one = partial(_scan_one, rules, settings, keys, cache)
     keeper = HeldResults()
     try:
         for item in results:
@@ -294,6 +303,11 @@ def scan_paths(paths: Iterable[str], rules: CompiledRules, settings: Settings, k
                 else:
                     result.skips.append(item)
                 continue
+            if source is not None:
+                prepared = source.prepare(item, scan_one)
+                if prepared is None:
+                    continue
+                item = prepared
             file_result = finish(item)
             result.files.append(file_result)
             keeper.add(file_result)
@@ -333,12 +347,18 @@ def _raw_results(items: Iterator[FileRef | Skip], rules: CompiledRules, settings
         if isinstance(item, Skip):
             yield item
             continue
-        file_result = cache.get(item) if cache is not None else None
-        if file_result is None:
-            file_result = scan_file(item, rules, settings, keys)
-            if cache is not None:
-                cache.put(item, file_result)
-        yield file_result
+        yield _scan_one(rules, settings, keys, cache, item)
+
+
+def _scan_one(rules: CompiledRules, settings: Settings, keys: Keys, cache: FileCache | None,
+              ref: FileRef) -> FileResult:
+    """One file in this process: its stored result, else ``scan_file`` (then stored)."""
+    file_result = cache.get(ref) if cache is not None else None
+    if file_result is None:
+        file_result = scan_file(ref, rules, settings, keys)
+        if cache is not None:
+            cache.put(ref, file_result)
+    return file_result
 
 
 class HeldResults:

@@ -17,7 +17,10 @@ from piiscan.models import FileRef
 Opener = Callable[[FileRef], BinaryIO]
 
 # URL scheme -> "module:function" under piiscan.sources that opens a FileRef of that origin.
-OPENERS: dict[str, str] = {"s3": "remote:open_remote", "smb": "remote:open_remote"}
+OPENERS: dict[str, str] = {
+    "s3": "remote:open_remote", "smb": "remote:open_remote",
+    "git": "git:open_blob",  # a blob of a git repository (piiscan git, scan --staged)
+}
 
 
 def scheme(origin: str) -> str:

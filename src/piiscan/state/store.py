@@ -173,9 +173,25 @@ def _schema_v4(conn: sqlite3.Connection) -> None:
     conn.execute("ALTER TABLE files ADD COLUMN version TEXT")  # ETag, blob id...
 
 
+def _schema_v5(conn: sqlite3.Connection) -> None:
+    """Results of git blobs by object id (``piiscan git``, ``scan --staged``)."""
+    _run_script(conn, """
+        CREATE TABLE blobs (
+            oid TEXT NOT NULL,          -- git object id: names the content itself
+            name TEXT NOT NULL,         -- file name it was scanned under (sniffing, name text)
+            display TEXT NOT NULL,      -- the path reports showed when this was stored
+            digest TEXT NOT NULL,       -- piiscan version + rules + settings that produced it
+            result TEXT NOT NULL,       -- masked FileResult as JSON (codec.py)
+            stored TEXT NOT NULL,
+            PRIMARY KEY (oid, name)
+        )
+    """)
+
+
+
 # UPGRADES[i] takes a database from schema version i to i + 1. Append, never edit.
 UPGRADES: list[Callable[[sqlite3.Connection], None]] = [_schema_v1, _schema_v2, _schema_v3,
-                                                        _schema_v4]
+                                                        _schema_v4, _schema_v5]
 SCHEMA_VERSION = len(UPGRADES)
 
 
@@ -247,8 +263,13 @@ class Verdict:
 
 
 def roots_key(roots: list[str]) -> list[str]:
-    """Roots as a run records them: absolute paths, and URLs as given."""
-    return sorted({r.rstrip("/") if is_url(r) else os.path.abspath(r) for r in roots})
+    """Roots as a run records them: absolute paths; URLs (``s3://b/x``) and git histories
+    (``git:/srv/repo --all``) as given."""
+    return sorted({r.rstrip("/") if _named_root(r) else os.path.abspath(r) for r in roots})
+
+
+def _named_root(root: str) -> bool:
+    return is_url(root) or root.startswith("git:")
 
 
 class StateStore:
@@ -367,6 +388,10 @@ class StateStore:
 
     def cache(self, digest: str, bypass: Callable[[FileRef], bool] | None = None) -> ResultCache:
         return ResultCache(self, digest, bypass)
+
+    def blob_cache(self, digest: str, bypass: Callable[[FileRef], bool] | None = None
+                   ) -> BlobCache:
+        return BlobCache(self, digest, bypass)
 
     # --- run history ---------------------------------------------------------------------
 
@@ -652,6 +677,31 @@ def sha256_file(path: str) -> str | None:
     return digest.hexdigest()
 
 
+class _Writes:
+    """Rows for one cache table, written in batches: a transaction every ``_FLUSH_FILES``
+    rows or ``_FLUSH_SECONDS``. An interrupted batch rolls back; those files are simply
+    scanned again next time."""
+
+    def __init__(self, store: StateStore, table: str, columns: int) -> None:
+        self.store = store
+        self.sql = f"INSERT OR REPLACE INTO {table} VALUES ({', '.join('?' * columns)})"
+        self.pending: list[tuple[Any, ...]] = []
+        self.last_flush = time.monotonic()
+
+    def add(self, row: tuple[Any, ...]) -> None:
+        self.pending.append(row)
+        if (len(self.pending) >= _FLUSH_FILES
+                or time.monotonic() - self.last_flush > _FLUSH_SECONDS):
+            self.flush()
+
+    def flush(self) -> None:
+        if self.pending:
+            with self.store.transaction() as conn:
+                conn.executemany(self.sql, self.pending)
+            self.pending = []
+        self.last_flush = time.monotonic()
+
+
 @dataclass
 class _Stat:
     size: int
@@ -666,7 +716,36 @@ def cache_key(ref: FileRef) -> str:
     return ref.origin if ref.origin is not None else os.path.abspath(ref.path)
 
 
-class ResultCache:
+class _StoredResults:
+    """What both caches share: the digest a stored result must have, files that bypass
+    the cache, hit and miss counts, and batched writes to their table."""
+
+    TABLE = ""
+    COLUMNS = 0
+
+    def __init__(self, store: StateStore, digest: str,
+                 bypass: Callable[[FileRef], bool] | None) -> None:
+        self.store = store
+        self.digest = digest
+        self.bypass = bypass
+        self.hits = 0
+        self.misses = 0
+        self._writes = _Writes(store, self.TABLE, self.COLUMNS)
+
+    def _reuse(self, stored: str, ref: FileRef, display: str) -> FileResult | None:
+        """A stored result for ``ref`` (a hit), or None when this version cannot read it."""
+        try:
+            result = decode_result(stored, ref, display)
+        except (ValueError, KeyError, TypeError):
+            return None  # scanned again
+        self.hits += 1
+        return result
+
+    def flush(self) -> None:
+        self._writes.flush()
+
+
+class ResultCache(_StoredResults):
     """Reuse a file's stored result when nothing that produced it has changed.
 
     A stored result is reused when path, size, mtime (ns) and inode match and the digest
@@ -680,17 +759,14 @@ class ResultCache:
     simply scanned again next time.
     """
 
+    TABLE = "files"
+    COLUMNS = 10
+
     def __init__(self, store: StateStore, digest: str,
                  bypass: Callable[[FileRef], bool] | None) -> None:
-        self.store = store
-        self.digest = digest
-        self.bypass = bypass
-        self.hits = 0
-        self.misses = 0
+        super().__init__(store, digest, bypass)
         self.seen: set[str] = set()
         self._stats: dict[str, _Stat] = {}
-        self._pending: list[tuple[Any, ...]] = []
-        self._last_flush = time.monotonic()
 
     def get(self, ref: FileRef) -> FileResult | None:
         key = cache_key(ref)
@@ -707,12 +783,8 @@ class ResultCache:
             "SELECT display, size, mtime_ns, inode, sha256, digest, result, version FROM files "
             "WHERE path = ?", (key,)).fetchone()
         if row is not None and self._same(row, current, ref):
-            try:
-                result = decode_result(row[6], ref, row[0])
-            except (ValueError, KeyError, TypeError):
-                result = None  # an entry this version cannot read: scan again
+            result = self._reuse(row[6], ref, row[0])
             if result is not None:
-                self.hits += 1
                 del self._stats[key]
                 return result
         self.misses += 1
@@ -733,21 +805,8 @@ class ResultCache:
         st = self._stats.pop(key, None)
         if st is None:
             return  # bypassed, or could not be stat-ed before scanning
-        self._pending.append((key, ref.display, st.size, st.mtime_ns, st.inode, st.sha256,
-                              self.digest, encode_result(result), now_iso(), st.version))
-        if (len(self._pending) >= _FLUSH_FILES
-                or time.monotonic() - self._last_flush > _FLUSH_SECONDS):
-            self.flush()
-
-    def flush(self) -> None:
-        if self._pending:
-            with self.store.transaction() as conn:
-                conn.executemany(
-                    "INSERT OR REPLACE INTO files (path, display, size, mtime_ns, inode, "
-                    "sha256, digest, result, stored, version) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", self._pending)
-            self._pending = []
-        self._last_flush = time.monotonic()
+        self._writes.add((key, ref.display, st.size, st.mtime_ns, st.inode, st.sha256,
+                          self.digest, encode_result(result), now_iso(), st.version))
 
     def prune(self, roots: list[str]) -> int:
         """After a complete run: forget files under the scanned folders (and URLs) that
@@ -783,3 +842,40 @@ def _current_stat(ref: FileRef) -> _Stat | None:
         return None
     sha = sha256_file(ref.path) if st.st_mtime > recent else None
     return _Stat(st.st_size, st.st_mtime_ns, st.st_ino, sha)
+
+
+class BlobCache(_StoredResults):
+    """Reuse the result of a git blob scanned before: a blob id names its content, so a
+    stored result stays right as long as the digest (piiscan version, rules, settings) is
+    the current one -- the blob is not even read. Results are stored per blob id and file
+    name (the name decides how the content is read, and is scanned itself). A result with
+    an unreadable part (an error skip) is not stored: that blob is read again next time.
+    """
+
+    TABLE = "blobs"
+    COLUMNS = 6
+
+    def get(self, ref: FileRef) -> FileResult | None:
+        if ref.version is None or (self.bypass is not None and self.bypass(ref)):
+            self.misses += 1
+            return None
+        row = self.store.conn.execute(
+            "SELECT display, digest, result FROM blobs WHERE oid = ? AND name = ?",
+            (ref.version, ref.name)).fetchone()
+        if row is not None and row[1] == self.digest:
+            result = self._reuse(row[2], ref, row[0])
+            if result is not None:
+                return result
+        self.misses += 1
+        return None
+
+    def put(self, ref: FileRef, result: FileResult) -> None:
+        if ref.version is None or any(s.kind.value == "error" for s in result.skips):
+            return
+        self._writes.add((ref.version, ref.name, ref.display, self.digest,
+                          encode_result(result), now_iso()))
+
+    def prune(self, roots: list[str]) -> int:
+        """Nothing to forget: a blob's result stays right for as long as its digest does
+        (history does not change), and a newer digest replaces it when it is read again."""
+        return 0
