@@ -16,6 +16,7 @@ this module is the one place that phrases it for people.
     unlinked    -                              no identifiable person nearby
     sample      the marker                     sample document (記入例)
     audit       the suppression                suppressed by baseline; reported because of --no-ignore
+    edm         the master row, what matched   matches customer master row 1001 (phone + name)
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ TEMPLATES: dict[str, str] = {
     "unlinked": "no identifiable person nearby",
     "sample": "sample document ({detail})",
     "audit": "suppressed by {detail}; reported because of --no-ignore",
+    "edm": "matches customer master {detail}",
 }
 
 

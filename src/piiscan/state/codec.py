@@ -27,7 +27,7 @@ from piiscan.models import (
     SkipKind,
 )
 
-CODEC_VERSION = 2
+CODEC_VERSION = 3  # 3: Finding.edm_row; names, addresses, birth dates fingerprinted by form
 
 _LOCATION_FIELDS = tuple(f.name for f in fields(Location))
 
@@ -55,8 +55,13 @@ def _encode_finding(f: Finding) -> dict[str, Any]:
         "reasons": [[r.code, r.detail] for r in f.reasons], "location": loc,
         "masked": f.masked_value, "snippet": f.masked_snippet, "fp": f.fingerprint,
         "hidden": f.hidden, "record": f.record, "suppressed_by": f.suppressed_by,
-        "linked": f.linked,
+        "linked": f.linked, "edm_row": f.edm_row,
     }
+
+
+def edm_row_needle(row_id: str) -> str:
+    """What an encoded result holding a finding of this customer master row contains."""
+    return '"edm_row":' + json.dumps(row_id, ensure_ascii=False)
 
 
 def decode_result(text: str, ref: FileRef, stored_display: str) -> FileResult:
@@ -96,4 +101,5 @@ def _decode_finding(item: dict[str, Any], path: Any) -> Finding:
         reasons=tuple(Reason(code, detail) for code, detail in item["reasons"]),
         location=Location(**loc), masked_value=item["masked"],
         masked_snippet=item["snippet"], fingerprint=item["fp"], hidden=item["hidden"],
-        record=item["record"], suppressed_by=item["suppressed_by"], linked=item["linked"])
+        record=item["record"], suppressed_by=item["suppressed_by"], linked=item["linked"],
+        edm_row=item.get("edm_row"))
