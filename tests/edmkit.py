@@ -390,6 +390,7 @@ def build_world(root: Path, rows: int = 150, files: int = 12, seed: int = 18) ->
     from piiscan.mask import EdmHasher
     from piiscan.rules.loader import load_ruleset
 
+    root.mkdir(parents=True, exist_ok=True)
     people = People(seed)
     master, others = people.master(rows), [people.person() for _ in range(40)]
     master_csv = root / "顧客マスタ.csv"

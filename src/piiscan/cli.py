@@ -47,7 +47,7 @@ CONFIG_KEYS = {"rule_dirs": "rules", "disabled": "disable_rules", "excludes": "e
                "follow_symlinks": "follow_symlinks", "max_file_size": "max_file_size",
                "min_confidence": "min_confidence", "fail_on": "fail_on",
                "retention_days": "retention_days", "state": "state", "baseline": "baseline",
-               "jobs": "jobs"}
+               "jobs": "jobs", "edm": "edm", "edm_key": "edm_key"}
 
 
 def _size(text: str) -> int:
@@ -130,12 +130,17 @@ def main() -> None:
                    "1: in this process. Results and their order are the same for any N.")
 @click.option("--hook", is_flag=True,
               help="Running as a pre-commit hook (set by .pre-commit-hooks.yaml).")
+@click.option("--edm", type=click.Path(dir_okay=False), default=None, metavar="INDEX",
+              help="Exact data match: values found in this customer master index (`piiscan "
+                   "edm build`) are reported as that customer's row (docs/edm.md).")
+@click.option("--edm-key", type=click.Path(dir_okay=False), default=None, metavar="KEY",
+              help="The key file the --edm index was built with.")
 def scan(paths: tuple[str, ...], fmt: str, outputs: tuple[str, ...], rule_dirs: tuple[str, ...],
          disabled: tuple[str, ...], excludes: tuple[str, ...], follow_symlinks: bool,
          max_file_size: str, min_confidence: str, fail_on: str, show_values: bool,
          quiet: bool, retention_days: int | None, config_path: str | None, state: str | None,
          no_state: bool, baseline: str | None, no_baseline: bool, no_ignore: bool,
-         new_only: bool, jobs: int, hook: bool) -> None:
+         new_only: bool, jobs: int, hook: bool, edm: str | None, edm_key: str | None) -> None:
     """Scan files and folders for personal data.
 
     PATHS are folders (walked recursively, .git/ skipped) or files (as pre-commit passes them).
@@ -264,7 +269,23 @@ def _session_options(effective: Effective, new_only: bool = False) -> SessionOpt
     return SessionOptions(state=resolve_state(effective["state"]),
                           baseline=resolve_baseline(effective["baseline"], config_dir),
                           new_only=new_only, allow_values=tuple(effective["allow_values"]),
-                          root=effective.config.base)
+                          root=effective.config.base,
+                          edm=_edm_matcher(effective["edm"], effective["edm_key"]))
+
+
+def _edm_matcher(index: str | None, key: str | None) -> Any:
+    """The --edm index with its --edm-key, or None."""
+    if index is None and key is None:
+        return None
+    from piiscan.errors import UsageError
+
+    if index is None:
+        raise UsageError("--edm-key needs --edm INDEX (the index built with that key)")
+    if key is None:
+        raise UsageError("--edm needs --edm-key KEY: the key file the index was built with")
+    from piiscan.edm.match import EdmMatcher
+
+    return EdmMatcher.load(index, key)
 
 
 def _after_scan(result: ScanResult, outcome: SessionOutcome, settings: Settings,
@@ -629,3 +650,10 @@ def config_show(path: str, config_path: str | None) -> None:
                                ensure_ascii=False)
         click.echo(f"{key} = {shown}  # {source}")
 
+
+
+from piiscan.commands.edm import edm_group  # noqa: E402 - registered after main exists
+from piiscan.commands.subject import subject_command  # noqa: E402
+
+main.add_command(edm_group)
+main.add_command(subject_command)

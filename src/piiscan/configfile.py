@@ -90,6 +90,12 @@ def _size_value(value: Any) -> int:
     raise ValueError("expected a size like \"256M\" or a number of bytes")
 
 
+def _path(value: Any) -> str:
+    if isinstance(value, str) and value:
+        return value
+    raise ValueError("expected a path")
+
+
 def _path_or_flag(value: Any) -> str | bool:
     if isinstance(value, (str, bool)):
         return value
@@ -122,6 +128,8 @@ OPTIONS: dict[str, Option] = {
                           is_list=True),
     "allow_values": Option(_str_list, "values that are not personal data (compared by "
                            "keyed fingerprint)", is_list=True),
+    "edm": Option(_path, "customer master index for exact data match", is_path=True),
+    "edm_key": Option(_path, "key file the edm index was built with", is_path=True),
 }
 
 
@@ -257,6 +265,8 @@ DEFAULTS: dict[str, Any] = {
     "baseline": None,
     "allow_paths": (),
     "allow_values": (),
+    "edm": None,
+    "edm_key": None,
 }
 
 

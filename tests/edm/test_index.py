@@ -9,8 +9,6 @@ from pathlib import Path
 
 import pytest
 
-import edmkit
-from edmkit import World
 from piiscan.edm import keyfile
 from piiscan.edm.build import build
 from piiscan.edm.index import EdmIndex, EdmIndexError, read_header
@@ -18,6 +16,9 @@ from piiscan.edm.match import EdmMatcher
 from piiscan.edm.schema import EdmSchema
 from piiscan.errors import ConfigError
 from piiscan.mask import EdmHasher, canonical
+
+import edmkit
+from edmkit import World
 
 
 def hasher(world: World) -> EdmHasher:

@@ -8,8 +8,6 @@ from typing import Any
 
 import pytest
 
-import edmkit
-from edmkit import World, full_width, half_width_kana
 from piiscan.config import Settings
 from piiscan.edm import keyfile
 from piiscan.edm.build import build
@@ -21,6 +19,9 @@ from piiscan.models import FileResult, Finding, Level, ScanResult
 from piiscan.rules.loader import load_ruleset
 from piiscan.run import pool
 from piiscan.run.session import ScanSession, SessionOptions
+
+import edmkit
+from edmkit import World, full_width, half_width_kana
 from scankit import KEY
 
 

@@ -6,10 +6,11 @@ from pathlib import Path
 
 import pytest
 
-import edmkit
 from piiscan.edm.schema import EdmSchema
 from piiscan.errors import ConfigError
 from piiscan.rules.loader import load_ruleset
+
+import edmkit
 
 
 def schema(tmp_path: Path, text: str) -> Path:
