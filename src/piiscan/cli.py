@@ -444,16 +444,9 @@ def report_command(result_file: str, fmt: str | None, outputs: tuple[str, ...],
 
 def _state_for(state: str | None, config_path: str | None) -> Any:
     """The state database named by --state, else the config file's, else the default."""
-    from piiscan import configfile
-    from piiscan.run.session import resolve_state
-    from piiscan.state.store import StateStore, resolve_state_path
+    from piiscan.commands import open_state
 
-    if state:
-        path = resolve_state_path(state)
-    else:
-        config = configfile.discover(["."], config_path)
-        path = resolve_state(config.values.get("state")) or resolve_state_path(None)
-    return StateStore.open(path, write=False)
+    return open_state(state, config_path)
 
 
 STATE_OPTION = click.option(

@@ -16,6 +16,7 @@ only: a plain hash of a 12-digit My Number or a phone number is brute-forced in 
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import hmac
 import os
@@ -26,6 +27,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Protocol
 
 from piiscan.normalize import fold_identity, normalize
+from piiscan.validators.identifiers import parse_date
 
 if TYPE_CHECKING:
     from piiscan.models import Finding, Match, Segment, TypeRegistry
@@ -150,12 +152,21 @@ def _prefecture_pattern() -> re.Pattern[str]:
     return re.compile("|".join(map(re.escape, names)))
 
 
+_ISO_DATE = re.compile(r"([0-9]{4})([-/.])([0-9]{1,2})\2([0-9]{1,2})")
+
+
 def date_form(value: str) -> str:
     """A date as YYYYMMDD, whether 西暦 or 和暦 (昭和55年4月1日, S55.4.1, 1980/4/1); text that
     names no date keeps the generic form."""
-    from piiscan.validators.identifiers import parse_date
-
     folded = normalize(value).strip()
+    iso = _ISO_DATE.fullmatch(folded)
+    if iso is not None:  # the common case in a master, without the 和暦 parser
+        year, month, day = int(iso[1]), int(iso[3]), int(iso[4])
+        try:
+            datetime.date(year, month, day)
+            return f"{year:04d}{month:02d}{day:02d}"
+        except ValueError:
+            pass
     found = parse_date(folded)
     return found.strftime("%Y%m%d") if found is not None else _SPACES.sub("", folded)
 
@@ -243,17 +254,26 @@ class EdmHasher:
         if len(key) < 16:
             raise ValueError("an EDM key has at least 16 bytes")
         self._key = key
-        self._prefixes: dict[str, bytes] = {}
+        self._started: dict[str, Any] = {}  # type -> HMAC already fed its prefix
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {"key": self._key}  # HMAC objects do not pickle; workers start their own
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__init__(state["key"])  # type: ignore[misc]
 
     @property
     def key_id(self) -> str:
         return hmac.new(self._key, b"piiscan edm key id", hashlib.sha256).hexdigest()[:16]
 
     def _digest(self, value_type: str, form: str) -> bytes:
-        prefix = self._prefixes.get(value_type)
-        if prefix is None:
-            prefix = self._prefixes[value_type] = f"edm\x00{value_type}\x00".encode()
-        return hmac.digest(self._key, prefix + form.encode(), "sha256")
+        started = self._started.get(value_type)
+        if started is None:
+            started = self._started[value_type] = hmac.new(
+                self._key, f"edm\x00{value_type}\x00".encode(), hashlib.sha256)
+        mac = started.copy()  # the key and prefix are hashed once per type, not per value
+        mac.update(form.encode())
+        return mac.digest()
 
     def value(self, value_type: str, value: str) -> int:
         """The index key of a raw primary value (its canonical form is hashed)."""
@@ -266,6 +286,13 @@ class EdmHasher:
     def field(self, value_type: str, form: str) -> int:
         """The row-local hash of a corroborating value in canonical form."""
         return int.from_bytes(self._digest(value_type, form)[:4], "little")
+
+    START_CHARS = 2
+
+    def field_start(self, value_type: str, form: str) -> int:
+        """The row-local hash of a name's first two characters: a scan hashes every stretch
+        of text that could be an unlabelled name only where one of its rows' names starts."""
+        return self.field(f"{value_type}:start", form[:self.START_CHARS])
 
 
 @dataclass

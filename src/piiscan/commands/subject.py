@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from piiscan.commands import fail
+from piiscan.commands import fail, open_state
 from piiscan.errors import EXIT_CLEAN, EXIT_FINDINGS, PiiscanError, UsageError
 
 if TYPE_CHECKING:
@@ -197,7 +197,7 @@ def subject_command(state: str | None, config_path: str | None, rule_dirs: tuple
         text = _read_stdin()
         types = load_ruleset(rule_dirs).types
         lines = parse(text, types)
-        with _open_state(state, config_path) as store:
+        with open_state(state, config_path) as store:
             wanted = queries(lines, store.key)
             hits = search(store, wanted)
             path = str(store.path)
@@ -218,16 +218,3 @@ def _read_stdin() -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise UsageError("standard input is not UTF-8") from None
-
-
-def _open_state(state: str | None, config_path: str | None) -> StateStore:
-    from piiscan import configfile
-    from piiscan.run.session import resolve_state
-    from piiscan.state.store import StateStore, resolve_state_path
-
-    if state:
-        path = resolve_state_path(state)
-    else:
-        config = configfile.discover(["."], config_path)
-        path = resolve_state(config.values.get("state")) or resolve_state_path(None)
-    return StateStore.open(path, write=False)

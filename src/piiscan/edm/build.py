@@ -22,7 +22,7 @@ from typing import Any
 from piiscan.clock import now_iso
 from piiscan.edm import index
 from piiscan.edm.master import MasterRows, cell_text, read_master
-from piiscan.edm.schema import Column, ColumnRef, EdmSchema
+from piiscan.edm.schema import NAME_TYPES, Column, ColumnRef, EdmSchema
 from piiscan.errors import ConfigError
 from piiscan.mask import EdmHasher, canonical
 
@@ -66,7 +66,7 @@ def build(master: str, schema: EdmSchema, hasher: EdmHasher, out: str) -> BuildS
                      for i, c in enumerate(schema.corroborating)]
     id_position = (_positions((schema.id_column,), table, schema, "id_column")[0]
                    if schema.id_column is not None else None)
-    data, buckets = _hash_rows(table, primary, corroborating, id_position, stats)
+    data, buckets = _hash_rows(table, hasher, primary, corroborating, id_position, stats)
     _sort_into(data, buckets, stats)
     header = _header(master, schema, hasher, stats, primary, corroborating)
     from piiscan.atomic import write_atomic_with
@@ -101,53 +101,64 @@ def _positions(refs: tuple[ColumnRef, ...], table: MasterRows, schema: EdmSchema
 
 def _text(cells: list[Any], positions: tuple[int, ...], value_type: str,
           stats: BuildStats) -> str:
+    """The column's text in this row: its cells joined by a space, typed cells as text."""
     parts = []
+    count = len(cells)
     for p in positions:
-        if p < len(cells) and cells[p] is not None and cells[p] != "":
-            value = cells[p]
+        value = cells[p] if p < count else None
+        if value is None or value == "":
+            continue
+        if type(value) is str:
+            text = value.strip()
+        else:
             text = cell_text(value, value_type)
-            if not isinstance(value, str) and text and text[0] == "0" and \
-                    not str(value).startswith("0"):
-                stats.restored_zeros += 1
-            if text:
-                parts.append(text)
-    return " ".join(parts)
+            stats.restored_zeros += text[:1] == "0" and not str(value).startswith("0")
+        if text:
+            parts.append(text)
+    return parts[0] if len(parts) == 1 else " ".join(parts)
 
 
-def _hash_rows(table: MasterRows, primary: list[_Hashed], corroborating: list[_Hashed],
-               id_position: int | None, stats: BuildStats
+def _hash_rows(table: MasterRows, hasher: EdmHasher, primary: list[_Hashed],
+               corroborating: list[_Hashed], id_position: int | None, stats: BuildStats
                ) -> tuple[index.IndexData, list[tuple[array[int], array[int]]]]:
+    """The loop every value of the master goes through, kept lean: one canonical form and
+    one HMAC per value, appended to arrays."""
     data = index.IndexData()
     buckets = [(array("Q"), array("I")) for _ in range(256)]
     fields, field_at, ids, id_at = data.fields, data.field_at, data.ids, data.id_at
-    values = stats.values
+    columns = [(h.positions, h.column.type, h.digest, i < len(primary))
+               for i, h in enumerate((*primary, *corroborating))]
+    starts = {h.column.type for h in corroborating if h.column.type in NAME_TYPES}
+    counts = [0] * len(columns)
     row = 0
     for number, cells in table.rows:
         if row >= index.MAX_ROWS:
             raise ConfigError("the master has more rows than an EDM index holds")
         found = False
-        for h in primary:
-            text = _text(cells, h.positions, h.column.type, stats)
-            form = canonical(h.column.type, text) if text else ""
-            if form:
-                key = h.digest(h.column.type, form)
+        for i, (positions, value_type, digest, is_primary) in enumerate(columns):
+            text = _text(cells, positions, value_type, stats)
+            form = canonical(value_type, text) if text else ""
+            if not form:
+                continue
+            counts[i] += 1
+            if is_primary:
+                key = digest(value_type, form)
                 keys, rows = buckets[key >> 56]
                 keys.append(key)
                 rows.append(row)
-                values[h.column.label] += 1
                 found = True
-        for h in corroborating:
-            text = _text(cells, h.positions, h.column.type, stats)
-            form = canonical(h.column.type, text) if text else ""
-            if form:
-                fields.append(h.digest(h.column.type, form))
-                values[h.column.label] += 1
+            else:
+                fields.append(digest(value_type, form))
+                if value_type in starts and len(form) >= hasher.START_CHARS:
+                    fields.append(hasher.field_start(value_type, form))
         field_at.append(len(fields))
         ids.extend(_row_id(cells, id_position, number, stats).encode("utf-8"))
         id_at.append(len(ids))
         stats.rows_without_primary += not found
         row += 1
     stats.rows = row
+    for h, count in zip((*primary, *corroborating), counts, strict=True):
+        stats.values[h.column.label] += count
     return data, buckets
 
 

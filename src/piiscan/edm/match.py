@@ -21,18 +21,17 @@ in the snippets of that segment's findings, since they are now known to be a cus
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from piiscan.edm.index import EdmIndex
-from piiscan.edm.schema import CORROBORATING_TYPES
+from piiscan.edm.schema import CORROBORATING_TYPES, NAME_TYPES
 from piiscan.errors import ConfigError, UsageError
 from piiscan.mask import EdmHasher, address_form, canonical, date_form, name_form
 from piiscan.models import Finding, Level, Match, Reason, Segment, TypeRegistry
 from piiscan.normalize import normalize
 
-NAME_TYPES = ("PERSON_NAME", "PERSON_NAME_KANA")
 MIN_NAME_CHARS, MAX_NAME_CHARS = 2, 16
 MAX_ROWS_PER_VALUE = 64  # rows compared for one shared value (a family's phone)
 RECORD_CHARS = 4096  # text of one record kept for corroboration, at most
@@ -46,6 +45,8 @@ _KATAKANA_RUN = re.compile("[\u30a1-\u30fa\u30fc]{2,}")
 _CHUNK = re.compile(r"[^\n\t,、，;；:：|｜「」『』()（）【】\[\]<>＜＞\"'“”]+")
 _ADDRESS_END = re.compile(r"[0-9０-９]+(?![0-9０-９])|\S(?=\s)|\S$")
 _WORD_START = re.compile(r"(?<=\s)\S")
+_MUNICIPALITY = re.compile("[市区町村郡]")
+MEMO_ENTRIES = 65_536  # hashes of one file's candidate stretches remembered
 
 
 class EdmMatcher:
@@ -142,6 +143,7 @@ class EdmFile:
         self.types = types
         self.record = _Record()
         self.verdicts: dict[int, _Verdict] = {}
+        self.memo: dict[tuple[str, str], int] = {}  # candidate hashes of this file
         self.tags: dict[int, tuple[int, str]] = {}  # finding -> (row, primary type)
 
     # --- during the scan ------------------------------------------------------------------
@@ -164,18 +166,25 @@ class EdmFile:
         hits, values = self._lookup(matches, first)
         if record is not None:
             self.record.values += values
-        if not hits:
+            self.record.hits += hits
+            # The row is decided when the record ends; names in the hit's own cell are
+            # masked in its snippet now.
+            if hits and _NAME_RUN.search(segment.text) is not None:
+                found = self._candidates(hits, [segment.text])
+                return [span for hit in hits for span in found.confirm(hit, [], None)]
             return []
         spans: list[tuple[int, int]] = []
-        for hit in hits:
-            lo = max(0, hit.start - self.matcher.window)
-            window = segment.text[lo:hit.end + self.matcher.window]
-            spans += self._corroborate(hit, [window], offset=lo)
-            if record is not None:
-                self.record.hits.append(hit)
-            else:
-                self._decide(hit, [v for v in values
-                                   if lo <= v.start and v.end <= hit.end + self.matcher.window])
+        width = self.matcher.window
+        for group in _clusters(hits, width):  # hits whose windows overlap share the work
+            lo = max(0, group[0].start - width)
+            found = self._candidates(group, [segment.text[lo:max(h.end for h in group)
+                                                          + width]])
+            for hit in group:
+                a, b = hit.start - width, hit.end + width
+                near = [v for v in values if a <= v.start and v.end <= b]
+                spans += [(s + lo, e + lo) for s, e in found.confirm(hit, near,
+                                                                     (a - lo, b - lo))]
+                self._decide(hit, near)
         return spans
 
     def _lookup(self, matches: Sequence[Match], first: int) -> tuple[list[_Hit], list[_Value]]:
@@ -193,30 +202,22 @@ class EdmFile:
                 values.append(_Value(first + i, value_type, digest, m.start, m.end))
         return hits, values
 
-    def _corroborate(self, hit: _Hit, texts: list[str], offset: int = 0
-                     ) -> list[tuple[int, int]]:
-        """Add the corroborating types ``texts`` hold for each of the hit's rows; returns the
-        spans (in the first text, plus ``offset``) of the names that matched."""
-        candidates = _Candidates(self.hasher, self.matcher.field_types)
-        for number, text in enumerate(texts):
-            candidates.add(text, number)
-        spans = []
-        for row in hit.rows:
-            for digest in self.index.fields(row):
-                found = candidates.found.get(digest)
-                if found is None:
-                    continue
-                value_type, text_number, start, end = found
-                hit.fields.setdefault(row, set()).add(value_type)
-                if text_number == 0 and value_type in NAME_TYPES:
-                    spans.append((start + offset, end + offset))
-        return spans
+    def _candidates(self, hits: list[_Hit], texts: list[str]) -> _Candidates:
+        """The corroborating values of the hits' rows that ``texts`` hold."""
+        fields = {row: set(self.index.fields(row)) for hit in hits for row in hit.rows}
+        found = _Candidates(self.hasher, self.matcher.field_types, fields, self.memo)
+        if found.wanted:
+            for number, text in enumerate(texts):
+                found.add(text, number)
+        return found
 
     def _close_record(self) -> None:
         record = self.record
-        for hit in record.hits:
-            self._corroborate(hit, record.texts)
-            self._decide(hit, record.values)
+        if record.hits:
+            found = self._candidates(record.hits, record.texts)
+            for hit in record.hits:
+                found.confirm(hit, record.values, None)
+                self._decide(hit, record.values)
         self.record = _Record()
 
     def _decide(self, hit: _Hit, values: list[_Value]) -> None:
@@ -266,15 +267,42 @@ class EdmFile:
 
 
 class _Candidates:
-    """Keyed hashes of what in some text could be a corroborating value: every 2-16
-    character stretch of a run of kanji and kana (a name need not be labelled, nor found by
-    any rule), address-like stretches of each phrase, every date. ``found`` maps a hash to
-    (type, text number, start, end)."""
+    """What in some text is one of the wanted corroborating hashes (the fields of the rows a
+    hit names): ``found`` maps each hash found to (type, text number, start, end).
 
-    def __init__(self, hasher: EdmHasher, types: Sequence[str]) -> None:
+    Names need no label and no rule: every run of kanji and kana is looked at, and wherever
+    the hash of two characters is the start of a wanted name, the stretches from there (up
+    to 16 characters) are hashed. Addresses: each phrase holding a municipality (市区町村郡),
+    from its start or a word's, to the end of a number or a word. Dates: every date."""
+
+    def __init__(self, hasher: EdmHasher, types: Sequence[str], fields: dict[int, set[int]],
+                 memo: dict[tuple[str, str], int]) -> None:
         self.hasher = hasher
         self.types = types
-        self.found: dict[int, tuple[str, int, int, int]] = {}
+        self.fields = fields  # row -> its corroborating hashes
+        self.wanted: set[int] = set().union(*fields.values())
+        self.memo = memo
+        self.found: dict[int, list[tuple[str, int, int, int]]] = {}
+
+    def confirm(self, hit: _Hit, values: list[_Value], window: tuple[int, int] | None
+                ) -> list[tuple[int, int]]:
+        """Record on ``hit`` which types corroborate each of its rows: found in the texts
+        (within ``window`` of the first text, if given) or among the rule-found ``values``.
+        Returns the spans of the names found in the first text."""
+        spans = []
+        for row in hit.rows:
+            own = self.fields[row]
+            types = hit.fields.setdefault(row, set())
+            types.update(v.type for v in values if v.digest in own)
+            for digest in own:
+                for value_type, number, start, end in self.found.get(digest, ()):
+                    if window is not None and (number or start < window[0]
+                                               or end > window[1]):
+                        continue
+                    types.add(value_type)
+                    if number == 0 and value_type in NAME_TYPES:
+                        spans.append((start, end))
+        return spans
 
     def add(self, text: str, number: int) -> None:
         types = self.types
@@ -285,38 +313,57 @@ class _Candidates:
         if "BIRTH_DATE" in types:
             self._dates(text, number)
 
+    def _hash(self, value_type: str, form: str) -> int:
+        key = (value_type, form)
+        digest = self.memo.get(key)
+        if digest is None:
+            if len(self.memo) >= MEMO_ENTRIES:
+                self.memo.clear()
+            digest = self.memo[key] = self.hasher.field(value_type, form)
+        return digest
+
     def _put(self, value_type: str, form: str, number: int, start: int, end: int) -> None:
-        self.found.setdefault(self.hasher.field(value_type, form),
-                              (value_type, number, start, end))
+        digest = self._hash(value_type, form)
+        if digest in self.wanted:
+            self.found.setdefault(digest, []).append((value_type, number, start, end))
 
     def _names(self, text: str, number: int) -> None:
-        kanji = "PERSON_NAME" in self.types
-        kana = "PERSON_NAME_KANA" in self.types
-        seen: set[str] = set()
+        types = [t for t in NAME_TYPES if t in self.types]
         for run in _NAME_RUN.finditer(text):
             folded, positions = _folded_run(run.group(0), run.start())
-            for form, a, b in _stretches(folded, seen):
-                start, end = ((positions[a], positions[b - 1] + 1) if positions is not None
-                              else (run.start(), run.end()))
-                if kanji:
-                    self._put("PERSON_NAME", form, number, start, end)
-                if kana and _KATAKANA_RUN.fullmatch(form):
-                    self._put("PERSON_NAME_KANA", form, number, start, end)
+            n = len(folded)
+            for a in range(n - MIN_NAME_CHARS + 1):
+                head = folded[a:a + MIN_NAME_CHARS]
+                for value_type in types:
+                    kana = value_type == "PERSON_NAME_KANA"
+                    if kana and not _KATAKANA_RUN.fullmatch(head):
+                        continue
+                    if self._hash(f"{value_type}:start", head) not in self.wanted:
+                        continue
+                    for b in range(a + MIN_NAME_CHARS, min(n, a + MAX_NAME_CHARS) + 1):
+                        form = folded[a:b]
+                        if kana and not _KATAKANA_RUN.fullmatch(form):
+                            break
+                        start, end = ((positions[a], positions[b - 1] + 1)
+                                      if positions is not None else (run.start(), run.end()))
+                        self._put(value_type, form, number, start, end)
 
     def _addresses(self, text: str, number: int) -> None:
         for chunk in _CHUNK.finditer(text):
             phrase = chunk.group(0)
-            if len(phrase) < 4 or len(phrase) > MAX_ADDRESS_CHARS:
+            city = _MUNICIPALITY.search(phrase)
+            if city is None or len(phrase) > MAX_ADDRESS_CHARS:
                 continue
-            starts = [0, *(m.start() for m in _WORD_START.finditer(phrase))][:8]
-            ends = [m.end() for m in _ADDRESS_END.finditer(phrase)][:24]
-            for a in starts:
+            starts = [0, *(m.start() for m in _WORD_START.finditer(phrase, 0, city.start()))]
+            ends = [m.end() for m in _ADDRESS_END.finditer(phrase, city.end())][:24]
+            seen: set[str] = set()
+            for a in starts[-8:]:
                 for b in ends:
-                    if b - a >= 4:
-                        form = address_form(phrase[a:b])
-                        if form:
-                            self._put("ADDRESS", form, number, chunk.start() + a,
-                                      chunk.start() + b)
+                    form = address_form(phrase[a:b])
+                    if form and form not in seen:
+                        seen.add(form)
+                        self._put("ADDRESS", form, number, chunk.start() + a,
+                                  chunk.start() + b)
 
     def _dates(self, text: str, number: int) -> None:
         from piiscan.validators.identifiers import find_dates
@@ -326,19 +373,20 @@ class _Candidates:
             self._put("BIRTH_DATE", date_form(folded[start:end]), number, start, end)
 
 
+def _clusters(hits: list[_Hit], width: int) -> list[list[_Hit]]:
+    """Hits in order, grouped where their windows of ``width`` characters overlap."""
+    groups: list[list[_Hit]] = []
+    for hit in sorted(hits, key=lambda h: h.start):
+        if groups and hit.start - width <= max(h.end for h in groups[-1]) + width:
+            groups[-1].append(hit)
+        else:
+            groups.append([hit])
+    return groups
+
+
 def _folded_run(run: str, offset: int) -> tuple[str, list[int] | None]:
     """A run in name form, and the text offset of each of its characters when folding kept
     one character per character (else None: the whole run is the span)."""
     folded = name_form(run)
     positions = [offset + i for i, c in enumerate(run) if c not in _NAME_SEPARATORS]
     return folded, positions if len(positions) == len(folded) else None
-
-
-def _stretches(folded: str, seen: set[str]) -> Iterator[tuple[str, int, int]]:
-    n = len(folded)
-    for a in range(n - MIN_NAME_CHARS + 1):
-        for b in range(a + MIN_NAME_CHARS, min(n, a + MAX_NAME_CHARS) + 1):
-            form = folded[a:b]
-            if form not in seen:
-                seen.add(form)
-                yield form, a, b

@@ -35,6 +35,7 @@ ColumnRef = str | int
 
 # Corroborating types: the ones a scan can find near a primary value without a rule.
 CORROBORATING_TYPES = ("PERSON_NAME", "PERSON_NAME_KANA", "ADDRESS", "BIRTH_DATE")
+NAME_TYPES = ("PERSON_NAME", "PERSON_NAME_KANA")  # also hashed by their first characters
 DEFAULT_WINDOW = 60
 
 
@@ -165,21 +166,17 @@ def validate(name: str, data: Any) -> None:
     errors = sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.absolute_path)))
     if not errors:
         return
+    from piiscan.rules.loader import schema_problem
+
     error = errors[0]
-    field = ".".join(str(p) for p in error.absolute_path)
+    field: str | None = ".".join(str(p) for p in error.absolute_path) or None
     if error.validator == "oneOf":  # only column references are one of several shapes
         problem = (f"{error.instance!r} is not a column name, a column number (1 is the "
                    "first) or a list of them")
-    elif error.validator == "pattern" and field.endswith("type"):
+    elif error.validator == "pattern" and (field or "").endswith("type"):
         problem = f"'{error.instance}' is not a type id: upper case, like PHONE"
-    elif error.validator == "required":
-        missing = error.message.split("'")[1] if "'" in error.message else error.message
-        field = f"{field}.{missing}" if field else missing
-        problem = "is required"
-    elif error.validator == "additionalProperties":
-        problem = error.message.replace("Additional properties are not allowed", "unknown field")
     else:
-        problem = error.message
+        field, problem = schema_problem(error, field)
     if not field:
         raise ConfigError(f"{name}: {problem}")
     raise ConfigError(f"{name}: field '{field}': {problem}")
