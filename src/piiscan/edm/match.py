@@ -106,13 +106,20 @@ class _Hit:
 
 @dataclass
 class _Value:
-    """A corroborating value a rule found (its finding may be tagged with the row)."""
+    """A corroborating value a rule found (its finding may be tagged with the row). Hashed
+    only when a hit needs it: most files hold names and no customer's value."""
 
     index: int
     type: str
-    digest: int
+    value: str
     start: int
     end: int
+    digest: int | None = None
+
+    def hashed(self, hasher: EdmHasher) -> int:
+        if self.digest is None:
+            self.digest = hasher.field(self.type, canonical(self.type, self.value))
+        return self.digest
 
 
 @dataclass
@@ -198,8 +205,7 @@ class EdmFile:
                     hits.append(_Hit(first + i, value_type, rows[:MAX_ROWS_PER_VALUE],
                                      m.start, m.end))
             elif value_type in wanted:
-                digest = self.hasher.field(value_type, canonical(value_type, m.value))
-                values.append(_Value(first + i, value_type, digest, m.start, m.end))
+                values.append(_Value(first + i, value_type, m.value, m.start, m.end))
         return hits, values
 
     def _candidates(self, hits: list[_Hit], texts: list[str]) -> _Candidates:
@@ -231,7 +237,7 @@ class EdmFile:
         if values:
             own = set(self.index.fields(row))
             for value in values:
-                if value.digest in own and value.index not in self.tags:
+                if value.index not in self.tags and value.hashed(self.hasher) in own:
                     self.tags[value.index] = (row, hit.type)
 
     # --- at the end -----------------------------------------------------------------------
@@ -293,7 +299,7 @@ class _Candidates:
         for row in hit.rows:
             own = self.fields[row]
             types = hit.fields.setdefault(row, set())
-            types.update(v.type for v in values if v.digest in own)
+            types.update(v.type for v in values if v.hashed(self.hasher) in own)
             for digest in own:
                 for value_type, number, start, end in self.found.get(digest, ()):
                     if window is not None and (number or start < window[0]
