@@ -277,8 +277,10 @@ class EdmIndex:
         at = views["id_at"]
         return bytes(views["ids"][at[row]:at[row + 1]]).decode("utf-8")
 
-    def iter_keys(self) -> Iterator[int]:
-        yield from (self._views or self._map())["keys"]
+    def entries(self) -> Iterator[tuple[int, int]]:
+        """Every (key, row), in key order."""
+        views = self._views or self._map()
+        yield from zip(views["keys"], views["rows"], strict=True)
 
     def close(self) -> None:
         exported, mm = self._exported, self._mm
