@@ -20,6 +20,8 @@ Example::
     state = "~/.local/state/piiscan/repo.db"
     allow_paths = ["docs/sample-data/**"]       # scanned, findings suppressed and counted
     allow_values = ["03-1234-5678"]             # e.g. the company's own switchboard
+    edm = "/var/lib/piiscan/customers.edm"      # exact data match (docs/edm.md)
+    edm_key = "/etc/piiscan/edm.key"
 """
 
 from __future__ import annotations
