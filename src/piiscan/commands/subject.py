@@ -74,8 +74,8 @@ def parse(text: str, types: TypeRegistry) -> list[tuple[int, str, str]]:
                              f"(known: {known}; types of your own rule files: --rules)")
         out.append((number, value_type, m.group(2)))
     if not out:
-        raise UsageError("no TYPE=value lines on standard input (e.g. echo "
-                         "'PHONE=090-1234-5678' | piiscan subject --state DIR)")
+        raise UsageError("no TYPE=value lines on standard input (a line like "
+                         "PHONE=090-1234-5678; e.g. piiscan subject --state DIR < request.txt)")
     return out
 
 
@@ -185,8 +185,9 @@ def subject_command(state: str | None, config_path: str | None, rule_dirs: tuple
     Reads the state only (no rescan). Exit code 1 when any file holds one of the values,
     0 when none does. docs/edm.md describes the procedure for 開示・消去請求.
     \b
-    Example:
-      printf 'PHONE=090-1234-5678\\nEMAIL=taro@example.jp\\n' | piiscan subject --state DIR
+    Example (request.txt owner-only, one TYPE=value a line, e.g. PHONE=090-1234-5678):
+      piiscan subject --state DIR < request.txt
+    Values typed on a command line (echo, printf) stay in the shell's history.
     """
     from piiscan.rules.loader import load_ruleset
 
