@@ -29,3 +29,11 @@ def test_ascii_is_returned_unchanged() -> None:
 @given(st.text())
 def test_length_is_preserved_so_offsets_need_no_map(text: str) -> None:
     assert len(normalize(text)) == len(text)
+
+
+def test_identity_folding_makes_kana_and_widths_one() -> None:
+    from piiscan.normalize import fold_identity, to_katakana
+
+    assert to_katakana("やまだ ﾀﾛｳ") == "ヤマダ タロウ"
+    assert fold_identity("ＴＡＲＯ＠Ｅｘａｍｐｌｅ．ｊｐ") == "taro@example.jp"
+    assert fold_identity("ｶﾞｷﾞ㈱") == "ガギ(株)"

@@ -92,9 +92,11 @@ def clean_stale_temporaries(folder: Path, name: str) -> list[str]:
     return removed
 
 
-def write_atomic(path: str, data: bytes | Callable[[BinaryIO], None], mode: int = 0o600) -> None:
+def write_atomic(path: str, data: bytes | Callable[[BinaryIO], object], mode: int = 0o600,
+                 overwrite: bool = True) -> None:
     """Write a file so that readers see the old or the new content, never half of it.
-    ``data`` is the bytes, or a function that writes them to the stream it is given."""
+    ``data`` is the bytes, or a function that writes them to the stream it is given. With
+    ``overwrite`` False an existing file is left alone (FileExistsError)."""
     out, tmp = temporary_for(path)
     try:
         with out:
@@ -105,7 +107,11 @@ def write_atomic(path: str, data: bytes | Callable[[BinaryIO], None], mode: int 
                 data(out)
             out.flush()
             os.fsync(out.fileno())
-        os.replace(tmp, path)
+        if overwrite:
+            os.replace(tmp, path)
+        else:
+            os.link(tmp, path)  # fails if the target exists, atomically
+            os.unlink(tmp)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise

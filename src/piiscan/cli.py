@@ -18,8 +18,10 @@ from piiscan import __version__
 from piiscan.commands.common import CONFIG_OPTION, STATE_OPTION
 from piiscan.commands.common import fail as _fail
 from piiscan.commands.common import open_state as _state_for
+from piiscan.commands.edm import edm_group
 from piiscan.commands.git import git_command
 from piiscan.commands.quarantine import quarantine
+from piiscan.commands.subject import subject_command
 from piiscan.commands.triage import triage
 from piiscan.errors import (
     EXIT_CLEAN,
@@ -61,7 +63,7 @@ CONFIG_KEYS = {"rule_dirs": "rules", "disabled": "disable_rules", "excludes": "e
                "retention_days": "retention_days", "state": "state", "baseline": "baseline",
                "jobs": "jobs", "key_file": "key_file", "cluster": "cluster",
                "sample_percent": "sample_percent", "sample_seed": "sample_seed",
-               "max_bytes_per_file": "max_bytes_per_file"}
+               "max_bytes_per_file": "max_bytes_per_file", "edm": "edm", "edm_key": "edm_key"}
 
 
 def _size(ctx: click.Context, param: click.Parameter, text: str | None) -> int | None:
@@ -194,6 +196,11 @@ def main() -> None:
               help="Scan the staged version of each staged file (the git index, not the work "
                    "tree): a pre-commit check without the pre-commit framework. PATHS, if "
                    "given, limit it.")
+@click.option("--edm", type=click.Path(dir_okay=False), default=None, metavar="INDEX",
+              help="Exact data match: values found in this customer master index (`piiscan "
+                   "edm build`) are reported as that customer's row (docs/edm.md).")
+@click.option("--edm-key", type=click.Path(dir_okay=False), default=None, metavar="KEY",
+              help="The key file the --edm index was built with.")
 def scan(paths: tuple[str, ...], fmt: str, outputs: tuple[str, ...], rule_dirs: tuple[str, ...],
          disabled: tuple[str, ...], excludes: tuple[str, ...], follow_symlinks: bool,
          max_file_size: int, min_confidence: str, fail_on: str, show_values: bool,
@@ -201,7 +208,7 @@ def scan(paths: tuple[str, ...], fmt: str, outputs: tuple[str, ...], rule_dirs: 
          no_state: bool, key_file: str | None, baseline: str | None, no_baseline: bool,
          no_ignore: bool, new_only: bool, jobs: int, cluster: str | None,
          sample_percent: float | None, sample_seed: str, max_bytes_per_file: int | None,
-         hook: bool, staged: bool) -> None:
+         hook: bool, staged: bool, edm: str | None, edm_key: str | None) -> None:
     """Scan files and folders for personal data.
 
     PATHS are folders (walked recursively, .git/ skipped), files (as pre-commit passes them),
@@ -421,7 +428,23 @@ def _session_options(effective: Effective, new_only: bool = False) -> SessionOpt
                           baseline=resolve_baseline(effective["baseline"], config_dir),
                           new_only=new_only, allow_values=tuple(effective["allow_values"]),
                           root=effective.config.base,
-                          key_file=Path(os.path.expanduser(key_file)) if key_file else None)
+                          key_file=Path(os.path.expanduser(key_file)) if key_file else None,
+                          edm=_edm_matcher(effective["edm"], effective["edm_key"]))
+
+
+def _edm_matcher(index: str | None, key: str | None) -> Any:
+    """The --edm index with its --edm-key, or None."""
+    if index is None and key is None:
+        return None
+    from piiscan.errors import UsageError
+
+    if index is None:
+        raise UsageError("--edm-key needs --edm INDEX (the index built with that key)")
+    if key is None:
+        raise UsageError("--edm needs --edm-key KEY: the key file the index was built with")
+    from piiscan.edm.match import EdmMatcher
+
+    return EdmMatcher.load(index, key)
 
 
 def _after_scan(result: ScanResult, outcome: SessionOutcome, settings: Settings,
@@ -777,3 +800,5 @@ def config_show(path: str, config_path: str | None) -> None:
 main.add_command(quarantine)
 main.add_command(triage)
 main.add_command(git_command)
+main.add_command(edm_group)
+main.add_command(subject_command)

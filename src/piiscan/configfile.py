@@ -24,6 +24,8 @@ Example::
 
     [smtp]                                      # for `piiscan diff --mail-to` (alerts.mail)
     host = "smtp.example.co.jp"
+    edm = "/var/lib/piiscan/customers.edm"      # exact data match (docs/edm.md)
+    edm_key = "/etc/piiscan/edm.key"
 """
 
 from __future__ import annotations
@@ -206,6 +208,8 @@ OPTIONS: dict[str, Option] = {
     "sample_percent": Option(_percent, "scan this share of the files (a seeded choice)"),
     "sample_seed": Option(_text, "which files --sample-percent picks"),
     "max_bytes_per_file": Option(_size_value, "scan only the head of larger text files"),
+    "edm": Option(_path, "customer master index for exact data match", is_path=True),
+    "edm_key": Option(_path, "key file the edm index was built with", is_path=True),
 }
 
 
@@ -352,6 +356,8 @@ DEFAULTS: dict[str, Any] = {
     "sample_percent": None,
     "sample_seed": "",
     "max_bytes_per_file": None,
+    "edm": None,
+    "edm_key": None,
 }
 
 

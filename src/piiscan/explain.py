@@ -17,6 +17,7 @@ this module is the one place that phrases it for people.
     sample      the marker                     sample document (記入例)
     audit       the suppression                suppressed by baseline; reported because of --no-ignore
     verdict     the triage verdict             triage verdict: false-positive
+    edm         the master row, what matched   matches customer master row 1001 (phone + name)
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ TEMPLATES: dict[str, str] = {
     "sample": "sample document ({detail})",
     "audit": "suppressed by {detail}; reported because of --no-ignore",
     "verdict": "triage verdict: {detail}",
+    "edm": "matches customer master {detail}",
 }
 
 

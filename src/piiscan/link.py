@@ -117,11 +117,14 @@ def link_sensitive(findings: list[Finding], signals: DocumentSignals, types: Typ
 
 
 def demote_samples(findings: list[Finding], signals: DocumentSignals) -> list[Finding]:
-    """Every value in a 記入例 / sample document is invented: low confidence, with why."""
+    """Every value in a 記入例 / sample document is invented: low confidence, with why.
+    Except a value of a real customer (an exact data match, ``edm_row``): a sample made
+    from real data is exactly what must be found."""
     if signals.sample is None:
         return findings
     why = Reason("sample", signals.sample)
-    return [replace(f, confidence=Level.LOW, reasons=(*f.reasons, why)) for f in findings]
+    return [f if f.edm_row is not None else
+            replace(f, confidence=Level.LOW, reasons=(*f.reasons, why)) for f in findings]
 
 
 def _tie(f: Finding, by_record: dict[str, str],

@@ -11,20 +11,28 @@ only: a plain hash of a 12-digit My Number or a phone number is brute-forced in 
   the choice).
 - ``ContentFingerprinter``: HMAC-SHA256 of a file's bytes under the state's key, to tell
   that a file has not changed since it was scanned (quarantine).
+- ``EdmHasher``: HMAC-SHA256 under an EDM key file's key, of a customer master's values
+  (the index ``piiscan edm build`` writes) and of the candidates a scan looks up in it.
 - ``Keys``: the hashers one run uses, handed to the per-file scan.
 """
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import hmac
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any, Protocol
 
-from piiscan.normalize import normalize
+from piiscan.normalize import fold_identity, normalize
+from piiscan.validators.identifiers import parse_date
+
+if TYPE_CHECKING:
+    from piiscan.models import Finding, Match, Segment, TypeRegistry
 
 if TYPE_CHECKING:
     from piiscan.snippet import SnippetWords
@@ -128,7 +136,15 @@ _SPACES = re.compile(r"\s+")
 
 def canonical(value_type: str, value: str) -> str:
     """The form two spellings of one value share: digits only for numbers, folded text
-    otherwise, so ``090-1234-5678`` and ``０９０１２３４５６７８`` are the same phone."""
+    otherwise, so ``090-1234-5678`` and ``０９０１２３４５６７８`` are the same phone. Names,
+    addresses and birth dates have forms of their own (``TYPE_FORMS``): ``山田　太郎`` and
+    ``山田太郎``, ``ﾔﾏﾀﾞ ﾀﾛｳ`` and ``やまだたろう``, ``昭和55年4月1日`` and ``1980/04/01``.
+
+    Every keyed hash of a value (fingerprints, baselines, the customer master's index) is
+    taken of this form, so this is the one place that decides when two spellings are one."""
+    form = TYPE_FORMS.get(value_type)
+    if form is not None:
+        return form(value)
     folded = normalize(value).strip()
     if sum(map(str.isdigit, folded)) >= max(4, len(folded) // 2):
         return _NON_DIGIT_SEPARATORS.sub("", folded).lower()
@@ -141,6 +157,62 @@ def key_id(key: bytes) -> str:
     """An id of a key (the state's key kept in a key file): tells two keys apart, reveals
     neither."""
     return hmac.new(key, b"piiscan state key id", hashlib.sha256).hexdigest()[:16]
+def name_form(value: str) -> str:
+    """A name or its reading: NFKC, kana as katakana, no spaces or middle dots."""
+    return _NAME_DROP.sub("", fold_identity(value))
+
+
+_NAME_DROP = re.compile(r"[\s・･.]+")
+_POSTAL_PREFIX = re.compile(r"^(?:〒|郵便番号:?)?[0-9]{3}-?[0-9]{4}")
+_BLOCK_NUMBERS = re.compile(r"([0-9]+)(?:丁目|番地|番|号|の(?=[0-9]))")
+_ADDRESS_DROP = re.compile(r"[\s,、。]+")
+
+
+def address_form(value: str) -> str:
+    """An address: folded, no spaces, no postal code, everything up to the prefecture
+    dropped (a master may leave it out; a label may precede it), 1丁目2番3号 as 1-2-3."""
+    text = _ADDRESS_DROP.sub("", fold_identity(value)).replace("ヶ", "ケ").replace("ヵ", "カ")
+    text = _POSTAL_PREFIX.sub("", text)
+    prefecture = _prefecture_pattern().search(text)
+    if prefecture is not None:
+        text = text[prefecture.end():]
+    text = _BLOCK_NUMBERS.sub(r"\1-", text)
+    return text.rstrip("-")
+
+
+@lru_cache(maxsize=1)
+def _prefecture_pattern() -> re.Pattern[str]:
+    from piiscan import data
+
+    names = sorted(data.load_words("prefectures"), key=len, reverse=True)
+    return re.compile("|".join(map(re.escape, names)))
+
+
+_ISO_DATE = re.compile(r"([0-9]{4})([-/.])([0-9]{1,2})\2([0-9]{1,2})")
+
+
+def date_form(value: str) -> str:
+    """A date as YYYYMMDD, whether 西暦 or 和暦 (昭和55年4月1日, S55.4.1, 1980/4/1); text that
+    names no date keeps the generic form."""
+    folded = normalize(value).strip()
+    iso = _ISO_DATE.fullmatch(folded)
+    if iso is not None:  # the common case in a master, without the 和暦 parser
+        year, month, day = int(iso[1]), int(iso[3]), int(iso[4])
+        try:
+            datetime.date(year, month, day)
+            return f"{year:04d}{month:02d}{day:02d}"
+        except ValueError:
+            pass
+    found = parse_date(folded)
+    return found.strftime("%Y%m%d") if found is not None else _SPACES.sub("", folded)
+
+
+TYPE_FORMS: dict[str, Callable[[str], str]] = {
+    "PERSON_NAME": name_form,
+    "PERSON_NAME_KANA": name_form,
+    "ADDRESS": address_form,
+    "BIRTH_DATE": date_form,
+}
 
 
 class Fingerprinter:
@@ -227,11 +299,90 @@ class ContentFingerprinter:
             digest.update(chunk)
             offset += len(chunk)
         return digest.hexdigest()
+class EdmHasher:
+    """Keyed hashes of a customer master's values, for exact data match (piiscan.edm):
+    HMAC-SHA256 under the key of an EDM key file, never a bare or salted hash (a phone
+    number or a My Number has too few possible values to survive a brute force).
+
+    ``value`` hashes a primary value (a phone, an e-mail, a customer id) to the 64-bit number
+    the index is sorted by; ``field`` hashes a corroborating value (a name, an address, a
+    birth date) to 32 bits, enough to tell the few values of one master row apart. Both
+    take the type into the message, so a name can never match an address. ``key_id``
+    names the key without revealing it, so an index built with another key is detected.
+    """
+
+    VALUE_BITS = 64
+    FIELD_BITS = 32
+
+    def __init__(self, key: bytes) -> None:
+        if len(key) < 16:
+            raise ValueError("an EDM key has at least 16 bytes")
+        self._key = key
+        self._started: dict[str, Any] = {}  # type -> HMAC already fed its prefix
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {"key": self._key}  # HMAC objects do not pickle; workers start their own
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__init__(state["key"])  # type: ignore[misc]
+
+    @property
+    def key_id(self) -> str:
+        return hmac.new(self._key, b"piiscan edm key id", hashlib.sha256).hexdigest()[:16]
+
+    def _digest(self, value_type: str, form: str) -> bytes:
+        started = self._started.get(value_type)
+        if started is None:
+            started = self._started[value_type] = hmac.new(
+                self._key, f"edm\x00{value_type}\x00".encode(), hashlib.sha256)
+        mac = started.copy()  # the key and prefix are hashed once per type, not per value
+        mac.update(form.encode())
+        return mac.digest()
+
+    def value(self, value_type: str, value: str) -> int:
+        """The index key of a raw primary value (its canonical form is hashed)."""
+        return self.form(value_type, canonical(value_type, value))
+
+    def form(self, value_type: str, form: str) -> int:
+        """The index key of a value already in canonical form."""
+        return int.from_bytes(self._digest(value_type, form)[:8], "little")
+
+    def field(self, value_type: str, form: str) -> int:
+        """The row-local hash of a corroborating value in canonical form."""
+        return int.from_bytes(self._digest(value_type, form)[:4], "little")
+
+    START_CHARS = 2
+
+    def field_start(self, value_type: str, form: str) -> int:
+        """The row-local hash of a name's first two characters: a scan hashes every stretch
+        of text that could be an unlabelled name only where one of its rows' names starts."""
+        return self.field(f"{value_type}:start", form[:self.START_CHARS])
 
 
 @dataclass
 class Keys:
-    """The keyed hashers of one run, as the per-file scan needs them."""
+    """The keyed hashers of one run, as the per-file scan needs them. ``edm`` is the
+    customer master's index with its hasher (``--edm``), looked up inside the per-file
+    scan (piiscan.edm.match); it travels to pool workers with the rest."""
 
     fingerprint: Fingerprinter
     baseline: BaselineHasher | None = None
+    edm: ExactDataMatch | None = None
+
+
+class ExactDataMatch(Protocol):
+    """What the per-file scan asks of a customer master's index (``--edm``), implemented by
+    piiscan.edm.match.EdmMatcher: a fresh state for each file..."""
+
+    def for_file(self, rules: Mapping[str, Any], types: TypeRegistry) -> FileExactMatch: ...
+
+
+class FileExactMatch(Protocol):
+    """...told each segment with the matches that become its findings (numbered from
+    ``first``), answering the spans of customer names no rule found (masked in snippets),
+    and at the end marking the file's findings that are a customer's values."""
+
+    def observe(self, segment: Segment, matches: Sequence[Match], first: int
+                ) -> list[tuple[int, int]]: ...
+
+    def finish(self, findings: list[Finding]) -> list[Finding]: ...

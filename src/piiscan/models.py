@@ -245,6 +245,9 @@ class Finding:
     # The baseline's slow fingerprint (mask.BaselineHasher), only for files with baseline
     # entries or when a baseline is being built; never in a report.
     baseline_fingerprint: str | None = None
+    # Exact data match (--edm): the customer master row this value belongs to, as the
+    # master's id column names it (set by piiscan.edm.match only).
+    edm_row: str | None = None
 
 
 @dataclass

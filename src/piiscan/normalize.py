@@ -10,6 +10,7 @@ an order of magnitude slower and changes lengths).
 from __future__ import annotations
 
 import re
+import unicodedata
 
 _HYPHENS = "‐‑‒–—―−－﹣﹘⁃"  # U+2010-2015, U+2212, U+FF0D, U+FE63, U+FE58, U+2043
 _FOLD = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}  # full-width ASCII
@@ -36,3 +37,26 @@ def normalize(text: str) -> str:
     if "ー" in folded or "ｰ" in folded:
         folded = _LONG_VOWEL_BETWEEN_DIGITS.sub("-", folded)
     return folded
+
+
+# --- identity folding: when two spellings are the same value --------------------------------
+#
+# Matching needs offsets, so ``normalize`` keeps lengths. Comparing values does not: the form
+# in which two spellings of one name, address or customer id are equal may change lengths
+# (half-width ｶﾞ is one character, ㈱ three). ``fold_identity`` is that form; mask.canonical
+# builds each type's canonical value on it.
+
+_HIRAGANA = "".join(chr(c) for c in range(0x3041, 0x3097))  # ぁ..ゖ
+_KANA_FOLD = str.maketrans(_HIRAGANA, "".join(chr(ord(c) + 0x60) for c in _HIRAGANA))
+
+
+def to_katakana(text: str) -> str:
+    """Half-width katakana to full width (NFKC), hiragana to katakana: やまだ, ﾔﾏﾀﾞ and
+    ヤマダ are one reading."""
+    return unicodedata.normalize("NFKC", text).translate(_KANA_FOLD)
+
+
+def fold_identity(text: str) -> str:
+    """``normalize`` (full width, hyphen look-alikes, ー between digits), then NFKC, kana
+    as katakana and ASCII in lower case. Lengths may change; offsets do not survive."""
+    return to_katakana(normalize(text)).lower()

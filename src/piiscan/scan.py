@@ -145,7 +145,7 @@ def _scan(ref: FileRef, rules: CompiledRules, settings: Settings, keys: Keys) ->
             result.skips.append(Skip(ref.display, f"cannot read: {exc.strerror or exc}"))
         result.encoding = ", ".join(ctx.encodings) or None
         result.kind = ctx.kind
-    linked = link_sensitive(findings.out, signals, rules.types)
+    linked = link_sensitive(findings.finish(), signals, rules.types)
     _keep_confident(demote_samples(linked, signals), result, settings)
     result.elapsed = time.monotonic() - started
     return result
@@ -260,13 +260,17 @@ class _Findings:
         # The types whose values the baseline needs (its hash is slow): None for every type.
         self.baseline_types = (self.baseline.types_for(ref.path)
                                if self.baseline is not None else frozenset())
+        # Exact data match against a customer master (--edm): piiscan.edm.match.
+        self.edm = keys.edm.for_file(self.rules, rules.types) if keys.edm is not None else None
         self.out: list[Finding] = []
 
     def add(self, segment: Segment, matches: list[Match]) -> None:
+        if matches:
+            matches = _best_per_span(matches, self.rules)
+        unlabelled = self.edm.observe(segment, matches, len(self.out)) if self.edm else []
         if not matches:
             return
-        matches = _best_per_span(matches, self.rules)
-        spans = [(m.start, m.end) for m in matches]
+        spans = sorted([(m.start, m.end) for m in matches] + unlabelled)
         line_starts = _line_starts(segment.text) if segment.line_based else None
         ignore_text = segment.text if MARKER in segment.text else None
         for m in matches:
@@ -275,6 +279,10 @@ class _Findings:
                                                           finding.type):
                 finding = replace(finding, suppressed_by=INLINE)
             self.out.append(finding)
+
+    def finish(self) -> list[Finding]:
+        """Every finding of the file, EDM matches marked."""
+        return self.edm.finish(self.out) if self.edm is not None else self.out
 
     def _finding(self, rule: Rule, m: Match, segment: Segment, spans: list[tuple[int, int]],
                  line_starts: list[int] | None) -> Finding:

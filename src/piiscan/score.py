@@ -131,9 +131,22 @@ def active(findings: Iterable[Finding]) -> list[Finding]:
 
 def estimate_people(findings: list[Finding], types: TypeRegistry) -> int:
     """Distinct records (rows) holding identifying data, or else the largest number of
-    distinct identifying values of one type — never raw match counts."""
+    distinct identifying values of one type — never raw match counts. Values that an exact
+    data match (--edm) tied to a customer master row count as that row's person, exactly:
+    known customers are counted by distinct rows, the rest estimated as above."""
     identifying = types.where(identifying=True)
-    ident = [f for f in active(findings) if f.type in identifying]
+    current = active(findings)
+    known = {f.edm_row for f in current if f.edm_row is not None}
+    if known:
+        rows_of_known = {f.record for f in current if f.edm_row is not None and f.record}
+        rest = [f for f in current if f.edm_row is None
+                and (f.record is None or f.record not in rows_of_known)]
+        return len(known) + _estimate(rest, identifying)
+    return _estimate(current, identifying)
+
+
+def _estimate(findings: list[Finding], identifying: frozenset[str]) -> int:
+    ident = [f for f in findings if f.type in identifying]
     records = {f.record for f in ident if f.record is not None}
     per_type: dict[str, set[str]] = defaultdict(set)
     for f in ident:
@@ -236,10 +249,16 @@ def _content(findings: list[Finding], linked_ids: set[int], types: TypeRegistry,
 
 
 def _volume(findings: list[Finding], people: int, a: _Assessment) -> None:
+    known = len({f.edm_row for f in findings if f.edm_row is not None})
+    records = {f.record for f in findings if f.record is not None}
+    how = "rows or records" if records else "distinct names or identifiers"
     if people > 1:
         a.points += min(VOLUME_MAX, VOLUME_PER_DECADE * math.log10(people))
-        records = {f.record for f in findings if f.record is not None}
-        how = "rows or records" if records else "distinct names or identifiers"
+    if known:
+        more = people - known
+        a.reasons.append(f"{known:,} customer(s) of the customer master (exact data match)"
+                         + (f" and about {more:,} other people ({how})" if more > 0 else ""))
+    elif people > 1:
         a.reasons.append(f"about {people:,} people ({how})")
 
 
@@ -331,17 +350,20 @@ def count_people(files: Iterable[FileResult], types: TypeRegistry) -> PeopleCoun
     identifying = types.where(identifying=True)
     per_type: dict[str, set[str]] = defaultdict(set)
     my_numbers: set[str] = set()
+    master_rows: set[str] = set()  # customer master rows (--edm): each one person
     for fr in files:
         out.estimate = max(out.estimate, fr.people_estimate)
         out.upper_bound += fr.people_estimate
         sure = [f for f in active(fr.findings) if f.confidence >= TRIGGER_CONFIDENCE]
         out.my_number = max(out.my_number, my_number_people(sure))
+        master_rows.update(f.edm_row for f in active(fr.findings) if f.edm_row is not None)
         for f in sure:
             if f.type in identifying:
                 per_type[f.type].add(f.fingerprint)
             if f.category == Category.MY_NUMBER:
                 my_numbers.add(f.fingerprint)
-    out.estimate = max(out.estimate, max((len(v) for v in per_type.values()), default=0))
+    distinct = max(max((len(v) for v in per_type.values()), default=0), len(master_rows))
+    out.estimate = max(out.estimate, distinct)
     out.my_number = max(out.my_number, len(my_numbers))
     return out
 

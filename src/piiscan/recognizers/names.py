@@ -15,13 +15,13 @@ finding, and a surname that is also a common word only counts with a label or ho
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterator
 from functools import cache, lru_cache
 
 from piiscan import data
 from piiscan.labels import is_field_label
 from piiscan.models import Level
+from piiscan.normalize import to_katakana
 from piiscan.recognizers import Candidate
 
 KANJI = "[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff々〆ヵヶ\U00020000-\U0002fa1f]"
@@ -129,11 +129,6 @@ def _readings(name: str) -> frozenset[str]:
         if len(row) > 1:
             out.update(r for r in row[1].split(",") if r)
     return frozenset(out)
-
-
-def to_katakana(text: str) -> str:
-    text = unicodedata.normalize("NFKC", text)  # half-width katakana -> full width
-    return "".join(chr(ord(c) + 0x60) if "ぁ" <= c <= "ゖ" else c for c in text)
 
 
 def is_surname(text: str, rare: bool = False) -> bool:

@@ -58,6 +58,8 @@ def finding_dict(f: Finding) -> dict[str, Any]:
     }
     if f.linked is not None:
         out["linked"] = f.linked
+    if f.edm_row is not None:
+        out["edm_row"] = f.edm_row
     if f.suppressed_by:
         out["suppressed_by"] = f.suppressed_by
     if f.value is not None:

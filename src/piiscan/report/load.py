@@ -122,7 +122,7 @@ def _finding(d: dict[str, Any], keep_values: bool) -> Finding:
         location=_location(d["location"]), masked_value=d["masked_value"],
         masked_snippet=d["masked_snippet"], fingerprint=d["fingerprint"],
         value=d.get("value") if keep_values else None, hidden=d["hidden"],
-        suppressed_by=d.get("suppressed_by"), linked=d.get("linked"))
+        suppressed_by=d.get("suppressed_by"), linked=d.get("linked"), edm_row=d.get("edm_row"))
 
 
 def _skip(d: dict[str, Any]) -> Skip:

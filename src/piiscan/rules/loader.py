@@ -175,15 +175,20 @@ def validate_schema(name: str, data: Any) -> None:
         field = ".".join(str(p) for p in path[2:]) or None
     else:
         field = ".".join(str(p) for p in path) or None
+    field, problem = schema_problem(error, field)
+    raise RuleError(name, problem, rule_id, field)
+
+
+def schema_problem(error: Any, field: str | None) -> tuple[str | None, str]:
+    """A JSON Schema error (jsonschema.ValidationError) at ``field`` in words for people: a
+    missing field is named, an unknown one called unknown. Also used by piiscan.edm.schema."""
     if error.validator == "required":
         missing = error.message.split("'")[1] if "'" in error.message else error.message
-        field = f"{field}.{missing}" if field else missing
-        problem = "is required"
-    elif error.validator == "additionalProperties":
-        problem = error.message.replace("Additional properties are not allowed", "unknown field")
-    else:
-        problem = error.message
-    raise RuleError(name, problem, rule_id, field)
+        return (f"{field}.{missing}" if field else missing), "is required"
+    if error.validator == "additionalProperties":
+        return field, error.message.replace("Additional properties are not allowed",
+                                            "unknown field")
+    return field, str(error.message)
 
 
 def compile_rule(name: str, item: dict[str, Any], types: TypeRegistry | None = None) -> Rule:

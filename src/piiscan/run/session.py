@@ -39,6 +39,7 @@ from piiscan.suppress import Suppressor
 
 if TYPE_CHECKING:
     from piiscan.config import Settings
+    from piiscan.edm.match import EdmMatcher
     from piiscan.rules.loader import RuleSet
     from piiscan.run.guard import SignalGuard
     from piiscan.state.store import StateStore
@@ -54,6 +55,7 @@ class SessionOptions:
     collect: Baseline | None = None  # baseline create/update: fingerprint every finding
     key: bytes | None = None  # fingerprint key; default: the state's, else random per run
     key_file: Path | None = None  # the state's fingerprint key, kept outside it
+    edm: EdmMatcher | None = None  # exact data match against a customer master (--edm)
 
 
 @dataclass
@@ -111,12 +113,14 @@ def find_baseline(config_dir: Path | None) -> Path | None:
     return None
 
 
-def cache_digest(ruleset: RuleSet, settings: Settings) -> str:
+def cache_digest(ruleset: RuleSet, settings: Settings, edm: EdmMatcher | None = None) -> str:
     """Everything that changes what one file yields: piiscan's version, the rules, the
-    settings (Settings.digest leaves out those applied after the cache)."""
+    settings (Settings.digest leaves out those applied after the cache), the customer
+    master's index and key (--edm)."""
     from piiscan.state.codec import CODEC_VERSION
 
-    blob = "\0".join((__version__, str(CODEC_VERSION), ruleset.digest, settings.digest()))
+    blob = "\0".join((__version__, str(CODEC_VERSION), ruleset.digest, settings.digest(),
+                      edm.digest if edm is not None else ""))
     return hashlib.sha256(blob.encode()).hexdigest()[:32]
 
 
@@ -139,6 +143,8 @@ class ScanSession:
         opts = self.options
         if opts.new_only and opts.state is None:
             raise UsageError("--new-only needs a state database: add --state")
+        if opts.edm is not None:
+            opts.edm.check_rules(self.ruleset)
         if opts.collect is not None:
             self.baseline = opts.collect
             self.matcher = BaselineMatcher(opts.collect, collect=True)
@@ -166,7 +172,8 @@ class ScanSession:
         if key is None and self.store is not None:
             key = self.store.key
         fingerprint = Fingerprinter(key)
-        return Keys(fingerprint, self.matcher.hasher() if self.matcher is not None else None)
+        return Keys(fingerprint, self.matcher.hasher() if self.matcher is not None else None,
+                    self.options.edm)
 
     def finisher(self, paths: list[str], keys: Keys) -> Finisher:
         previous = None
@@ -194,7 +201,7 @@ class ScanSession:
             # Files with baseline entries are always scanned: matching needs the values.
             def bypass(ref: Any) -> bool:
                 return matcher.has_entries(ref.path)
-        digest = cache_digest(self.ruleset, self.settings)
+        digest = cache_digest(self.ruleset, self.settings, self.options.edm)
         if source is not None:
             return self.store.blob_cache(digest, bypass)
         return self.store.cache(digest, bypass)

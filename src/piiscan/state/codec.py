@@ -28,7 +28,8 @@ from piiscan.models import (
     SkipKind,
 )
 
-CODEC_VERSION = 3
+CODEC_VERSION = 4  # 3: reasons stored once per list; 4: Finding.edm_row, names, addresses and
+#                     birth dates fingerprinted by form
 
 _LOCATION_FIELDS = tuple(f.name for f in fields(Location))
 _LEVELS = {int(level): level for level in Level}
@@ -62,8 +63,13 @@ def _encode_finding(f: Finding, reasons: dict[tuple[Reason, ...], int]) -> dict[
         "reasons": reasons.setdefault(f.reasons, len(reasons)), "location": loc,
         "masked": f.masked_value, "snippet": f.masked_snippet, "fp": f.fingerprint,
         "hidden": f.hidden, "record": f.record, "suppressed_by": f.suppressed_by,
-        "linked": f.linked,
+        "linked": f.linked, "edm_row": f.edm_row,
     }
+
+
+def edm_row_needle(row_id: str) -> str:
+    """What an encoded result holding a finding of this customer master row contains."""
+    return '"edm_row":' + json.dumps(row_id, ensure_ascii=False)
 
 
 def decode_result(text: str, ref: FileRef, stored_display: str) -> FileResult:
@@ -112,4 +118,5 @@ def _decode_finding(item: dict[str, Any], path: Any,
         reasons=reasons[item["reasons"]],
         location=Location(**loc), masked_value=item["masked"],
         masked_snippet=item["snippet"], fingerprint=item["fp"], hidden=item["hidden"],
-        record=item["record"], suppressed_by=item["suppressed_by"], linked=item["linked"])
+        record=item["record"], suppressed_by=item["suppressed_by"], linked=item["linked"],
+        edm_row=item.get("edm_row"))

@@ -210,6 +210,16 @@ class RunInfo:
 
 
 @dataclass(frozen=True)
+class StoredResult:
+    """A file's latest result as the incremental cache keeps it, and when it was stored."""
+
+    result: FileResult
+    stored: str
+    size: int
+    mtime_ns: int
+
+
+@dataclass(frozen=True)
 class FindingRow:
     path: str
     type: str
@@ -552,6 +562,24 @@ class StateStore:
             return decode_result(row[1], ref, row[0])
         except (ValueError, KeyError, TypeError):
             return None
+    def results_containing(self, needles: list[str]) -> Iterator[StoredResult]:
+        """Every stored file result whose encoded form contains one of ``needles``
+        (fingerprints, ``codec.edm_row_needle``), in path order: what ``piiscan subject``
+        searches, without reading any file again."""
+        if not needles:
+            return
+        where = " OR ".join(["instr(result, ?) > 0"] * len(needles))
+        cur = self.conn.execute(
+            "SELECT path, display, size, mtime_ns, inode, stored, result FROM files "
+            f"WHERE {where} ORDER BY path", needles)
+        for path, display, size, mtime_ns, inode, stored, text in cur:
+            ref = FileRef(path=path, display=display, size=size, mtime=mtime_ns / 1e9,
+                          inode=inode)
+            try:
+                result = decode_result(text, ref, display)
+            except (ValueError, KeyError, TypeError):
+                continue  # an entry this version cannot read
+            yield StoredResult(result, stored, size, mtime_ns)
 
     def findings(self, run_id: int) -> list[FindingRow]:
         cur = self.conn.execute(

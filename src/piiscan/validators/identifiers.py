@@ -11,6 +11,7 @@ data: rules ask for a label or a column header for that.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from datetime import date
 
 from piiscan.validators.checksums import digits_of
@@ -99,6 +100,18 @@ def parse_date(text: str) -> date | None:
     if m:
         return _make_date(int(m["y"]), int(m["m"]), int(m["d"]))
     return None
+
+
+_COMPACT_IN_TEXT = re.compile(r"(?<![0-9])(?:18|19|20)[0-9]{6}(?![0-9])")
+
+
+def find_dates(text: str) -> Iterator[tuple[int, int]]:
+    """Spans of the text that name a calendar date (西暦, 和暦 or YYYYMMDD), for looking a
+    date up without a label (``text`` normalised by ``piiscan.normalize``)."""
+    for pattern in (_WAREKI, _SEIREKI, _COMPACT_IN_TEXT):
+        for m in pattern.finditer(text):
+            if parse_date(m.group(0)) is not None:
+                yield m.start(), m.end()
 
 
 def birth_date(text: str) -> bool:
