@@ -47,7 +47,7 @@ CONFIG_KEYS = {"rule_dirs": "rules", "disabled": "disable_rules", "excludes": "e
                "follow_symlinks": "follow_symlinks", "max_file_size": "max_file_size",
                "min_confidence": "min_confidence", "fail_on": "fail_on",
                "retention_days": "retention_days", "state": "state", "baseline": "baseline",
-               "jobs": "jobs"}
+               "jobs": "jobs", "ocr": "ocr"}
 
 
 def _size(text: str) -> int:
@@ -128,6 +128,10 @@ def main() -> None:
 @click.option("--jobs", "-j", type=click.IntRange(min=0), default=0, metavar="N",
               help="Scan N files at a time in worker processes; 0 (default): one per core; "
                    "1: in this process. Results and their order are the same for any N.")
+@click.option("--ocr/--no-ocr", default=False,
+              help="Read images (PNG, JPEG, TIFF, BMP) and PDF pages without a text layer "
+                   "with OCR (needs `pip install 'piiscan[ocr]'`); without it they are listed "
+                   "as not scanned.")
 @click.option("--hook", is_flag=True,
               help="Running as a pre-commit hook (set by .pre-commit-hooks.yaml).")
 def scan(paths: tuple[str, ...], fmt: str, outputs: tuple[str, ...], rule_dirs: tuple[str, ...],
@@ -135,7 +139,7 @@ def scan(paths: tuple[str, ...], fmt: str, outputs: tuple[str, ...], rule_dirs: 
          max_file_size: str, min_confidence: str, fail_on: str, show_values: bool,
          quiet: bool, retention_days: int | None, config_path: str | None, state: str | None,
          no_state: bool, baseline: str | None, no_baseline: bool, no_ignore: bool,
-         new_only: bool, jobs: int, hook: bool) -> None:
+         new_only: bool, jobs: int, ocr: bool, hook: bool) -> None:
     """Scan files and folders for personal data.
 
     PATHS are folders (walked recursively, .git/ skipped) or files (as pre-commit passes them).
@@ -151,6 +155,8 @@ def scan(paths: tuple[str, ...], fmt: str, outputs: tuple[str, ...], rule_dirs: 
             effective = _effective_config(list(paths), config_path)
             settings = configfile.settings_from(effective, show_values=show_values,
                                                 no_ignore=no_ignore)
+            if settings.ocr:
+                _check_ocr()
             options = _session_options(effective, new_only)
             result, outcome = _run_scan(list(paths), settings, fmt, outputs, quiet, options,
                                         guard, progress=not hook)
@@ -164,6 +170,17 @@ def scan(paths: tuple[str, ...], fmt: str, outputs: tuple[str, ...], rule_dirs: 
     _after_scan(result, outcome, settings, options, code, quiet=quiet,
                 hint=hook or (fmt == "table" and not quiet), hook=hook)
     sys.exit(code)
+
+
+def _check_ocr() -> None:
+    """--ocr with no engine installed is a usage error before anything is scanned."""
+    from piiscan.errors import UsageError
+    from piiscan.extract.ocr import OcrUnavailable, engine_name
+
+    try:
+        engine_name()
+    except OcrUnavailable as exc:
+        raise UsageError(str(exc)) from None
 
 
 def _run_scan(paths: list[str], settings: Settings, fmt: str, outputs: tuple[str, ...],
@@ -536,6 +553,8 @@ def _baseline_command(paths: tuple[str, ...], file: str | None, config_path: str
             baseline = Baseline.load(target)
         old = set(baseline.entries)
         settings = configfile.settings_from(effective)
+        if settings.ocr:
+            _check_ocr()
         ruleset = load_ruleset(settings.rule_dirs, settings.disabled_rules)
         options = SessionOptions(collect=baseline, allow_values=tuple(effective["allow_values"]),
                                  root=effective.config.base)

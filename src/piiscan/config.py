@@ -27,6 +27,7 @@ class Limits:
     archive_bytes: int = 1024 * MiB  # total expanded bytes per top-level file
     archive_ratio: float = 200.0  # expanded/compressed ratio above which a member is a bomb
     member_size: int = 256 * MiB
+    image_pixels: int = 50_000_000  # larger images are skips (decompression bombs), not OCR'd
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,7 @@ class Settings:
     jobs: int = 1
     no_ignore: bool = False  # audit: inline ignores, baseline and allowlists do not suppress
     allow_paths: tuple[str, ...] = ()  # gitignore-style: findings there are suppressed
+    ocr: bool = False  # read images and PDF pages without a text layer with OCR
 
     def with_changes(self, **changes: object) -> Settings:
         return replace(self, **changes)  # type: ignore[arg-type]

@@ -20,6 +20,7 @@ Example::
     state = "~/.local/state/piiscan/repo.db"
     allow_paths = ["docs/sample-data/**"]       # scanned, findings suppressed and counted
     allow_values = ["03-1234-5678"]             # e.g. the company's own switchboard
+    ocr = true                                  # read scans and photos (piiscan[ocr])
 """
 
 from __future__ import annotations
@@ -116,6 +117,8 @@ OPTIONS: dict[str, Option] = {
     "context_chars": Option(_int, "characters of masked context on each side of a finding"),
     "retention_days": Option(_int, "files older than this many days raise their risk"),
     "jobs": Option(_int, "worker processes (0: one per core, 1: none)"),
+    "ocr": Option(_bool, "read images and PDF pages without a text layer with OCR "
+                  "(needs piiscan[ocr])"),
     "state": Option(_path_or_flag, "state database (true: the default location)", is_path=True),
     "baseline": Option(_path_or_flag, "baseline file (false: none)", is_path=True),
     "allow_paths": Option(_str_list, "gitignore-style patterns whose findings are suppressed",
@@ -253,6 +256,7 @@ DEFAULTS: dict[str, Any] = {
     "context_chars": 20,
     "retention_days": None,
     "jobs": 0,
+    "ocr": False,
     "state": None,
     "baseline": None,
     "allow_paths": (),
@@ -306,5 +310,6 @@ def settings_from(effective: Effective, *, show_values: bool = False,
         jobs=int(v["jobs"]) or cpu_count(),
         no_ignore=no_ignore,
         allow_paths=tuple(v["allow_paths"]),
+        ocr=bool(v["ocr"]),
         **extra,
     )

@@ -17,7 +17,13 @@ from types import FrameType
 from typing import TYPE_CHECKING, Protocol
 
 from piiscan.config import Settings
-from piiscan.extract import UNSUPPORTED, Blob, BudgetExceeded, ExtractContext, extract_blob
+from piiscan.extract import (
+    Blob,
+    BudgetExceeded,
+    ExtractContext,
+    extract_blob,
+    unsupported_reason,
+)
 from piiscan.extract.encoding import SAMPLE_BYTES, sniff_encoding
 from piiscan.extract.sniff import detect_kind
 from piiscan.link import DocumentSignals, demote_samples, link_sensitive
@@ -88,7 +94,8 @@ class Scanner:
             self._too_large(blob, result)
         else:
             ctx = ExtractContext(limits=limits, chunk_chars=self.settings.chunk_chars,
-                                 deadline=started + limits.seconds_per_file)
+                                 deadline=started + limits.seconds_per_file,
+                                 ocr=self.settings.ocr)
             try:
                 self._consume(extract_blob(blob, ctx, include_name=True), result, ctx,
                               candidates, signals)
@@ -117,8 +124,9 @@ class Scanner:
         except OSError:
             kind = "unknown"
         result.kind = kind
-        if kind in UNSUPPORTED:
-            result.skips.append(Skip(blob.display, UNSUPPORTED[kind], SkipKind.UNSUPPORTED))
+        reason = unsupported_reason(kind, self.settings.ocr)
+        if reason is not None:
+            result.skips.append(Skip(blob.display, reason, SkipKind.UNSUPPORTED))
             return
         limit_mib = self.settings.limits.max_file_size / (1024 * 1024)
         result.skips.append(Skip(blob.display,
