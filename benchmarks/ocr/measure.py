@@ -119,7 +119,7 @@ def deskew(image: Image) -> Image:
     for step in range(-10, 11):
         angle = step / 4
         rows = ink.rotate(angle, resample=PILImage.Resampling.BILINEAR)
-        profile = list(rows.resize((1, rows.height), PILImage.Resampling.BOX).getdata())
+        profile = rows.resize((1, rows.height), PILImage.Resampling.BOX).tobytes()
         score = sum((a - b) ** 2 for a, b in itertools.pairwise(profile))
         if score > best_score:
             best, best_score = angle, score

@@ -11,6 +11,11 @@ from piiscan.extract import ocr
 from piiscan.extract.ocr import Box, OcrUnavailable, assemble_lines
 
 
+@pytest.fixture(scope="module")
+def rapid() -> ocr.Engine:
+    return ocr.build_engine("rapidocr")
+
+
 def digits(text: str) -> str:
     return re.sub(r"\D", "", text)
 
@@ -32,17 +37,17 @@ def test_no_boxes_no_text() -> None:
     assert assemble_lines([Box(0, 0, 10, 10, " ")]) == ""
 
 
-def test_rapidocr_reads_a_skewed_noisy_form() -> None:
-    text = ocr.build_engine("rapidocr").read(form(application(), skew=1.5, noise=12), 60)
+def test_rapidocr_reads_a_skewed_noisy_form(rapid: ocr.Engine) -> None:
+    text = rapid.read(form(application(), skew=1.5, noise=12), 60)
     assert "申込書" in text
     assert MOBILE in text and POSTAL in text
     assert digits(MY_NUMBER) in digits(text)
 
 
-def test_rapidocr_reads_vertical_text_column_by_column() -> None:
+def test_rapidocr_reads_vertical_text_column_by_column(rapid: ocr.Engine) -> None:
     zen = str.maketrans("0123456789-", "０１２３４５６７８９－")
     image = vertical_form(["会員登録申込書", "氏名　佐藤花子", f"電話　{MOBILE.translate(zen)}"])
-    lines = ocr.build_engine("rapidocr").read(image, 60).splitlines()
+    lines = rapid.read(image, 60).splitlines()
     assert len(lines) == 3 and "申込書" in lines[0] and "佐藤花子" in lines[1], lines
     assert digits(MOBILE) in digits(lines[2].translate(str.maketrans("０１２３４５６７８９",
                                                                       "0123456789")))
