@@ -148,3 +148,22 @@ def test_image_inside_an_archive_is_read(tmp_path: Path) -> None:
     with zipfile.ZipFile(path, "w") as zf:
         zf.writestr("2024/card.png", buf.getvalue())
     assert MOBILE in texts(run(path))["scans.zip!2024/card.png"]
+
+
+def test_a_missing_model_file_is_a_skip_that_says_so(tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """A broken install (the recognition model gone from the wheel): the skip says what is
+    wrong and never turns into a download."""
+    from piiscan.extract import ocr
+
+    path = tmp_path / "card.png"
+    form(["氏名 佐藤 花子"]).save(path)
+    monkeypatch.setitem(ocr.RAPIDOCR_MODELS, "Rec", "missing_rec.onnx")
+    ocr._engine.cache_clear()
+    try:
+        (skip,) = run(path)
+    finally:
+        ocr._engine.cache_clear()
+    assert isinstance(skip, Skip) and skip.kind is SkipKind.ERROR
+    assert "missing_rec.onnx is missing from the rapidocr package" in skip.reason
+    assert "never downloads" in skip.reason

@@ -50,7 +50,11 @@ def extract(blob: Blob, ctx: ExtractContext) -> Iterator[Item]:
                     yield Skip(blob.display, _too_large(f"{where}image of {width}x{height} pixels",
                                                         limit))
                     continue
-                text = ocr.read_page(_decoded(image), ctx)
+                try:
+                    text = ocr.read_page(_decoded(image), ctx)
+                except ocr.OcrUnavailable as exc:  # a broken install: say so, not "corrupt"
+                    yield Skip(blob.display, f"not scanned: {exc}")
+                    return
                 location = replace(blob.location, page=index + 1) if pages > 1 else blob.location
                 if text.strip():
                     yield Segment(text, location)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import functools
 import importlib.util
+import shutil
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -58,7 +59,8 @@ def engine_name() -> str:
     """Which engine ``--ocr`` will use, found without importing it (cheap: for the command
     line to refuse ``--ocr`` up front, exit 2, when nothing can run it)."""
     for name in ENGINES:
-        if all(importlib.util.find_spec(module) for module in _MODULES[name]):
+        if all(importlib.util.find_spec(module) for module in _MODULES[name]) and \
+                (name != "tesseract" or shutil.which("tesseract")):
             return name
     raise OcrUnavailable(f"--ocr needs an OCR engine: {INSTALL_HINT}")
 
