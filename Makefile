@@ -8,7 +8,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 PIP    := $(BIN)/python -m pip --disable-pip-version-check -q
 
-.PHONY: demo test sysdeps lint typecheck eval bench bench-memory bench-git data-check install dev clean
+.PHONY: demo test sysdeps lint typecheck eval bench bench-memory bench-git bench-ocr data-check install dev clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,7 +37,7 @@ lint: dev
 typecheck: dev
 	$(BIN)/mypy
 
-# System packages the tests use (a Japanese font, chromium, git, samba): installed with apt-get as
+# System packages the tests use (a Japanese font, chromium, git, samba, tesseract): installed with apt-get as
 # root, else named in one line. tools/sysdeps.sh is the only list.
 sysdeps:
 	@tools/sysdeps.sh
@@ -56,9 +56,14 @@ bench: dev
 bench-memory: dev
 	$(BIN)/python benchmarks/memory.py bomb
 	$(BIN)/python benchmarks/memory.py reports
+
 # piiscan git over a generated 10,000-commit history (docs/benchmarks.md, Git history)
 bench-git: dev
 	$(BIN)/python benchmarks/git_history.py
+
+# OCR engines side by side on 60 generated forms: CER, recall per identifier, pages/s.
+bench-ocr: dev sysdeps
+	$(BIN)/python benchmarks/ocr/measure.py
 
 # Rebuild every dictionary from its sources and check the committed files match.
 data-check: dev

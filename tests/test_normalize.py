@@ -3,7 +3,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from piiscan.normalize import normalize
+from piiscan.normalize import even_digit_groups, fold_ocr, normalize
 
 
 def test_full_width_digits_letters_and_space_fold() -> None:
@@ -37,3 +37,35 @@ def test_identity_folding_makes_kana_and_widths_one() -> None:
     assert to_katakana("やまだ ﾀﾛｳ") == "ヤマダ タロウ"
     assert fold_identity("ＴＡＲＯ＠Ｅｘａｍｐｌｅ．ｊｐ") == "taro@example.jp"
     assert fold_identity("ｶﾞｷﾞ㈱") == "ガギ(株)"
+# --------------------------------------------------------------------------- OCR text
+
+
+def test_ocr_fold_reads_look_alikes_inside_numbers_as_digits() -> None:
+    assert fold_ocr("TEL O9O-l234一5678") == "TEL 090-1234-5678"
+    assert fold_ocr("〒l5O-OO41") == "〒150-0041"
+    assert fold_ocr("個人番号 l234 5678 9O18") == "個人番号 1234 5678 9018"
+    assert fold_ocr("０９０ー１２３４") == "０９０-１２３４"  # full width too; normalize() does the rest
+
+
+def test_ocr_fold_changes_s_b_z_and_bars_only_between_digits() -> None:
+    assert fold_ocr("03-12S4-5B78") == "03-1254-5878"
+    assert fold_ocr("7|2") == "712"
+    assert fold_ocr("| 090-1234-5678 |") == "| 090-1234-5678 |"  # a table border stays
+    assert fold_ocr("SBZ 2024") == "SBZ 2024"
+
+
+def test_ocr_fold_leaves_words_alone() -> None:
+    for text in ("No1", "TOKYO 2024", "ID1O", "Osaka", "一二三", "ユーザー", "I love 2 OCR"):
+        assert fold_ocr(text) == text
+
+
+@given(st.text(alphabet="0123456789OolI|SBZ一ー -abcNo氏名"))
+def test_ocr_fold_preserves_length(text: str) -> None:
+    assert len(fold_ocr(text)) == len(text)
+
+
+def test_uneven_four_digit_groups_are_spaced_evenly() -> None:
+    assert even_digit_groups("個人番号7904 11885675") == "個人番号7904 1188 5675"
+    assert even_digit_groups("4111 111111111111") == "4111 1111 1111 1111"
+    for text in ("7904 1188 5675", "790411885675", "090 1234 5678", "1234 5678", "2024 11"):
+        assert even_digit_groups(text) == text

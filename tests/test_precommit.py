@@ -21,7 +21,7 @@ VENV_BIN = Path(sys.executable).parent
 PHONE = "090-3141-5926"
 MY_NUMBER = "1234 5678 9018"
 HEAVY = ("pdfminer", "pypdfium2", "openpyxl", "docx", "pptx", "python_calamine", "extract_msg",
-         "jsonschema")
+         "jsonschema", "PIL", "rapidocr", "onnxruntime", "pytesseract", "numpy")
 
 
 def git(*args: str, cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:

@@ -9,11 +9,14 @@ set -euo pipefail
 # "apt-package  shell test that succeeds when it is usable"
 PACKAGES=(
   "fontconfig            command -v fc-list"
-  "fonts-ipafont-gothic  fc-list :lang=ja file | grep -qi 'ipag.*\.ttf'"  # embedded in test PDFs
+  "fonts-ipafont-gothic  fc-list :lang=ja file | grep -qi 'ipag.*\.ttf'"  # test PDFs, OCR images
   "chromium              command -v chromium || command -v chromium-browser"  # HTML report
   "git                   command -v git"       # pre-commit hook, piiscan git, scan --staged
   "util-linux            command -v setpriv"   # tests that run piiscan as another user
   "samba                 test -x /usr/sbin/smbd"  # smbd on loopback for the smb:// tests
+  "tesseract-ocr         command -v tesseract"    # the fallback OCR engine (--ocr)
+  "tesseract-ocr-jpn     tesseract --list-langs 2>/dev/null | grep -qx jpn"
+  "tesseract-ocr-jpn-vert  tesseract --list-langs 2>/dev/null | grep -qx jpn_vert"
 )
 
 missing=()

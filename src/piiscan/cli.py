@@ -63,7 +63,8 @@ CONFIG_KEYS = {"rule_dirs": "rules", "disabled": "disable_rules", "excludes": "e
                "retention_days": "retention_days", "state": "state", "baseline": "baseline",
                "jobs": "jobs", "key_file": "key_file", "cluster": "cluster",
                "sample_percent": "sample_percent", "sample_seed": "sample_seed",
-               "max_bytes_per_file": "max_bytes_per_file", "edm": "edm", "edm_key": "edm_key"}
+               "max_bytes_per_file": "max_bytes_per_file", "edm": "edm", "edm_key": "edm_key",
+               "ocr": "ocr"}
 
 
 def _size(ctx: click.Context, param: click.Parameter, text: str | None) -> int | None:
@@ -190,6 +191,10 @@ def main() -> None:
 @click.option("--max-bytes-per-file", default=None, metavar="SIZE", callback=_size,
               help="Scan only the first SIZE of larger text, CSV, JSON, HTML and mail files; "
                    "each is listed as partly scanned.")
+@click.option("--ocr/--no-ocr", default=False,
+              help="Read images (PNG, JPEG, TIFF, BMP) and PDF pages without a text layer "
+                   "with OCR (needs `pip install 'piiscan[ocr]'`); without it they are listed "
+                   "as not scanned.")
 @click.option("--hook", is_flag=True,
               help="Running as a pre-commit hook (set by .pre-commit-hooks.yaml).")
 @click.option("--staged", is_flag=True,
@@ -208,7 +213,7 @@ def scan(paths: tuple[str, ...], fmt: str, outputs: tuple[str, ...], rule_dirs: 
          no_state: bool, key_file: str | None, baseline: str | None, no_baseline: bool,
          no_ignore: bool, new_only: bool, jobs: int, cluster: str | None,
          sample_percent: float | None, sample_seed: str, max_bytes_per_file: int | None,
-         hook: bool, staged: bool, edm: str | None, edm_key: str | None) -> None:
+         ocr: bool, hook: bool, staged: bool, edm: str | None, edm_key: str | None) -> None:
     """Scan files and folders for personal data.
 
     PATHS are folders (walked recursively, .git/ skipped), files (as pre-commit passes them),
@@ -237,6 +242,8 @@ def scan(paths: tuple[str, ...], fmt: str, outputs: tuple[str, ...], rule_dirs: 
             settings = configfile.settings_from(effective, show_values=show_values,
                                                 no_ignore=no_ignore)
             _ask_smb_password(list(paths))
+            if settings.ocr:
+                _check_ocr()
             options = _session_options(effective, new_only)
             view = View(fmt, quiet=quiet, hook=hook)
             source = _staged_source(list(paths), settings) if staged else None
@@ -269,6 +276,17 @@ def _staged_source(paths: list[str], settings: Settings) -> Source:
     from piiscan.sources.git import Repository
 
     return StagedFiles(Repository.open("."), paths or ["."], settings)
+
+
+def _check_ocr() -> None:
+    """--ocr with no engine installed is a usage error before anything is scanned."""
+    from piiscan.errors import UsageError
+    from piiscan.extract.ocr import OcrUnavailable, engine_name
+
+    try:
+        engine_name()
+    except OcrUnavailable as exc:
+        raise UsageError(str(exc)) from None
 
 
 class View:
@@ -698,6 +716,8 @@ def _baseline_command(paths: tuple[str, ...], file: str | None, config_path: str
             baseline = Baseline.load(target)
         old = set(baseline.entries)
         settings = configfile.settings_from(effective)
+        if settings.ocr:
+            _check_ocr()
         ruleset = load_ruleset(settings.rule_dirs, settings.disabled_rules)
         options = SessionOptions(collect=baseline, allow_values=tuple(effective["allow_values"]),
                                  root=effective.config.base)

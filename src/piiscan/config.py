@@ -31,6 +31,7 @@ class Limits:
     # ... and no single piece (a member, a part, a stream) may inflate to more than this.
     member_size: int = 256 * MiB
     archive_ratio: float = 200.0  # expanded/compressed ratio above which a member is a bomb
+    image_pixels: int = 50_000_000  # larger images are skips (decompression bombs), not OCR'd
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,7 @@ class Settings:
     sample_percent: float | None = None  # scan this share of the files (a seeded choice)
     sample_seed: str = ""  # which files the sample holds: the same seed, the same files
     max_bytes_per_file: int | None = None  # scan only the head of larger text-like files
+    ocr: bool = False  # read images and PDF pages without a text layer with OCR
 
     def with_changes(self, **changes: object) -> Settings:
         return replace(self, **changes)  # type: ignore[arg-type]

@@ -21,11 +21,12 @@ Example::
     key_file = "~/.config/piiscan/state.key"     # the state's key, outside the database
     allow_paths = ["docs/sample-data/**"]       # scanned, findings suppressed and counted
     allow_values = ["03-1234-5678"]             # e.g. the company's own switchboard
+    edm = "/var/lib/piiscan/customers.edm"      # exact data match (docs/edm.md)
+    edm_key = "/etc/piiscan/edm.key"
+    ocr = true                                  # read scans and photos (piiscan[ocr])
 
     [smtp]                                      # for `piiscan diff --mail-to` (alerts.mail)
     host = "smtp.example.co.jp"
-    edm = "/var/lib/piiscan/customers.edm"      # exact data match (docs/edm.md)
-    edm_key = "/etc/piiscan/edm.key"
 """
 
 from __future__ import annotations
@@ -194,6 +195,8 @@ OPTIONS: dict[str, Option] = {
     "context_chars": Option(_int, "characters of masked context on each side of a finding"),
     "retention_days": Option(_int, "files older than this many days raise their risk"),
     "jobs": Option(_jobs, "worker processes (0: one per core, 1: none)"),
+    "ocr": Option(_bool, "read images and PDF pages without a text layer with OCR "
+                  "(needs piiscan[ocr])"),
     "state": Option(_path_or_flag, "state database (true: the default location)", is_path=True),
     "baseline": Option(_path_or_flag, "baseline file (false: none)", is_path=True),
     "key_file": Option(_path, "the state's fingerprint key, kept outside the database "
@@ -346,6 +349,7 @@ DEFAULTS: dict[str, Any] = {
     "context_chars": 20,
     "retention_days": None,
     "jobs": 0,
+    "ocr": False,
     "state": None,
     "baseline": None,
     "key_file": None,
@@ -410,5 +414,6 @@ def settings_from(effective: Effective, *, show_values: bool = False,
         sample_percent=v["sample_percent"],
         sample_seed=str(v["sample_seed"]),
         max_bytes_per_file=v["max_bytes_per_file"],
+        ocr=bool(v["ocr"]),
         **extra,
     )

@@ -60,3 +60,45 @@ def fold_identity(text: str) -> str:
     """``normalize`` (full width, hyphen look-alikes, ー between digits), then NFKC, kana
     as katakana and ASCII in lower case. Lengths may change; offsets do not survive."""
     return to_katakana(normalize(text)).lower()
+# OCR reads digits as look-alike letters and dashes. These folds run on OCR text only (a
+# typed 'No1' or 'TOKYO' is what it says), and like normalize() each maps one character to
+# one character.
+_DIGITS = "0-9０-９"
+_OCR_AS_DIGIT = {**dict.fromkeys("OoＯｏ〇○", "0"), **dict.fromkeys("lIｌＩ", "1")}
+_LOOKALIKES = "".join(_OCR_AS_DIGIT)
+# A run of digits and look-alikes holding at least one real digit and touching no Latin
+# letter: 'O9O-l234' is a number, 'No1' and 'TOKYO' are words.
+_OCR_DIGIT_RUN = re.compile(
+    rf"(?<![A-Za-z])[{_DIGITS}{_LOOKALIKES}]*[{_DIGITS}][{_DIGITS}{_LOOKALIKES}]*(?![A-Za-z])"
+)
+# Only between two digits: S/B/Z are 5/8/2, a bar is 1, the kanji 一 (and ー) a hyphen.
+_OCR_BETWEEN = {"S": "5", "B": "8", "Z": "2", "|": "1", "｜": "1", "一": "-", "ー": "-"}
+_OCR_BETWEEN_DIGITS = re.compile(rf"(?<=[{_DIGITS}])[{''.join(_OCR_BETWEEN)}](?=[{_DIGITS}])")
+
+
+def fold_ocr(text: str) -> str:
+    """OCR text with digit look-alikes folded inside numbers: ``TEL O9O-l234一5678`` ->
+    ``TEL 090-1234-5678``. Same length as ``text``; the number rules (and their check
+    digits) then judge the result like any other text."""
+    folded = _OCR_DIGIT_RUN.sub(
+        lambda m: "".join(_OCR_AS_DIGIT.get(c, c) for c in m.group(0)), text)
+    return _OCR_BETWEEN_DIGITS.sub(lambda m: _OCR_BETWEEN[m.group(0)], folded)
+
+
+# Four-digit groups with a space OCR lost or added: '7904 11885675'.
+_OCR_GROUPS = re.compile(r"(?<![0-9])[0-9]{4}(?: ?[0-9]{4}){2,3}(?![0-9])")
+
+
+def even_digit_groups(text: str) -> str:
+    """OCR text with unevenly spaced runs of four-digit groups spaced evenly:
+    ``7904 11885675`` -> ``7904 1188 5675`` (card and My Number rules want one separator
+    throughout). Unlike the folds above this can change the length: use it on OCR text only,
+    which has no original offsets to keep."""
+    def even(match: re.Match[str]) -> str:
+        run = match.group(0)
+        if " " not in run or run.count(" ") == len(run) // 5:
+            return run
+        digits = run.replace(" ", "")
+        return " ".join(digits[i:i + 4] for i in range(0, len(digits), 4))
+
+    return _OCR_GROUPS.sub(even, text)

@@ -19,7 +19,13 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from piiscan.config import Settings
-from piiscan.extract import UNSUPPORTED, Blob, BudgetExceeded, ExtractContext, extract_blob
+from piiscan.extract import (
+    Blob,
+    BudgetExceeded,
+    ExtractContext,
+    extract_blob,
+    unsupported_reason,
+)
 from piiscan.extract.encoding import SAMPLE_BYTES, sniff_encoding
 from piiscan.extract.sniff import detect_kind
 from piiscan.link import DocumentSignals, demote_samples, link_sensitive
@@ -130,7 +136,7 @@ def _scan(ref: FileRef, rules: CompiledRules, settings: Settings, keys: Keys) ->
     else:
         blob = _head_only(blob, result, settings)
         ctx = ExtractContext(limits=limits, chunk_chars=settings.chunk_chars,
-                             deadline=started + limits.seconds_per_file)
+                             deadline=started + limits.seconds_per_file, ocr=settings.ocr)
         try:
             _consume(extract_blob(blob, ctx, include_name=True), result, ctx, rules,
                      findings, signals)
@@ -161,8 +167,9 @@ def _too_large(blob: Blob, result: FileResult, settings: Settings) -> None:
     except OSError:
         kind = "unknown"
     result.kind = kind
-    if kind in UNSUPPORTED:
-        result.skips.append(Skip(blob.display, UNSUPPORTED[kind], SkipKind.UNSUPPORTED))
+    reason = unsupported_reason(kind, settings.ocr)
+    if reason is not None:
+        result.skips.append(Skip(blob.display, reason, SkipKind.UNSUPPORTED))
         return
     limit_mib = settings.limits.max_file_size / (1024 * 1024)
     result.skips.append(Skip(blob.display,

@@ -104,7 +104,7 @@ def test_skips_have_reasons_and_exit_3(open_dir: Path, cli: CLI) -> None:
         for s in fr["skips"]:
             reasons[Path(s["path"]).name] = (s["kind"], s["reason"])
     assert reasons["pipe"] == ("unsupported", "named pipe (FIFO) — never opened")
-    assert reasons["photo.txt"] == ("unsupported", "image — not scanned without OCR")
+    assert reasons["photo.txt"] == ("unsupported", "image — not scanned; --ocr reads it")
     assert reasons["blob.bin"] == ("unsupported", "binary file — no text to scan")
     assert reasons["big.txt"][0] == "error" and "--max-file-size" in reasons["big.txt"][1]
     assert reasons["secret.txt"] == ("error", "permission denied")

@@ -91,7 +91,7 @@ def test_unreadable_files_are_listed_with_reasons(report: dict[str, Any]) -> Non
     assert reasons["鍵付き.pdf"] == ("error", "encrypted PDF — password required, not scanned")
     assert reasons["secret.zip"][0] == "error" and "encrypted" in reasons["secret.zip"][1]
     assert reasons["bomb.zip"][0] == "error" and "bomb" in reasons["bomb.zip"][1]
-    assert reasons["photo.txt"] == ("unsupported", "image — not scanned without OCR")
+    assert reasons["photo.txt"] == ("unsupported", "image — not scanned; --ocr reads it")
     assert reasons["old.doc"][0] == "unsupported"
     assert reasons["voice.wav"][0] == "unsupported"
     assert by_name(report)["voice.wav"]["inventory"] == ["audio"]

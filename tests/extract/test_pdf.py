@@ -104,7 +104,7 @@ def test_image_only_page_is_noted(tmp_path: Path, office_extract) -> None:
     info = make_pdf_image_only(tmp_path / "scan.pdf")
     items = office_extract(info["path"])
     assert _pages(items) == {1: f"氏名：{NAME}"}
-    assert "page 2: image only — not scanned without OCR" in _notes(items)
+    assert "page 2: image only — not scanned; --ocr reads it" in _notes(items)
     assert not any("page 3" in note for note in _notes(items))  # blank page: nothing to say
     assert not _skips(items)  # page 1 was read, so the file is not a skip
 
@@ -113,8 +113,8 @@ def test_pdf_of_scans_only_is_a_skip(tmp_path: Path, office_extract) -> None:
     path = make_pdf_scans_only(tmp_path / "scans.pdf")["path"]
     items = office_extract(path)
     assert _notes(items) == [
-        "page 1: image only — not scanned without OCR",
-        "page 2: image only — not scanned without OCR",
+        "page 1: image only — not scanned; --ocr reads it",
+        "page 2: image only — not scanned; --ocr reads it",
     ]
     (skip,) = _skips(items)
     assert skip.kind is SkipKind.UNSUPPORTED and "images only" in skip.reason

@@ -43,11 +43,12 @@ REGISTRY: dict[str, str] = {
     "zip": "archive",
     "tar": "archive",
     "gzip": "archive",
+    "image": "image",  # with --ocr only; see unsupported_reason
 }
 
 # Kinds piiscan recognises but does not read; each becomes a skip with this reason.
 UNSUPPORTED: dict[str, str] = {
-    "image": "image — not scanned without OCR",
+    "image": "image — not scanned; --ocr reads it",
     "audio": "audio recording — voice can identify a person (声紋); listed in the inventory",
     "video": "video — not scanned",
     "legacy-office": (
@@ -57,6 +58,15 @@ UNSUPPORTED: dict[str, str] = {
     "archive-other": "archive format not supported (7z/rar) — not scanned",
     "encrypted-office": "encrypted Office document — not scanned",
 }
+# Kinds that OCR reads when the user asks for it (--ocr).
+OCR_KINDS = frozenset({"image"})
+
+
+def unsupported_reason(kind: str, ocr: bool) -> str | None:
+    """Why piiscan does not read this kind, or None when it does (images: with --ocr)."""
+    if ocr and kind in OCR_KINDS:
+        return None
+    return UNSUPPORTED.get(kind)
 
 
 def missing_extra(blob: Blob, what: str, extra: str) -> Skip:
@@ -240,6 +250,7 @@ class ExtractContext:
     deadline: float = float("inf")
     encodings: list[str] = field(default_factory=list)
     kind: str | None = None  # the top-level file's kind, for the report
+    ocr: bool = False  # read images and PDF pages without a text layer with OCR
     budget: Budget = field(init=False)  # decompressed bytes, for this top-level file
 
     def __post_init__(self) -> None:
@@ -300,8 +311,9 @@ def extract_blob(blob: Blob, ctx: ExtractContext, include_name: bool = False) ->
         return
     if ctx.depth == 0:
         ctx.kind = kind
-    if kind in UNSUPPORTED:
-        yield Skip(blob.display, UNSUPPORTED[kind], SkipKind.UNSUPPORTED)
+    reason = unsupported_reason(kind, ctx.ocr)
+    if reason is not None:
+        yield Skip(blob.display, reason, SkipKind.UNSUPPORTED)
         if kind == "audio":
             yield Inventory("audio")
         return

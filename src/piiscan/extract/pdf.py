@@ -2,9 +2,10 @@
 
 pdfium (pypdfium2) is the engine: fast, and right about Japanese (CID fonts, embedded
 TrueType, full-width '－'). pdfminer.six reads what pdfium refuses to open; a note says so.
-A page without a text layer is a scan or a drawing: it is noted, since nothing on it
-was read without OCR. An encrypted PDF is opened with the empty user password, as viewers
-do; one that needs a real password is skipped with that reason.
+A page without a text layer is a scan or a drawing: with ``--ocr`` it is rendered and read
+by OCR (extract/ocr.py), otherwise it is noted as not scanned. An encrypted PDF is opened
+with the empty user password, as viewers do; one that needs a real password is skipped with
+that reason.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ Item = Segment | Skip | Note
 ENCRYPTED = "encrypted PDF — password required, not scanned"
 _METADATA = ("Author", "Title", "Subject", "Keywords")
 _TAIL = 2048  # '%%EOF' sits in the last bytes of a complete file
+OCR_DPI = 300  # pages without a text layer are rendered at this resolution for --ocr
 _SKIP_ANNOTS = frozenset({pdfium_c.FPDF_ANNOT_POPUP, pdfium_c.FPDF_ANNOT_LINK})
 # Checkbox and radio 'values' are export names like 'Off' or 'Yes', not personal data.
 _BUTTON_FIELDS = frozenset(
@@ -52,6 +54,7 @@ class _Page:
     text: str
     images: bool  # has image objects
     graphics: bool  # has any other drawing (vector paths, shadings)
+    ocr: bool = False  # no text layer: its text was read by OCR
 
 
 def extract(blob: Blob, ctx: ExtractContext) -> Iterator[Item]:
@@ -109,6 +112,8 @@ def _read_pdfium(doc: pdfium.PdfDocument, blob: Blob, ctx: ExtractContext) -> It
             continue
         try:
             info = _pdfium_page(page, index + 1)
+            if ctx.ocr and not info.text.strip() and (info.images or info.graphics):
+                info = replace(info, text=_ocr_page(page, ctx), ocr=True)
             pages.append(info)
             if info.text.strip():
                 yield Segment(info.text, replace(loc, page=info.number))
@@ -135,6 +140,20 @@ def _pdfium_page(page: pdfium.PdfPage, number: int) -> _Page:
                 break
             graphics = graphics or obj.type != pdfium_c.FPDF_PAGEOBJ_TEXT
     return _Page(number, _clean(text), images, graphics)
+
+
+def _ocr_page(page: pdfium.PdfPage, ctx: ExtractContext) -> str:
+    """Render a page without a text layer at OCR_DPI (less, if that would pass the pixel
+    limit: a page can claim to be metres wide) and read it with OCR."""
+    from piiscan.extract import ocr
+
+    width, height = page.get_size()  # points, 1/72 inch
+    scale = min(OCR_DPI / 72, (ctx.limits.image_pixels / max(width * height, 1.0)) ** 0.5)
+    bitmap = page.render(scale=scale, grayscale=True)
+    try:
+        return ocr.read_page(bitmap.to_pil(), ctx)
+    finally:
+        bitmap.close()
 
 
 def _clean(text: str) -> str:
@@ -196,16 +215,20 @@ def _pdfium_metadata(doc: pdfium.PdfDocument, loc: Location) -> Iterator[Segment
 
 def _page_notes(pages: list[_Page], blob: Blob) -> Iterator[Item]:
     """Pages nothing could be read from. A PDF that is all scans is a skip, not a clean file."""
-    images = [p.number for p in pages if not p.text.strip() and p.images]
-    drawn = [p.number for p in pages if not p.text.strip() and not p.images and p.graphics]
+    unread = [p for p in pages if not p.text.strip() and not p.ocr]
+    images = [p.number for p in unread if p.images]
+    drawn = [p.number for p in unread if not p.images and p.graphics]
+    for number in (p.number for p in pages if p.ocr):
+        yield Note(f"page {number}: no text layer — read with OCR")
     for number in images:
-        yield Note(f"page {number}: image only — not scanned without OCR")
+        yield Note(f"page {number}: image only — not scanned; --ocr reads it")
     for number in drawn:
-        yield Note(f"page {number}: no text layer (vector graphics only) — not scanned without OCR")
-    if pages and images and not any(p.text.strip() for p in pages):
+        yield Note(f"page {number}: no text layer (vector graphics only) — not scanned; "
+                   "--ocr reads it")
+    if pages and images and not any(p.text.strip() or p.ocr for p in pages):
         yield Skip(
             blob.display,
-            f"scanned PDF ({len(pages)} page(s), images only) — not scanned without OCR",
+            f"scanned PDF ({len(pages)} page(s), images only) — not scanned; --ocr reads it",
             SkipKind.UNSUPPORTED,
         )
 
