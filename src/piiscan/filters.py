@@ -13,6 +13,7 @@ end of the match, the way a look-behind would: what precedes a value says what i
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from functools import lru_cache
 
@@ -22,6 +23,7 @@ Filter = Callable[[str, int, int], bool]
 
 # 記入例, 記載例, 見本, (例), 例: earlier on the value's line (up to 70 characters), or a line
 # that starts with such a heading up to 15 lines above: the value is a filled-in example.
+_SAMPLE_WORDS = re.compile(r"記入例|記載例|見本|\(例\)|例:")  # each check needs one of them
 _SAMPLE_VALUE = regex.compile(
     r"(?<=(?:記入例|記載例|見本|\(例\)|例:)[^\n]{0,70}"
     r"|(?:^|\n)[^\n]{0,20}(?:記入例|記載例|見本)(?![をにはのでが])[^\n]{0,20}(?:\n[^\n]{0,100}){1,15})")
@@ -36,6 +38,7 @@ _ORGANISATION = (r"株式会社|有限会社|合同会社|合資会社|合名会
                  r"社会福祉法人|\(株\)|\(有\)|㈱|㈲|本社|本店|支社|支店|営業所|病院|クリニック|医院|診療所|薬局|窓口|"
                  r"お問い合わせ先|問い合わせ先|お問合せ先|会社概要|所在地|Co\.,? ?Ltd|Inc\.|Corporation|Corp\.|"
                  r"Copyright|©|\([Cc]\) ?[0-9]{4}")
+_ORGANISATION_WORDS = re.compile(_ORGANISATION)
 _COMPANY_CONTACT = regex.compile(
     rf"(?<=(?:^|\n)(?![^\n]{{0,60}}(?:{_PEOPLE_OR_BANK}))[^\n:]{{0,25}}(?:{_ORGANISATION})"
     r"[^\n]{0,100}(?:\n[^\n]{0,100}){0,4})")
@@ -71,12 +74,16 @@ _DOCUMENTATION_DOMAIN = regex.compile(
 
 def sample_value(text: str, start: int, end: int) -> bool:
     """A filled-in example (記入例, 見本) on a form or in a manual, not anyone's data."""
+    if _SAMPLE_WORDS.search(text, 0, end) is None:  # the words first, in C: most texts
+        return False
     return _SAMPLE_VALUE.match(text, end) is not None
 
 
 def company_contact(text: str, start: int, end: int) -> bool:
     """In a company's own contact block (letterhead, signature, footer): business contact
     data of an organisation, not about a person (LESSONS.md, lesson 4)."""
+    if _ORGANISATION_WORDS.search(text, 0, end) is None:
+        return False
     return _COMPANY_CONTACT.match(text, end) is not None
 
 

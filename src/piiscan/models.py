@@ -73,7 +73,7 @@ class FileRef:
     version: str | None = None  # what identifies this content at its origin (ETag, blob id)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Location:
     """Where a piece of text came from, precise enough for a person to open it.
 
@@ -128,7 +128,7 @@ def column_letters(n: int) -> str:
     return out
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Segment:
     """A piece of extracted text with its location.
 
@@ -185,7 +185,7 @@ class Reason:
     detail: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # one per match: cheap to make (treated as immutable)
 class Match:
     """A rule hit inside one segment. Holds the raw value: never leaves the scan stage."""
 
@@ -197,9 +197,10 @@ class Match:
     reasons: tuple[Reason, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # hundreds of thousands per run: cheap to make and to keep
 class Finding:
-    """A masked, located, explained hit, safe to put in a report."""
+    """A masked, located, explained hit, safe to put in a report. Treated as immutable:
+    stages make changed copies (``dataclasses.replace``), never change one in place."""
 
     type: str  # public vocabulary: MY_NUMBER, PHONE, ...
     rule_id: str
