@@ -1,13 +1,14 @@
 # Two commands set everything up on a fresh machine:
 #   make demo   create .venv, install piiscan, scan examples/share and print the report
-#   make test   install the dev extras and run the whole suite (ruff, mypy, pytest)
+#   make test   install the system packages and dev extras the tests need, then run the
+#               whole suite (ruff, mypy, pytest)
 
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 PIP    := $(BIN)/python -m pip --disable-pip-version-check -q
 
-.PHONY: demo test lint typecheck eval bench data-check install dev clean
+.PHONY: demo test sysdeps lint typecheck eval bench data-check install dev clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -36,7 +37,12 @@ lint: dev
 typecheck: dev
 	$(BIN)/mypy
 
-test: dev lint typecheck
+# System packages the tests use (a Japanese font, chromium, git): installed with apt-get as
+# root, else named in one line. tools/sysdeps.sh is the only list.
+sysdeps:
+	@tools/sysdeps.sh
+
+test: sysdeps dev lint typecheck
 	$(BIN)/python -m pytest -q
 
 eval: dev

@@ -37,7 +37,8 @@ def test_medical_article_is_not_about_a_person(tmp_path: Path) -> None:
 def test_same_line_as_a_name_is_about_a_person(tmp_path: Path) -> None:
     found = scan_text(tmp_path, "memo.txt", "患者名：山田 太郎　既往歴：糖尿病\n")
     assert {(t, c) for t, _, c in found} == {("SENSITIVE_MEDICAL", Level.HIGH)}
-    assert all(r.startswith("about a person: within 3 lines of a PERSON_NAME") for _, r, _ in found)
+    # In words a person reads: the type's label, not its id (issue 12: "of a ADDRESS").
+    assert all(r == "about a person: 氏名 (name) within 3 lines" for _, r, _ in found)
 
 
 def test_far_from_any_person_stays_low(tmp_path: Path) -> None:
@@ -59,6 +60,9 @@ def test_csv_row_links_by_record(tmp_path: Path) -> None:
     found = scan_text(tmp_path, "list.csv", csv_text, "cp932")
     levels = sorted(c for _, _, c in found)
     assert Level.HIGH in levels and Level.LOW in levels  # row 2 is about a person; row 3 not
+    tied = [r for _, r, c in found if c == Level.HIGH]
+    assert tied and all(r.startswith("about a person: ") and r.endswith(" in the same record")
+                        and "_" not in r for r in tied)
 
 
 def test_privacy_policy_is_not_sensitive_data(tmp_path: Path) -> None:

@@ -9,9 +9,9 @@ from pathlib import Path
 
 
 def write_atomic(path: str, data: bytes, mode: int = 0o600) -> None:
-    """Write a file so that readers see the old or the new content, never half of it."""
+    """Write a file so that readers see the old or the new content, never half of it. The
+    folder must exist: piiscan does not create folders (report.targets checks first)."""
     target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
         os.fchmod(fd, mode)

@@ -15,16 +15,19 @@ import click
 from piiscan import __version__
 from piiscan.errors import (
     EXIT_CLEAN,
+    EXIT_ERROR,
     EXIT_FINDINGS,
     EXIT_INTERRUPTED,
     EXIT_UNREADABLE,
     PiiscanError,
+    UsageError,
 )
 
 if TYPE_CHECKING:
     from piiscan.config import Settings
     from piiscan.configfile import Effective
-    from piiscan.models import ScanResult
+    from piiscan.models import Level, ScanResult
+    from piiscan.report.targets import Target
     from piiscan.run.guard import SignalGuard
     from piiscan.run.session import SessionOptions, SessionOutcome
 
@@ -50,13 +53,13 @@ CONFIG_KEYS = {"rule_dirs": "rules", "disabled": "disable_rules", "excludes": "e
                "jobs": "jobs"}
 
 
-def _size(text: str) -> int:
+def _size(ctx: click.Context, param: click.Parameter, text: str) -> int:
     from piiscan.configfile import parse_size
 
     try:
         return parse_size(text)
     except ValueError as exc:
-        raise click.BadParameter(str(exc)) from None
+        raise click.BadParameter(str(exc), ctx, param) from None
 
 
 def _fail(error: PiiscanError) -> NoReturn:
@@ -64,14 +67,44 @@ def _fail(error: PiiscanError) -> NoReturn:
     sys.exit(error.exit_code)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]}, epilog=EPILOG)
+class OneLineErrors(click.Group):
+    """click's group, but a usage mistake is one line on standard error, exit 2:
+    ``piiscan: error: <what is wrong> (see `piiscan scan --help`)`` instead of click's usage
+    block. Help, version and the commands' own exit codes are untouched."""
+
+    def main(self, args: Any = None, prog_name: str | None = None,
+             complete_var: str | None = None, standalone_mode: bool = True,
+             **extra: Any) -> Any:
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, False, **extra)
+        try:
+            code = super().main(args, prog_name, complete_var, False, **extra)
+        except click.exceptions.NoArgsIsHelpError as error:
+            error.show()
+            sys.exit(error.exit_code)
+        except click.UsageError as error:
+            where = error.ctx.command_path if error.ctx is not None else "piiscan"
+            message = " ".join(error.format_message().split()).rstrip(".")
+            click.echo(f"piiscan: error: {message} (see `{where} --help`)", err=True)
+            sys.exit(EXIT_ERROR)
+        except click.ClickException as error:
+            click.echo(f"piiscan: error: {' '.join(error.format_message().split())}", err=True)
+            sys.exit(EXIT_ERROR)
+        except click.Abort:
+            click.echo("piiscan: interrupted", err=True)
+            sys.exit(EXIT_INTERRUPTED)
+        sys.exit(code if isinstance(code, int) else EXIT_CLEAN)
+
+
+@click.group(cls=OneLineErrors, context_settings={"help_option_names": ["-h", "--help"]},
+             epilog=EPILOG)
 @click.version_option(__version__, prog_name="piiscan")
 def main() -> None:
     """Find Japanese personal data (個人情報) in files.
 
     \b
     Quick start:
-      piiscan scan ./share                 scan a folder, print a table
+      piiscan scan .                       scan this folder, print a table
       piiscan scan . -o report.json        also write a JSON report
       piiscan rules list                   the rules and what they find
 
@@ -81,11 +114,13 @@ def main() -> None:
 
 @main.command(epilog=EPILOG)
 @click.argument("paths", nargs=-1, type=click.Path(), required=True)
-@click.option("--format", "-f", "fmt", default="table", show_default=True,
+@click.option("--format", "-f", "fmt", default="table", show_default=True, metavar="FORMAT",
               help="Report format printed on standard output (table, json, jsonl, csv, sarif, "
-                   "html, xlsx).")
+                   "html); xlsx is binary: write it with -o.")
 @click.option("--output", "-o", "outputs", multiple=True, metavar="[FORMAT:]PATH",
-              help="Also write a report file; the format comes from the extension. Repeatable.")
+              help="Also write a report file; the format comes from FORMAT: or the extension "
+                   "(.json .jsonl .csv .sarif .html .xlsx .txt). The folder must exist. "
+                   "Repeatable.")
 @click.option("--rules", "rule_dirs", multiple=True, type=click.Path(exists=True),
               help="Add rules from a folder or file (same id replaces a built-in rule).")
 @click.option("--disable-rule", "disabled", multiple=True, metavar="ID",
@@ -94,7 +129,7 @@ def main() -> None:
               help="gitignore-style pattern of paths to leave out (also read from .piiscanignore).")
 @click.option("--follow-symlinks", is_flag=True, help="Follow symbolic links (loop-safe).")
 @click.option("--max-file-size", default="256M", show_default=True, metavar="SIZE",
-              help="Files larger than this are listed as skipped, not read.")
+              callback=_size, help="Files larger than this are listed as skipped, not read.")
 @click.option("--min-confidence", default="medium", show_default=True,
               type=click.Choice(["low", "medium", "high"], case_sensitive=False),
               help="Report findings at or above this confidence; the rest are counted.")
@@ -102,7 +137,9 @@ def main() -> None:
               help="Lowest finding severity that makes the exit code 1.")
 @click.option("--show-values", is_flag=True,
               help="Put unmasked values in reports (local triage only; reports become sensitive).")
-@click.option("--quiet", "-q", is_flag=True, help="Print only the one-line summary (for cron).")
+@click.option("--quiet", "-q", is_flag=True,
+              help="Print only the one-line summary (for cron); with -f FORMAT, only that "
+                   "report.")
 @click.option("--retention-days", type=click.IntRange(min=0), default=None, metavar="DAYS",
               help="Flag files with personal data not changed for more than DAYS days "
                    "(review or delete).")
@@ -125,7 +162,7 @@ def main() -> None:
 @click.option("--new-only", is_flag=True,
               help="With --state: report only findings the previous run over the same paths "
                    "did not have.")
-@click.option("--jobs", "-j", type=click.IntRange(min=0), default=0, metavar="N",
+@click.option("--jobs", "-j", type=click.IntRange(min=0, max=256), default=0, metavar="N",
               help="Scan N files at a time in worker processes; 0 (default): one per core; "
                    "1: in this process. Results and their order are the same for any N.")
 @click.option("--hook", is_flag=True,
@@ -143,17 +180,23 @@ def scan(paths: tuple[str, ...], fmt: str, outputs: tuple[str, ...], rule_dirs: 
     (`piiscan config show` prints them).
     """
     from piiscan import configfile
+    from piiscan.report.targets import check_targets, parse_target, stdout_format
     from piiscan.run.guard import SignalGuard
 
     hook = hook or bool(os.environ.get("PRE_COMMIT"))
     try:
+        fmt = stdout_format(fmt)
+        targets = [parse_target(spec) for spec in outputs]
+        check_targets(targets)
+        _check_paths(paths)
         with SignalGuard() as guard:
             effective = _effective_config(list(paths), config_path)
             settings = configfile.settings_from(effective, show_values=show_values,
                                                 no_ignore=no_ignore)
             options = _session_options(effective, new_only)
-            result, outcome = _run_scan(list(paths), settings, fmt, outputs, quiet, options,
-                                        guard, progress=not hook)
+            view = View(fmt, quiet=quiet, hook=hook)
+            result, outcome, errors = _run_scan(list(paths), settings, view, targets, options,
+                                                guard)
     except PiiscanError as error:
         _fail(error)
     except KeyboardInterrupt:
@@ -161,57 +204,98 @@ def scan(paths: tuple[str, ...], fmt: str, outputs: tuple[str, ...], rule_dirs: 
                    err=True)
         sys.exit(EXIT_INTERRUPTED)
     code = exit_code(result, settings)
-    _after_scan(result, outcome, settings, options, code, quiet=quiet,
-                hint=hook or (fmt == "table" and not quiet), hook=hook)
-    sys.exit(code)
+    _after_scan(result, outcome, settings, options, code, view, paths)
+    for line in errors:
+        click.echo(f"piiscan: error: {line}", err=True)
+    sys.exit(EXIT_ERROR if errors else code)
 
 
-def _run_scan(paths: list[str], settings: Settings, fmt: str, outputs: tuple[str, ...],
-              quiet: bool, options: SessionOptions, guard: SignalGuard | None = None,
-              progress: bool = False
-              ) -> tuple[ScanResult, SessionOutcome]:
+class View:
+    """What standard output gets: a report in ``format``, the one summary line (``-q`` with
+    the table), or the short report a blocked commit shows (``--hook``)."""
+
+    def __init__(self, fmt: str, *, quiet: bool = False, hook: bool = False) -> None:
+        self.format = fmt
+        self.quiet = quiet
+        self.hook = hook
+
+    @property
+    def table(self) -> bool:
+        return self.format == "table"
+
+    @property
+    def progress(self) -> bool:
+        return not (self.quiet or self.hook)
+
+    @property
+    def notes(self) -> bool:
+        """Notes on standard error (state, audit, stale baseline entries)."""
+        return not (self.quiet or self.hook)
+
+    @property
+    def advice(self) -> bool:
+        """What to do next, on standard error: for a person reading the table."""
+        return self.table and self.notes
+
+
+def _check_paths(paths: tuple[str, ...]) -> None:
+    for path in paths:
+        if not os.path.lexists(path):
+            raise UsageError(f"path {path} does not exist: check its spelling, or run "
+                             "piiscan from the folder that holds it")
+
+
+def _run_scan(paths: list[str], settings: Settings, view: View, targets: list[Target],
+              options: SessionOptions, guard: SignalGuard | None = None
+              ) -> tuple[ScanResult, SessionOutcome, list[str]]:
+    """Scan, write every report file it can, print standard output's; the lines in the
+    answer are reports that could not be written."""
     from piiscan import report
     from piiscan.progress import for_scan
+    from piiscan.report.targets import write_files
     from piiscan.rules.loader import load_ruleset
     from piiscan.run.session import ScanSession
 
-    targets = [_parse_output(spec) for spec in outputs]
-    stdout_render = None if quiet or fmt == "table" or fmt in report.STREAMED else report.get(fmt)
-    renders = [(path, report.get(name)) for name, path in targets if name not in report.STREAMED]
     ruleset = load_ruleset(settings.rule_dirs, settings.disabled_rules)
     if settings.show_values:
         click.echo("piiscan: warning: --show-values puts unmasked personal data in the "
                    "report; do not share or commit it", err=True)
     with ScanSession(ruleset, settings, options) as session, \
-            report.Streams(targets, None if quiet else fmt) as streams, \
-            for_scan(paths, settings, quiet=quiet or not progress) as bar:
+            report.Streams([(t.format, t.path) for t in targets], view.format) as streams, \
+            for_scan(paths, settings, quiet=not view.progress) as bar:
         result = session.run(paths, guard, on_file=bar.wrap(streams.on_file))
         streams.finish(result)
-    for path, render in renders:
-        report.write_atomic(path, render(result))
-    if quiet:
-        from piiscan.report.table import summary_line
+    errors = streams.errors + write_files(targets, result)
+    _print_stdout(result, view, streamed=True, fail_on=settings.fail_on,
+                  has_baseline=options.baseline is not None)
+    return result, session.outcome, errors
 
-        click.echo(summary_line(result))
-    elif stdout_render is not None:
-        sys.stdout.buffer.write(stdout_render(result))
+
+def _print_stdout(result: ScanResult, view: View, *, streamed: bool,
+                  fail_on: Level | None = None, has_baseline: bool = False) -> None:
+    """Standard output's report; ``streamed``: JSON Lines went out while the scan ran."""
+    from piiscan import report
+
+    if streamed and view.format in report.STREAMED:
+        return
+    if not view.table:
+        sys.stdout.buffer.write(report.get(view.format)(result))
         sys.stdout.flush()
-    elif fmt not in report.STREAMED:
+        return
+    from piiscan.report.table import summary_line
+
+    if view.quiet:
+        click.echo(summary_line(result))
+    elif view.hook and fail_on is not None:
+        from piiscan.report.advice import hook_report
+
+        click.echo(hook_report(result, fail_on, has_baseline=has_baseline), nl=False)
+    else:
         from rich.console import Console
 
         from piiscan.report.table import print_report
 
         print_report(result, Console(highlight=False))
-    return result, session.outcome
-
-
-def _parse_output(spec: str, explicit: str | None = None) -> tuple[str, str]:
-    from piiscan import report
-
-    name, sep, path = spec.partition(":")
-    if sep and name in report.REGISTRY and path:
-        return name, path
-    return report.format_for(spec, explicit), spec
 
 
 def exit_code(result: ScanResult, settings: Settings) -> int:
@@ -242,9 +326,7 @@ def _effective_config(paths: list[str], config_path: str | None) -> Effective:
         if param not in ctx.params:
             continue
         value = ctx.params[param]
-        if key == "max_file_size":
-            value = _size(value)
-        elif key == "state" and value == STATE_DEFAULT:
+        if key == "state" and value == STATE_DEFAULT:
             value = True
         cli[key] = value
         if ctx.get_parameter_source(param) in (ParameterSource.COMMANDLINE,
@@ -252,6 +334,8 @@ def _effective_config(paths: list[str], config_path: str | None) -> Effective:
             explicit.add(key)
     for flag, key in (("no_state", "state"), ("no_baseline", "baseline")):
         if ctx.params.get(flag):
+            if key in explicit:
+                raise UsageError(f"--{key} and --no-{key} contradict each other: keep one")
             cli[key] = False
             explicit.add(key)
     return configfile.merge(config, cli, explicit)
@@ -268,14 +352,14 @@ def _session_options(effective: Effective, new_only: bool = False) -> SessionOpt
 
 
 def _after_scan(result: ScanResult, outcome: SessionOutcome, settings: Settings,
-                options: SessionOptions, code: int, *, quiet: bool, hint: bool,
-                hook: bool) -> None:
+                options: SessionOptions, code: int, view: View, paths: tuple[str, ...]
+                ) -> None:
     """What a person should know beyond the report, on standard error: the state, stale
     baseline entries, audited suppressions, and on findings what to do next."""
     def note(text: str) -> None:
         click.echo(f"piiscan: {text}", err=True)
 
-    if not quiet:
+    if view.notes:
         if options.state is not None and outcome.run_id is not None:
             note(f"state {options.state}: run {outcome.run_id}, {outcome.cache_hits} files "
                  f"unchanged (results reused), {outcome.cache_misses} scanned")
@@ -287,38 +371,18 @@ def _after_scan(result: ScanResult, outcome: SessionOutcome, settings: Settings,
             parts = ", ".join(f"{k} {v}" for k, v in sorted(outcome.audited.items()))
             note(f"--no-ignore: {sum(outcome.audited.values())} findings that would be "
                  f"suppressed are reported ({parts})")
-    if outcome.stale and (hook or not quiet):
+    if outcome.stale and (view.hook or view.notes):
         note(f"{len(outcome.stale)} baseline entries match nothing any more (the data was "
-             "removed or changed); `piiscan baseline update` drops them:")
-        for entry in outcome.stale[:10]:
+             "removed or changed); `piiscan baseline update` drops them"
+             + ("" if view.hook else ":"))
+        for entry in [] if view.hook else outcome.stale[:10]:
             click.echo(f"  {entry.path}  {entry.type}  ({entry.rule_id})", err=True)
-    if code == EXIT_FINDINGS and hint:
-        click.echo(_next_steps(result, settings, hook, options.baseline is not None), err=True)
+    if code == EXIT_FINDINGS and view.advice:
+        from piiscan.report.advice import guards_a_repository, next_steps
 
-
-def _next_steps(result: ScanResult, settings: Settings, hook: bool, has_baseline: bool) -> str:
-    files = sorted({fr.file.display for fr in result.files for f in fr.findings
-                    if f.suppressed_by is None and f.severity >= settings.fail_on})
-    shown = " ".join(_quote(p) for p in files[:5]) + (" ..." if len(files) > 5 else "")
-    lines = [
-        f"piiscan found personal data (個人情報) in {len(files)} file(s). What to do next:",
-        "  1. Remove it, or replace it with masked or synthetic values (test data too).",
-        "  2. Not personal data, or it has to stay: end the line with `piiscan:ignore` "
-        "(or `piiscan:ignore[PHONE]`),",
-        "     or list the path under allow_paths in .piiscan.toml.",
-        "  3. Accept what is there now: piiscan baseline "
-        + (f"update {shown}" if has_baseline else "create"),
-        "     and commit .piiscan-baseline.json (keyed fingerprints only, no values).",
-    ]
-    if hook:
-        lines.append("  4. Skip this check for one commit, knowingly: SKIP=piiscan git commit ...")
-    return "\n".join(lines)
-
-
-def _quote(path: str) -> str:
-    import shlex
-
-    return shlex.quote(path)
+        has_baseline = options.baseline is not None
+        click.echo(next_steps(result, settings.fail_on, has_baseline=has_baseline,
+                              repository=has_baseline or guards_a_repository(paths)), err=True)
 
 
 @main.group()
@@ -329,23 +393,23 @@ def rules() -> None:
 @rules.command("list")
 @click.option("--rules", "rule_dirs", multiple=True, type=click.Path(exists=True),
               help="Include rules from this folder or file.")
-def rules_list(rule_dirs: tuple[str, ...]) -> None:
-    """Show every rule: id, type, category, severity, name."""
-    from rich.console import Console
-    from rich.table import Table
-
+@click.option("--format", "-f", "fmt", type=click.Choice(["table", "json"]), default="table",
+              show_default=True, help="json: one object per rule, for scripts.")
+def rules_list(rule_dirs: tuple[str, ...], fmt: str) -> None:
+    """Show every rule: id (what --disable-rule takes), type, category, severity, name."""
+    from piiscan.rules import listing
     from piiscan.rules.loader import load_ruleset
 
     try:
         ruleset = load_ruleset(rule_dirs)
     except PiiscanError as error:
         _fail(error)
-    table = Table(title=f"{len(ruleset.rules)} rules")
-    for col in ("id", "type", "区分 category", "severity", "name"):
-        table.add_column(col)
-    for r in sorted(ruleset.rules, key=lambda r: r.id):
-        table.add_row(r.id, r.type, r.category.value, str(r.severity), r.name)
-    Console().print(table)
+    if fmt == "json":
+        sys.stdout.buffer.write(listing.render_json(ruleset))
+        return
+    from rich.console import Console
+
+    listing.print_table(ruleset, Console(highlight=False))
 
 
 @rules.command("test")
@@ -377,11 +441,11 @@ def rules_test(paths: tuple[str, ...]) -> None:
 @main.command("report")
 @click.argument("result_file", metavar="RESULT.json", type=click.Path(dir_okay=False))
 @click.option("--format", "-f", "fmt", default=None, metavar="FORMAT",
-              help="Format of every -o PATH (instead of its extension), or of standard output "
-                   "when no -o is given (default: table).")
+              help="Report format printed on standard output (table, json, jsonl, csv, sarif, "
+                   "html), as in `piiscan scan`; default: table when no -o is given.")
 @click.option("--output", "-o", "outputs", multiple=True, metavar="[FORMAT:]PATH",
-              help="Write the report to PATH; the format comes from -f, FORMAT: or the "
-                   "extension. Repeatable.")
+              help="Write the report to PATH; the format comes from FORMAT: or the extension, "
+                   "never from -f. The folder must exist. Repeatable.")
 @click.option("--show-values", is_flag=True,
               help="Keep the unmasked values the saved report holds (only a scan run with "
                    "--show-values saves any); without it they are dropped.")
@@ -392,33 +456,29 @@ def report_command(result_file: str, fmt: str | None, outputs: tuple[str, ...],
     \b
     Examples:
       piiscan scan ./share -o result.json
-      piiscan report result.json --format html -o report.html
+      piiscan report result.json -o report.html
       piiscan report result.json -o report.sarif -o 台帳.xlsx
+      piiscan report result.json -f csv > report.csv
     """
-    from piiscan import report
     from piiscan.report.load import load_report
+    from piiscan.report.targets import check_targets, parse_target, stdout_format, write_files
 
     try:
-        targets = [_parse_output(spec, fmt) for spec in outputs]
-        renders = [(path, report.get(name)) for name, path in targets]
-        stdout_render = report.get(fmt) if fmt and fmt != "table" and not outputs else None
+        stdout = stdout_format(fmt) if fmt else (None if outputs else "table")
+        targets = [parse_target(spec) for spec in outputs]
+        check_targets(targets)
         result = load_report(result_file, keep_values=show_values)
     except PiiscanError as error:
         _fail(error)
     if show_values:
         click.echo("piiscan: warning: --show-values puts unmasked personal data in the "
                    "report; do not share or commit it", err=True)
-    for path, render in renders:
-        report.write_atomic(path, render(result))
-    if stdout_render is not None:
-        sys.stdout.buffer.write(stdout_render(result))
-        sys.stdout.flush()
-    elif not outputs:
-        from rich.console import Console
-
-        from piiscan.report.table import print_report
-
-        print_report(result, Console(highlight=False))
+    errors = write_files(targets, result, streamed=False)
+    if stdout is not None:
+        _print_stdout(result, View(stdout), streamed=False)
+    for line in errors:
+        click.echo(f"piiscan: error: {line}", err=True)
+    sys.exit(EXIT_ERROR if errors else EXIT_CLEAN)
 
 
 def _state_for(state: str | None, config_path: str | None) -> Any:
@@ -517,17 +577,22 @@ def _baseline_command(paths: tuple[str, ...], file: str | None, config_path: str
 
     targets = list(paths) or ["."]
     try:
+        _check_paths(paths)
         effective = _effective_config(targets, config_path)
         config_dir = effective.config.path.parent if effective.config.path else None
         target = Path(file) if file else (resolve_baseline(effective["baseline"], config_dir)
                                           or Path.cwd() / BASELINE_FILE)
+        if not target.parent.is_dir():
+            raise UsageError(f"{target}: folder {target.parent} does not exist; create it "
+                             "first, or name a baseline file in a folder that exists")
         if create:
             if target.exists() and not force:
                 raise ConfigError(
                     f"{target} exists: `piiscan baseline update` keeps its salt (no churn); "
                     "--force starts over with a new one")
             if secret and not os.environ.get(SECRET_ENV):
-                raise ConfigError(f"--secret needs {SECRET_ENV} set")
+                raise ConfigError(f"--secret needs {SECRET_ENV} set: export it (a long random "
+                                  "value kept in your secret store), or leave out --secret")
             baseline = Baseline.new(target, secret=secret)
         else:
             if not target.exists():
@@ -551,7 +616,11 @@ def _baseline_command(paths: tuple[str, ...], file: str | None, config_path: str
         click.echo("piiscan: interrupted; the baseline was not changed", err=True)
         sys.exit(EXIT_INTERRUPTED)
     baseline.entries = set(entries)
-    baseline.save()
+    try:
+        baseline.save()
+    except OSError as exc:
+        _fail(UsageError(f"baseline {target} not written: {(exc.strerror or str(exc)).lower()};"
+                         " choose a folder you can write to (--file)"))
     added, removed = len(entries - old), len(old - entries)
     unreadable = sum(1 for s in result.all_skips() if s.kind.value == "error")
     click.echo(f"piiscan: wrote {target}: {len(entries)} entries (+{added} -{removed}) from "
@@ -602,6 +671,7 @@ def config_show(path: str, config_path: str | None) -> None:
     from piiscan.run.session import resolve_baseline, resolve_state
 
     try:
+        _check_paths((path,))
         effective = configfile.merge(configfile.discover([path], config_path), {}, set())
     except PiiscanError as error:
         _fail(error)

@@ -76,6 +76,15 @@ def _int(value: Any) -> int:
     raise ValueError("expected a whole number >= 0")
 
 
+MAX_JOBS = 256  # more worker processes than this is a typo, not a plan
+
+
+def _jobs(value: Any) -> int:
+    if _int(value) <= MAX_JOBS:
+        return int(value)
+    raise ValueError(f"expected a number of worker processes from 0 to {MAX_JOBS}")
+
+
 def _choice(*choices: str) -> Callable[[Any], str]:
     def check(value: Any) -> str:
         if isinstance(value, str) and value.lower() in choices:
@@ -115,7 +124,7 @@ OPTIONS: dict[str, Option] = {
     "max_file_size": Option(_size_value, "files above this size are skipped, not read"),
     "context_chars": Option(_int, "characters of masked context on each side of a finding"),
     "retention_days": Option(_int, "files older than this many days raise their risk"),
-    "jobs": Option(_int, "worker processes (0: one per core, 1: none)"),
+    "jobs": Option(_jobs, "worker processes (0: one per core, 1: none)"),
     "state": Option(_path_or_flag, "state database (true: the default location)", is_path=True),
     "baseline": Option(_path_or_flag, "baseline file (false: none)", is_path=True),
     "allow_paths": Option(_str_list, "gitignore-style patterns whose findings are suppressed",

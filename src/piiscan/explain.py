@@ -5,12 +5,12 @@ this module is the one place that phrases it for people.
     pattern     the rule id                    pattern jp.phone
     recognizer  the recognizer's name          recognizer person_name
     evidence    what the recognizer saw        followed by an honorific
-    checksum    the validator's name           checksum valid (my_number)
-    boost       the check's name               phone_formatted check passed
+    check_digit, card_number, issuer_code, unofficial_check_digit, number_plan, format,
+    date, phone_shape, card_shape: a validator passed (piiscan.validators); the detail is
+                its name                       valid number plan (jp_phone)
     keyword     the keyword                    keyword 'マイナンバー' nearby
     column      the column header              column '電話番号'
     lowered     the exclusion keyword          lowered: '代表' nearby
-    filtered    the filter's name              lowered: sample value (sample_value)
     test_value  -                              well-known test number
     linked      how it is tied to a person     about a person: same record as a PERSON_NAME
     unlinked    -                              no identifiable person nearby
@@ -26,12 +26,18 @@ TEMPLATES: dict[str, str] = {
     "pattern": "pattern {detail}",
     "recognizer": "recognizer {detail}",
     "evidence": "{detail}",
-    "checksum": "checksum valid ({detail})",
-    "boost": "{detail} check passed",
+    "check_digit": "valid check digit ({detail})",
+    "card_number": "valid check digit and issuer range ({detail})",
+    "issuer_code": "valid 公安委員会 code ({detail})",
+    "unofficial_check_digit": "valid check digit, unofficial ({detail})",
+    "number_plan": "valid number plan ({detail})",
+    "format": "valid format ({detail})",
+    "date": "plausible date ({detail})",
+    "phone_shape": "written like a phone number ({detail})",
+    "card_shape": "grouped like a card number ({detail})",
     "keyword": "keyword '{detail}' nearby",
     "column": "column '{detail}'",
     "lowered": "lowered: '{detail}' nearby",
-    "filtered": "lowered: {detail}",
     "test_value": "well-known test number",
     "linked": "about a person: {detail}",
     "unlinked": "no identifiable person nearby",

@@ -104,7 +104,7 @@ def link_sensitive(findings: list[Finding], signals: DocumentSignals, types: Typ
         if f.category != Category.SENSITIVE:
             out.append(f)
             continue
-        why = _tie(f, by_record, lines, paragraphs, containers)
+        why = _tie(f, by_record, lines, paragraphs, containers, types)
         if why is None and personal_document:
             why = f"document about one person ({'・'.join(sorted(signals.kinds))})"
         if why is not None:
@@ -127,23 +127,25 @@ def demote_samples(findings: list[Finding], signals: DocumentSignals) -> list[Fi
 def _tie(f: Finding, by_record: dict[str, str],
          lines: dict[tuple[object, ...], list[tuple[int, str]]],
          paragraphs: dict[tuple[object, ...], list[tuple[int, str]]],
-         containers: dict[tuple[object, ...], str]) -> str | None:
+         containers: dict[tuple[object, ...], str], types: TypeRegistry) -> str | None:
     loc = f.location
     if f.record is not None:
         # In a table, the row is the unit: the row above belongs to someone else.
-        return f"same record as a {by_record[f.record]}" if f.record in by_record else None
+        if f.record not in by_record:
+            return None
+        return f"{types.label(by_record[f.record])} in the same record"
     key = _container(loc)
     if loc.line is not None and key in lines:
         near = _nearest(lines[key], loc.line, LINE_DISTANCE)
         if near is not None:
-            return f"within {LINE_DISTANCE} lines of a {near}"
+            return f"{types.label(near)} within {LINE_DISTANCE} lines"
     if loc.paragraph is not None and key in paragraphs:
         near = _nearest(paragraphs[key], loc.paragraph, PARAGRAPH_DISTANCE)
         if near is not None:
-            return f"same or neighbouring paragraph as a {near}"
+            return f"{types.label(near)} in the same or a neighbouring paragraph"
     if (loc.page is not None or loc.slide is not None) and key in containers:
         where = "page" if loc.page is not None else "slide"
-        return f"same {where} as a {containers[key]}"
+        return f"{types.label(containers[key])} on the same {where}"
     return None
 
 

@@ -305,39 +305,75 @@ def _retention(result: FileResult, settings: Settings, now: float, a: _Assessmen
 
 
 @dataclass
-class ScanAssessment:
-    """Triggers and people for the whole scan (a share leaks as a whole)."""
+class PeopleCount:
+    """How many people a set of files is about. Every people figure in every report comes
+    from ``count_people``: for the scan, and for each folder."""
 
-    people_estimate: int = 0  # max of per-file estimates and distinct values across files
-    people_upper_bound: int = 0  # sum of per-file estimates (same person in two files: 2)
-    my_number_people: int = 0
-    triggers: list[str] = field(default_factory=list)
-    trigger_files: dict[str, int] = field(default_factory=dict)
-    flag_files: dict[str, int] = field(default_factory=dict)
+    estimate: int = 0  # max of per-file estimates and distinct values of one type across files
+    upper_bound: int = 0  # sum of per-file estimates (same person in two files: 2)
+    my_number: int = 0  # distinct My Numbers across files, or more rows holding one in a file
 
 
-def assess_scan(result: ScanResult) -> ScanAssessment:
-    out = ScanAssessment()
-    identifying = result.types.where(identifying=True)
+def count_people(files: Iterable[FileResult], types: TypeRegistry) -> PeopleCount:
+    out = PeopleCount()
+    identifying = types.where(identifying=True)
     per_type: dict[str, set[str]] = defaultdict(set)
     my_numbers: set[str] = set()
-    for fr in result.files:
-        out.people_estimate = max(out.people_estimate, fr.people_estimate)
-        out.people_upper_bound += fr.people_estimate
+    for fr in files:
+        out.estimate = max(out.estimate, fr.people_estimate)
+        out.upper_bound += fr.people_estimate
         sure = [f for f in active(fr.findings) if f.confidence >= TRIGGER_CONFIDENCE]
-        out.my_number_people = max(out.my_number_people, my_number_people(sure))
+        out.my_number = max(out.my_number, my_number_people(sure))
         for f in sure:
             if f.type in identifying:
                 per_type[f.type].add(f.fingerprint)
             if f.category == Category.MY_NUMBER:
                 my_numbers.add(f.fingerprint)
+    out.estimate = max(out.estimate, max((len(v) for v in per_type.values()), default=0))
+    out.my_number = max(out.my_number, len(my_numbers))
+    return out
+
+
+def reportable(fr: FileResult) -> bool:
+    """Would a leak of this file alone be a mandatory breach report?"""
+    return any(TRIGGERS[t].mandatory for t in fr.triggers if t in TRIGGERS)
+
+
+@dataclass
+class ScanAssessment:
+    """Triggers and people for the whole scan (a share leaks as a whole). Reports take
+    their numbers from here, each labelled with what it counts."""
+
+    people_estimate: int = 0  # PeopleCount.estimate over every file
+    people_upper_bound: int = 0
+    my_number_people: int = 0
+    triggers: list[str] = field(default_factory=list)  # reportable first, then to check
+    trigger_files: dict[str, int] = field(default_factory=dict)  # files raising each trigger
+    reportable_files: int = 0  # files a leak of which alone must be reported
+    flag_files: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def reportable(self) -> list[str]:
+        """Triggers that make the scan's data a mandatory breach report if it leaks."""
+        return [t for t in self.triggers if TRIGGERS[t].mandatory]
+
+    @property
+    def to_check(self) -> list[str]:
+        """Candidates: reportable only in some circumstances (e.g. a leak by an attack)."""
+        return [t for t in self.triggers if not TRIGGERS[t].mandatory]
+
+
+def assess_scan(result: ScanResult) -> ScanAssessment:
+    out = ScanAssessment()
+    people = count_people(result.files, result.types)
+    out.people_estimate, out.people_upper_bound = people.estimate, people.upper_bound
+    out.my_number_people = people.my_number
+    for fr in result.files:
         for t in fr.triggers:
             out.trigger_files[t] = out.trigger_files.get(t, 0) + 1
         for flag in fr.flags:
             out.flag_files[flag] = out.flag_files.get(flag, 0) + 1
-    distinct = max((len(v) for v in per_type.values()), default=0)
-    out.people_estimate = max(out.people_estimate, distinct)
-    out.my_number_people = max(out.my_number_people, len(my_numbers))
+        out.reportable_files += reportable(fr)
     triggers = set(out.trigger_files)
     if out.people_estimate > MANY_PEOPLE:
         triggers.add("over_1000")
@@ -348,6 +384,36 @@ def assess_scan(result: ScanResult) -> ScanAssessment:
                          if t in out.trigger_files}
     out.flag_files = {f: out.flag_files[f] for f in FLAGS if f in out.flag_files}
     return out
+
+
+@dataclass
+class FolderStats:
+    folder: str
+    files: int  # files scanned in the folder
+    flagged: list[FileResult]  # those with personal data, riskiest first
+    findings: int
+    people: PeopleCount  # as for the whole scan: never more than the scan's estimate
+
+
+def folder_of(path: str) -> str:
+    head, sep, _ = path.rpartition("/")
+    return head if sep else "."
+
+
+def folder_stats(result: ScanResult) -> list[FolderStats]:
+    """Folders holding personal data, riskiest first; counted like the whole scan."""
+    groups: dict[str, list[FileResult]] = defaultdict(list)
+    for fr in result.files:
+        groups[folder_of(fr.file.display)].append(fr)
+    stats = []
+    for folder, frs in groups.items():
+        flagged = sorted((fr for fr in frs if fr.risk_level != "none"),
+                         key=lambda fr: -fr.risk_score)
+        if flagged:
+            findings = sum(1 for fr in flagged for f in fr.findings if f.suppressed_by is None)
+            stats.append(FolderStats(folder, len(frs), flagged, findings, count_people(flagged, result.types)))
+    stats.sort(key=lambda st: (-st.flagged[0].risk_score, -st.findings, st.folder))
+    return stats
 
 
 def file_mode_text(mode: int) -> str | None:

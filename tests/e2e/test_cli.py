@@ -6,8 +6,6 @@ import json
 import os
 import shutil
 import stat
-import tempfile
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -63,6 +61,7 @@ def test_show_values_reveals_and_warns(tmp_path: Path, cli: CLI) -> None:
 
 def test_report_file_is_owner_only_and_json_masked(tmp_path: Path, cli: CLI) -> None:
     share = make_share(tmp_path)
+    (tmp_path / "out").mkdir()
     out = tmp_path / "out" / "report.json"
     proc = cli.run("scan", str(share), "-o", str(out), "--quiet")
     assert proc.returncode == 1
@@ -74,15 +73,6 @@ def test_report_file_is_owner_only_and_json_masked(tmp_path: Path, cli: CLI) -> 
     assert report["schema"] == "piiscan-report" and report["version"] == 1
     assert list(report) == ["schema", "version", "tool", "scan", "summary", "files", "skipped",
                             "rules", "types"]
-
-
-@pytest.fixture
-def open_dir() -> Iterator[Path]:
-    """A folder other users can enter (pytest's tmp_path is private to root)."""
-    path = Path(tempfile.mkdtemp(prefix="piiscan-e2e-"))
-    path.chmod(0o755)
-    yield path
-    shutil.rmtree(path, ignore_errors=True)
 
 
 def test_skips_have_reasons_and_exit_3(open_dir: Path, cli: CLI) -> None:

@@ -159,3 +159,54 @@ def test_member_location_chain_is_kept(docx_file, office_extract) -> None:
     first = _segments(items)[0]
     assert first.location.members == ("in/a.docx",)
     assert first.location.paragraph == 1
+
+
+# --- forms: label cells and value cells side by side (履歴書, 申込書) ---------------------
+
+RESUME = [("氏名", NAME), ("フリガナ", "ヤマダ タロウ"), ("生年月日", "平成2年5月6日"),
+          ("住所", "東京都千代田区千代田1-1"), ("電話", PHONE)]
+
+
+def _form_docx(path: Path, rows: list[tuple[str, ...]]) -> Path:
+    import docx
+
+    doc = docx.Document()
+    doc.add_heading("履歴書", level=1)
+    table = doc.add_table(rows=len(rows), cols=len(rows[0]))
+    for r, row in enumerate(rows):
+        for c, text in enumerate(row):
+            table.cell(r, c).text = text
+    doc.save(str(path))
+    return path
+
+
+def test_form_value_cells_take_the_label_to_their_left(tmp_path: Path, office_extract) -> None:
+    """Issue 12: the demo 履歴書 read its first row as column headers, so 生年月日 and 電話
+    were values under '氏名' and the name itself was a header."""
+    items = office_extract(_form_docx(tmp_path / "履歴書.docx", RESUME))
+    cells = {s.location.cell: s for s in _segments(items) if s.location.cell}
+    assert cells["T1R1C2"].text == NAME and cells["T1R1C2"].header == "氏名"
+    assert cells["T1R2C2"].header == "フリガナ"
+    assert cells["T1R3C2"].header == "生年月日"
+    assert cells["T1R5C2"].header == "電話"
+    for label in ("T1R1C1", "T1R3C1", "T1R5C1"):  # a label is not a value under a header
+        assert cells[label].header is None
+    # One form is one record (one person), not one per row.
+    assert {s.record for s in cells.values()} == {"T1"}
+
+
+def test_two_pairs_per_row(tmp_path: Path, office_extract) -> None:
+    rows = [("氏名", NAME, "性別", "男"), ("生年月日", "昭和55年3月4日", "電話", PHONE)]
+    items = office_extract(_form_docx(tmp_path / "申込書.docx", rows))
+    cells = {s.location.cell: s for s in _segments(items) if s.location.cell}
+    assert (cells["T1R1C2"].header, cells["T1R1C4"].header) == ("氏名", "性別")
+    assert (cells["T1R2C2"].header, cells["T1R2C4"].header) == ("生年月日", "電話")
+    assert cells["T1R2C3"].header is None
+
+
+def test_a_list_with_a_header_row_is_not_a_form(tmp_path: Path, office_extract) -> None:
+    rows = [("氏名", "電話"), (NAME, PHONE), (NAME_2, "080-9876-5432")]
+    items = office_extract(_form_docx(tmp_path / "名簿.docx", rows))
+    cells = {s.location.cell: s for s in _segments(items) if s.location.cell}
+    assert cells["T1R2C1"].header == "氏名" and cells["T1R3C2"].header == "電話"
+    assert cells["T1R2C1"].record == "T1R2"

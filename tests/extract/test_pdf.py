@@ -60,8 +60,9 @@ def test_cid_font_text_per_page(tmp_path: Path, office_extract) -> None:
 
 
 def test_embedded_truetype_font(tmp_path: Path, office_extract) -> None:
-    # .ci/run installs fonts-ipafont-gothic: a missing font is a broken setup, not a skip.
-    assert find_japanese_ttf() is not None, "install fonts-ipafont-gothic (see .ci/run)"
+    # `make test` installs fonts-ipafont-gothic (tools/sysdeps.sh): a missing font is a broken
+    # setup, not a skip.
+    assert find_japanese_ttf() is not None, "install fonts-ipafont-gothic (tools/sysdeps.sh)"
     info = make_pdf(tmp_path / "ttf.pdf", font="ttf")
     pages = _pages(office_extract(info["path"]))
     assert f"氏名：{NAME}" in pages[1]

@@ -151,7 +151,8 @@ def saved(tmp_path: Path) -> Path:
 def test_report_rerenders_without_rescanning(saved: Path, tmp_path: Path) -> None:
     cli = CLI()
     out = tmp_path / "out"
-    proc = cli.run("report", str(saved), "--format", "html", "-o", str(out / "r.html"))
+    out.mkdir()
+    proc = cli.run("report", str(saved), "-o", str(out / "r.html"))
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout == ""
     page = (out / "r.html").read_text("utf-8")
@@ -164,6 +165,20 @@ def test_report_rerenders_without_rescanning(saved: Path, tmp_path: Path) -> Non
     assert (out / "list.txt").read_bytes().startswith(b"\xef\xbb\xbfrecord,")
     table = cli.run("report", str(saved))
     assert table.returncode == 0 and "個人情報を含むファイル" in table.stdout
+
+
+def test_report_format_flag_never_changes_an_output_file(saved: Path, tmp_path: Path) -> None:
+    """-f is standard output's format, as in `piiscan scan`: `-o r2.xlsx -f table` writes a
+    workbook and prints the table, never text into r2.xlsx."""
+    proc = CLI().run("report", str(saved), "-o", str(tmp_path / "r2.xlsx"), "-f", "table",
+                     "-o", f"csv:{tmp_path / 'r3.txt'}")
+    assert proc.returncode == 0, proc.stderr
+    assert zipfile.is_zipfile(tmp_path / "r2.xlsx")
+    assert load_workbook(tmp_path / "r2.xlsx").sheetnames[0] == "個人情報管理台帳"
+    assert (tmp_path / "r3.txt").read_bytes().startswith(b"\xef\xbb\xbfrecord,")
+    assert "個人情報を含むファイル" in proc.stdout
+    quiet = CLI().run("report", str(saved), "-o", str(tmp_path / "r4.json"))
+    assert quiet.returncode == 0 and quiet.stdout == ""  # with -o and no -f: files only
 
 
 def test_report_drops_saved_values_unless_asked(saved: Path, tmp_path: Path) -> None:

@@ -89,3 +89,17 @@ def test_undecodable_file_name_is_escaped_not_lost(tmp_path: Path) -> None:
     files, _ = walk([str(tmp_path)])
     assert len(files) == 1
     assert files[0].endswith("\\x83e\\x83X\\x83g.txt")
+
+
+def test_a_file_given_twice_or_inside_a_given_folder_is_listed_once(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 12: `scan share share share/a.txt` scanned a.txt three times (three times the
+    findings and people)."""
+    (tmp_path / "share" / "sub").mkdir(parents=True)
+    (tmp_path / "share" / "a.txt").write_text("a", encoding="utf-8")
+    (tmp_path / "share" / "sub" / "b.txt").write_text("b", encoding="utf-8")
+    (tmp_path / "c.txt").write_text("c", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    paths = ["share/a.txt", "share", "./share/", "c.txt", str(tmp_path / "c.txt"), "share/sub"]
+    listed = [i.display for i in iter_sources(paths, Settings()) if isinstance(i, FileRef)]
+    assert sorted(listed) == ["c.txt", "share/a.txt", "share/sub/b.txt"]

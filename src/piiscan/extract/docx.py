@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from xml.etree.ElementTree import Element, ParseError
 
 from piiscan.extract.ooxml import Package, PackageError, embedded, local, metadata, open_package
+from piiscan.labels import is_field_label
 from piiscan.models import Location, Segment, Skip
 
 if TYPE_CHECKING:
@@ -206,6 +207,11 @@ class _Content:
     deleted: list[str] = field(default_factory=list)
     boxes: list[Element] = field(default_factory=list)
 
+    @property
+    def text(self) -> str:
+        """The visible text, one line per non-empty paragraph."""
+        return "\n".join(line for line in self.lines if line.strip())
+
     def add_paragraph(self, p: Element) -> None:
         visible: list[str] = []
         deleted: list[str] = []
@@ -315,20 +321,56 @@ def _int_val(elem: Element, prop: str, default: int) -> int:
 
 
 def _table_segments(tbl: Element, state: _PartState) -> Iterator[Segment]:
+    """A list reads its first row as column headers; a form (label | value, as on a 履歴書)
+    gives each value the label to its left, and is one record: one person."""
     t = state.tables
+    rows = [[(col, span, _cell(cell)) for col, span, cell in row] for row in _rows(tbl)]
+    if _is_form(rows):
+        yield from _form_segments(rows, state)
+        return
     headers: dict[int, str] = {}
-    for r, row in enumerate(_rows(tbl), start=1):
+    for r, row in enumerate(rows, start=1):
         record = f"{state.prefix}T{t}R{r}"
-        for col, span, cell in row:
-            content = _Content()
-            content.add_container(cell)
+        for col, span, content in row:
             if r == 1:
-                text = "\n".join(line for line in content.lines if line.strip())
                 for c in range(col, col + span):
-                    headers[c] = text
+                    headers[c] = content.text
             loc = replace(state.location, cell=f"T{t}R{r}C{col}", part=state.label)
             header = (headers.get(col) or None) if r > 1 else None
             yield from content.segments(loc, header=header, record=record, joined=True)
+
+
+_Row = list[tuple[int, int, "_Content"]]
+
+
+def _cell(tc: Element) -> _Content:
+    content = _Content()
+    content.add_container(tc)
+    return content
+
+
+def _is_form(rows: list[_Row]) -> bool:
+    """Label and value cells side by side: the first row and at least half of the rows
+    start with a field label followed by a cell that is not one."""
+    def pair(row: _Row) -> bool:
+        return (len(row) >= 2 and is_field_label(row[0][2].text)
+                and not is_field_label(row[1][2].text))
+
+    return bool(rows) and pair(rows[0]) and 2 * sum(map(pair, rows)) >= len(rows)
+
+
+def _form_segments(rows: list[_Row], state: _PartState) -> Iterator[Segment]:
+    t = state.tables
+    record = f"{state.prefix}T{t}"
+    for r, row in enumerate(rows, start=1):
+        label: str | None = None
+        for col, _span, content in row:
+            loc = replace(state.location, cell=f"T{t}R{r}C{col}", part=state.label)
+            if is_field_label(content.text):
+                label = content.text.strip().rstrip(":：").strip()
+                yield from content.segments(loc, record=record, joined=True)
+            else:
+                yield from content.segments(loc, header=label, record=record, joined=True)
 
 
 # --------------------------------------------------------------------------- links

@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from functools import cache, lru_cache
 
 from piiscan import data
+from piiscan.labels import is_field_label
 from piiscan.models import Level
 from piiscan.recognizers import Candidate
 
@@ -161,6 +162,8 @@ def split_full_name(run: str) -> int | None:
 def person_names(text: str, header: str | None) -> Iterator[Candidate]:
     """PERSON_NAME candidates in normalised text (see the module docstring)."""
     if header and is_name_header(header):
+        if is_field_label(text):
+            return  # a form's label (生年月日, 電話) that landed under a name column
         m = _CELL_RE.match(text)
         if m and _has_kanji(m.group(1)) and not _org_like(m.group(1).strip()):
             yield Candidate(m.start(1), m.end(1), Level.HIGH, ("name column",))

@@ -6,14 +6,19 @@ only: a report is a map of where personal data lives.
 
 from __future__ import annotations
 
+import errno
 import importlib
 from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from piiscan.atomic import write_atomic as write_atomic
 from piiscan.errors import UsageError
 from piiscan.models import FileResult, ScanResult
+
+if TYPE_CHECKING:
+    from piiscan.report.jsonl import Stream
 
 Render = Callable[[ScanResult], bytes]
 
@@ -49,15 +54,17 @@ def get(name: str) -> Render:
     return module.render  # type: ignore[no-any-return]
 
 
-def format_for(path: str, explicit: str | None = None) -> str:
-    if explicit:
-        return explicit
-    suffix = Path(path).suffix.lower()
-    if suffix not in EXTENSIONS:
-        known = ", ".join(sorted(EXTENSIONS))
-        raise UsageError(f"cannot tell the report format of '{path}' from its extension "
-                         f"({known}); write FORMAT:PATH, e.g. json:{path}")
-    return EXTENSIONS[suffix]
+def write_error(path: str, exc: OSError) -> str:
+    """One line for a report file that could not be written, with the way out."""
+    why = (exc.strerror or str(exc)).lower()
+    folder = Path(path).parent
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        fix = f"choose a folder you can write to, or fix the permissions of {folder}"
+    elif exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        fix = f"free some space on the disk holding {folder}"
+    else:
+        fix = "check the path"
+    return f"report {path} not written: {why}; {fix} (any other report was written)"
 
 
 class Streams:
@@ -66,19 +73,26 @@ class Streams:
     Each gets a line per file as the file finishes (pass ``on_file`` to ``scan_paths``) and
     its summary at ``finish``; a file target is written to an owner-only temporary file
     and renamed over the target only then. Leaving the ``with`` block without ``finish``
-    (an error) deletes the temporary files.
+    (an error) deletes the temporary files. A file target that cannot be written is dropped
+    with a line in ``errors``; the scan and the other reports go on.
     """
 
     def __init__(self, targets: list[tuple[str, str]], stdout_format: str | None = None) -> None:
         from piiscan.report.jsonl import Stream
 
         self.streams: list[Stream] = []
+        self.errors: list[str] = []
         try:
             if stdout_format in STREAMED:
                 import sys
 
                 self.streams.append(Stream(sys.stdout.buffer))
-            self.streams += [Stream(path) for name, path in targets if name in STREAMED]
+            for name, path in targets:
+                if name in STREAMED:
+                    try:
+                        self.streams.append(Stream(path))
+                    except OSError as exc:
+                        self.errors.append(write_error(path, exc))
         except BaseException:
             self.abort()
             raise
@@ -89,13 +103,22 @@ class Streams:
     def __exit__(self, *exc: object) -> None:
         self.abort()
 
+    def _each(self, action: Callable[[Stream], None]) -> None:
+        for stream in list(self.streams):
+            try:
+                action(stream)
+            except OSError as exc:
+                if stream.path is None:
+                    raise  # standard output: the caller's to handle
+                stream.abort()
+                self.streams.remove(stream)
+                self.errors.append(write_error(str(stream.path), exc))
+
     def on_file(self, file_result: FileResult) -> None:
-        for stream in self.streams:
-            stream.on_file(file_result)
+        self._each(lambda stream: stream.on_file(file_result))
 
     def finish(self, result: ScanResult) -> None:
-        for stream in self.streams:
-            stream.finish(result)
+        self._each(lambda stream: stream.finish(result))
 
     def abort(self) -> None:
         for stream in self.streams:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-from collections import Counter, defaultdict
+from collections import Counter
 from datetime import datetime, timezone
 from html import escape
 from typing import Any
@@ -26,7 +26,7 @@ from piiscan.labels import RISK_LABELS
 from piiscan.models import Category, FileResult, ScanResult, TypeRegistry
 from piiscan.report import run_timezone
 from piiscan.report.json import sort_findings, summary_dict
-from piiscan.score import TRIGGERS, flag_label, trigger_label
+from piiscan.score import TRIGGERS, flag_label, folder_of, folder_stats, trigger_label
 
 DETAILS_PER_FILE = 200
 DETAILS_FILES = 500  # riskiest files with a details section; the table lists all
@@ -217,11 +217,6 @@ def _types(fr: FileResult, types: TypeRegistry) -> str:
     return "、".join(f"{types.label(t, short=True)} {n}" for t, n in counts.most_common())
 
 
-def _folder(path: str) -> str:
-    head, sep, _ = path.rpartition("/")
-    return head if sep else "."
-
-
 def _badge(level: str) -> str:
     return f'<span class="badge lv-{_e(level)}">{_e(RISK_LABELS.get(level, level))}</span>'
 
@@ -243,7 +238,7 @@ def _table_data(result: ScanResult, anchors: dict[int, str]) -> dict[str, Any]:
         types = _types(fr, result.types) or ("一部読めず (partly unreadable)" if fr.skips else "")
         active = sum(1 for f in fr.findings if f.suppressed_by is None)
         row = {
-            "path": fr.file.display, "folder": _folder(fr.file.display),
+            "path": fr.file.display, "folder": folder_of(fr.file.display),
             "level": fr.risk_level, "levelLabel": RISK_LABELS.get(fr.risk_level, fr.risk_level),
             "score": fr.risk_score, "types": types, "findings": active,
             "people": fr.people_estimate, "triggers": triggers, "flags": flags,
@@ -258,6 +253,7 @@ def _table_data(result: ScanResult, anchors: dict[int, str]) -> dict[str, Any]:
 
 def _cards(result: ScanResult, s: dict[str, Any]) -> str:
     levels = s["risk_levels"]
+    reportable = [t for t in s["triggers"] if TRIGGERS[t].mandatory]
     cards = [
         ("スキャンしたファイル", "files scanned", s["files_scanned"], False),
         ("個人情報を含むファイル", "files with personal data", s["files_with_findings"], False),
@@ -265,8 +261,9 @@ def _cards(result: ScanResult, s: dict[str, Any]) -> str:
          levels["critical"] + levels["high"] > 0),
         ("検出数", "findings", s["findings"], False),
         ("推定人数", "people (estimate)", s["people"]["estimate"], False),
-        ("報告対象の事態", "breach-report triggers",
-         sum(1 for t in s["triggers"] if TRIGGERS[t].mandatory), bool(s["triggers"])),
+        ("報告対象の事態", "reportable triggers", len(reportable), bool(reportable)),
+        ("報告対象のファイル", "files with a reportable trigger", s["reportable_files"],
+         s["reportable_files"] > 0),
         ("読めなかったファイル", "unreadable", s["unreadable"], s["unreadable"] > 0),
         ("抑止した検出", "suppressed", sum(s["suppressed"].values()), False),
     ]
@@ -289,23 +286,36 @@ def _triggers(s: dict[str, Any]) -> str:
                    '(a leak caused by an attack is reportable under art. 7 no. 3 '
                    'regardless).</span></p>')
         return "\n".join(out)
-    out.append("<table><thead><tr><th>事態 <small>trigger</small></th><th>根拠 <small>basis"
-               "</small></th><th class=\"num\">ファイル数 <small>files</small></th>"
-               "</tr></thead><tbody>")
-    for t in s["triggers"]:
-        trig = TRIGGERS[t]
-        files = s["trigger_files"].get(t, 0)
-        scope = f"{files:,}" if files else "スキャン全体 (whole scan)"
-        kind = "" if trig.mandatory else ' <span class="muted">（要確認 check）</span>'
-        out.append(f'<tr><td class="trigger">{_e(trig.ja)}{kind}<br><span class="muted">'
-                   f'{_e(trig.en)}</span></td><td>{_e(trig.basis)}</td>'
-                   f'<td class="num">{_e(scope)}</td></tr>')
-    out.append("</tbody></table>")
+    reportable = [t for t in s["triggers"] if TRIGGERS[t].mandatory]
+    to_check = [t for t in s["triggers"] if not TRIGGERS[t].mandatory]
+    if reportable:
+        out.append(_trigger_table(reportable, s["trigger_files"], "reportable"))
+    else:
+        out.append('<p>報告義務の対象となる事態はありません (no reportable trigger).</p>')
+    if to_check:
+        out.append('<h3>要確認 <small>to check: reportable only in some circumstances</small>'
+                   "</h3>")
+        out.append(_trigger_table(to_check, s["trigger_files"], "to-check"))
     people = s["people"]
     out.append(f'<p class="muted">推定人数 (people, estimate): {people["estimate"]:,}'
                f' — 上限 (upper bound, same person counted once per file): '
                f'{people["upper_bound"]:,} — 個人番号の本人 (with a My Number): '
                f'{people["my_number"]:,}</p>')
+    return "\n".join(out)
+
+
+def _trigger_table(triggers: list[str], trigger_files: dict[str, int], kind: str) -> str:
+    out = [f'<table class="triggers {kind}"><thead><tr><th>事態 <small>trigger</small></th>'
+           '<th>根拠 <small>basis</small></th><th class="num">ファイル数 <small>files with it'
+           '</small></th></tr></thead><tbody>']
+    for t in triggers:
+        trig = TRIGGERS[t]
+        files = trigger_files.get(t, 0)
+        scope = f"{files:,}" if files else "スキャン全体 (whole scan)"
+        out.append(f'<tr><td class="trigger">{_e(trig.ja)}<br><span class="muted">'
+                   f'{_e(trig.en)}</span></td><td>{_e(trig.basis)}</td>'
+                   f'<td class="num">{_e(scope)}</td></tr>')
+    out.append("</tbody></table>")
     return "\n".join(out)
 
 
@@ -355,28 +365,17 @@ def _by_type(s: dict[str, Any], types: TypeRegistry) -> str:
 
 
 def _by_folder(result: ScanResult) -> str:
-    groups: dict[str, list[FileResult]] = defaultdict(list)
-    for fr in result.files:
-        groups[_folder(fr.file.display)].append(fr)
-    stats = []
-    for folder, frs in groups.items():
-        flagged = [fr for fr in frs if fr.risk_level != "none"]
-        if not flagged:
-            continue
-        worst = max(flagged, key=lambda fr: fr.risk_score)
-        findings = sum(1 for fr in flagged for f in fr.findings if f.suppressed_by is None)
-        stats.append((folder, len(frs), len(flagged), findings,
-                      sum(fr.people_estimate for fr in flagged), worst))
-    stats.sort(key=lambda r: (-r[5].risk_score, -r[3], r[0]))
+    stats = folder_stats(result)
     out = ['<table><thead><tr><th>フォルダ <small>folder</small></th><th class="num">ファイル'
            ' <small>files</small></th><th class="num">該当 <small>with data</small></th>'
-           '<th class="num">件数 <small>findings</small></th><th class="num">人数 '
-           '<small>people</small></th><th>最大リスク <small>max risk</small></th></tr></thead>'
-           '<tbody>']
-    for folder, total, flagged_n, findings, people, worst in stats[:FOLDERS_SHOWN]:
-        out.append(f'<tr><td class="path">{_e(folder)}</td><td class="num">{total:,}</td>'
-                   f'<td class="num">{flagged_n:,}</td><td class="num">{findings:,}</td>'
-                   f'<td class="num">{people:,}</td><td>{_badge(worst.risk_level)}</td></tr>')
+           '<th class="num">件数 <small>findings</small></th><th class="num">推定人数 '
+           '<small>people (estimate)</small></th><th>最大リスク <small>max risk</small></th>'
+           '</tr></thead><tbody>']
+    for st in stats[:FOLDERS_SHOWN]:
+        out.append(f'<tr><td class="path">{_e(st.folder)}</td><td class="num">{st.files:,}</td>'
+                   f'<td class="num">{len(st.flagged):,}</td><td class="num">{st.findings:,}'
+                   f'</td><td class="num">{st.people.estimate:,}</td>'
+                   f"<td>{_badge(st.flagged[0].risk_level)}</td></tr>")
     if not stats:
         out.append('<tr><td colspan="6">なし (none)</td></tr>')
     out.append("</tbody></table>")

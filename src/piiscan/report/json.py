@@ -132,6 +132,7 @@ def summary_dict(result: ScanResult) -> dict[str, Any]:
                    "my_number": scan.my_number_people},
         "triggers": scan.triggers,
         "trigger_files": scan.trigger_files,
+        "reportable_files": scan.reportable_files,
         "flag_files": scan.flag_files,
     }
 

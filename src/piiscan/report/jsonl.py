@@ -69,7 +69,6 @@ class Stream:
         self.tmp: str | None = None
         if isinstance(target, str):
             self.path = Path(target)
-            self.path.parent.mkdir(parents=True, exist_ok=True)
             fd, self.tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp",
                                             dir=self.path.parent)
             os.fchmod(fd, 0o600)
@@ -88,12 +87,11 @@ class Stream:
 
     def finish(self, result: ScanResult) -> None:
         self._write(tail_lines(result))
+        if self.path is not None and self.tmp is not None:
+            os.fsync(self.out.fileno())
+            self.out.close()
+            os.replace(self.tmp, self.path)
         self.done = True
-        if self.path is None or self.tmp is None:
-            return
-        os.fsync(self.out.fileno())
-        self.out.close()
-        os.replace(self.tmp, self.path)
 
     def abort(self) -> None:
         if self.done or self.tmp is None:

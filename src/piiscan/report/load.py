@@ -60,6 +60,9 @@ def load_report(path: str, keep_values: bool = False) -> ScanResult:
     try:
         data = json.loads(raw.decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        if raw.lstrip().startswith(b'{"type":"header","schema":"piiscan-report-jsonl"'):
+            raise UsageError(f"{path} is a JSON Lines report, which is not re-rendered: save "
+                             "a JSON report with `piiscan scan ... -o result.json`") from None
         raise UsageError(f"{path} is not a JSON file: {exc}") from None
     return from_dict(data, keep_values=keep_values, source=path)
 

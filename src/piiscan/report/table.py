@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from collections import Counter
 
+from rich.cells import cell_len
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
@@ -12,15 +13,20 @@ from rich.text import Text
 from piiscan.labels import RISK_LABELS
 from piiscan.models import Category, FileResult, ScanResult, TypeRegistry
 from piiscan.report.json import sort_findings
-from piiscan.score import TRIGGERS, assess_scan, flag_label, trigger_label
+from piiscan.score import TRIGGERS, assess_scan, flag_label, reportable, trigger_label
 
 _RISK_STYLE = {"critical": "bold red", "high": "red", "medium": "yellow", "low": "cyan",
                "none": "dim"}
 DETAILS_PER_FILE = 10
+WIDE = 120  # terminal columns from which the wide layout (every column, full labels) is used
+TRIGGERS_WIDTH = 34  # the wide layout's triggers column, at most
+ELLIPSIS = "…"
 
 
 def ranked(result: ScanResult) -> list[FileResult]:
-    return sorted((fr for fr in result.files if fr.findings),
+    """Files with findings that count (not all suppressed), riskiest first."""
+    return sorted((fr for fr in result.files
+                   if any(f.suppressed_by is None for f in fr.findings)),
                   key=lambda fr: (-fr.risk_score, fr.file.display))
 
 
@@ -42,10 +48,9 @@ def summary_line(result: ScanResult) -> str:
     suppressed = sum(result.suppressed.values())
     if suppressed:
         parts.append(f"{suppressed} suppressed")
-    triggered = sum(1 for fr in files if any(TRIGGERS[t].mandatory for t in fr.triggers
-                                             if t in TRIGGERS))
+    triggered = sum(1 for fr in files if reportable(fr))
     if triggered:
-        parts.append(f"{triggered} with breach-report triggers")
+        parts.append(f"{triggered} files with a reportable trigger")
     if not result.complete:
         parts.append("INCOMPLETE: scan was interrupted")
     return "piiscan: " + ", ".join(parts)
@@ -54,21 +59,7 @@ def summary_line(result: ScanResult) -> str:
 def print_report(result: ScanResult, console: Console, details: bool = True) -> None:
     files = ranked(result)
     if files:
-        table = Table(title="個人情報を含むファイル (files with personal data)",
-                      title_justify="left", show_lines=False, expand=False)
-        table.add_column("リスク risk", no_wrap=True)
-        table.add_column("点 score", justify="right")
-        table.add_column("ファイル file", overflow="fold")
-        table.add_column("種類と件数 types and counts", overflow="fold")
-        table.add_column("人数 people", justify="right")
-        table.add_column("報告 triggers", overflow="fold")
-        for fr in files:
-            counts = Counter(f.type for f in fr.findings if f.suppressed_by is None)
-            kinds = ", ".join(f"{result.types.label(t)} {n}" for t, n in counts.most_common())
-            table.add_row(Text(RISK_LABELS[fr.risk_level], style=_RISK_STYLE[fr.risk_level]),
-                          str(fr.risk_score), Text(fr.file.display), kinds,
-                          str(fr.people_estimate), _trigger_cell(fr))
-        console.print(table)
+        console.print(file_table(files, console.width, result.types))
         _print_categories(result, console)
         _print_triggers(result, console)
         if details:
@@ -77,6 +68,111 @@ def print_report(result: ScanResult, console: Console, details: bool = True) -> 
         console.print("個人情報は見つかりませんでした (no personal data found)")
     _print_skips(result, console)
     console.print(summary_line(result), markup=False, highlight=False)
+
+
+# --------------------------------------------------------------------------- the file table
+
+
+def shorten_middle(text: str, width: int) -> str:
+    """``examples/…/履歴書_応募者A.docx``: the start and (more of) the end, in ``width``
+    terminal cells. A path is never wrapped: a broken file name cannot be copied."""
+    if cell_len(text) <= width:
+        return text
+    if width <= 1:
+        return ELLIPSIS[:width]
+    tail_cells = (width - 1) - (width - 1) // 3
+    head = _take(text, (width - 1) - tail_cells)
+    tail = _take(text[::-1], tail_cells)[::-1]
+    return head + ELLIPSIS + tail
+
+
+def _take(text: str, cells: int) -> str:
+    out, used = [], 0
+    for ch in text:
+        used += cell_len(ch)
+        if used > cells:
+            break
+        out.append(ch)
+    return "".join(out)
+
+
+def fit_items(items: list[str], width: int, sep: str = ", ") -> str:
+    """As many items as fit on one line of ``width`` cells, then ``+N more``."""
+    out: list[str] = []
+    for i, item in enumerate(items):
+        rest = len(items) - i - 1
+        line = sep.join([*out, item]) + (f" +{rest} more" if rest else "")
+        if cell_len(line) > width and out:
+            return sep.join(out) + f" +{len(items) - i} more"
+        if cell_len(line) > width:
+            return shorten_middle(line, width)
+        out.append(item)
+    return sep.join(out)
+
+
+def _type_items(fr: FileResult, short: bool, types: TypeRegistry) -> list[str]:
+    counts = Counter(f.type for f in fr.findings if f.suppressed_by is None)
+    return [f"{types.label(t, short=short)} {n}" for t, n in counts.most_common()]
+
+
+def _trigger_items(fr: FileResult) -> list[str]:
+    return [TRIGGERS[t].short for t in fr.triggers if t in TRIGGERS]
+
+
+def _widest(texts: list[str]) -> int:
+    return max((cell_len(t) for t in texts), default=0)
+
+
+def _columns(files: list[FileResult], wide: bool) -> tuple[list[str], list[int]]:
+    """Headers, and the widths of the columns that are not the path or the types."""
+    heads = ["リスク risk", "点 score" if wide else "点", "ファイル file", "種類 types",
+             "人数 people" if wide else "人数", *(["報告 triggers"] if wide else [])]
+    triggers = [" · ".join(_trigger_items(fr)) for fr in files]
+    fixed = [max(cell_len(heads[0]), _widest([RISK_LABELS[fr.risk_level] for fr in files])),
+             max(cell_len(heads[1]), 3),
+             max(cell_len(heads[4]), _widest([str(fr.people_estimate) for fr in files])),
+             *([min(TRIGGERS_WIDTH, max(cell_len(heads[5]), _widest(triggers)))] if wide else [])]
+    return heads, fixed
+
+
+def file_table(files: list[FileResult], width: int, types: TypeRegistry) -> Table:
+    """One line per file, sized to ``width`` cells: paths shortened in the middle, types
+    on one line (``+N more``). Under WIDE columns, or when the wide columns would leave the
+    paths too little room, there is no triggers column (a critical file is one with a
+    trigger, and the lines below the table name them); type labels are Japanese only unless
+    the English fits too."""
+    path_want = max(cell_len("ファイル file"), _widest([fr.file.display for fr in files]))
+    heads, fixed = _columns(files, wide=True)
+    room = width - (3 * len(heads) + 1) - sum(fixed)
+    wide = width >= WIDE and room >= min(path_want, 40) + 30
+    if not wide:
+        heads, fixed = _columns(files, wide=False)
+        room = width - (3 * len(heads) + 1) - sum(fixed)
+    short = [_type_items(fr, short=True, types=types) for fr in files]
+    full = [_type_items(fr, short=False, types=types) for fr in files]
+    types_want = max(cell_len(heads[3]), _widest([", ".join(t) for t in short]))
+    path_w = min(path_want, max(room * 3 // 5, room - types_want, 12))
+    full_want = max(cell_len(heads[3]), _widest([", ".join(t) for t in full]))
+    types_w = max(room - path_w, 10)
+    kinds, types_w = (full, full_want) if full_want <= types_w else \
+        (short, min(types_w, types_want))
+
+    table = Table(title="個人情報を含むファイル (files with personal data)",
+                  title_justify="left", show_lines=False, expand=False)
+    for head, cells, right in zip(heads, (fixed[0], fixed[1], path_w, types_w, *fixed[2:]),
+                                  (False, True, False, False, True, False), strict=False):
+        table.add_column(head, justify="right" if right else "left", no_wrap=True,
+                         width=cells)
+    for fr, items, trig in zip(files, kinds, files, strict=True):
+        row: list[Text | str] = [
+            Text(RISK_LABELS[fr.risk_level], style=_RISK_STYLE[fr.risk_level]),
+            str(fr.risk_score), Text(shorten_middle(fr.file.display, path_w)),
+            Text(fit_items(items, types_w)), str(fr.people_estimate)]
+        if wide:
+            row.append(Text(fit_items(_trigger_items(trig), fixed[3], " · "),
+                            style="bold red" if fr.risk_level == "critical" else ""))
+        table.add_row(*row)
+    return table
 
 
 def _print_categories(result: ScanResult, console: Console) -> None:
@@ -88,22 +184,20 @@ def _print_categories(result: ScanResult, console: Console) -> None:
         console.print(f"区分 categories: {line}", markup=False, highlight=False)
 
 
-def _trigger_cell(fr: FileResult) -> Text:
-    names = [TRIGGERS[t].short for t in fr.triggers if t in TRIGGERS]
-    return Text("\n".join(names), style="bold red" if fr.risk_level == "critical" else "")
-
-
 def _print_triggers(result: ScanResult, console: Console) -> None:
     scan = assess_scan(result)
-    if scan.triggers:
-        parts = [f"{trigger_label(t)} [{scan.trigger_files.get(t, 'scan')}]"
-                 for t in scan.triggers]
-        console.print("漏えい等報告の対象 breach-report triggers [files]: " + " · ".join(parts),
-                      markup=False, highlight=False)
-    console.print(f"推定人数 people: about {scan.people_estimate:,} "
-                  f"(at most {scan.people_upper_bound:,})"
-                  + (f" · 個人番号 My Number: {scan.my_number_people:,}"
-                     if scan.my_number_people else ""), markup=False, highlight=False)
+    for head, triggers in (("漏えい等報告の対象 reportable triggers", scan.reportable),
+                           ("要確認 to check", scan.to_check)):
+        if triggers:
+            parts = [f"{trigger_label(t)} [{scan.trigger_files.get(t, 'whole scan')}]"
+                     for t in triggers]
+            console.print(f"{head} [files]: " + " · ".join(parts), markup=False,
+                          highlight=False)
+    if scan.people_estimate:
+        console.print(f"推定人数 people: about {scan.people_estimate:,} "
+                      f"(at most {scan.people_upper_bound:,})"
+                      + (f" · 個人番号 My Number: {scan.my_number_people:,}"
+                         if scan.my_number_people else ""), markup=False, highlight=False)
     if scan.flag_files:
         console.print("要見直し review: " + " · ".join(
             f"{flag_label(f)} {n}" for f, n in scan.flag_files.items()),

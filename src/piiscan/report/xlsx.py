@@ -165,8 +165,10 @@ def _summary(wb: Workbook, result: ScanResult) -> None:
         sheet.append(["該当なし (none)"])
     for t in TRIGGERS:
         if t in s["triggers"]:
+            kind = "報告対象 (reportable)" if TRIGGERS[t].mandatory else "要確認 (to check)"
             sheet.append([trigger_label(t), f"{s['trigger_files'].get(t, 0)} ファイル (files)",
-                         TRIGGERS[t].basis])
+                         TRIGGERS[t].basis, kind])
+    sheet.append(["報告対象のファイル (files with a reportable trigger)", s["reportable_files"]])
     section("公開範囲・保存期間 (exposure, retention)")
     for flag in FLAGS:
         if flag in s["flag_files"]:

@@ -24,8 +24,8 @@ pattern over every whole text, one text at a time, and the test suite checks the
 against it, with both backends (tests/rules/test_gating.py, test_prescan.py).
 
 Confidence starts at the rule's base level and moves with evidence; each move is recorded as
-a ``Reason`` ("keyword 個人番号 nearby", "column 電話番号", "checksum valid"). When a context
-keyword and an exclusion keyword are both near, the nearer one wins.
+a ``Reason`` ("keyword 個人番号 nearby", "column 電話番号", "valid check digit (my_number)").
+When a context keyword and an exclusion keyword are both near, the nearer one wins.
 """
 
 from __future__ import annotations
@@ -298,10 +298,10 @@ class Engine:
         value = norm[start:end]
         reasons = list(found_by)
         if rule.validator is not None:
-            name, check = rule.validator
+            passed, check = rule.validator
             if not check(value):
                 return None
-            reasons.append(Reason("checksum", name))
+            reasons.append(passed)
         key = canonical(rule.type, value) if rule.exclude_values or rule.test_values else ""
         if key in rule.exclude_values:
             return None
@@ -327,10 +327,10 @@ class Engine:
             ctx_word = header_hit = None
         if rule.context_required and ctx_word is None and header_hit is None:
             return None
-        for name, check in rule.boosts:
+        for passed, check in rule.boosts:
             if check(value):
                 confidence = Level(min(Level.HIGH, confidence + 1))
-                reasons.append(Reason("boost", name))
+                reasons.append(passed)
         if ctx_word is not None:
             confidence = max(confidence, rule.context_confidence)
             reasons.append(Reason("keyword", ctx_word))

@@ -7,6 +7,7 @@ with the id of a built-in one replaces it.
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import json
 from dataclasses import dataclass, field
@@ -21,7 +22,7 @@ from piiscan import filters, recognizers, validators
 from piiscan.builtin import builtin_rules_dir
 from piiscan.errors import RuleError
 from piiscan.mask import canonical
-from piiscan.models import Category, Level, RuleInfo
+from piiscan.models import Category, Level, Reason, RuleInfo
 from piiscan.pii_types import PiiType, TypeRegistry, builtin_registry
 from piiscan.rules.keywords import keyword_list
 from piiscan.rules.rule import Example, Rule
@@ -67,7 +68,10 @@ def load_ruleset(extra_dirs: tuple[str, ...] = (), disabled: tuple[str, ...] = (
         sources += [(p, True) for p in rule_files(path)]
     files = []
     for path, check_schema in sources:
-        raw = path.read_bytes()
+        try:
+            raw = path.read_bytes()
+        except OSError as exc:
+            raise RuleError(str(path), f"cannot read the rule file ({exc.strerror})") from None
         digest.update(path.name.encode() + b"\0" + raw)
         files.append(read_file(path, raw, check_schema))
     # Types first, from every file: a rule may use a type another file declares.
@@ -78,7 +82,10 @@ def load_ruleset(extra_dirs: tuple[str, ...] = (), disabled: tuple[str, ...] = (
             rules[rule.id] = rule
     unknown = [r for r in disabled if r not in rules]
     if unknown:
-        raise RuleError("--disable-rule", f"no rule with id {', '.join(unknown)}")
+        close = difflib.get_close_matches(unknown[0], rules, n=1)
+        hint = f"did you mean {close[0]}? " if close else ""
+        raise RuleError("--disable-rule", f"no rule with id {', '.join(unknown)} ({hint}"
+                        "`piiscan rules list` shows the ids)")
     kept = tuple(r for r in rules.values() if r.id not in disabled)
     return RuleSet(kept, digest.hexdigest()[:16], types)
 
@@ -197,9 +204,9 @@ def compile_rule(name: str, item: dict[str, Any], types: TypeRegistry | None = N
     elif "pattern" not in item:
         raise fail("pattern", "is required (or a recognizer)")
 
-    def named(field: str, ref: str) -> tuple[str, validators.Validator]:
+    def named(field: str, ref: str) -> tuple[Reason, validators.Validator]:
         try:
-            return ref, validators.get(ref)
+            return validators.reason(ref), validators.get(ref)
         except KeyError:
             known = ", ".join(sorted(validators.REGISTRY))
             raise fail(field, f"unknown validator '{ref}' (known: {known})") from None

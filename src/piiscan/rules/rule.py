@@ -8,7 +8,7 @@ from typing import Any
 
 from piiscan.errors import RuleError
 from piiscan.filters import Filter
-from piiscan.models import Category, Level
+from piiscan.models import Category, Level, Reason
 from piiscan.recognizers import Recognizer
 from piiscan.rules.keywords import KeywordList
 from piiscan.rules.patterns import Pattern, compile_pattern, leading_words
@@ -48,8 +48,8 @@ class Rule:
     description: str = ""
     prefilter_digits: int = 0  # run only near number runs of at least this many digits
     prefilter_any: tuple[str, ...] = ()
-    validator: tuple[str, Validator] | None = None
-    boosts: tuple[tuple[str, Validator], ...] = ()
+    validator: tuple[Reason, Validator] | None = None  # (the reason a pass gives, the check)
+    boosts: tuple[tuple[Reason, Validator], ...] = ()  # each raises the confidence one level
     unless: tuple[tuple[str, Filter], ...] = ()  # a match any of these says yes to is dropped
     only_if: tuple[tuple[str, Filter], ...] = ()  # ...or kept only when all of these say yes
     mask: str = "generic"

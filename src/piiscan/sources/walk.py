@@ -36,8 +36,30 @@ def display_path(path: str) -> str:
     return text
 
 
+def distinct_paths(paths: list[str]) -> list[str]:
+    """Each file once: a path given twice, or one inside a folder also given, is dropped
+    (pre-commit passes files only, so this is a set lookup per path, not a walk)."""
+    keys = [os.path.abspath(p) for p in paths]
+    folders = {k for k, p in zip(keys, paths, strict=True) if os.path.isdir(p)}
+    out, seen = [], set()
+    for raw, key in zip(paths, keys, strict=True):
+        if key not in seen and not (folders and _inside(key, folders)):
+            seen.add(key)
+            out.append(raw)
+    return out
+
+
+def _inside(key: str, folders: set[str]) -> bool:
+    parent = os.path.dirname(key)
+    while parent != key:
+        if parent in folders:
+            return True
+        key, parent = parent, os.path.dirname(parent)
+    return False
+
+
 def iter_sources(paths: list[str], settings: Settings) -> Iterator[FileRef | Skip]:
-    for raw in paths:
+    for raw in distinct_paths(paths):
         try:
             st = os.lstat(raw)
         except FileNotFoundError:

@@ -51,7 +51,8 @@ def compute(store: StateStore, run_id: int | None = None) -> RunDiff:
     else:
         found = store.run(run_id)
         if found is None:
-            raise StateError(f"{store.path}: no run {run_id}")
+            raise StateError(f"{store.path}: no run {run_id} (`piiscan history` lists the "
+                             "runs)")
         new = found
     old = store.previous_complete_run(new.roots, before=new.id)
     if old is None:

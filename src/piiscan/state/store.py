@@ -317,7 +317,8 @@ def _prepare_files(path: Path) -> None:
             parent.mkdir(parents=True, mode=0o700)
             parent.chmod(0o700)
         except OSError as exc:
-            raise StateError(f"cannot create the state folder {parent}: {exc.strerror}") from None
+            raise StateError(f"cannot create the state folder {parent}: {exc.strerror}; "
+                             "give --state a folder you can write to") from None
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         os.close(fd)
@@ -326,7 +327,8 @@ def _prepare_files(path: Path) -> None:
         if mode & 0o077:
             os.chmod(path, 0o600)
     except OSError as exc:
-        raise StateError(f"cannot create the state database {path}: {exc.strerror}") from None
+        raise StateError(f"cannot create the state database {path}: {exc.strerror}; give "
+                         "--state a folder you can write to") from None
     for suffix in ("-wal", "-shm"):
         side = path.with_name(path.name + suffix)
         if side.exists() and stat.S_IMODE(side.stat().st_mode) & 0o077:

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# System packages the test suite uses for real: a test never skips for lack of one.
+# `make test` (target `sysdeps`) and .ci/run call this; it is the only list.
+#
+# As root, missing packages are installed with apt-get. Otherwise the script stops with one
+# line naming what to install. To add a package: one line in PACKAGES.
+set -euo pipefail
+
+# "apt-package  shell test that succeeds when it is usable"
+PACKAGES=(
+  "fontconfig            command -v fc-list"
+  "fonts-ipafont-gothic  fc-list :lang=ja file | grep -qi 'ipag.*\.ttf'"  # embedded in test PDFs
+  "chromium              command -v chromium || command -v chromium-browser"  # HTML report
+  "git                   command -v git"       # pre-commit hook tests
+  "util-linux            command -v setpriv"   # tests that run piiscan as another user
+)
+
+missing=()
+for entry in "${PACKAGES[@]}"; do
+  package=${entry%% *}
+  check=${entry#"$package"}
+  if ! bash -c "$check" >/dev/null 2>&1; then
+    missing+=("$package")
+  fi
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null 2>&1; then
+  echo "sysdeps: the tests need ${missing[*]}: install them (apt-get install ${missing[*]}), or run make test as root" >&2
+  exit 1
+fi
+echo "sysdeps: installing ${missing[*]} (apt-get)" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
