@@ -6,8 +6,14 @@ from pathlib import Path
 # Test helpers (synth.py, fixture generators) are imported as plain modules.
 sys.path.insert(0, str(Path(__file__).parent))
 
+import os
+import tempfile
+
 import pytest
 from hypothesis import settings
+
+# The compiled cache (piiscan.compiled) of the test run is its own, never the user's.
+os.environ.setdefault("PIISCAN_CACHE_DIR", tempfile.mkdtemp(prefix="piiscan-test-cache-"))
 
 # Property tests check outcomes, not speed: on a shared 2-core CI machine a per-example
 # deadline only makes them flaky.

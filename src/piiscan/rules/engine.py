@@ -165,11 +165,10 @@ class Engine:
 
     def _cells(self, header: str | None, unique: list[str], where: dict[str, list[int]],
                out: list[list[Match] | None]) -> None:
-        if any(SEPARATOR in t or len(t) > SHORT_TEXT for t in unique):
-            batches = [[t] for t in unique]
-        else:
-            batches = [unique]
-        for batch in batches:
+        # A long cell, or one holding the separator, is a batch of its own.
+        alone = [t for t in unique if SEPARATOR in t or len(t) > SHORT_TEXT]
+        together = [t for t in unique if SEPARATOR not in t and len(t) <= SHORT_TEXT]
+        for batch in [*([together] if together else []), *([t] for t in alone)]:
             units, start = [], 0
             for text in batch:
                 units.append(_Unit(start, start + len(text), start, start + len(text)))
@@ -275,7 +274,7 @@ class Engine:
         # saw when the unit was a text of its own.
         own = norm if (unit.lo, unit.hi) == (0, len(norm)) else norm[unit.lo:unit.hi]
         shift = unit.lo
-        if rule.leading_words and windows is None:
+        if rule.leading_words and windows is None and not batch.reference:
             matches: Iterable[regex.Match[str] | re.Match[str]] = _starting_at(
                 pattern, own, [s - shift for s, _ in batch.words(("lead", rule.id), unit)],
                 self.regex_seconds)
@@ -506,7 +505,13 @@ class _Batch:
         """Where in a unit the rule can match: [] nowhere, None anywhere (the whole unit),
         else windows around its anchors (number runs, anchor words), kept only near a
         context keyword when the rule requires one. A short unit is matched whole."""
-        if self.reference or unit.hi - unit.lo <= SHORT_TEXT:
+        if unit.hi - unit.lo <= SHORT_TEXT:
+            return None
+        if self.reference:
+            # The one shortcut that is a rule's meaning, not an optimisation: a rule with
+            # anchor words matches only around them in a long text (docs/rules.md).
+            if rule.prefilter_any and not rule.prefilter_digits:
+                return _windows(self.words(("any", rule.id), unit), unit)
             return None
         zones: list[tuple[int, int]] | None = None
         if rule.context_required and self.engine.header_hit(rule, self.header) is None:
@@ -532,8 +537,9 @@ class _Batch:
                         ((s, e) for s, e, n in runs if n >= need), unit)
                 windows = self._digit_windows[key]
         elif rule.prefilter_any:
+            # Never the whole text instead: matches far from every anchor do not count.
             anchors = self.words(("any", rule.id), unit)
-            windows = _windows(anchors if zones is None else _near(anchors, zones), unit)
+            return _windows(anchors if zones is None else _near(anchors, zones), unit)
         if windows and sum(e - s for s, e in windows) > WHOLE_TEXT_SHARE * (unit.hi - unit.lo):
             return None
         return windows

@@ -28,6 +28,7 @@ from collections.abc import Hashable, Iterable, Mapping
 from functools import cached_property
 from typing import Any
 
+from piiscan import compiled
 from piiscan.rules.trie import trie_pattern
 
 Hits = dict[Hashable, list[tuple[int, int]]]
@@ -89,13 +90,26 @@ class WordScanner:
         table = [(len(w), tuple(owners[w])) for w in ordered]
         if not ordered:
             return None, table
-        database = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
-        # Escaped bytes, not the literal API: the binding cuts a literal at its first NUL
-        # byte, and every UTF-32 character of a Japanese word holds two.
-        database.compile(expressions=[_escaped(w) for w in ordered],
-                         ids=list(range(len(ordered))),
-                         elements=len(ordered),
-                         flags=[0] * len(ordered))
+
+        def build() -> bytes:
+            database = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
+            # Escaped bytes, not the literal API: the binding cuts a literal at its first
+            # NUL byte, and every UTF-32 character of a Japanese word holds two.
+            database.compile(expressions=[_escaped(w) for w in ordered],
+                             ids=list(range(len(ordered))),
+                             elements=len(ordered),
+                             flags=[0] * len(ordered))
+            return bytes(hyperscan.dumpb(database))
+
+        # Compiling takes a tenth of a second: a hook run takes it from the cache.
+        name = compiled.key("words", getattr(hyperscan, "__version__", "?"), "\0".join(ordered))
+        try:
+            database = hyperscan.loadb(compiled.cached("hs", name, build),
+                                       hyperscan.HS_MODE_BLOCK)
+        except Exception:  # an unreadable entry: make it again
+            compiled.forget("hs", name)
+            database = hyperscan.loadb(build(), hyperscan.HS_MODE_BLOCK)
+        database.scratch = hyperscan.Scratch(database)  # a loaded database has none
         return database, table
 
     def _hyperscan(self, text: str) -> Hits:
