@@ -7,10 +7,21 @@ from pathlib import Path
 # Test helpers (synth.py, fixture generators) are imported as plain modules.
 sys.path.insert(0, str(Path(__file__).parent))
 
+import atexit
+import os
+import shutil
+import tempfile
+
 import pytest
 from hypothesis import settings
 
 import servers
+
+# The compiled cache (piiscan.compiled) of the test run is its own, never the user's, and
+# goes when the run ends.
+if "PIISCAN_CACHE_DIR" not in os.environ:
+    os.environ["PIISCAN_CACHE_DIR"] = tempfile.mkdtemp(prefix="piiscan-test-cache-")
+    atexit.register(shutil.rmtree, os.environ["PIISCAN_CACHE_DIR"], ignore_errors=True)
 
 # Property tests check outcomes, not speed: on a shared 2-core CI machine a per-example
 # deadline only makes them flaky.

@@ -365,7 +365,7 @@ def _print_stdout(result: ScanResult, view: View, *, streamed: bool,
         report.writer(view.format)(result, sys.stdout.buffer)
         sys.stdout.flush()
         return
-    from piiscan.report.table import summary_line
+    from piiscan.report.summary import summary_line
 
     if view.quiet:
         click.echo(summary_line(result))

@@ -13,8 +13,9 @@ end of the match, the way a look-behind would: what precedes a value says what i
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
-from functools import lru_cache
+from functools import cache
 
 import regex
 
@@ -22,7 +23,8 @@ Filter = Callable[[str, int, int], bool]
 
 # 記入例, 記載例, 見本, (例), 例: earlier on the value's line (up to 70 characters), or a line
 # that starts with such a heading up to 15 lines above: the value is a filled-in example.
-_SAMPLE_VALUE = regex.compile(
+_SAMPLE_WORDS = r"記入例|記載例|見本|\(例\)|例:"  # each check needs one of them
+_SAMPLE_VALUE = (
     r"(?<=(?:記入例|記載例|見本|\(例\)|例:)[^\n]{0,70}"
     r"|(?:^|\n)[^\n]{0,20}(?:記入例|記載例|見本)(?![をにはのでが])[^\n]{0,20}(?:\n[^\n]{0,100}){1,15})")
 
@@ -36,7 +38,7 @@ _ORGANISATION = (r"株式会社|有限会社|合同会社|合資会社|合名会
                  r"社会福祉法人|\(株\)|\(有\)|㈱|㈲|本社|本店|支社|支店|営業所|病院|クリニック|医院|診療所|薬局|窓口|"
                  r"お問い合わせ先|問い合わせ先|お問合せ先|会社概要|所在地|Co\.,? ?Ltd|Inc\.|Corporation|Corp\.|"
                  r"Copyright|©|\([Cc]\) ?[0-9]{4}")
-_COMPANY_CONTACT = regex.compile(
+_COMPANY_CONTACT = (
     rf"(?<=(?:^|\n)(?![^\n]{{0,60}}(?:{_PEOPLE_OR_BANK}))[^\n:]{{0,25}}(?:{_ORGANISATION})"
     r"[^\n]{0,100}(?:\n[^\n]{0,100}){0,4})")
 
@@ -64,20 +66,31 @@ ROLE_MAILBOXES = frozenset({
     "marketing", "hr",
 })
 # Names reserved for documentation and testing (RFC 2606, RFC 6761): never anyone's address.
-_DOCUMENTATION_DOMAIN = regex.compile(
+_DOCUMENTATION_DOMAIN = (
     r"@(?:[A-Za-z0-9-]+\.)*(?:example\.(?:com|net|org|jp|co\.jp)|localhost|invalid|test)"
     r"(?![A-Za-z0-9.-])")
 
 
+@cache
+def _compiled(source: str, full: bool = True) -> re.Pattern[str] | regex.Pattern[str]:
+    """Patterns compile when a filter is first asked, not when piiscan starts (a hook run
+    that needs none pays for none): ``regex`` for look-behinds, ``re`` for word searches."""
+    return regex.compile(source) if full else re.compile(source)
+
+
 def sample_value(text: str, start: int, end: int) -> bool:
     """A filled-in example (記入例, 見本) on a form or in a manual, not anyone's data."""
-    return _SAMPLE_VALUE.match(text, end) is not None
+    if _compiled(_SAMPLE_WORDS, False).search(text, 0, end) is None:  # most texts: no word
+        return False
+    return _compiled(_SAMPLE_VALUE).match(text, end) is not None
 
 
 def company_contact(text: str, start: int, end: int) -> bool:
     """In a company's own contact block (letterhead, signature, footer): business contact
     data of an organisation, not about a person (LESSONS.md, lesson 4)."""
-    return _COMPANY_CONTACT.match(text, end) is not None
+    if _compiled(_ORGANISATION, False).search(text, 0, end) is None:
+        return False
+    return _compiled(_COMPANY_CONTACT).match(text, end) is not None
 
 
 def role_mailbox(text: str, start: int, end: int) -> bool:
@@ -88,13 +101,12 @@ def role_mailbox(text: str, start: int, end: int) -> bool:
 
 def documentation_domain(text: str, start: int, end: int) -> bool:
     """An e-mail address at a domain reserved for examples (example.com, *.test)."""
-    return _DOCUMENTATION_DOMAIN.search(text, start, end) is not None
+    return _compiled(_DOCUMENTATION_DOMAIN).search(text, start, end) is not None
 
 
-@lru_cache(maxsize=64)
-def _after_label(words: tuple[str, ...]) -> regex.Pattern[str]:
+def _after_label(words: tuple[str, ...]) -> str:
     alternatives = "|".join(regex.escape(w) for w in sorted(words, key=len, reverse=True))
-    return regex.compile(rf"(?<=(?:{alternatives})[^0-9A-Za-z\n]{{0,6}}[0-9A-Z][0-9A-Z .・･-]{{0,30}})")
+    return rf"(?<=(?:{alternatives})[^0-9A-Za-z\n]{{0,6}}[0-9A-Z][0-9A-Z .・･-]{{0,30}})"
 
 
 def other_label(own_labels: Iterable[str]) -> Filter:
@@ -102,10 +114,10 @@ def other_label(own_labels: Iterable[str]) -> Filter:
     (免許証番号, 電話, 〒, 法人番号, 注文番号 ...) is that one; ``own_labels`` are the rule's
     own (a pension number after 基礎年金番号 is one)."""
     own = frozenset(own_labels)
-    pattern = _after_label(tuple(w for w in IDENTIFIER_LABELS if w not in own))
+    source = _after_label(tuple(w for w in IDENTIFIER_LABELS if w not in own))
 
     def after_other_label(text: str, start: int, end: int) -> bool:
-        return pattern.match(text, end) is not None
+        return _compiled(source).match(text, end) is not None
 
     return after_other_label
 

@@ -96,7 +96,7 @@ class FileRef:
         return (self.revision.path if self.revision else self.display).rsplit("/", 1)[-1]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Location:
     """Where a piece of text came from, precise enough for a person to open it.
 
@@ -151,7 +151,7 @@ def column_letters(n: int) -> str:
     return out
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Segment:
     """A piece of extracted text with its location.
 
@@ -208,7 +208,7 @@ class Reason:
     detail: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # one per match: cheap to make (treated as immutable)
 class Match:
     """A rule hit inside one segment. Holds the raw value: never leaves the scan stage."""
 
@@ -220,9 +220,10 @@ class Match:
     reasons: tuple[Reason, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # hundreds of thousands per run: cheap to make and to keep
 class Finding:
-    """A masked, located, explained hit, safe to put in a report."""
+    """A masked, located, explained hit, safe to put in a report. Treated as immutable:
+    stages make changed copies (``dataclasses.replace``), never change one in place."""
 
     type: str  # public vocabulary: MY_NUMBER, PHONE, ...
     rule_id: str

@@ -44,7 +44,7 @@ from piiscan.models import (
     TypeRegistry,
 )
 from piiscan.redact import Redactor, redact_text
-from piiscan.rules.engine import Engine
+from piiscan.rules.engine import SHORT_TEXT, Engine
 from piiscan.rules.loader import RuleSet
 from piiscan.rules.rule import Rule
 from piiscan.sources import open_ref
@@ -214,21 +214,27 @@ def _consume(items: Iterator[Segment | Skip | Note | Inventory], result: FileRes
     recent = RecentText()
     timeouts = engine.stats.timeouts
     timed_out: dict[str, Location] = {}  # rule id -> the first part it gave up on
+    cells = _Cells(engine, findings, timed_out)
     for item in items:
         if isinstance(item, Segment):
             ctx.check_time()
             signals.feed(item)
             item = recent.attach(item)
-            before = len(timeouts)
-            findings.add(item, engine.scan(item))
-            for rule_id in timeouts[before:]:
-                timed_out.setdefault(rule_id, item.location)
+            if _is_cell(item):
+                cells.add(item)
+            else:
+                cells.flush()  # findings stay in the order the file holds them
+                before = len(timeouts)
+                findings.add(item, engine.scan(item))
+                for rule_id in timeouts[before:]:
+                    timed_out.setdefault(rule_id, item.location)
         elif isinstance(item, Skip):
             result.skips.append(item)
         elif isinstance(item, Inventory):
             result.inventory.append(item.kind)
         else:
             result.notes.append(item.text)
+    cells.flush()
     timeouts.clear()
     seconds = rules.regex_seconds
     result.skips.extend(_timeout_skip(rule_id, where, seconds)
@@ -241,6 +247,52 @@ def _timeout_skip(rule_id: str, where: Location, seconds: float) -> Skip:
     return Skip("!".join((where.path, *where.members)),
                 f"rule {rule_id} timed out ({seconds:g} s) on {where.render()}; that part "
                 "was not checked by this rule")
+
+
+CELL_BLOCK = 4096  # table cells matched together, a column header at a time
+
+
+def _is_cell(segment: Segment) -> bool:
+    """A table cell (a row's field, a record's value): short, whole, with a record."""
+    return segment.record is not None and not segment.scan_start \
+        and segment.scan_end is None and len(segment.text) <= SHORT_TEXT
+
+
+class _Cells:
+    """Table cells wait here and are matched a column at a time (``Engine.scan_cells``):
+    a column's header is judged once, repeated values once, and the words of every cell
+    are found in one pass. Their findings are made in the order the cells came."""
+
+    def __init__(self, engine: Engine, findings: _Findings,
+                 timed_out: dict[str, Location]) -> None:
+        self.engine = engine
+        self.findings = findings
+        self.timed_out = timed_out  # rule id -> the first cell of the block it gave up on
+        self.pending: list[Segment] = []
+
+    def add(self, segment: Segment) -> None:
+        self.pending.append(segment)
+        if len(self.pending) >= CELL_BLOCK:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self.pending:
+            return
+        timeouts = self.engine.stats.timeouts
+        before = len(timeouts)
+        columns: dict[str | None, list[int]] = {}
+        for i, segment in enumerate(self.pending):
+            columns.setdefault(segment.header, []).append(i)
+        matches: list[list[Match]] = [[] for _ in self.pending]
+        for header, indexes in columns.items():
+            found = self.engine.scan_cells(header, [self.pending[i].text for i in indexes])
+            for i, cell_matches in zip(indexes, found, strict=True):
+                matches[i] = cell_matches
+        for segment, cell_matches in zip(self.pending, matches, strict=True):
+            self.findings.add(segment, cell_matches)
+        for rule_id in timeouts[before:]:
+            self.timed_out.setdefault(rule_id, self.pending[0].location)
+        self.pending = []
 
 
 def _keep_confident(findings: list[Finding], result: FileResult, settings: Settings) -> None:

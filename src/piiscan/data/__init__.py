@@ -13,9 +13,12 @@ holds. Nothing here is downloaded: the files ship inside the package.
 
 from __future__ import annotations
 
+import marshal
 import re
 from functools import cache
 from importlib import resources
+
+from piiscan import compiled
 
 __all__ = ["available", "load_header", "load_table", "load_words"]
 
@@ -48,8 +51,23 @@ def _entries(name: str) -> list[str]:
 
 @cache
 def load_words(name: str) -> frozenset[str]:
-    """The entries of a data file as a set; for a .tsv file, its first column."""
-    return frozenset(ln.split("\t", 1)[0] for ln in _entries(name))
+    """The entries of a data file as a set; for a .tsv file, its first column. The set is
+    kept ready-made in the compiled cache (piiscan.compiled), named by the file's bytes:
+    the name lists are tens of thousands of words, read on a hook's first Japanese text."""
+    raw = _text(name).encode("utf-8")
+
+    def build() -> bytes:
+        return marshal.dumps(frozenset(ln.split("\t", 1)[0] for ln in _entries(name)))
+
+    entry = compiled.key(name, raw)
+    try:
+        words = marshal.loads(compiled.cached("words", entry, build))
+    except (ValueError, EOFError, TypeError):
+        words = None
+    if not isinstance(words, frozenset):  # a damaged entry: made again
+        compiled.forget("words", entry)
+        words = marshal.loads(build())
+    return frozenset(words)
 
 
 @cache

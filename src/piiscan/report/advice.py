@@ -15,7 +15,7 @@ from pathlib import Path
 
 from piiscan.models import Finding, Level, ScanResult
 from piiscan.report.json import sort_findings
-from piiscan.report.table import summary_line
+from piiscan.report.summary import summary_line
 
 HOOK_FINDINGS = 10  # finding lines a blocked commit shows; the rest are counted
 HOOK_SKIPS = 5

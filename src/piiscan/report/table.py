@@ -16,7 +16,8 @@ from piiscan.models import Category, FileResult, ScanResult, TypeRegistry
 from piiscan.report import revision_facts
 from piiscan.report.json import sort_findings
 from piiscan.report.record import overdue, record_lines, retention_days
-from piiscan.score import TRIGGERS, assess_scan, flag_label, reportable, trigger_label
+from piiscan.report.summary import summary_line as summary_line
+from piiscan.score import TRIGGERS, assess_scan, flag_label, trigger_label
 
 _RISK_STYLE = {"critical": "bold red", "high": "red", "medium": "yellow", "low": "cyan",
                "none": "dim"}
@@ -31,32 +32,6 @@ def ranked(result: ScanResult) -> list[FileResult]:
     return sorted((fr for fr in result.files
                    if any(f.suppressed_by is None for f in fr.findings)),
                   key=lambda fr: (-fr.risk_score, fr.file.display))
-
-
-def summary_line(result: ScanResult) -> str:
-    files = result.files
-    flagged = [fr for fr in files if fr.risk_level != "none"]
-    levels = Counter(fr.risk_level for fr in flagged)
-    findings = sum(1 for fr in files for f in fr.findings if f.suppressed_by is None)
-    skips = result.all_skips()
-    unreadable = sum(1 for s in skips if s.kind.value == "error")
-    parts = [f"{len(files)} files scanned",
-             f"{len(flagged)} with personal data"
-             + (" (" + ", ".join(f"{levels[lv]} {lv}" for lv in RISK_LABELS if levels[lv]) + ")"
-                if flagged else ""),
-             f"{findings} findings",
-             f"{len(skips)} skipped ({unreadable} unreadable)"]
-    if result.low_confidence_hidden:
-        parts.append(f"{result.low_confidence_hidden} low-confidence not shown")
-    suppressed = sum(result.suppressed.values())
-    if suppressed:
-        parts.append(f"{suppressed} suppressed")
-    triggered = sum(1 for fr in files if reportable(fr))
-    if triggered:
-        parts.append(f"{triggered} files with a reportable trigger")
-    if not result.complete:
-        parts.append("INCOMPLETE: scan was interrupted")
-    return "piiscan: " + ", ".join(parts)
 
 
 def print_report(result: ScanResult, console: Console, details: bool = True) -> None:

@@ -1,16 +1,30 @@
-"""Match rules against segments: prefilter, pattern, validator, context, exclusions.
+"""Match rules against texts: one pass finds the candidates, rules confirm them in windows.
 
-The engine knows nothing about files. For each segment it normalises the text once (same
-length as the original, so offsets need no mapping), skips rules whose cheap prefilter
-fails (no number with enough digits, none of the anchor words present, no required keyword),
-then runs each remaining pattern with a timeout so one runaway pattern cannot stall a scan:
-on long text only in windows around its anchors, on a short one (a cell, a paragraph) only
-if the merged gates of ``gates.py`` let it through. None of these shortcuts changes a result
-(``Engine(gating=False)`` is the reference they are tested against).
+The engine knows nothing about files. It is given a batch of texts -- one paragraph or
+chunk of a document, or a block of table cells under one column header -- and matches them
+all at once:
+
+1. **Normalise** the batch once (same length as the original, so offsets need no mapping).
+   Cells are joined by a separator no pattern can cross (``SEPARATOR``) and remembered by
+   their bounds ("units").
+2. **One pass finds every candidate** (``prescan.WordScanner``): every context and exclusion
+   keyword of every rule, every prefilter anchor, every dictionary word a pattern starts
+   with, in a single Hyperscan scan where the wheel exists (a trie per list otherwise: the
+   same answer); number runs with their digit counts in one ``re`` pass.
+3. **Rules confirm candidates.** From those occurrences each rule knows, without touching
+   the text, which units it can match in (a number with enough digits, an anchor word, a
+   required keyword or a telling column header, one of its leading words, its recognizer's
+   cheap check). A rule whose every match starts with a dictionary word is tried only where
+   such a word starts; a digit rule only in windows around long enough numbers; a rule that
+   requires context only near its keywords. Then the validator, the named filters, context
+   and exclusion keywords, and the column header decide the confidence.
+
+None of these shortcuts changes a result: ``Engine(gating=False)`` runs every rule's
+pattern over every whole text, one text at a time, and the test suite checks the fast path
+against it, with both backends (tests/rules/test_engine_reference.py, test_prescan.py).
 
 Confidence starts at the rule's base level and moves with evidence; each move is recorded as
-a reason a person can read ("keyword 個人番号 nearby", "column 電話番号", "valid check digit
-(my_number)", "valid number plan (jp_phone)").
+a ``Reason`` ("keyword 個人番号 nearby", "column 電話番号", "valid check digit (my_number)").
 When a context keyword and an exclusion keyword are both near, the nearer one wins.
 """
 
@@ -18,16 +32,18 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 import regex
 
 from piiscan.mask import canonical
-from piiscan.models import Level, Match, Reason, Segment
+from piiscan.models import Level, Location, Match, Reason, Segment
 from piiscan.normalize import normalize
-from piiscan.rules.gates import Gates
+from piiscan.recognizers import GATES
 from piiscan.rules.keywords import KeywordList, fold
+from piiscan.rules.patterns import expand_dictionaries, stays_in_text
+from piiscan.rules.prescan import WordScanner, default_backend
 from piiscan.rules.rule import Rule
 
 # A number as the digit-gated rules write theirs: digits joined by spaces, hyphens, dots
@@ -42,9 +58,13 @@ _NUMBER_RUN = re.compile(r"[0-9](?:[ \-.()]{0,3}[0-9])*")  # 3 for '(03) (1234) 
 LEFT_ROOM = 48
 RIGHT_ROOM = 112
 WHOLE_TEXT_SHARE = 0.5
-SHORT_TEXT = 512  # windows covering more than this: scan the text in one pass
+SHORT_TEXT = 512  # a text this long or shorter (a cell, a paragraph) is matched whole
 MEMO_ENTRIES = 4096  # short texts whose matches are remembered (cleared when full)
 _OTHER_LINE = 1000  # distance penalty for a keyword on another line
+# Joins the cells of a batch: a private-use character no rule names, so no keyword, word
+# or number runs across it. A batch whose cells hold it is matched cell by cell.
+SEPARATOR = "\ue000"
+_NOWHERE = Location("")  # where a cell given as bare text is, for the reference engine
 
 
 @dataclass
@@ -52,173 +72,228 @@ class EngineStats:
     timeouts: list[str] = field(default_factory=list)
 
 
+@dataclass
+class _Unit:
+    """One text of a batch: ``lo``/``hi`` bound it in the batch; matches must start in
+    ``own_lo``/``own_hi`` (a chunk of a large text owns only its middle)."""
+
+    lo: int
+    hi: int
+    own_lo: int
+    own_hi: int
+    matches: list[Match] = field(default_factory=list)
+
+
 class Engine:
     def __init__(self, rules: Iterable[Rule], regex_seconds: float = 10.0,
-                 gating: bool = True) -> None:
+                 gating: bool = True, backend: str | None = None) -> None:
         """``gating=False`` runs every rule over the whole text as soon as its declared
         prefilter holds (a number with enough digits anywhere; values near an anchor word):
-        slow, and the reference that the digit windows, keyword zones and short-text gates
-        are tested against, since they must change nothing."""
+        slow, and the reference that the one-pass candidates, the windows and keyword zones
+        are tested against, since they must change nothing. ``backend`` chooses how words
+        are found ('hyperscan' or 'python'; default: Hyperscan where it is installed)."""
         self.rules = tuple(rules)
         self.regex_seconds = regex_seconds
         self.gating = gating
+        self.backend = backend or default_backend()
         self.stats = EngineStats()
-        self._keyword_hits: dict[int, list[tuple[int, int]]] = {}
-        self._folded: str | None = None
-        self._runs: list[tuple[int, int, int]] | None = None
-        self._digit_windows: dict[int, list[tuple[int, int]]] = {}
         self._header_cache: dict[tuple[int, str], str | None] = {}
         self._memo: dict[tuple[str | None, str], tuple[Match, ...]] = {}
         self._reasons: dict[tuple[Reason, ...], tuple[Reason, ...]] = {}
-        self._gates = Gates(self.rules)
+        self._keyword_lists = {id(k): k for r in self.rules
+                               for k in (r.context_keywords, r.exclude_keywords) if k}
+        self._scanner: tuple[WordScanner, WordScanner] | None = None
+        self._joins: dict[str, bool] = {}
+
+    # --- the scanners of words, built on first use ------------------------------------------
+
+    def _scanners(self) -> tuple[WordScanner, WordScanner]:
+        """Words found in the normalised text (leading dictionary words, anchors) and in its
+        folded copy (keywords, matched case-insensitively)."""
+        if self._scanner is None:
+            plain: dict[Hashable, frozenset[str]] = {}
+            for r in self.rules:
+                if r.leading_words:
+                    plain[("lead", r.id)] = r.leading_words
+                if r.prefilter_any:
+                    plain[("any", r.id)] = frozenset(r.prefilter_any)
+            folded: dict[Hashable, frozenset[str]] = {
+                key: frozenset(fold(w) for w in k.words)
+                for key, k in self._keyword_lists.items()}
+            self._scanner = (WordScanner(plain, self.backend),
+                             WordScanner(folded, self.backend))
+        return self._scanner
+
+    # --- entry points -----------------------------------------------------------------------
 
     def scan(self, segment: Segment) -> list[Match]:
+        """The matches in one segment (offsets into its text)."""
         text = segment.text
         if not text.strip():
             return []
-        norm = normalize(text)
-        self._keyword_hits = {}
-        self._folded = None
-        self._runs = None
-        self._digit_windows = {}
         lo = segment.scan_start
         hi = segment.scan_end if segment.scan_end is not None else len(text)
-        out: list[Match] = []
-        # A table cell or a short paragraph is matched whole: windows only pay off on
-        # long text, and per-rule overhead is what costs on 100,000 cells.
-        short = len(norm) <= SHORT_TEXT
-        memo_key = None
-        if short and self.gating and lo == 0 and hi == len(text):
-            # A column repeats its values (a product, a quantity, 男/女): the matches
-            # depend only on the text and its header, so a repeated cell costs a lookup.
-            memo_key = (segment.header, text)
-            known = self._memo.get(memo_key)
+        whole = lo == 0 and hi == len(text)
+        if not self.gating:
+            return self._reference(segment, lo, hi)
+        if whole and len(text) <= SHORT_TEXT:
+            return self.scan_cells(segment.header, [text])[0]
+        unit = _Unit(0, len(text), lo, hi)
+        self._match(text, segment.header, [unit])
+        return unit.matches
+
+    def scan_cells(self, header: str | None, texts: Sequence[str]) -> list[list[Match]]:
+        """The matches in each of a column's cells (offsets into each cell), found in one
+        batch. A repeated cell costs a lookup: the matches depend only on the text and the
+        header (a column repeats its values: a product, a quantity, 男/女)."""
+        if not self.gating:
+            return [self.scan(Segment(t, _NOWHERE, header=header)) for t in texts]
+        out: list[list[Match] | None] = [None] * len(texts)
+        todo: dict[str, list[int]] = {}
+        for i, text in enumerate(texts):
+            if not text.strip():
+                out[i] = []
+                continue
+            known = self._memo.get((header, text))
             if known is not None:
-                return list(known)
-        timeouts = len(self.stats.timeouts)
-        rules: Iterable[Rule] = self.rules
-        if short and self.gating:
-            runs = self._number_runs(norm)
-            self._folded = fold(norm)
-            rules = self._gates.passing(self._gates.plan(segment.header, self._header_hit),
-                                        norm, self._folded, max((n for *_, n in runs), default=0),
-                                        segment.header)
-        for rule in rules:
-            windows = self._where(rule, norm, segment.header, short)
-            if windows == []:
-                continue  # nothing this rule needs is in the text
-            try:
-                for start, end, base, found_by in self._candidates(rule, norm, segment.header,
-                                                                   windows):
-                    if not lo <= start < hi:
-                        continue
-                    match = self._judge(rule, segment, norm, start, end, text[start:end],
-                                        base, found_by)
-                    if match is not None:
-                        out.append(match)
-            except TimeoutError:
-                self.stats.timeouts.append(rule.id)
-        found = _dedupe(out)
-        if memo_key is not None and len(self.stats.timeouts) == timeouts:
-            if len(self._memo) >= MEMO_ENTRIES:
-                self._memo.clear()
-            self._memo[memo_key] = tuple(found)
-        return found
-
-    def _where(self, rule: Rule, norm: str, header: str | None, short: bool
-               ) -> list[tuple[int, int]] | None:
-        """Where in the text the rule can match: [] nowhere, None anywhere (the whole text),
-        else the windows around its anchors (number runs, anchor words), kept only near a
-        context keyword when the rule requires one."""
-        zones: list[tuple[int, int]] | None = None
-        if self.gating and rule.context_required and self._header_hit(rule, header) is None:
-            # Without a telling header a value counts only with a keyword nearby.
-            hits = self._hits(rule.context_keywords, norm)
-            if not hits:
-                return []
-            if rule.prefilter_digits:
-                # A value holds its number, so it lies within reach of its keyword; an
-                # anchor word may sit any distance before its value ('記号' + spaces).
-                zones = _zones(hits, rule.context_window)
-        windows: list[tuple[int, int]] | None = None
-        if rule.prefilter_digits:
-            need = rule.prefilter_digits
-            runs = self._number_runs(norm)
-            if short or not self.gating:
-                return None if any(n >= need for _, _, n in runs) else []
-            if zones is not None:
-                windows = _windows(_near(((s, e) for s, e, n in runs if n >= need), zones))
+                out[i] = list(known)
             else:
-                if need not in self._digit_windows:
-                    self._digit_windows[need] = _windows((s, e) for s, e, n in runs if n >= need)
-                windows = self._digit_windows[need]
-        elif rule.prefilter_any:
-            if short:
-                return None if any(w in norm for w in rule.prefilter_any) else []
-            anchors = _anchor_spans(norm, rule.prefilter_any)
-            windows = _windows(anchors if zones is None else _near(anchors, zones))
-        if windows and sum(e - s for s, e in windows) > WHOLE_TEXT_SHARE * len(norm):
-            return None
-        return windows
+                todo.setdefault(text, []).append(i)
+        if todo:
+            self._cells(header, list(todo), todo, out)
+        return [found if found is not None else [] for found in out]
 
-    def _number_runs(self, norm: str) -> list[tuple[int, int, int]]:
-        if self._runs is None:
-            self._runs = _number_runs(norm)
-        return self._runs
+    def _cells(self, header: str | None, unique: list[str], where: dict[str, list[int]],
+               out: list[list[Match] | None]) -> None:
+        # A long cell, or one holding the separator, is a batch of its own.
+        alone = [t for t in unique if SEPARATOR in t or len(t) > SHORT_TEXT]
+        together = [t for t in unique if SEPARATOR not in t and len(t) <= SHORT_TEXT]
+        for batch in [*([together] if together else []), *([t] for t in alone)]:
+            units, start = [], 0
+            for text in batch:
+                units.append(_Unit(start, start + len(text), start, start + len(text)))
+                start += len(text) + 1
+            timeouts = len(self.stats.timeouts)
+            self._match(SEPARATOR.join(batch), header, units)
+            remember = len(self.stats.timeouts) == timeouts
+            for text, unit in zip(batch, units, strict=True):
+                found = [_shifted(m, -unit.lo) for m in unit.matches] if unit.lo else unit.matches
+                if remember:
+                    if len(self._memo) >= MEMO_ENTRIES:
+                        self._memo.clear()
+                    self._memo[(header, text)] = tuple(found)
+                for i in where[text]:
+                    out[i] = list(found)
 
-    def _header_hit(self, rule: Rule, header: str | None) -> str | None:
-        """Whether a column header speaks for this rule; cached, since a column's header
-        is asked about once per cell."""
-        if not header:
-            return None
-        key = (id(rule), header)
-        if key not in self._header_cache:
-            self._header_cache[key] = _header_hit(rule, header)
-        return self._header_cache[key]
+    # --- one batch ------------------------------------------------------------------------
 
-    def _hits(self, keywords: KeywordList | None, norm: str) -> list[tuple[int, int]]:
-        """Every occurrence of a keyword list in this segment, found once and reused for
-        every match judged in it (sorted by start; overlapping occurrences included)."""
-        if keywords is None:
-            return []
-        key = id(keywords)
-        if key not in self._keyword_hits:
-            if self._folded is None:
-                self._folded = fold(norm)
-            self._keyword_hits[key] = keywords.hits(self._folded)
-        return self._keyword_hits[key]
+    def _match(self, text: str, header: str | None, units: list[_Unit]) -> None:
+        """Fill in each unit's matches (offsets into ``text``, the batch)."""
+        batch = _Batch(self, text, header, units)
+        for rule in self.rules:
+            chosen = batch.units_for(rule)
+            if len(chosen) > 1 and self._joinable(rule):
+                for first, last in _contiguous(chosen):
+                    try:
+                        self._rule_in_cells(rule, batch, chosen[first:last])
+                    except TimeoutError:
+                        self.stats.timeouts.append(rule.id)
+                continue
+            for unit in chosen:
+                try:
+                    self._rule_in_unit(rule, batch, unit)
+                except TimeoutError:
+                    self.stats.timeouts.append(rule.id)
+        for unit in units:
+            unit.matches = _dedupe(unit.matches)
 
-    def _candidates(self, rule: Rule, norm: str, header: str | None,
+    def _joinable(self, rule: Rule) -> bool:
+        """Whether the rule's pattern can run over neighbouring cells at once: no match or
+        look-around of it can cross a SEPARATOR (patterns.stays_in_text)."""
+        if rule.id not in self._joins:
+            self._joins[rule.id] = rule.pattern_source is not None and stays_in_text(
+                expand_dictionaries(rule.pattern_source), SEPARATOR)
+        return self._joins[rule.id]
+
+    def _rule_in_cells(self, rule: Rule, batch: _Batch, cells: list[_Unit]) -> None:
+        """One pattern run over consecutive short units, each match judged in its own."""
+        pattern = rule.pattern
+        assert pattern is not None
+        norm = batch.norm
+        pos, endpos = cells[0].lo, cells[-1].hi
+        if rule.leading_words:
+            starts = [s for s, _ in batch.words(("lead", rule.id), None) if pos <= s < endpos]
+            matches = _starting_at(pattern, norm, starts, self.regex_seconds)
+        else:
+            matches = _finditer(pattern, norm, [(pos, endpos)], self.regex_seconds)
+        starts_of = [c.lo for c in cells]
+        found_by = (Reason("pattern", rule.id),)
+        has_value = "value" in pattern.groupindex
+        seen: set[tuple[int, int]] = set()
+        for m in matches:
+            unit = cells[bisect.bisect_right(starts_of, m.start()) - 1]
+            if (rule.unless or rule.only_if) and not _filters_pass(
+                    rule, norm[unit.lo:unit.hi], m.start() - unit.lo, m.end() - unit.lo):
+                continue
+            start, end = m.span("value") if has_value else m.span()
+            if start < 0 or (start, end) in seen:
+                continue
+            seen.add((start, end))
+            match = self._judge(rule, batch, unit, start, end, rule.confidence, found_by)
+            if match is not None:
+                unit.matches.append(match)
+
+    def _rule_in_unit(self, rule: Rule, batch: _Batch, unit: _Unit) -> None:
+        windows = batch.windows(rule, unit)
+        if windows == []:
+            return
+        for start, end, base, found_by in self._candidates(rule, batch, unit, windows):
+            if not unit.own_lo <= start < unit.own_hi:
+                continue
+            match = self._judge(rule, batch, unit, start, end, base, found_by)
+            if match is not None:
+                unit.matches.append(match)
+
+    def _candidates(self, rule: Rule, batch: _Batch, unit: _Unit,
                     windows: list[tuple[int, int]] | None
                     ) -> Iterator[tuple[int, int, Level, tuple[Reason, ...]]]:
-        """Spans a rule proposes, with a base confidence and what found them."""
+        """Spans a rule proposes in a unit (batch offsets), a base confidence, and what
+        found them."""
+        norm = batch.norm
         if rule.recognizer is not None:
             name, recognize = rule.recognizer
-            for c in recognize(norm, header):
-                yield c.start, c.end, max(c.confidence, rule.confidence), (
+            for c in recognize(norm[unit.lo:unit.hi], batch.header):
+                yield unit.lo + c.start, unit.lo + c.end, max(c.confidence, rule.confidence), (
                     Reason("recognizer", name), *(Reason("evidence", r) for r in c.reasons))
             return
         pattern = rule.pattern
         assert pattern is not None
         found_by = (Reason("pattern", rule.id),)
         has_value = "value" in pattern.groupindex
+        # Patterns run on the unit's own text: a look-around then sees exactly what it
+        # saw when the unit was a text of its own.
+        own = norm if (unit.lo, unit.hi) == (0, len(norm)) else norm[unit.lo:unit.hi]
+        shift = unit.lo
+        if rule.leading_words and windows is None and not batch.reference:
+            matches: Iterable[regex.Match[str] | re.Match[str]] = _starting_at(
+                pattern, own, [s - shift for s, _ in batch.words(("lead", rule.id), unit)],
+                self.regex_seconds)
+        else:
+            matches = _finditer(pattern, own, [(s - shift, e - shift) for s, e in windows]
+                                if windows else [(0, len(own))], self.regex_seconds)
         seen: set[tuple[int, int]] = set()
-        for pos, endpos in windows or [(0, len(norm))]:
-            if isinstance(pattern, regex.Pattern):
-                matches = pattern.finditer(norm, pos, endpos, timeout=self.regex_seconds)
-            else:
-                matches = pattern.finditer(norm, pos, endpos)
-            for m in matches:
-                if (rule.unless or rule.only_if) and not _filters_pass(rule, norm, m.start(),
-                                                                        m.end()):
-                    continue
-                start, end = m.span("value") if has_value else m.span()
-                if start >= 0 and (start, end) not in seen:
-                    seen.add((start, end))
-                    yield start, end, rule.confidence, found_by
+        for m in matches:
+            if (rule.unless or rule.only_if) and not _filters_pass(rule, own, m.start(),
+                                                                    m.end()):
+                continue
+            start, end = m.span("value") if has_value else m.span()
+            if start >= 0 and (start, end) not in seen:
+                seen.add((start, end))
+                yield start + shift, end + shift, rule.confidence, found_by
 
-    def _judge(self, rule: Rule, segment: Segment, norm: str, start: int, end: int,
-               original: str, base: Level, found_by: tuple[Reason, ...]) -> Match | None:
+    def _judge(self, rule: Rule, batch: _Batch, unit: _Unit, start: int, end: int,
+               base: Level, found_by: tuple[Reason, ...]) -> Match | None:
+        norm = batch.norm
         value = norm[start:end]
         reasons = list(found_by)
         if rule.validator is not None:
@@ -230,19 +305,21 @@ class Engine:
         if key in rule.exclude_values:
             return None
         confidence = base
+        original = batch.text[start:end]
         if key in rule.test_values:
             return Match(rule.id, start, end, original, Level.LOW,
                          (*reasons, Reason("test_value")))
 
-        ctx_dist, ctx_word = _nearest(self._hits(rule.context_keywords, norm), norm, start, end,
-                                      rule.context_window)
-        exc_dist, exc_word = _nearest(self._hits(rule.exclude_keywords, norm), norm, start, end,
-                                      rule.exclude_window)
-        header_hit = self._header_hit(rule, segment.header)
+        ctx_dist, ctx_word = _nearest(batch.keywords(rule.context_keywords, unit), norm, start,
+                                      end, rule.context_window)
+        exc_dist, exc_word = _nearest(batch.keywords(rule.exclude_keywords, unit), norm, start,
+                                      end, rule.exclude_window)
+        header_hit = self.header_hit(rule, batch.header)
 
         excluded = exc_word is not None and (
             ctx_word is None or exc_dist < ctx_dist
-            or (exc_dist == ctx_dist and not _before(norm, ctx_word, start, rule.context_window)))
+            or (exc_dist == ctx_dist
+                and not _before(norm, ctx_word, start, rule.context_window, unit.lo)))
         if excluded and rule.exclude_action == "reject":
             return None
         if excluded:
@@ -266,6 +343,16 @@ class Engine:
         return Match(rule.id, start, end, original, Level(min(confidence, Level.HIGH)),
                      self._shared(tuple(reasons)))
 
+    def header_hit(self, rule: Rule, header: str | None) -> str | None:
+        """Whether a column header speaks for this rule; cached, since a column's header
+        is asked about once per cell."""
+        if not header:
+            return None
+        key = (id(rule), header)
+        if key not in self._header_cache:
+            self._header_cache[key] = _header_hit(rule, header)
+        return self._header_cache[key]
+
     def _shared(self, reasons: tuple[Reason, ...]) -> tuple[Reason, ...]:
         """One tuple object for each distinct list of reasons: a run holds every finding
         until its reports are written, and pickling (to and from --jobs workers) writes a
@@ -274,6 +361,241 @@ class Engine:
         if len(self._reasons) > MEMO_ENTRIES:
             self._reasons.clear()
         return shared
+
+    # --- the reference: every rule over every whole text ------------------------------------
+
+    def _reference(self, segment: Segment, lo: int, hi: int) -> list[Match]:
+        text = segment.text
+        unit = _Unit(0, len(text), lo, hi)
+        batch = _Batch(self, text, segment.header, [unit], reference=True)
+        for rule in self.rules:
+            if batch.reference_allows(rule):
+                try:
+                    self._rule_in_unit(rule, batch, unit)
+                except TimeoutError:
+                    self.stats.timeouts.append(rule.id)
+        return _dedupe(unit.matches)
+
+
+class _Batch:
+    """What the rules need to know about one batch of texts, found once."""
+
+    def __init__(self, engine: Engine, text: str, header: str | None, units: list[_Unit],
+                 reference: bool = False) -> None:
+        self.engine = engine
+        self.text = text
+        self.header = header
+        self.units = units
+        self.reference = reference
+        self.norm = normalize(text)
+        self._folded: str | None = None
+        self._runs: list[tuple[int, int, int]] | None = None
+        self._run_starts: list[int] | None = None
+        self._words: dict[Hashable, list[tuple[int, int]]] | None = None
+        self._keywords: dict[Hashable, list[tuple[int, int]]] = {}
+        self._keywords_scanned = False
+        self._digit_windows: dict[tuple[int, int], list[tuple[int, int]]] = {}
+        self._digit_units: dict[int, set[int]] = {}
+        self._unit_starts: list[int] | None = None
+
+    @property
+    def folded(self) -> str:
+        if self._folded is None:
+            self._folded = fold(self.norm)
+        return self._folded
+
+    # occurrences, for the whole batch, then per unit
+
+    def runs(self) -> list[tuple[int, int, int]]:
+        """(start, end, digit count) of every number run, found once."""
+        if self._runs is None:
+            self._runs = _number_runs(self.norm)
+            self._run_starts = [s for s, _, _ in self._runs]
+        return self._runs
+
+    def unit_runs(self, unit: _Unit) -> list[tuple[int, int, int]]:
+        runs = self.runs()
+        if len(self.units) == 1:
+            return runs
+        assert self._run_starts is not None
+        i = bisect.bisect_left(self._run_starts, unit.lo)
+        j = bisect.bisect_left(self._run_starts, unit.hi, i)
+        return runs[i:j]
+
+    def words(self, key: Hashable, unit: _Unit | None) -> list[tuple[int, int]]:
+        """Occurrences of a list of plain words (leading words, anchors) in a unit (None:
+        the whole batch)."""
+        if self._words is None:
+            self._words = self.engine._scanners()[0].scan(self.norm)
+        hits = self._words.get(key, [])
+        return hits if unit is None else _within(hits, unit)
+
+    def keywords(self, keywords: KeywordList | None, unit: _Unit | None
+                 ) -> list[tuple[int, int]]:
+        """Occurrences of a keyword list in a unit (case-insensitive, overlapping; None: the
+        whole batch)."""
+        if keywords is None:
+            return []
+        scanner = self.engine._scanners()[1]
+        if scanner.backend == "hyperscan":  # every list in one pass, when first needed
+            if not self._keywords_scanned:
+                self._keywords, self._keywords_scanned = scanner.scan(self.folded), True
+        elif id(keywords) not in self._keywords:  # one list at a time, when first needed
+            self._keywords[id(keywords)] = keywords.hits(self.folded)
+        hits = self._keywords.get(id(keywords), [])
+        return hits if unit is None else _within(hits, unit)
+
+    # which units a rule can match in
+
+    def units_for(self, rule: Rule) -> list[_Unit]:
+        """The units where what the rule needs is present: a number with enough digits, an
+        anchor word, a keyword or header when it requires context, one of its leading
+        words, its recognizer's cheap check. Found from the batch's occurrences, not by
+        looking at each unit."""
+        chosen: set[int] | None = None
+
+        def keep(indexes: set[int]) -> None:
+            nonlocal chosen
+            chosen = indexes if chosen is None else chosen & indexes
+
+        if rule.prefilter_digits:
+            keep(self._with_digits(rule.prefilter_digits))
+        elif rule.prefilter_any:
+            keep(self._holding(self.words(("any", rule.id), None)))
+        if rule.context_required and self.engine.header_hit(rule, self.header) is None:
+            keep(self._holding(self.keywords(rule.context_keywords, None)))
+        if rule.leading_words:
+            keep(self._holding(self.words(("lead", rule.id), None)))
+        units = self.units if chosen is None else [self.units[i] for i in sorted(chosen)]
+        check = GATES.get(rule.recognizer[0]) if rule.recognizer else None
+        if check is None:
+            return units
+        norm, header = self.norm, self.header
+        return [u for u in units
+                if u.hi - u.lo > SHORT_TEXT or check(norm[u.lo:u.hi], header)]
+
+    def _unit_index(self, offset: int) -> int:
+        if self._unit_starts is None:
+            self._unit_starts = [u.lo for u in self.units]
+        return bisect.bisect_right(self._unit_starts, offset) - 1
+
+    def _holding(self, hits: list[tuple[int, int]]) -> set[int]:
+        """The units that hold one of these occurrences."""
+        if len(self.units) == 1:
+            return {0} if hits else set()
+        return {self._unit_index(start) for start, _ in hits}
+
+    def _with_digits(self, need: int) -> set[int]:
+        """The units that hold a number of at least ``need`` digits (cached per count)."""
+        if need not in self._digit_units:
+            self._digit_units[need] = self._holding(
+                [(s, e) for s, e, n in self.runs() if n >= need])
+        return self._digit_units[need]
+
+    def reference_allows(self, rule: Rule) -> bool:
+        """The declared prefilters only, over the whole text (``Engine(gating=False)``)."""
+        norm = self.norm
+        if rule.prefilter_digits:
+            return any(n >= rule.prefilter_digits for *_, n in self.runs())
+        if rule.prefilter_any:
+            return any(w in norm for w in rule.prefilter_any)
+        return True
+
+    def windows(self, rule: Rule, unit: _Unit) -> list[tuple[int, int]] | None:
+        """Where in a unit the rule can match: [] nowhere, None anywhere (the whole unit),
+        else windows around its anchors (number runs, anchor words), kept only near a
+        context keyword when the rule requires one. A short unit is matched whole."""
+        if unit.hi - unit.lo <= SHORT_TEXT:
+            return None
+        if self.reference:
+            # The one shortcut that is a rule's meaning, not an optimisation: a rule with
+            # anchor words matches only around them in a long text (docs/rules.md).
+            if rule.prefilter_any and not rule.prefilter_digits:
+                return _windows(self.words(("any", rule.id), unit), unit)
+            return None
+        zones: list[tuple[int, int]] | None = None
+        if rule.context_required and self.engine.header_hit(rule, self.header) is None:
+            # Without a telling header a value counts only with a keyword nearby.
+            hits = self.keywords(rule.context_keywords, unit)
+            if not hits:
+                return []
+            if rule.prefilter_digits:
+                # A value holds its number, so it lies within reach of its keyword; an
+                # anchor word may sit any distance before its value ('記号' + spaces).
+                zones = _zones(hits, rule.context_window)
+        windows: list[tuple[int, int]] | None = None
+        if rule.prefilter_digits:
+            need = rule.prefilter_digits
+            runs = self.unit_runs(unit)
+            if zones is not None:
+                windows = _windows(_near(((s, e) for s, e, n in runs if n >= need), zones),
+                                   unit)
+            else:
+                key = (need, unit.lo)
+                if key not in self._digit_windows:
+                    self._digit_windows[key] = _windows(
+                        ((s, e) for s, e, n in runs if n >= need), unit)
+                windows = self._digit_windows[key]
+        elif rule.prefilter_any:
+            # Never the whole text instead: matches far from every anchor do not count.
+            anchors = self.words(("any", rule.id), unit)
+            return _windows(anchors if zones is None else _near(anchors, zones), unit)
+        if windows and sum(e - s for s, e in windows) > WHOLE_TEXT_SHARE * (unit.hi - unit.lo):
+            return None
+        return windows
+
+
+def _within(hits: list[tuple[int, int]], unit: _Unit) -> list[tuple[int, int]]:
+    """The occurrences that lie in a unit (occurrences never cross a separator)."""
+    if not hits:
+        return hits
+    if hits[0][0] >= unit.lo and hits[-1][0] < unit.hi:
+        return hits
+    i = bisect.bisect_left(hits, (unit.lo, 0))
+    j = bisect.bisect_left(hits, (unit.hi, 0), i)
+    return hits[i:j]
+
+
+def _starting_at(pattern: regex.Pattern[str] | re.Pattern[str], text: str, starts: list[int],
+                 seconds: float) -> Iterator[regex.Match[str] | re.Match[str]]:
+    """What ``finditer`` over the whole text finds, for a pattern whose every match starts
+    at one of ``starts`` (sorted): try only there, skipping starts inside a match."""
+    last_end = -1
+    for start in starts:
+        if start < last_end:
+            continue
+        m: regex.Match[str] | re.Match[str] | None
+        if isinstance(pattern, regex.Pattern):
+            m = pattern.match(text, start, timeout=seconds)
+        else:
+            m = pattern.match(text, start)
+        if m is not None and m.end() > m.start():
+            last_end = m.end()
+            yield m
+
+
+def _finditer(pattern: regex.Pattern[str] | re.Pattern[str], text: str,
+              windows: list[tuple[int, int]], seconds: float
+              ) -> Iterator[regex.Match[str] | re.Match[str]]:
+    for pos, endpos in windows:
+        if isinstance(pattern, regex.Pattern):
+            yield from pattern.finditer(text, pos, endpos, timeout=seconds)
+        else:
+            yield from pattern.finditer(text, pos, endpos)
+
+
+def _contiguous(units: list[_Unit]) -> Iterator[tuple[int, int]]:
+    """[first, last) index ranges of runs of units that follow each other in the batch
+    (each is one separator after the one before)."""
+    first = 0
+    for i in range(1, len(units) + 1):
+        if i == len(units) or units[i].lo != units[i - 1].hi + 1:
+            yield first, i
+            first = i
+
+
+def _shifted(m: Match, by: int) -> Match:
+    return Match(m.rule_id, m.start + by, m.end + by, m.value, m.confidence, m.reasons)
 
 
 def _filters_pass(rule: Rule, norm: str, start: int, end: int) -> bool:
@@ -292,25 +614,18 @@ def _number_runs(norm: str) -> list[tuple[int, int, int]]:
             for m in _NUMBER_RUN.finditer(norm)]
 
 
-def _before(norm: str, word: str, start: int, window: int) -> bool:
+def _before(norm: str, word: str, start: int, window: int, lo: int = 0) -> bool:
     """Whether the keyword sits before the value: labels precede values, so on a tie a
     label before the value beats an exclusion word after it."""
-    return word in norm[max(0, start - window):start]
+    return word in norm[max(lo, start - window):start]
 
 
-def _anchor_spans(norm: str, anchors: tuple[str, ...]) -> Iterator[tuple[int, int]]:
-    for word in anchors:
-        i = norm.find(word)
-        while i != -1:
-            yield i, i + len(word)
-            i = norm.find(word, i + 1)
-
-
-def _windows(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Anchor spans widened by the room a pattern needs, merged, in order."""
+def _windows(spans: Iterable[tuple[int, int]], unit: _Unit) -> list[tuple[int, int]]:
+    """Anchor spans widened by the room a pattern needs, merged, in order, inside the
+    unit."""
     merged: list[tuple[int, int]] = []
     for s, e in sorted(spans):
-        s, e = max(0, s - LEFT_ROOM), e + RIGHT_ROOM
+        s, e = max(unit.lo, s - LEFT_ROOM), min(unit.hi, e + RIGHT_ROOM)
         if merged and s <= merged[-1][1]:
             if e > merged[-1][1]:
                 merged[-1] = (merged[-1][0], e)
@@ -397,3 +712,4 @@ def _dedupe(matches: list[Match]) -> list[Match]:
         if k not in best or m.confidence > best[k].confidence:
             best[k] = m
     return sorted(best.values(), key=lambda m: (m.start, m.end, m.rule_id))
+

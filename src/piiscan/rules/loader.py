@@ -18,7 +18,7 @@ from typing import Any
 
 import yaml
 
-from piiscan import filters, recognizers, validators
+from piiscan import compiled, filters, recognizers, validators
 from piiscan.builtin import builtin_rules_dir
 from piiscan.errors import RuleError
 from piiscan.mask import canonical
@@ -105,7 +105,7 @@ def load_file(path: Path, raw: bytes | None = None, check_schema: bool = True) -
 def read_file(path: Path, raw: bytes | None = None, check_schema: bool = True) -> RuleFile:
     name = str(path)
     try:
-        data = yaml.load(raw if raw is not None else path.read_bytes(), Loader=_yaml_loader())
+        data = _parsed(raw if raw is not None else path.read_bytes())
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}: " if mark is not None else ""
@@ -145,6 +145,23 @@ def compile_file(parsed: RuleFile, types: TypeRegistry) -> list[Rule]:
     return out
 
 
+
+
+def _parsed(raw: bytes) -> Any:
+    """A rule file's YAML as data. What a file parses to is kept (as JSON) in the compiled
+    cache (piiscan.compiled), named by the file's bytes: parsing the built-in rules is most
+    of what a pre-commit hook's start-up spends on them."""
+    parsed: list[Any] = []
+
+    def parse() -> bytes:
+        parsed.append(yaml.load(raw, Loader=_yaml_loader()))
+        return json.dumps(parsed[0], ensure_ascii=False).encode("utf-8")
+
+    try:
+        text = compiled.cached("rulefile", compiled.key(raw), parse)
+        return json.loads(text)
+    except (TypeError, ValueError):  # YAML that is not JSON (a date...): no cache, still read
+        return parsed[0] if parsed else yaml.load(raw, Loader=_yaml_loader())
 
 
 def _yaml_loader() -> type[yaml.SafeLoader]:

@@ -109,3 +109,84 @@ def compile_pattern(source: str, ignorecase: bool,
         return regex.compile(expanded, regex.IGNORECASE if ignorecase else 0)
     except regex.error as exc:
         raise fail(f"invalid regular expression: {exc}") from None
+
+
+_ANY_CHAR_ESCAPES = frozenset("AZzSWDpPXbBN")  # may match, or assert at, a separator
+_CODE_ESCAPES = {"x": 2, "u": 4, "U": 8}
+
+
+def _code_at(source: str, i: int) -> tuple[int, int] | None:
+    """The character a class member at ``i`` stands for, and where the member ends; None
+    for an escape that stands for more than one character."""
+    if source[i] != "\\":
+        return ord(source[i]), i + 1
+    letter = source[i + 1:i + 2]
+    if letter in _CODE_ESCAPES:
+        size = _CODE_ESCAPES[letter]
+        try:
+            return int(source[i + 2:i + 2 + size], 16), i + 2 + size
+        except ValueError:
+            return None
+    if not letter or letter.isalnum():
+        return None  # \d, \w ... : a set, not one character
+    return ord(letter), i + 2
+
+
+def stays_in_text(source: str, separator: str) -> bool:
+    """Whether no match of the pattern (its look-arounds included) can reach across
+    ``separator`` or tell it from the end of the text: no ``.``, no negated class, no
+    ``^``/``$``/``\\A``/``\\Z``, no ``\\S``/``\\W``/``\\D``/``\\p``, no class range that
+    holds the separator, no inline flags. Conservative: a pattern it cannot read is refused,
+    and such a rule is matched in each text on its own (``Engine.scan_cells``)."""
+    code = ord(separator)
+    i = 0
+    while i < len(source):
+        ch = source[i]
+        if ch == "\\":
+            letter = source[i + 1:i + 2]
+            if letter in _ANY_CHAR_ESCAPES:
+                return False
+            member = _code_at(source, i)
+            if member is not None and member[0] == code:
+                return False
+            i = member[1] if member is not None else i + 2
+        elif ch == "[":
+            end = _class_stays(source, i + 1, code)
+            if end is None:
+                return False
+            i = end
+        elif ch in ".^$" or ord(ch) == code:
+            return False
+        elif ch == "(" and source[i + 1:i + 2] == "?" and source[i + 2:i + 3].isalpha() \
+                and source[i + 2] != "P":
+            return False  # inline flags: (?s), (?m), (?i) ...
+        else:
+            i += 1
+    return True
+
+
+def _class_stays(source: str, i: int, code: int) -> int | None:
+    """Where a character class that starts at ``i`` ends, or None when it is negated or
+    holds the separator."""
+    if source[i:i + 1] == "^":
+        return None
+    first = True
+    while i < len(source):
+        if source[i] == "]" and not first:
+            return i + 1
+        first = False
+        member = _code_at(source, i)
+        if member is None:
+            i += 2  # \d, \w: neither holds a private-use character
+            continue
+        low, i = member
+        if source[i:i + 1] == "-" and source[i + 1:i + 2] not in ("", "]"):
+            upper = _code_at(source, i + 1)
+            if upper is None:
+                return None
+            high, i = upper
+            if low <= code <= high:
+                return None
+        elif low == code:
+            return None
+    return None

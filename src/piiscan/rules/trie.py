@@ -19,8 +19,9 @@ import regex
 
 _END = ""
 # Words starting with a Latin letter (HIV, ALS) only match at the start of a word, so ED is
-# not found in SHARED. The check sits after the first letter, not before it (see above).
-_LATIN_START = "(?<![A-Za-z0-9].)"
+# not found in SHARED. The check sits after the first letter, not before it (see above):
+# "no letter or digit before this letter".
+_LATIN_START = "(?<![A-Za-z0-9]{letter})"
 
 
 def trie_pattern(words: Iterable[str], guard_latin: bool = False) -> str:
@@ -43,7 +44,8 @@ def trie_pattern(words: Iterable[str], guard_latin: bool = False) -> str:
     # One-character words last, as _emit does: under IGNORECASE 'a' must not win over 'ab'.
     for ch in sorted(trie, key=lambda c: (set(trie[c]) == {_END}, c)):
         child = trie[ch]
-        guard = _LATIN_START if guard_latin and ch.isascii() and ch.isalpha() else ""
+        guard = _LATIN_START.format(letter=regex.escape(ch)) \
+            if guard_latin and ch.isascii() and ch.isalpha() else ""
         branches.append(regex.escape(ch) + guard + _emit(child))
     return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
 

@@ -1,6 +1,8 @@
-"""The engine's shortcuts only skip work: digit and anchor prefilters, windows around
-anchors, keyword zones for rules that require context, and the merged gates for short
-texts must find exactly what running every rule over every whole text finds."""
+"""The engine's fast path only skips work: the one-pass word scanner (Hyperscan or tries),
+digit and anchor prefilters, windows around anchors, keyword zones for rules that require
+context, cells matched in batches and joined runs must find exactly what running every rule
+over every whole text, one text at a time, finds (``Engine(gating=False)``). Both word
+backends are checked: the same findings with and without Hyperscan."""
 
 from __future__ import annotations
 
@@ -10,8 +12,9 @@ from pathlib import Path
 import pytest
 
 from piiscan.models import Location, Segment
-from piiscan.rules.engine import SHORT_TEXT, Engine
+from piiscan.rules.engine import SEPARATOR, SHORT_TEXT, Engine
 from piiscan.rules.loader import load_ruleset
+from piiscan.rules.prescan import hyperscan_available
 
 from synth import card, group4, mobile, my_number
 
@@ -55,9 +58,18 @@ def _found(engine: Engine, segment: Segment) -> list[tuple[object, ...]]:
     return [(m.rule_id, m.start, m.end, m.confidence, m.reasons) for m in engine.scan(segment)]
 
 
+BACKENDS = ["python", "hyperscan"]
+
+
+def test_hyperscan_is_installed_for_the_tests() -> None:
+    # The dev extra installs it: the fast path must be checked, never skipped.
+    assert hyperscan_available()
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
 @pytest.mark.parametrize("seed", [1, 2])
-def test_long_texts_find_the_same_as_whole_text_matching(seed: int) -> None:
-    fast, reference = Engine(RULES), Engine(RULES, gating=False)
+def test_long_texts_find_the_same_as_whole_text_matching(seed: int, backend: str) -> None:
+    fast, reference = Engine(RULES, backend=backend), Engine(RULES, gating=False)
     docs = _documents(seed, 60)
     assert sum(len(d) > SHORT_TEXT for d in docs) > 40  # windows and zones are exercised
     found = 0
@@ -69,8 +81,9 @@ def test_long_texts_find_the_same_as_whole_text_matching(seed: int) -> None:
     assert found > 500
 
 
-def test_cells_find_the_same_as_whole_text_matching() -> None:
-    fast, reference = Engine(RULES), Engine(RULES, gating=False)
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_cells_find_the_same_as_whole_text_matching(backend: str) -> None:
+    fast, reference = Engine(RULES, backend=backend), Engine(RULES, gating=False)
     rng = random.Random(3)
     pieces = _pieces(rng)
     headers = [None, "備考", *sorted({h for r in RULES for h in r.context_headers})]
@@ -104,3 +117,28 @@ def test_a_rule_with_both_prefilters_is_gated_as_the_engine_reads_it(tmp_path: P
     segment = Segment("ID1234", Location("t.csv"), header="備考")
     expected = _found(Engine(rules, gating=False), segment)
     assert expected and _found(Engine(rules), segment) == expected
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_column_of_cells_in_one_batch_finds_what_each_cell_finds_alone(backend: str
+                                                                         ) -> None:
+    """Engine.scan_cells: a column's cells joined in one batch (repeated, empty, long ones,
+    and one holding the separator itself among them), judged each in its own."""
+    fast, reference = Engine(RULES, backend=backend), Engine(RULES, gating=False)
+    rng = random.Random(4)
+    pieces = _pieces(rng)
+    headers = [None, "備考", *sorted({h for r in RULES for h in r.context_headers})]
+    found = 0
+    for header in headers:
+        column = [rng.choice(pieces) for _ in range(120)]
+        column += ["", "  ", column[0], column[1], "x" * (SHORT_TEXT + 5) + column[2]]
+        rng.shuffle(column)
+        if header == "備考":
+            column.append(f"電話{SEPARATOR}090-1234-5678")
+        expected = [_found(reference, Segment(t, Location("t.csv"), header=header))
+                    for t in column]
+        got = fast.scan_cells(header, column)
+        assert [[(m.rule_id, m.start, m.end, m.confidence, m.reasons) for m in cell]
+                for cell in got] == expected, header
+        found += sum(map(len, expected))
+    assert found > 1000

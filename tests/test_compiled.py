@@ -1,0 +1,68 @@
+"""The compiled cache: made once, reused, owner-only, never trusted when others could write
+it, and a damaged entry is made again."""
+
+from __future__ import annotations
+
+import stat
+from pathlib import Path
+
+import pytest
+
+from piiscan import compiled
+from piiscan.data import load_words
+from piiscan.rules.prescan import WordScanner
+
+
+@pytest.fixture
+def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    folder = tmp_path / "cache"
+    monkeypatch.setenv(compiled.ENV, str(folder))
+    return folder
+
+
+def test_made_once_then_read(cache: Path) -> None:
+    made: list[int] = []
+
+    def make() -> bytes:
+        made.append(1)
+        return b"data"
+
+    name = compiled.key("a", b"b")
+    assert compiled.cached("t", name, make) == b"data"
+    assert compiled.cached("t", name, make) == b"data"
+    assert made == [1]
+    assert stat.S_IMODE(cache.stat().st_mode) == 0o700
+    (entry,) = cache.iterdir()
+    assert stat.S_IMODE(entry.stat().st_mode) == 0o600
+
+
+def test_names_differ_with_every_input() -> None:
+    assert len({compiled.key("a", "b"), compiled.key("ab"), compiled.key("a", "c"),
+                compiled.key(b"a", "b")}) == 3  # str and bytes of the same text are one
+
+
+def test_off_writes_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(compiled.ENV, "off")
+    assert compiled.cached("t", "x", lambda: b"1") == b"1"
+    assert compiled.cache_dir() is None
+
+
+def test_a_folder_others_may_write_is_not_trusted(cache: Path) -> None:
+    cache.mkdir(mode=0o700)
+    (cache / f"t-{compiled.key('x')}.bin").write_bytes(b"planted")
+    cache.chmod(0o777)
+    assert compiled.cache_dir() is None
+    assert compiled.cached("t", compiled.key("x"), lambda: b"made") == b"made"
+
+
+def test_damaged_entries_are_made_again(cache: Path) -> None:
+    words = load_words.__wrapped__("prefectures")  # type: ignore[attr-defined]
+    for entry in cache.iterdir():
+        entry.write_bytes(b"\x00garbage")
+    assert load_words.__wrapped__("prefectures") == words  # type: ignore[attr-defined]
+    scanner = WordScanner({"k": ["東京都", "大阪府"]}, "hyperscan")
+    assert scanner.scan("東京都と大阪府") == {"k": [(0, 3), (4, 7)]}
+    for entry in cache.glob("hs-*.bin"):
+        entry.write_bytes(b"\x00garbage")
+    again = WordScanner({"k": ["東京都", "大阪府"]}, "hyperscan")
+    assert again.scan("東京都と大阪府") == {"k": [(0, 3), (4, 7)]}
