@@ -15,6 +15,7 @@ this module is the one place that phrases it for people.
     linked      how it is tied to a person     about a person: same record as a PERSON_NAME
     unlinked    -                              no identifiable person nearby
     sample      the marker                     sample document (記入例)
+    organisation the place columns             an organisation's contact data (名称・緯度経度)
     audit       the suppression                suppressed by baseline; reported because of --no-ignore
 """
 
@@ -36,6 +37,7 @@ TEMPLATES: dict[str, str] = {
     "linked": "about a person: {detail}",
     "unlinked": "no identifiable person nearby",
     "sample": "sample document ({detail})",
+    "organisation": "an organisation's contact data (a row of {detail} with no person)",
     "audit": "suppressed by {detail}; reported because of --no-ignore",
 }
 

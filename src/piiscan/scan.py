@@ -28,9 +28,11 @@ from piiscan.models import (
     FileResult,
     Finding,
     Inventory,
+    Level,
     Location,
     Match,
     Note,
+    Reason,
     Segment,
     Skip,
     SkipKind,
@@ -40,6 +42,7 @@ from piiscan.rules.engine import Engine
 from piiscan.rules.loader import RuleSet
 from piiscan.rules.rule import Rule
 from piiscan.sources import open_ref
+from piiscan.structure.records import Assembler, Record
 from piiscan.suppress import INLINE, MARKER, inline_ignored
 
 
@@ -152,18 +155,30 @@ def _consume(items: Iterator[Segment | Skip | Note | Inventory], result: FileRes
              signals: DocumentSignals) -> None:
     engine = rules.engine
     recent = RecentText()
+    records = Assembler()
+
+    def scan(record: Record) -> None:
+        first = len(findings.out)
+        for segment in record.segments:
+            segment = recent.attach(segment)
+            findings.add(segment, engine.scan(segment))
+        if record.about_place:
+            findings.place_row(first, record.place_columns())
+
     for item in items:
         if isinstance(item, Segment):
             ctx.check_time()
             signals.feed(item)
-            item = recent.attach(item)
-            findings.add(item, engine.scan(item))
+            for record in records.feed(item):
+                scan(record)
         elif isinstance(item, Skip):
             result.skips.append(item)
         elif isinstance(item, Inventory):
             result.inventory.append(item.kind)
         else:
             result.notes.append(item.text)
+    for record in records.flush():
+        scan(record)
     for rule_id in sorted(set(engine.stats.timeouts)):
         result.notes.append(f"rule {rule_id} timed out on part of this file; that part "
                             "was not checked by it")
@@ -194,6 +209,7 @@ class _Findings:
         self.baseline_types = (self.baseline.types_for(ref.path)
                                if self.baseline is not None else frozenset())
         self.out: list[Finding] = []
+        self.contact_types = rules.types.where(contact=True)
 
     def add(self, segment: Segment, matches: list[Match]) -> None:
         if not matches:
@@ -208,6 +224,17 @@ class _Findings:
                                                           finding.type):
                 finding = replace(finding, suppressed_by=INLINE)
             self.out.append(finding)
+
+    def place_row(self, first: int, columns: str) -> None:
+        """A row of a list of places or organisations (施設名, 所在地, 緯度 ...) with no
+        person in it: its contact data is the place's, not anyone's (lesson 4)."""
+        found = self.out[first:]
+        if any(f.type == "PERSON_NAME" and f.confidence >= Level.MEDIUM for f in found):
+            return
+        why = Reason("organisation", columns)
+        for i, f in enumerate(found, start=first):
+            if f.type in self.contact_types and f.confidence > Level.LOW:
+                self.out[i] = replace(f, confidence=Level.LOW, reasons=(*f.reasons, why))
 
     def _finding(self, rule: Rule, m: Match, segment: Segment, spans: list[tuple[int, int]],
                  line_starts: list[int] | None) -> Finding:

@@ -65,7 +65,39 @@ def detect_kind(blob: Blob) -> str:
         return by_magic
     if ext == "mbox" or (ext == "" and head.startswith(b"From ") and b"\n" in head[:200]):
         return "mbox"
-    return _EXTENSIONS.get(ext, "text")
+    kind = _EXTENSIONS.get(ext, "text")
+    if kind == "text" and ext in _PLAIN_EXTENSIONS and looks_like_table(head):
+        return "csv"
+    return kind
+
+
+# Extensions a table is saved under when it is not called .csv: Excel's "Unicode text"
+# (.txt, UTF-16, tab-separated), exports (.dat, .tab, .prn, .out) and files without one.
+_PLAIN_EXTENSIONS = frozenset({"txt", "text", "dat", "tab", "prn", "out", "exp", "export", ""})
+_TABLE_LINES = 4
+
+
+def looks_like_table(head: bytes) -> bool:
+    """Comma- or tab-separated values whatever the file is called: the first lines (at
+    least four) split into the same number of fields, two or more, on one delimiter."""
+    from piiscan.extract.encoding import sniff_encoding
+
+    encoding = sniff_encoding(head)
+    if encoding is None:
+        return False
+    text = head.decode(encoding, errors="replace").lstrip("\ufeff")
+    lines = [ln for ln in text.splitlines()[:30] if ln.strip()]
+    if len(text) >= len(head) // 2 and not text.endswith(("\n", "\r")):
+        lines = lines[:-1]  # the sample may end mid-line
+    if len(lines) < _TABLE_LINES:
+        return False
+    for delimiter in ("\t", ","):
+        counts = [ln.count(delimiter) for ln in lines]
+        common = max(set(counts), key=counts.count)
+        if common >= (1 if delimiter == "\t" else 2) and \
+                counts.count(common) >= len(counts) * 0.9:
+            return True
+    return False
 
 
 def _by_magic(head: bytes, ext: str) -> str | None:

@@ -17,9 +17,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterator
-from functools import cache, lru_cache
+from functools import cache
 
-from piiscan import data
+from piiscan import columns, data
+from piiscan.columns import KANA_KINDS, NAME_KINDS, ROMAJI_KINDS
 from piiscan.models import Level
 from piiscan.recognizers import Candidate
 
@@ -39,14 +40,16 @@ _LABELS = ("氏名", "お名前", "御名前", "名前", "姓名", "患者名", 
            "配偶者", "緊急連絡先氏名", "相談者", "来談者", "面談者", "記録者", "申請人",
            "対象社員", "患者様", "加入者", "会員名", "主治医",
            "担当医", "医師名", "被害者", "加害者", "当事者", "相手方", "債務者", "保証人", "代理人")
-_NAME_HEADERS = ("氏名", "名前", "姓名", "お名前", "患者", "被保険者", "契約者", "申込者", "顧客名",
-                 "お客様", "社員名", "従業員", "担当者", "受取人", "名義", "宛名", "受診者", "利用者",
-                 "name", "Name", "NAME", "姓", "名")
-_NOT_NAME_HEADERS = ("フリガナ", "ふりがな", "カナ", "かな", "ヨミ", "読み", "ローマ字", "英字", "会社",
-                     "社名", "法人", "店", "病院", "医療機関", "部署", "商品", "品名", "ファイル", "名称",
-                     "件名", "地名", "駅", "銀行", "支店", "company", "file", "product")
-_KANA_HEADERS = ("フリガナ", "ふりがな", "カナ", "かな", "ヨミ", "よみ", "読み", "セイメイ", "kana", "Kana",
-                 "KANA")
+# Columns whose cells hold one kind of value that is not a name (a phone, a place, a food,
+# a facility): no name is looked for in them (the kinds are in rules/jp/columns.yaml).
+_NOT_NAME_COLUMNS = frozenset({
+    "THING", "ORG_NAME", "ORG_PHONE", "PREFECTURE", "MUNICIPALITY", "TOWN", "STREET",
+    "BUILDING", "POSTAL_CODE", "PHONE", "EMAIL", "GEO", "BIRTH_DATE", "AGE", "SEX",
+    "BLOOD_TYPE", "PERSON_ID", "ADDRESS", "ORG_ADDRESS", *KANA_KINDS})
+_NOT_KANA_COLUMNS = frozenset({
+    "THING", "ORG_NAME", "ORG_PHONE", "ORG_ADDRESS", "PREFECTURE", "MUNICIPALITY", "TOWN",
+    "STREET", "BUILDING", "POSTAL_CODE", "PHONE", "EMAIL", "GEO", "BIRTH_DATE", "AGE", "SEX",
+    "BLOOD_TYPE", "PERSON_ID", "ADDRESS", *NAME_KINDS, *ROMAJI_KINDS})
 # Katakana words that sit in reading columns of forms but are not names.
 _KANA_STOP = frozenset({"メール", "アドレス", "フリガナ", "ふりがな", "カナ", "ヨミガナ", "セイメイ", "ナシ",
                         "ミキニュウ", "ベツシ", "ホンニン", "ドウジョウ", "メールアドレス"})
@@ -86,6 +89,7 @@ _GIVEN_MIX = f"(?:{KANJI}{{1,5}}|{HIRA}{{1,6}}|{_KANA_GIVEN}|{KATA}{{1,8}})"
 _CELL_RE = re.compile(
     f"^{_SPACE}*({KANJI}{{1,5}}(?:{_SPACE}?{_GIVEN_MIX})?){_SPACE}*$")
 _ROMAJI_CELL_RE = re.compile(r"^[ 　]*([A-Z][A-Za-z'\-]+(?:[ 　,]+[A-Z][A-Za-z'\-]+){1,3})[ 　]*$")
+_ROMAJI_WORD_CELL_RE = re.compile(r"^[ 　]*([A-Z][a-z'\-]{1,20}|[A-Z]{2,20})[ 　]*$")
 _KANA_SPACED_RE = re.compile(
     f"(?<![ァ-ヺーぁ-ゖｦ-ﾟ])({KATA}{{2,8}}|{HIRA}{{2,6}}){_SPACE}({KATA}{{1,8}}|{HIRA}{{1,6}})"
     "(?![ァ-ヺーぁ-ゖｦ-ﾟ])")
@@ -107,13 +111,19 @@ def _rare_surnames() -> frozenset[str]:
 
 
 @cache
-def _given() -> frozenset[str]:
+def given_names() -> frozenset[str]:
     return data.load_words("given_names")
 
 
+_given = given_names
+
+
 @cache
-def _common_surnames() -> frozenset[str]:
+def common_surnames() -> frozenset[str]:
     return data.load_words("common_word_surnames")
+
+
+_common_surnames = common_surnames
 
 
 @cache
@@ -139,12 +149,16 @@ def is_surname(text: str, rare: bool = False) -> bool:
     return text in _surnames() or (rare and text in _rare_surnames())
 
 
-def _org_like(text: str) -> bool:
-    """An organisation, a place or a role rather than a name. A listed surname is never
-    one: 中村, 土屋, 田所 and 小野寺 end like places and shops."""
+def org_like(text: str) -> bool:
+    """An organisation, a place or a role rather than a name. A listed surname or given
+    name is never one: 中村, 土屋, 田所 end like places and shops, 健市 and 美都 like a
+    city and a metropolis."""
     if text in _STOP:
         return True
-    return text.endswith(_ORG_SUFFIXES) and text not in _surnames()
+    return text.endswith(_ORG_SUFFIXES) and text not in _surnames() and text not in _given()
+
+
+_org_like = org_like
 
 
 def split_full_name(run: str) -> int | None:
@@ -160,14 +174,13 @@ def split_full_name(run: str) -> int | None:
 
 def person_names(text: str, header: str | None) -> Iterator[Candidate]:
     """PERSON_NAME candidates in normalised text (see the module docstring)."""
-    if header and is_name_header(header):
-        m = _CELL_RE.match(text)
-        if m and _has_kanji(m.group(1)) and not _org_like(m.group(1).strip()):
-            yield Candidate(m.start(1), m.end(1), Level.HIGH, ("name column",))
-            return
-        m = _ROMAJI_CELL_RE.match(text)
-        if m:  # TRAN THI MAI, Santos Maria: foreign names in a name column
-            yield Candidate(m.start(1), m.end(1), Level.HIGH, ("name column",))
+    column = columns.read_header(header)
+    if column is not None and column.kind in _NOT_NAME_COLUMNS:
+        return
+    if column is not None and (column.kind in NAME_KINDS or column.kind in ROMAJI_KINDS):
+        found = _name_cell(text, column.verify)
+        if found is not None:
+            yield found
             return
     seen: set[tuple[int, int]] = set()
     for cand in _by_label(text):
@@ -190,6 +203,29 @@ def person_names(text: str, header: str | None) -> Iterator[Candidate]:
     for m in _RUN_RE.finditer(text):
         if split_full_name(m.group(1)) is not None and (m.start(), m.end()) not in seen:
             yield Candidate(m.start(), m.end(), Level.MEDIUM, ("known surname and given name",))
+
+
+def _name_cell(text: str, verify: bool) -> Candidate | None:
+    """A whole cell of a name column; in an ambiguous one (``name``) only a value the
+    dictionaries take for a name."""
+    m = _CELL_RE.match(text)
+    if m and _has_kanji(m.group(1)) and not _org_like(m.group(1).strip()):
+        value = m.group(1).strip()
+        if not verify or _dictionary_name(value):
+            return Candidate(m.start(1), m.end(1), Level.HIGH, ("name column",))
+        return None
+    m = _ROMAJI_CELL_RE.match(text) or _ROMAJI_WORD_CELL_RE.match(text)
+    if m and not verify:  # TRAN THI MAI, Santos Maria, Sato: names in a name column
+        return Candidate(m.start(1), m.end(1), Level.HIGH, ("name column",))
+    return None
+
+
+def _dictionary_name(value: str) -> bool:
+    head = re.split(_SPACE, value, maxsplit=1)[0]
+    if split_full_name(value.replace(" ", "").replace("　", "")) is not None:
+        return True
+    return len(value) >= 2 and any(is_surname(head[:k]) and head[:k] not in _common_surnames()
+                                   for k in range(1, min(4, len(head)) + 1))
 
 
 def _by_label(text: str) -> Iterator[Candidate]:
@@ -253,7 +289,10 @@ def _name_suffix(run: str, given: str | None) -> tuple[int, Level] | None:
 def kana_names(text: str, header: str | None) -> Iterator[Candidate]:
     """PERSON_NAME_KANA: readings in a kana column, after a フリガナ label, or a spaced pair
     of known surname and given-name readings (ヤマダ タロウ)."""
-    if header and _is_kana_header(header):
+    column = columns.read_header(header)
+    if column is not None and column.kind in _NOT_KANA_COLUMNS:
+        return
+    if column is not None and column.kind in KANA_KINDS:
         m = _KANA_CELL_RE.match(text)
         value = m.group(1) if m else ""
         if m and len(re.sub(_SPACE, "", value)) >= 2 and value.strip() not in _KANA_STOP:
@@ -275,15 +314,10 @@ def kana_names(text: str, header: str | None) -> Iterator[Candidate]:
                                                                "readings",))
 
 
-@lru_cache(maxsize=1024)  # asked once per cell; a column has one header
 def is_name_header(header: str) -> bool:
-    return any(h in header for h in _NAME_HEADERS) and not any(
-        h in header for h in _NOT_NAME_HEADERS)
-
-
-@lru_cache(maxsize=1024)
-def _is_kana_header(header: str) -> bool:
-    return any(h in header for h in _KANA_HEADERS)
+    """A column of person names (or their romaji form), by the column table."""
+    column = columns.read_header(header)
+    return column is not None and (column.kind in NAME_KINDS or column.kind in ROMAJI_KINDS)
 
 
 def _has_kanji(text: str) -> bool:

@@ -1,0 +1,221 @@
+"""One record at a time: the cells of a row, the values of a JSON object or an SQL tuple.
+
+Extractors give each cell its own segment and the record it belongs to. Before the rules
+see them, the cells of one record are read together (``Assembler``):
+
+- **one value split over cells is one value**: a surname and a given-name column are one
+  name (姓 | 名 -> 山田 太郎), so are their readings (セイ | メイ) and romaji forms, and FHIR's
+  ``family`` + ``given``; an address over 都道府県 | 市区町村 | 町域 | 番地 | 建物 — named by
+  the headers, or recognised by its values (a prefecture, then a municipality from the
+  official list, then the town and the street number) — is one address. The joined value
+  is scanned in place of its parts, at the first part's location;
+- **what the record is about**: the column kinds it holds. A row of a list of places or
+  organisations (施設名, 所在地, 代表電話, 緯度 ...) with no person in it holds the place's
+  contact data, not anyone's (``organisation_row``).
+
+Only one record is held at a time, and at most ``MAX_CELLS`` of its cells.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+
+from piiscan import columns
+from piiscan.columns import ADDRESS_PARTS, ARROW, Column
+from piiscan.models import Segment
+from piiscan.structure import values
+
+MAX_CELLS = 400
+_PAIRS = (("SURNAME", "GIVEN_NAME", "PERSON_NAME"),
+          ("SURNAME_KANA", "GIVEN_KANA", "NAME_KANA"),
+          ("SURNAME_ROMAJI", "GIVEN_ROMAJI", "NAME_ROMAJI"))
+# Keys that name a name's parts only beside each other (FHIR HumanName, many APIs).
+_PART_KEYS = {"family": "SURNAME", "last": "SURNAME", "given": "GIVEN_NAME",
+              "first": "GIVEN_NAME"}
+_ADDRESS_KINDS = frozenset({"ADDRESS", *ADDRESS_PARTS})
+_STOP_SHAPES = frozenset({"EMAIL", "PHONE", "POSTAL_CODE", "DATE", "SEX", "KANA", "ROMAJI",
+                          "PERSON_NAME", "PREFECTURE"})
+
+
+@dataclass
+class Record:
+    """The segments of one record to scan (composites in place of their parts) and the
+    column kinds the record holds."""
+
+    segments: list[Segment]
+    key: str | None
+    kinds: tuple[Column, ...] = ()
+
+    @property
+    def about_place(self) -> bool:
+        """A row of a list of places or organisations: a place column, no person column."""
+        return any(k.place for k in self.kinds) and not any(k.person for k in self.kinds)
+
+    def place_columns(self) -> str:
+        seen: list[str] = []
+        for k in self.kinds:
+            if k.place and k.label not in seen:
+                seen.append(k.label)
+        return "・".join(seen)
+
+
+class Assembler:
+    """Groups consecutive segments of one record and assembles them (module docstring)."""
+
+    def __init__(self) -> None:
+        self._key: str | None = None
+        self._cells: list[Segment] = []
+
+    def feed(self, segment: Segment) -> Iterator[Record]:
+        if segment.record is None:
+            yield from self.flush()
+            yield Record([segment], None)
+            return
+        if segment.record != self._key or len(self._cells) >= MAX_CELLS:
+            yield from self.flush()
+            self._key = segment.record
+        self._cells.append(segment)
+
+    def flush(self) -> Iterator[Record]:
+        if self._cells:
+            yield assemble(self._cells, self._key)
+        self._key, self._cells = None, []
+
+
+def assemble(cells: list[Segment], key: str | None) -> Record:
+    kinds = [columns.read_header(c.header) for c in cells]
+    _part_keys(cells, kinds)
+    used: set[int] = set()
+    composites: list[tuple[int, Segment]] = []
+    for first, second, whole in _PAIRS:
+        found = _pair(kinds, first, second, used)
+        if found is not None:
+            i, j = found
+            composites.append((i, _joined([cells[i], cells[j]], whole, " ")))
+            used.update((i, j))
+    for run in _address_runs(cells, kinds, used):
+        if not _complete(cells, kinds, run):
+            continue
+        composites.append((run[0], _joined([cells[i] for i in run], "ADDRESS", "")))
+        used.update(run)
+    out = [c for i, c in enumerate(cells) if i not in used]
+    if composites:
+        out += [seg for _, seg in sorted(composites, key=lambda c: c[0])]
+    return Record(out, key, tuple(k for k in kinds if k is not None))
+
+
+def _part_keys(cells: list[Segment], kinds: list[Column | None]) -> None:
+    """``family`` and ``given`` (or ``last``/``first``) in one record are a name's parts."""
+    bare = [(c.header or "").strip().lower() for c in cells]
+    found = {_PART_KEYS[b] for b in bare if b in _PART_KEYS}
+    if found != {"SURNAME", "GIVEN_NAME"}:
+        return
+    table = columns.table()
+    for i, b in enumerate(bare):
+        if b in _PART_KEYS and kinds[i] is None:
+            kinds[i] = table.column(_PART_KEYS[b])
+
+
+def _pair(kinds: list[Column | None], first: str, second: str,
+          used: set[int]) -> tuple[int, int] | None:
+    i = next((n for n, k in enumerate(kinds) if k and k.kind == first and n not in used), None)
+    j = next((n for n, k in enumerate(kinds) if k and k.kind == second and n not in used), None)
+    return (i, j) if i is not None and j is not None else None
+
+
+def _address_runs(cells: list[Segment], kinds: list[Column | None],
+                  used: set[int]) -> Iterator[list[int]]:
+    """Consecutive cells that together hold one address: by their headers (住所 spanning
+    several cells; 都道府県, 市区町村, 町域, 番地, 建物 columns), else by their values."""
+    i = 0
+    while i < len(cells):
+        run = _by_header(cells, kinds, i, used) or _by_value(cells, kinds, i, used)
+        if len(run) >= 2:
+            yield run
+            i = run[-1] + 1
+        else:
+            i += 1
+
+
+def _complete(cells: list[Segment], kinds: list[Column | None], run: list[int]) -> bool:
+    """Cells under one 住所 header are the person's address whatever they hold; parts
+    found by their own headers (都道府県, 市区町村 ...) or by their values make an address
+    only with a street number: a prefecture and a municipality are a place."""
+    first = kinds[run[0]]
+    if first is not None and first.kind == "ADDRESS" and all(
+            cells[i].header == cells[run[0]].header for i in run):
+        return True
+    for i in run[1:]:
+        kind = kinds[i]
+        if kind is not None and kind.kind == "STREET":
+            return True
+        if values.classify(cells[i].text) == "STREET" and not cells[i].text.strip().isdigit():
+            return True
+    return False
+
+
+def _by_header(cells: list[Segment], kinds: list[Column | None], start: int,
+               used: set[int]) -> list[int]:
+    kind = kinds[start]
+    if kind is None or kind.kind not in _ADDRESS_KINDS or start in used:
+        return []
+    run = [start]
+    for i in range(start + 1, len(cells)):
+        k = kinds[i]
+        if i in used or k is None or k.kind not in _ADDRESS_KINDS:
+            break
+        if k.kind == "ADDRESS" and kind.kind == "ADDRESS" and cells[i].header != \
+                cells[start].header:
+            break  # two address columns (自宅, 勤務先): two addresses
+        run.append(i)
+    return run
+
+
+def _by_value(cells: list[Segment], kinds: list[Column | None], start: int,
+              used: set[int]) -> list[int]:
+    """A prefecture cell, then a municipality cell, then what follows while it reads as
+    the rest of an address (a town, a street number, a building), at most five cells."""
+    if start in used or start + 1 >= len(cells) or not _free(kinds[start]):
+        return []
+    if not (values.is_prefecture(cells[start].text)
+            and values.is_municipality(cells[start + 1].text)):
+        return []
+    run = [start, start + 1]
+    street = False
+    for i in range(start + 2, min(len(cells), start + 5)):
+        text = cells[i].text.strip()
+        shape = values.classify(text)
+        if i in used or not _free(kinds[i]) or shape in _STOP_SHAPES or shape == "NUMBER" \
+                or len(text) > 40:
+            break
+        if street and shape == "STREET":
+            break  # a second street number is something else
+        run.append(i)
+        if shape == "STREET":
+            street = True
+        elif street:
+            break  # the building after the street number ends the address
+    return run
+
+
+def _free(kind: Column | None) -> bool:
+    """A cell whose header does not say it holds something other than an address."""
+    return kind is None or kind.kind in _ADDRESS_KINDS or kind.place
+
+
+def _joined(parts: list[Segment], kind: str, sep: str) -> Segment:
+    """One segment for a value split over cells, at the first cell's place."""
+    texts = [p.text.strip() for p in parts]
+    if sep:
+        text = sep.join(texts)
+    else:  # an address: parts run together, a space only between two numbers
+        text = texts[0]
+        for t in texts[1:]:
+            text += (" " if text[-1:].isdigit() and t[:1].isdigit() else "") + t
+    label = columns.table().kinds[kind].label
+    base = (parts[0].header or "").split(ARROW)[0].strip()
+    names = [base] + [(p.header or "").split(ARROW)[0].strip() for p in parts[1:]]
+    shown = "・".join(dict.fromkeys(n for n in names if n)) or None
+    header = f"{shown}{ARROW}{label}" if shown and shown != label else label
+    return replace(parts[0], text=text, header=header)
