@@ -171,8 +171,9 @@ class ColumnTable:
             kind = _ROMAJI.get(kind, kind)
         elif reading:
             kind = _READING.get(kind, kind)
+        # A sensitive column is always annotated: its rules key on the kind's label.
         return self.column(kind, verify=best[2] in w.verify and not (reading or romaji),
-                           plain=japanese and kind == best[1])
+                           plain=japanese and kind == best[1] and kind not in SENSITIVE_KINDS)
 
 
 def _modifier(spec: dict[str, Any]) -> tuple[tuple[str, ...], tuple[tuple[str, ...], ...]]:
@@ -243,3 +244,12 @@ def annotate(header: str | None, column: Column, position: int | None = None) ->
 def kind_of(header: str | None) -> str | None:
     column = read_header(header)
     return column.kind if column is not None else None
+
+
+def resolve(header: str | None) -> str | None:
+    """A key or label as the rules should read it (``annotate`` when the column table knows
+    it and the rules might not); an ambiguous word (``name``) is left as it is."""
+    column = read_header(header)
+    if column is None or column.verify or column.annotated:
+        return header
+    return annotate(header, column)

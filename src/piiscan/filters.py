@@ -69,6 +69,25 @@ _DOCUMENTATION_DOMAIN = regex.compile(
     r"(?![A-Za-z0-9.-])")
 
 
+# Characters that stand for hidden digits in documentation and masked exports.
+_MASK = "XxＸｘ*＊×○〇●#＃"
+_MASK_AFTER = regex.compile(rf"[ -]?[{_MASK}]")
+_MASK_BEFORE = regex.compile(rf"[{_MASK}][ -]?$")
+
+
+def placeholder(text: str, start: int, end: int) -> bool:
+    """A placeholder, not a value: digits next to masked ones (090-1234-XXXX, XXX-1234),
+    one digit repeated (111-1111, 090-0000-0000), or the counting sequence 1234567."""
+    if _MASK_AFTER.match(text, end) or _MASK_BEFORE.search(text[max(0, start - 2):start]):
+        return True
+    digits = "".join(ch for ch in text[start:end] if ch.isdigit())
+    if len(digits) < 7:
+        return False
+    if len(set(digits)) == 1 or len(set(digits[-8:])) == 1:
+        return True
+    return digits in ("1234567", "0123456", "12345678", "123456789")
+
+
 def sample_value(text: str, start: int, end: int) -> bool:
     """A filled-in example (記入例, 見本) on a form or in a manual, not anyone's data."""
     return _SAMPLE_VALUE.match(text, end) is not None
@@ -81,9 +100,13 @@ def company_contact(text: str, start: int, end: int) -> bool:
 
 
 def role_mailbox(text: str, start: int, end: int) -> bool:
-    """An e-mail address of a function (info@, support@, saiyo@), not of a person."""
+    """An e-mail address of a function (info@, support@, saiyo@, smartcity-support@), not of
+    a person: its local part, or one of its hyphen-, dot- or underscore-separated words, is a
+    role."""
     local, at, _ = text[start:end].partition("@")
-    return bool(at) and local in ROLE_MAILBOXES
+    local = local.rsplit("=", 1)[-1].lower().split("+", 1)[0]  # name+tag@: the name
+    return bool(at) and (local in ROLE_MAILBOXES or any(
+        word in ROLE_MAILBOXES for word in regex.split(r"[-._+]", local)))
 
 
 def documentation_domain(text: str, start: int, end: int) -> bool:
@@ -116,6 +139,7 @@ REGISTRY: dict[str, Filter] = {
     "company_contact": company_contact,
     "role_mailbox": role_mailbox,
     "documentation_domain": documentation_domain,
+    "placeholder": placeholder,
 }
 FACTORIES: dict[str, Callable[[Iterable[str]], Filter]] = {
     "other_label": other_label,

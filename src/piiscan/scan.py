@@ -21,9 +21,10 @@ from piiscan.config import Settings
 from piiscan.extract import UNSUPPORTED, Blob, BudgetExceeded, ExtractContext, extract_blob
 from piiscan.extract.encoding import SAMPLE_BYTES, sniff_encoding
 from piiscan.extract.sniff import detect_kind
-from piiscan.link import DocumentSignals, demote_samples, link_sensitive
+from piiscan.link import DocumentSignals, author_names, demote_samples, link_sensitive
 from piiscan.mask import Keys, mask_snippet, mask_value
 from piiscan.models import (
+    Category,
     FileRef,
     FileResult,
     Finding,
@@ -42,7 +43,7 @@ from piiscan.rules.engine import Engine
 from piiscan.rules.loader import RuleSet
 from piiscan.rules.rule import Rule
 from piiscan.sources import open_ref
-from piiscan.structure.records import Assembler, Record
+from piiscan.structure.records import ORGANISATION_TYPES, Assembler, Record
 from piiscan.suppress import INLINE, MARKER, inline_ignored
 
 
@@ -126,7 +127,7 @@ def _scan(ref: FileRef, rules: CompiledRules, settings: Settings, keys: Keys) ->
             result.skips.append(Skip(ref.display, f"cannot read: {exc.strerror or exc}"))
         result.encoding = ", ".join(ctx.encodings) or None
         result.kind = ctx.kind
-    linked = link_sensitive(findings.out, signals, rules.types)
+    linked = link_sensitive(author_names(findings.out), signals, rules.types)
     _keep_confident(demote_samples(linked, signals), result, settings)
     result.elapsed = time.monotonic() - started
     return result
@@ -162,8 +163,10 @@ def _consume(items: Iterator[Segment | Skip | Note | Inventory], result: FileRes
         for segment in record.segments:
             segment = recent.attach(segment)
             findings.add(segment, engine.scan(segment))
-        if record.about_place:
-            findings.place_row(first, record.place_columns())
+        if record.organisation is not None:
+            findings.organisation_row(first, record.organisation)
+        if record.sample is not None:
+            findings.sample_row(first, record.sample)
 
     for item in items:
         if isinstance(item, Segment):
@@ -209,7 +212,7 @@ class _Findings:
         self.baseline_types = (self.baseline.types_for(ref.path)
                                if self.baseline is not None else frozenset())
         self.out: list[Finding] = []
-        self.contact_types = rules.types.where(contact=True)
+        self.organisation_types = rules.types.where(contact=True) | ORGANISATION_TYPES
 
     def add(self, segment: Segment, matches: list[Match]) -> None:
         if not matches:
@@ -225,16 +228,25 @@ class _Findings:
                 finding = replace(finding, suppressed_by=INLINE)
             self.out.append(finding)
 
-    def place_row(self, first: int, columns: str) -> None:
-        """A row of a list of places or organisations (施設名, 所在地, 緯度 ...) with no
-        person in it: its contact data is the place's, not anyone's (lesson 4)."""
+    def organisation_row(self, first: int, detail: str) -> None:
+        """A row about a place or an organisation (a list of facilities, a company's row
+        in a customer table) with no person named in it: its contact data, dates and
+        readings are the organisation's, not anyone's (lesson 4)."""
         found = self.out[first:]
         if any(f.type == "PERSON_NAME" and f.confidence >= Level.MEDIUM for f in found):
             return
-        why = Reason("organisation", columns)
+        why = Reason("organisation", detail)
         for i, f in enumerate(found, start=first):
-            if f.type in self.contact_types and f.confidence > Level.LOW:
+            if f.type in self.organisation_types and f.confidence > Level.LOW:
                 self.out[i] = replace(f, confidence=Level.LOW, reasons=(*f.reasons, why))
+
+    def sample_row(self, first: int, marker: str) -> None:
+        """A row a cell of which says it is an example (記入例, 見本): its values are invented.
+        Only that row: the rows under it are data."""
+        why = Reason("sample", marker)
+        for i in range(first, len(self.out)):
+            f = self.out[i]
+            self.out[i] = replace(f, confidence=Level.LOW, reasons=(*f.reasons, why))
 
     def _finding(self, rule: Rule, m: Match, segment: Segment, spans: list[tuple[int, int]],
                  line_starts: list[int] | None) -> Finding:
@@ -315,13 +327,21 @@ class RecentText:
 
 def _best_per_span(matches: list[Match], rules: dict[str, Rule]) -> list[Match]:
     """Two rules of one type on the same span (a phone rule and its toll-free variant)
-    are one finding: keep the most confident."""
+    are one finding: keep the most confident. A 要配慮 fact inside a longer one of its type
+    (糖尿病 inside 既往歴：2型糖尿病、高血圧) is the same fact: keep the longer."""
     best: dict[tuple[str, int, int], Match] = {}
     for m in matches:
         key = (rules[m.rule_id].type, m.start, m.end)
         if key not in best or m.confidence > best[key].confidence:
             best[key] = m
-    return sorted(best.values(), key=lambda m: (m.start, m.end))
+    kept = sorted(best.values(), key=lambda m: (m.start, m.end))
+    facts = [m for m in kept if rules[m.rule_id].category == Category.SENSITIVE]
+    if len(facts) < 2:
+        return kept
+    inner = {id(m) for m in facts for o in facts
+             if o is not m and rules[o.rule_id].type == rules[m.rule_id].type
+             and o.start <= m.start and m.end <= o.end and (o.end - o.start) > (m.end - m.start)}
+    return [m for m in kept if id(m) not in inner]
 
 
 def _line_starts(text: str) -> list[int]:

@@ -41,6 +41,7 @@ REGISTRY: dict[str, str] = {
     "zip": "archive",
     "tar": "archive",
     "gzip": "archive",
+    "structured": "structured",
 }
 
 # Kinds piiscan recognises but does not read; each becomes a skip with this reason.

@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING
 
+from piiscan.columns import resolve
 from piiscan.extract import text as text_extractor
 from piiscan.extract.csv import line_segments
 from piiscan.models import Location, Note, Segment, Skip
@@ -175,7 +176,7 @@ class _Walker:
                 yield Segment(
                     node.value,
                     replace(self.location, part=node.path),
-                    header=node.key,
+                    header=resolve(node.key),
                     record=node.record,
                 )
 

@@ -5,6 +5,7 @@ A PNG renamed to .txt is an image; a DOCX renamed to .dat is a DOCX.
 
 from __future__ import annotations
 
+import re
 import zipfile
 from typing import TYPE_CHECKING
 
@@ -39,6 +40,13 @@ _EXTENSIONS: dict[str, str] = {
     "7z": "archive-other",
     "rar": "archive-other",
 }
+# Text whose values sit under keys or columns: SQL, code and configuration, logs, Markdown
+# (piiscan.extract.structured reads the keys as headers).
+_EXTENSIONS.update(dict.fromkeys(
+    ("sql", "ddl", "dml", "pgsql", "mysql", "md", "markdown", "mdown", "mkd", "rb", "js", "mjs",
+     "cjs", "jsx", "ts", "tsx", "vue", "py", "php", "java", "kt", "go", "swift", "cs", "dart",
+     "scala", "yml", "yaml", "fsh", "log", "properties", "env", "ini", "cfg", "conf", "toml"),
+    "structured"))
 
 _IMAGE_MAGIC = (
     b"\x89PNG\r\n\x1a\n",
@@ -66,8 +74,11 @@ def detect_kind(blob: Blob) -> str:
     if ext == "mbox" or (ext == "" and head.startswith(b"From ") and b"\n" in head[:200]):
         return "mbox"
     kind = _EXTENSIONS.get(ext, "text")
-    if kind == "text" and ext in _PLAIN_EXTENSIONS and looks_like_table(head):
-        return "csv"
+    if kind == "text" and ext in _PLAIN_EXTENSIONS:
+        if looks_like_table(head):
+            return "csv"
+        if re.search(rb"^\s*INSERT\s+INTO\b", head, re.I | re.M):
+            return "structured"
     return kind
 
 

@@ -31,7 +31,8 @@ _SPACE = "[ 　]"
 
 _HONORIFICS = ("様", "さま", "サマ", "さん", "サン", "殿", "どの", "氏(?!名)", "君", "くん", "ちゃん",
                "先生", "医師", "弁護士", "容疑者", "被告人", "被告", "受刑者", "被害者", "患者")
-_LABELS = ("氏名", "お名前", "御名前", "名前", "姓名", "患者名", "患者氏名", "被保険者氏名", "被保険者名",
+_LABELS = ("患者", "利用者", "受診者", "氏名", "お名前", "御名前", "名前", "姓名", "患者名", "患者氏名",
+           "被保険者氏名", "被保険者名",
            "被保険者", "契約者名", "契約者氏名", "契約者", "申込者名", "申込者氏名", "申込者", "申請者",
            "本人氏名", "利用者名", "利用者氏名", "受取人", "届出人", "依頼者", "依頼人", "保護者氏名",
            "保護者", "世帯主", "宛名", "お客様名", "顧客名", "社員名", "従業員名", "職員名", "担当者名",
@@ -49,7 +50,7 @@ _NOT_NAME_COLUMNS = frozenset({
 _NOT_KANA_COLUMNS = frozenset({
     "THING", "ORG_NAME", "ORG_PHONE", "ORG_ADDRESS", "PREFECTURE", "MUNICIPALITY", "TOWN",
     "STREET", "BUILDING", "POSTAL_CODE", "PHONE", "EMAIL", "GEO", "BIRTH_DATE", "AGE", "SEX",
-    "BLOOD_TYPE", "PERSON_ID", "ADDRESS", *NAME_KINDS, *ROMAJI_KINDS})
+    "BLOOD_TYPE", "PERSON_ID", "ADDRESS", *ROMAJI_KINDS})
 # Katakana words that sit in reading columns of forms but are not names.
 _KANA_STOP = frozenset({"メール", "アドレス", "フリガナ", "ふりがな", "カナ", "ヨミガナ", "セイメイ", "ナシ",
                         "ミキニュウ", "ベツシ", "ホンニン", "ドウジョウ", "メールアドレス"})
@@ -58,7 +59,9 @@ _ORG_SUFFIXES = ("商事", "商店", "工業", "産業", "建設", "銀行", "�
                  "協会", "大学", "学校", "学園", "法人", "株式", "有限", "市", "町", "村", "区", "県",
                  "都", "府", "部", "課", "係", "室", "店", "社", "所", "屋", "堂", "館", "院", "局",
                  "署", "庁", "省", "駅", "線", "寺", "神社", "家", "様", "一同", "各位", "殿")
-_STOP = frozenset({"お客", "皆", "皆さ", "各位", "貴殿", "貴社", "御社", "弊社", "当社", "先方", "相手",
+_STOP = frozenset({"管理者", "担当者", "責任者", "作成者", "申請者", "退会者", "未設定", "公正",
+                   "動詞", "名詞", "認識", "お客", "皆", "皆さ", "各位", "貴殿", "貴社", "御社",
+                   "弊社", "当社", "先方", "相手",
                    "本人", "ご本人", "同", "上", "担当", "社長", "部長", "課長", "係長", "店長",
                    "会員", "利用者", "お子", "ご家族", "家族", "奥", "旦那", "ご主人", "主人", "先生",
                    "患者", "お父", "お母", "父", "母", "兄", "姉", "弟", "妹", "子", "孫", "新郎",
@@ -66,6 +69,19 @@ _STOP = frozenset({"お客", "皆", "皆さ", "各位", "貴殿", "貴社", "御
                    "記入例", "見本", "未記入", "不明", "無し", "同上", "空欄", "該当", "氏名",
                    "名前", "代表", "代表者", "個人", "法人", "匿名", "未定", "退職", "休職"})
 
+_NOT_HONORIFIC = frozenset({"多様", "仕様", "模様", "同様", "異様", "一様", "文様", "紋様", "有様",
+                            "外様", "殿様", "王様", "神様", "仏様", "今様", "左様", "斯様", "皆様",
+                            "貴様", "各様", "別様", "両様", "二様", "三様", "態様", "様様"})
+_TITLES = ("部長", "課長", "係長", "社長", "会長", "店長", "所長", "院長", "校長", "准教授", "教授", "主任",
+           "次長", "専務", "常務", "支配人", "室長", "局長", "理事長", "副社長", "顧問", "主査", "主事",
+           "看護師", "医師", "先生", "弁護士", "税理士", "課長補佐", "部長代理", "マネージャー")
+_TITLE_AFTER_RE = re.compile(
+    f"(?<![{KANJI[1:-1]}])((?:{KANJI}|の){{1,10}}?)(?:{'|'.join(_TITLES)})(?!{KANJI})")
+_INTRODUCTION_RE = re.compile(
+    f"(?:^|(?<=[\n。、 　の]))({KANJI}{{1,4}}(?:{_SPACE}?{KANJI}{{1,4}})?)"
+    "(?:です|と申します|でございます|と言います|といいます)(?:[。!！、\n]|$)")
+_KATA_HONORIFIC_RE = re.compile(
+    "(?<![ァ-ヺー・])([ァ-ヺー]{2,6})(?:様|さま|さん|氏|くん|ちゃん|先生)(?![ァ-ヺー])")
 _TITLE = re.compile("(?:部長|課長|係長|社長|会長|店長|所長|院長|校長|教授|准教授|主任|次長|専務|常務|"
                     "取締役|支配人|室長|局長|理事長|理事|副社長|顧問|代表)$")
 # Given names in kana with a name-final kanji: くみ子, はる美, さち江
@@ -94,8 +110,13 @@ _KANA_SPACED_RE = re.compile(
     f"(?<![ァ-ヺーぁ-ゖｦ-ﾟ])({KATA}{{2,8}}|{HIRA}{{2,6}}){_SPACE}({KATA}{{1,8}}|{HIRA}{{1,6}})"
     "(?![ァ-ヺーぁ-ゖｦ-ﾟ])")
 _KANA_LABEL_RE = re.compile(
-    f"(?:フリガナ|ふりがな|カナ氏名|氏名カナ|カナ|ヨミガナ|よみがな|セイメイ){_SPACE}*[:：]?{_SPACE}*"
+    f"(?<![ァ-ヺーぁ-ゖ])(?:フリガナ|ふりがな|カナ氏名|氏名カナ|カナ|ヨミガナ|よみがな|セイメイ)"
+    f"(?P<sep>{_SPACE}*[:：]?{_SPACE}*)"
     f"((?:{KATA}|{HIRA}){{1,10}}(?:{_SPACE}(?:{KATA}|{HIRA}){{1,10}})?)")
+# After a reading label with no separator, hiragana is the sentence going on (フリガナが,
+# カタカナまたは), not a reading.
+_PARTICLE_START = re.compile("(?:が|は|を|の|に|と|で|も|や|へ|から|まで|または|および|など|となる|"
+                             "となって|について|による|として)")
 _KANA_CELL_RE = re.compile(
     f"^{_SPACE}*((?:{KATA}|{HIRA}){{1,12}}(?:{_SPACE}(?:{KATA}|{HIRA}){{1,12}})?){_SPACE}*$")
 
@@ -192,6 +213,8 @@ def person_names(text: str, header: str | None) -> Iterator[Candidate]:
         if (cand.start, cand.end) not in seen:
             seen.add((cand.start, cand.end))
             yield cand
+    yield from _by_title(text, seen)
+    yield from _by_introduction(text, seen)
     for m in _SPACED_RE.finditer(text):
         surname, given = m.group(1), m.group(2)
         if (m.start(), m.end()) in seen or not is_surname(surname) or _org_like(given):
@@ -202,7 +225,48 @@ def person_names(text: str, header: str | None) -> Iterator[Candidate]:
                             ("known surname and given name",))
     for m in _RUN_RE.finditer(text):
         if split_full_name(m.group(1)) is not None and (m.start(), m.end()) not in seen:
+            seen.add((m.start(), m.end()))
             yield Candidate(m.start(), m.end(), Level.MEDIUM, ("known surname and given name",))
+    yield from _katakana_by_honorific(text)
+
+
+def _by_title(text: str, seen: set[tuple[int, int]]) -> Iterator[Candidate]:
+    """A surname before a job title: 佐藤課長, 営業部の高橋主任, 田中先生."""
+    for m in _TITLE_AFTER_RE.finditer(text):
+        run = m.group(1)
+        found = _name_suffix(run, None)
+        if found is None:
+            continue
+        offset, level = found
+        span = (m.start(1) + offset, m.end(1))
+        name = run[offset:]
+        if span not in seen and len(name) >= 2 and is_surname(name[:2]) and not _org_like(name):
+            seen.add(span)
+            yield Candidate(*span, level, ("followed by a job title",))
+
+
+def _by_introduction(text: str, seen: set[tuple[int, int]]) -> Iterator[Candidate]:
+    """Who introduces themselves or signs: 営業部の山田です, 山田太郎と申します."""
+    for m in _INTRODUCTION_RE.finditer(text):
+        value = m.group(1).rstrip(" 　")
+        head = re.split(_SPACE, value, maxsplit=1)[0]
+        known = split_full_name(head) is not None or (
+            is_surname(head) and head not in _common_surnames()) or any(
+            is_surname(head[:k]) and head[:k] not in _common_surnames() and
+            head[k:] in _given() for k in range(1, min(4, len(head))))
+        span = (m.start(1), m.start(1) + len(value))
+        if known and span not in seen and not _org_like(value):
+            seen.add(span)
+            yield Candidate(*span, Level.HIGH, ("introduces themselves",))
+
+
+def _katakana_by_honorific(text: str) -> Iterator[Candidate]:
+    """A katakana given name before an honorific: アンナ様, マリアさん (a reading the
+    given-name dictionary knows; ユーザー様 and スタッフさん are roles, not names)."""
+    for m in _KATA_HONORIFIC_RE.finditer(text):
+        word = m.group(1)
+        if word not in _KANA_STOP and to_katakana(word) in _readings("given_names"):
+            yield Candidate(m.start(1), m.end(1), Level.HIGH, ("followed by an honorific",))
 
 
 def _name_cell(text: str, verify: bool) -> Candidate | None:
@@ -256,6 +320,9 @@ def _by_honorific(text: str) -> Iterator[Candidate]:
         if found is None:
             continue
         offset, level = found
+        if given is None and len(run) - offset == 1 and text[m.end() - 2:m.end()] in \
+                _NOT_HONORIFIC:
+            continue  # 多様, 仕様, 同様: words that end in 様
         end = m.end(2) if given else m.start(1) + len(run)
         yield Candidate(m.start(1) + offset, end, level, ("followed by an honorific",))
 
@@ -292,7 +359,9 @@ def kana_names(text: str, header: str | None) -> Iterator[Candidate]:
     column = columns.read_header(header)
     if column is not None and column.kind in _NOT_KANA_COLUMNS:
         return
-    if column is not None and column.kind in KANA_KINDS:
+    # A name column written in kana (FHIR's family/given of a reading) holds readings too.
+    if column is not None and (column.kind in KANA_KINDS or (
+            column.kind in NAME_KINDS and _KANA_CELL_RE.match(text))):
         m = _KANA_CELL_RE.match(text)
         value = m.group(1) if m else ""
         if m and len(re.sub(_SPACE, "", value)) >= 2 and value.strip() not in _KANA_STOP:
@@ -300,10 +369,14 @@ def kana_names(text: str, header: str | None) -> Iterator[Candidate]:
             return
     seen: set[int] = set()
     for m in _KANA_LABEL_RE.finditer(text):
-        if m.group(1).strip() in _KANA_STOP:
+        value = m.group(2)
+        if value.strip() in _KANA_STOP or len(re.sub(_SPACE, "", value)) < 2:
             continue
-        seen.add(m.start(1))
-        yield Candidate(m.start(1), m.end(1), Level.HIGH, ("labelled as a name reading",))
+        if not m.group("sep") and (_PARTICLE_START.match(value)
+                                                or re.match(HIRA, value)):
+            continue
+        seen.add(m.start(2))
+        yield Candidate(m.start(2), m.end(2), Level.HIGH, ("labelled as a name reading",))
     for m in _KANA_SPACED_RE.finditer(text):
         if m.start(1) in seen:
             continue

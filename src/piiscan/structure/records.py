@@ -18,6 +18,7 @@ Only one record is held at a time, and at most ``MAX_CELLS`` of its cells.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
@@ -38,26 +39,33 @@ _STOP_SHAPES = frozenset({"EMAIL", "PHONE", "POSTAL_CODE", "DATE", "SEX", "KANA"
                           "PERSON_NAME", "PREFECTURE"})
 
 
+# Types whose value in a row about an organisation is the organisation's: its contact data
+# (types.yaml ``contact``), and what a company also has under a person's column headers (a
+# founding date under 生年月日, the reading of its name under カナ).
+ORGANISATION_TYPES = frozenset({"BIRTH_DATE", "PERSON_NAME_KANA"})
+_COMPANY = re.compile(r"^(?:株式会社|有限会社|合同会社|合資会社|合名会社|(?:一般|公益)(?:社団|財団)法人|"
+                      r"医療法人|学校法人|社会福祉法人|宗教法人|\(株\)|\(有\)|㈱|㈲)|"
+                      r"(?:株式会社|有限会社|合同会社|\(株\)|\(有\)|㈱|㈲|Co\.,? ?Ltd\.?|Inc\.|"
+                      r"Corporation|Corp\.)$")
+# A cell that marks its row as an example.
+_SAMPLE_CELLS = frozenset({"記入例", "記載例", "見本", "記入見本", "例", "サンプル", "sample", "Sample",
+                           "SAMPLE", "example", "Example", "ダミー", "dummy"})
+# A cell that says the row is a company's own (an address kind 本店, a type Company).
+_ORGANISATION_WORDS = frozenset({"本店", "本社", "支店", "支社", "営業所", "事業所", "会社", "法人",
+                                 "company", "Company", "COMPANY", "corporation", "Corporation"})
+
+
 @dataclass
 class Record:
-    """The segments of one record to scan (composites in place of their parts) and the
-    column kinds the record holds."""
+    """The segments of one record to scan (composites in place of their parts), the column
+    kinds the record holds, and — when the record is about an organisation or a place and
+    names no person — why (``organisation``)."""
 
     segments: list[Segment]
     key: str | None
     kinds: tuple[Column, ...] = ()
-
-    @property
-    def about_place(self) -> bool:
-        """A row of a list of places or organisations: a place column, no person column."""
-        return any(k.place for k in self.kinds) and not any(k.person for k in self.kinds)
-
-    def place_columns(self) -> str:
-        seen: list[str] = []
-        for k in self.kinds:
-            if k.place and k.label not in seen:
-                seen.append(k.label)
-        return "・".join(seen)
+    organisation: str | None = None
+    sample: str | None = None  # the marker when a cell says the row is an example
 
 
 class Assembler:
@@ -102,12 +110,42 @@ def assemble(cells: list[Segment], key: str | None) -> Record:
     out = [c for i, c in enumerate(cells) if i not in used]
     if composites:
         out += [seg for _, seg in sorted(composites, key=lambda c: c[0])]
-    return Record(out, key, tuple(k for k in kinds if k is not None))
+    known = tuple(k for k in kinds if k is not None)
+    return Record(out, key, known, _organisation(cells, kinds, known), _sample(cells))
+
+
+def _sample(cells: list[Segment]) -> str | None:
+    """A row one short cell of which marks it as an example (記入例, 見本, 例, サンプル): the
+    first line of a form's table, filled in to show how."""
+    if len(cells) < 2:
+        return None
+    for cell in cells:
+        text = cell.text.strip().strip("【】[]()（）<>＜＞")
+        if text in _SAMPLE_CELLS:
+            return text
+    return None
+
+
+def _organisation(cells: list[Segment], kinds: list[Column | None],
+                  known: tuple[Column, ...]) -> str | None:
+    """Why the record is about an organisation or a place, or None: a place column
+    (施設名, 所在地, 緯度 ...) and no person column; or a company name where a person's
+    name would be (株式会社…); or a cell that says so (本店, Company)."""
+    if any(k.place for k in known) and not any(k.person for k in known):
+        labels = list(dict.fromkeys(k.label for k in known if k.place))
+        return "a row of " + "・".join(labels)
+    for cell, kind in zip(cells, kinds, strict=True):
+        text = cell.text.strip()
+        if kind is not None and kind.kind in ("PERSON_NAME", "ORG_NAME") and _COMPANY.search(text):
+            return "a company's row"
+        if text in _ORGANISATION_WORDS and len(cells) > 1:
+            return "a company's row"
+    return None
 
 
 def _part_keys(cells: list[Segment], kinds: list[Column | None]) -> None:
     """``family`` and ``given`` (or ``last``/``first``) in one record are a name's parts."""
-    bare = [(c.header or "").strip().lower() for c in cells]
+    bare = [(c.header or "").strip().lower().rsplit(".", 1)[-1] for c in cells]
     found = {_PART_KEYS[b] for b in bare if b in _PART_KEYS}
     if found != {"SURNAME", "GIVEN_NAME"}:
         return

@@ -61,9 +61,15 @@ class Row:
 
 
 class Table:
-    """One table's header and column meanings, decided from its first rows."""
+    """One table's header and column meanings, decided from its first rows.
 
-    def __init__(self) -> None:
+    ``header`` gives the column names when they are known apart from the rows (an SQL
+    INSERT's column list, a CREATE TABLE); an empty list says the rows have none (an
+    INSERT without one): then only the values say what each column holds.
+    """
+
+    def __init__(self, header: list[str] | None = None) -> None:
+        self.given = header
         self.decided = False
         self.header_index: int | None = None
         self.headers: dict[int, str] = {}  # column -> header as the rules read it
@@ -92,11 +98,15 @@ class Table:
 
     def _decide(self, rows: list[Row]) -> Iterator[Segment]:
         self.decided = True
-        index = find_header(rows)
+        if self.given is not None:
+            index = None
+            raw = {i: name.strip() for i, name in enumerate(self.given, start=1) if name}
+        else:
+            index = find_header(rows)
+            raw = _spanned({c.column: c.text.strip() for c in rows[index].cells}
+                           if index is not None else {})
         self.header_index = index
         body = rows[index + 1:] if index is not None else rows
-        raw = _spanned({c.column: c.text.strip() for c in rows[index].cells}
-                       if index is not None else {})
         self.kinds = read_columns(raw, body)
         for col in set(raw) | set(self.kinds):
             column = self.kinds.get(col)
