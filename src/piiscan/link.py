@@ -110,8 +110,8 @@ class _Index:
         return index
 
 
-def link_sensitive(findings: list[Finding], signals: DocumentSignals, types: TypeRegistry
-                   ) -> list[Finding]:
+def link_sensitive(findings: list[Finding], signals: DocumentSignals, types: TypeRegistry,
+                   record_keys: dict[str, tuple[str, ...]] | None = None) -> list[Finding]:
     """Raise sensitive findings tied to a person to high confidence, lower the rest; either
     way the verdict is set on the finding (``linked``).
 
@@ -128,6 +128,7 @@ def link_sensitive(findings: list[Finding], signals: DocumentSignals, types: Typ
     people = {f.fingerprint for f in names}
     personal_document = (bool(signals.kinds) and bool(anchors)
                          and len(people) <= MAX_PEOPLE_IN_PERSONAL_DOCUMENT)
+    keyed = _keyed_anchors(anchors, record_keys or {})
     persons_in_unit: dict[tuple[object, ...], set[str]] = defaultdict(set)
     for a in names:
         persons_in_unit[_unit(a.location)].add(a.fingerprint)
@@ -144,6 +145,8 @@ def link_sensitive(findings: list[Finding], signals: DocumentSignals, types: Typ
                 why = f"document about one person ({'・'.join(sorted(signals.kinds))})"
             if why is None and f.record is None and len(persons_in_unit[_unit(f.location)]) == 1:
                 why = "the only person this mail or document names"
+            if why is None and f.record is not None:
+                why = _by_key(f.record, keyed, record_keys or {})
         if why is not None:
             out.append(replace(f, confidence=Level.HIGH, linked=True,
                                reasons=(*f.reasons, Reason("linked", why))))
@@ -180,6 +183,28 @@ def author_names(findings: list[Finding]) -> list[Finding]:
             f = replace(f, confidence=Level.LOW, reasons=(*f.reasons, Reason("metadata", part)))
         out.append(f)
     return out
+
+
+def _keyed_anchors(anchors: list[Finding], record_keys: dict[str, tuple[str, ...]]
+                   ) -> dict[str, str]:
+    """id cell (client_id=101) -> the anchor type of a record holding it."""
+    out: dict[str, str] = {}
+    for a in anchors:
+        if a.record is not None:
+            for key in record_keys.get(a.record, ()):
+                out.setdefault(key, a.type)
+    return out
+
+
+def _by_key(record: str, keyed: dict[str, str], record_keys: dict[str, tuple[str, ...]]
+            ) -> str | None:
+    """A row of another table that shares an id with a row naming a person (visit records
+    by client_id): the same person, found by joining in the same file (容易照合)."""
+    for key in record_keys.get(record, ()):
+        if key in keyed:
+            column = key.split("=", 1)[0]
+            return f"same {column} as a record with a {keyed[key]}"
+    return None
 
 
 def _tie(f: Finding, index: _Index, line_distance: int = LINE_DISTANCE,

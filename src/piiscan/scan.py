@@ -127,7 +127,8 @@ def _scan(ref: FileRef, rules: CompiledRules, settings: Settings, keys: Keys) ->
             result.skips.append(Skip(ref.display, f"cannot read: {exc.strerror or exc}"))
         result.encoding = ", ".join(ctx.encodings) or None
         result.kind = ctx.kind
-    linked = link_sensitive(author_names(findings.out), signals, rules.types)
+    linked = link_sensitive(author_names(findings.out), signals, rules.types,
+                            findings.record_ids)
     _keep_confident(demote_samples(linked, signals), result, settings)
     result.elapsed = time.monotonic() - started
     return result
@@ -167,6 +168,8 @@ def _consume(items: Iterator[Segment | Skip | Note | Inventory], result: FileRes
             findings.organisation_row(first, record.organisation)
         if record.sample is not None:
             findings.sample_row(first, record.sample)
+        if record.keys and record.key is not None:
+            findings.record_keys(record.key, record.keys)
 
     for item in items:
         if isinstance(item, Segment):
@@ -199,6 +202,9 @@ def _keep_confident(findings: list[Finding], result: FileResult, settings: Setti
             result.below_threshold += 1
 
 
+MAX_RECORD_KEYS = 200_000  # records whose id cells are remembered for linking
+
+
 class _Findings:
     """Matches of one file turned into masked, located findings."""
 
@@ -212,6 +218,7 @@ class _Findings:
         self.baseline_types = (self.baseline.types_for(ref.path)
                                if self.baseline is not None else frozenset())
         self.out: list[Finding] = []
+        self.record_ids: dict[str, tuple[str, ...]] = {}  # record -> id cells (client_id=101)
         self.organisation_types = rules.types.where(contact=True) | ORGANISATION_TYPES
 
     def add(self, segment: Segment, matches: list[Match]) -> None:
@@ -239,6 +246,10 @@ class _Findings:
         for i, f in enumerate(found, start=first):
             if f.type in self.organisation_types and f.confidence > Level.LOW:
                 self.out[i] = replace(f, confidence=Level.LOW, reasons=(*f.reasons, why))
+
+    def record_keys(self, record: str, keys: tuple[str, ...]) -> None:
+        if len(self.record_ids) < MAX_RECORD_KEYS:
+            self.record_ids[record] = keys
 
     def sample_row(self, first: int, marker: str) -> None:
         """A row a cell of which says it is an example (記入例, 見本): its values are invented.

@@ -31,6 +31,8 @@ _SPACE = "[ 　]"
 
 _HONORIFICS = ("様", "さま", "サマ", "さん", "サン", "殿", "どの", "氏(?!名)", "君", "くん", "ちゃん",
                "先生", "医師", "弁護士", "容疑者", "被告人", "被告", "受刑者", "被害者", "患者")
+# Roles that label a name only with a separator (患者：山田 太郎), never in a sentence.
+_ROLE_LABELS = ("患者", "利用者", "受診者")
 _LABELS = ("患者", "利用者", "受診者", "氏名", "お名前", "御名前", "名前", "姓名", "患者名", "患者氏名",
            "被保険者氏名", "被保険者名",
            "被保険者", "契約者名", "契約者氏名", "契約者", "申込者名", "申込者氏名", "申込者", "申請者",
@@ -58,7 +60,9 @@ _KANA_STOP = frozenset({"メール", "アドレス", "フリガナ", "ふりが�
 _ORG_SUFFIXES = ("商事", "商店", "工業", "産業", "建設", "銀行", "会社", "病院", "医院", "事務所", "組合",
                  "協会", "大学", "学校", "学園", "法人", "株式", "有限", "市", "町", "村", "区", "県",
                  "都", "府", "部", "課", "係", "室", "店", "社", "所", "屋", "堂", "館", "院", "局",
-                 "署", "庁", "省", "駅", "線", "寺", "神社", "家", "様", "一同", "各位", "殿")
+                 "署", "庁", "省", "駅", "線", "寺", "神社", "家", "様", "一同", "各位", "殿",
+                 "園", "校", "クリニック", "センター", "ホーム", "ステーション", "薬局", "施設", "公園",
+                 "墓地", "斎場")
 _STOP = frozenset({"管理者", "担当者", "責任者", "作成者", "申請者", "退会者", "未設定", "公正",
                    "動詞", "名詞", "認識", "お客", "皆", "皆さ", "各位", "貴殿", "貴社", "御社",
                    "弊社", "当社", "先方", "相手",
@@ -106,6 +110,8 @@ _CELL_RE = re.compile(
     f"^{_SPACE}*({KANJI}{{1,5}}(?:{_SPACE}?{_GIVEN_MIX})?){_SPACE}*$")
 _ROMAJI_CELL_RE = re.compile(r"^[ 　]*([A-Z][A-Za-z'\-]+(?:[ 　,]+[A-Z][A-Za-z'\-]+){1,3})[ 　]*$")
 _ROMAJI_WORD_CELL_RE = re.compile(r"^[ 　]*([A-Z][a-z'\-]{1,20}|[A-Z]{2,20})[ 　]*$")
+# After a name, these make it the name of a thing (a museum, a prize, a map, a street).
+_NAMED_THING = re.compile("[ァ-ヺ]|記念|賞|像|展|文庫|旧居|旧宅|生家|通り|邸|全集|研究|作品|文学")
 _KANA_SPACED_RE = re.compile(
     f"(?<![ァ-ヺーぁ-ゖｦ-ﾟ])({KATA}{{2,8}}|{HIRA}{{2,6}}){_SPACE}({KATA}{{1,8}}|{HIRA}{{1,6}})"
     "(?![ァ-ヺーぁ-ゖｦ-ﾟ])")
@@ -224,6 +230,8 @@ def person_names(text: str, header: str | None) -> Iterator[Candidate]:
             yield Candidate(m.start(), m.end(), Level.LOW if common else Level.MEDIUM,
                             ("known surname and given name",))
     for m in _RUN_RE.finditer(text):
+        if _NAMED_THING.match(text, m.end()):
+            continue  # 小泉八雲記念館, 小泉八雲マップ: a thing named after someone
         if split_full_name(m.group(1)) is not None and (m.start(), m.end()) not in seen:
             seen.add((m.start(), m.end()))
             yield Candidate(m.start(), m.end(), Level.MEDIUM, ("known surname and given name",))
@@ -295,6 +303,8 @@ def _dictionary_name(value: str) -> bool:
 def _by_label(text: str) -> Iterator[Candidate]:
     for m in _LABEL_RE.finditer(text):
         value = m.group("value").rstrip(" 　")
+        if m.group(0).startswith(_ROLE_LABELS) and m.group("sep").strip(" 　") in ("", "は", "の"):
+            continue  # 利用者は当該費用を: a role in a sentence, not a label
         head = re.split(_SPACE, value, maxsplit=1)[0]
         if _org_like(value) or _org_like(head) or not _has_kanji(head) or len(value) < 2:
             continue

@@ -46,7 +46,7 @@ ORGANISATION_TYPES = frozenset({"BIRTH_DATE", "PERSON_NAME_KANA"})
 _COMPANY = re.compile(r"^(?:株式会社|有限会社|合同会社|合資会社|合名会社|(?:一般|公益)(?:社団|財団)法人|"
                       r"医療法人|学校法人|社会福祉法人|宗教法人|\(株\)|\(有\)|㈱|㈲)|"
                       r"(?:株式会社|有限会社|合同会社|\(株\)|\(有\)|㈱|㈲|Co\.,? ?Ltd\.?|Inc\.|"
-                      r"Corporation|Corp\.)$")
+                      r"Corporation|Corp\.|病院|医院|クリニック|診療所|薬局|センター|協会|組合|事務所)$")
 # A cell that marks its row as an example.
 _SAMPLE_CELLS = frozenset({"記入例", "記載例", "見本", "記入見本", "例", "サンプル", "sample", "Sample",
                            "SAMPLE", "example", "Example", "ダミー", "dummy"})
@@ -66,6 +66,9 @@ class Record:
     kinds: tuple[Column, ...] = ()
     organisation: str | None = None
     sample: str | None = None  # the marker when a cell says the row is an example
+    # "<id column>=<value>" of the record's id-like cells (client_id=101): a record of
+    # another table with the same key is about the same person (容易照合)
+    keys: tuple[str, ...] = ()
 
 
 class Assembler:
@@ -111,7 +114,23 @@ def assemble(cells: list[Segment], key: str | None) -> Record:
     if composites:
         out += [seg for _, seg in sorted(composites, key=lambda c: c[0])]
     known = tuple(k for k in kinds if k is not None)
-    return Record(out, key, known, _organisation(cells, kinds, known), _sample(cells))
+    return Record(out, key, known, _organisation(cells, kinds, known), _sample(cells),
+                  _keys(cells))
+
+
+_ID_HEADER = re.compile(r"(?:^|[_\s.-])id$|[a-z]id$|ID$|Id$|番号$|コード$|^no\.?$", re.I)
+
+
+def _keys(cells: list[Segment]) -> tuple[str, ...]:
+    """The record's id-like cells as ``header=value`` (client_id=101, 社員番号=E12345)."""
+    out = []
+    for cell in cells:
+        header = (cell.header or "").split(ARROW)[0].strip()
+        value = cell.text.strip()
+        if header and not header.startswith("#") and _ID_HEADER.search(header) \
+                and 0 < len(value) <= 40:
+            out.append(f"{header.rsplit('.', 1)[-1].lower()}={value}")
+    return tuple(out)
 
 
 def _sample(cells: list[Segment]) -> str | None:

@@ -292,7 +292,21 @@ def infer(samples: dict[int, list[str]], unknown: list[int], known: dict[int, Co
             put(col, "NAME_KANA")
         elif shape == "DATE" and headerless and people and _birth_years(samples[col]):
             put(col, "BIRTH_DATE")
+        elif shape is None and _labels_not_names(samples[col]):
+            put(col, "THING")
     return out
+
+
+def _labels_not_names(sample: list[str]) -> bool:
+    """A column of short words (stations, products, places) almost none of which is a
+    person's name: the few that look like one (安中榛名) are not either."""
+    if len(sample) < 5:
+        return False
+    short = [v for v in sample if 1 < len(v) <= 12 and not any(ch.isdigit() for ch in v)]
+    if len(short) < len(sample) * MAJORITY:
+        return False
+    names = sum(1 for v in short if values.classify(v) == "PERSON_NAME")
+    return names < len(short) * 0.2
 
 
 def _majority(sample: list[str]) -> str | None:
