@@ -61,8 +61,9 @@ _YAML_PAIR = re.compile(r"^(?P<indent>[ \t]*(?:-[ \t]+)?)(?P<key>[\w\u3040-\u30f
 # FHIR shorthand: ``* code = system#code "display"`` and ``* name.text = "…"``.
 _FSH_PAIR = re.compile(r"^\*\s*(?P<key>[\w\[\]=+.]+)\s*=\s*(?:\S*#\S+\s+)?\"(?P<value>[^\"\n]*)\"",
                        re.M)
+# A log value runs to the next space, or on through spaced digit groups (tel=090 1234 5678).
 _LOG_PAIR = re.compile(r"(?<![\w.])(?P<key>[A-Za-z_][\w.-]{0,40})=(?P<value>\"[^\"\n]*\"|"
-                       r"[^\s,;&\"'<>()\[\]{}]+)")
+                       r"[^\s,;&\"'<>\[\]{}]+(?:[ 　][0-9０-９(（][^\s,;&\"'<>\[\]{}]*)*)")
 _MD_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
 
 

@@ -83,7 +83,8 @@ def _municipalities(text: str) -> Iterator[tuple[int, int, bool]]:
         if start is None:
             continue
         head = start
-        county = next((start - k for k in range(2, 8) if text[start - k:start] in counties), None)
+        county = next((start - k for k in range(7, 1, -1) if text[start - k:start] in counties),
+                      None)
         if county is not None:
             head = county
         gap = 1 if text[head - 1:head] in (" ", "　") else 0
