@@ -187,7 +187,9 @@ def _address_runs(cells: list[Segment], kinds: list[Column | None],
     several cells; 都道府県, 市区町村, 町域, 番地, 建物 columns), else by their values."""
     i = 0
     while i < len(cells):
-        run = _by_header(cells, kinds, i, used) or _by_value(cells, kinds, i, used)
+        run = _by_header(cells, kinds, i, used)
+        if len(run) < 2:
+            run = _by_value(cells, kinds, i, used)
         if len(run) >= 2:
             yield run
             i = run[-1] + 1

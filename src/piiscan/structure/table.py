@@ -318,7 +318,10 @@ def _majority(sample: list[str]) -> str | None:
         if part in counts:
             counts[part] += both
     shape, n = counts.most_common(1)[0]
-    return shape if shape is not None and n >= len(sample) * MAJORITY else None
+    # Names the dictionaries confirm are strong evidence: half of a column is enough
+    # (the rest are names the dictionaries lack).
+    need = 0.5 if shape == "PERSON_NAME" else MAJORITY
+    return shape if shape is not None and n >= len(sample) * need else None
 
 
 def _name_parts(cols: list[int], shapes: dict[int, str | None], put: _Put,
