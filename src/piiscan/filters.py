@@ -71,8 +71,8 @@ _DOCUMENTATION_DOMAIN = regex.compile(
 
 # Characters that stand for hidden digits in documentation and masked exports.
 _MASK = "XxＸｘ*＊×○〇●#＃"
-_MASK_AFTER = regex.compile(rf"[ -]?[{_MASK}]")
-_MASK_BEFORE = regex.compile(rf"[{_MASK}][ -]?$")
+_MASK_AFTER = regex.compile(rf"-?[{_MASK}]")
+_MASK_BEFORE = regex.compile(rf"[{_MASK}]-?$")
 
 
 def placeholder(text: str, start: int, end: int) -> bool:
@@ -86,6 +86,19 @@ def placeholder(text: str, start: int, end: int) -> bool:
     if len(set(digits)) == 1 or len(set(digits[-8:])) == 1:
         return True
     return digits in ("1234567", "0123456", "12345678", "123456789")
+
+
+# Where a text speaks about personal data rather than about a person: a privacy policy or
+# a rule book listing the 要配慮 categories, earlier in the same paragraph.
+_PRIVACY_POLICY = regex.compile(
+    r"(?<=(?:要配慮個人情報|個人情報保護方針|個人情報保護法|プライバシーポリシー|個人情報の取り?扱い?|"
+    r"不当な差別|センシティブ情報|機微情報)[^\n]{0,200})")
+
+
+def privacy_policy(text: str, start: int, end: int) -> bool:
+    """A 要配慮 word in a privacy policy's list of categories (要配慮個人情報（人種、信条、
+    病歴…）を取得しません): the text is about data, not about anyone."""
+    return _PRIVACY_POLICY.match(text, end) is not None
 
 
 def sample_value(text: str, start: int, end: int) -> bool:
@@ -140,6 +153,7 @@ REGISTRY: dict[str, Filter] = {
     "role_mailbox": role_mailbox,
     "documentation_domain": documentation_domain,
     "placeholder": placeholder,
+    "privacy_policy": privacy_policy,
 }
 FACTORIES: dict[str, Callable[[Iterable[str]], Filter]] = {
     "other_label": other_label,

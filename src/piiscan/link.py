@@ -129,9 +129,9 @@ def link_sensitive(findings: list[Finding], signals: DocumentSignals, types: Typ
     personal_document = (bool(signals.kinds) and bool(anchors)
                          and len(people) <= MAX_PEOPLE_IN_PERSONAL_DOCUMENT)
     keyed = _keyed_anchors(anchors, record_keys or {})
-    persons_in_unit: dict[tuple[object, ...], set[str]] = defaultdict(set)
+    persons_in_unit: dict[tuple[object, ...], dict[str, Finding]] = defaultdict(dict)
     for a in names:
-        persons_in_unit[_unit(a.location)].add(a.fingerprint)
+        persons_in_unit[_unit(a.location)].setdefault(a.fingerprint, a)
     out = []
     for f in findings:
         if f.category != Category.SENSITIVE:
@@ -143,8 +143,8 @@ def link_sensitive(findings: list[Finding], signals: DocumentSignals, types: Typ
             why = _tie(f, index)
             if why is None and personal_document:
                 why = f"document about one person ({'・'.join(sorted(signals.kinds))})"
-            if why is None and f.record is None and len(persons_in_unit[_unit(f.location)]) == 1:
-                why = "the only person this mail or document names"
+            if why is None and f.record is None:
+                why = _only_person(f, persons_in_unit[_unit(f.location)])
             if why is None and f.record is not None:
                 why = _by_key(f.record, keyed, record_keys or {})
         if why is not None:
@@ -183,6 +183,19 @@ def author_names(findings: list[Finding]) -> list[Finding]:
             f = replace(f, confidence=Level.LOW, reasons=(*f.reasons, Reason("metadata", part)))
         out.append(f)
     return out
+
+
+def _only_person(fact: Finding, persons: dict[str, Finding]) -> str | None:
+    """A fact in the text of a mail, document or slide that names one person only, in
+    another part of it: the From header or the signature, the table at the head of a
+    form, the slide's notes. (In the same stretch of text, nearness decides instead.)"""
+    if len(persons) != 1:
+        return None
+    (person,) = persons.values()
+    if person.location.part == fact.location.part and person.record is None:
+        return None
+    where = person.location.part or "table"
+    return f"the only person this document names ({where})"
 
 
 def _keyed_anchors(anchors: list[Finding], record_keys: dict[str, tuple[str, ...]]

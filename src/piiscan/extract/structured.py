@@ -171,6 +171,10 @@ class _Document:
             yield from table.segments(pending.get(name, []))
 
     def _create_columns(self, start: int) -> list[str]:
+        while start < len(self.text) and self.text[start].isspace():
+            start += 1
+        if self.text[start:start + 1] != "(":
+            return []
         body = _parenthesised(self.text, start)
         if body is None:
             return []

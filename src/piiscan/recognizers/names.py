@@ -94,7 +94,7 @@ _HONORIFIC_RE = re.compile(
     f"({KANJI}{{1,8}})(?:{_SPACE}({KANJI}{{1,4}}|{HIRA}{{2,4}}|{KATA}{{2,5}}))?{_SPACE}?"
     f"(?:{'|'.join(_HONORIFICS)})")
 _LABEL_RE = re.compile(
-    f"(?:{'|'.join(sorted(_LABELS, key=len, reverse=True))})"
+    f"(?P<label>{'|'.join(sorted(_LABELS, key=len, reverse=True))})"
     f"(?P<sep>{_SPACE}*(?:[:：]|は|欄|の)?{_SPACE}*)"
     f"(?P<value>{KANJI}{{1,5}}(?:{_SPACE}?(?:{KANJI}{{1,5}}|{_KANA_GIVEN}|{KATA}{{2,6}}))?)"
     f"(?!{KANJI})")
@@ -303,7 +303,7 @@ def _dictionary_name(value: str) -> bool:
 def _by_label(text: str) -> Iterator[Candidate]:
     for m in _LABEL_RE.finditer(text):
         value = m.group("value").rstrip(" 　")
-        if m.group(0).startswith(_ROLE_LABELS) and m.group("sep").strip(" 　") in ("", "は", "の"):
+        if m.group("label") in _ROLE_LABELS and m.group("sep").strip(" 　") in ("", "は", "の"):
             continue  # 利用者は当該費用を: a role in a sentence, not a label
         head = re.split(_SPACE, value, maxsplit=1)[0]
         if _org_like(value) or _org_like(head) or not _has_kanji(head) or len(value) < 2:

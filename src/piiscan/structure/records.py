@@ -155,7 +155,9 @@ def _organisation(cells: list[Segment], kinds: list[Column | None],
         return "a row of " + "・".join(labels)
     for cell, kind in zip(cells, kinds, strict=True):
         text = cell.text.strip()
-        if kind is not None and kind.kind in ("PERSON_NAME", "ORG_NAME") and _COMPANY.search(text):
+        # A name column (or an English "name" column its values made a THING column).
+        if kind is not None and kind.kind in ("PERSON_NAME", "ORG_NAME", "THING") and \
+                _COMPANY.search(text):
             return "a company's row"
         if text in _ORGANISATION_WORDS and len(cells) > 1:
             return "a company's row"
@@ -170,7 +172,8 @@ def _part_keys(cells: list[Segment], kinds: list[Column | None]) -> None:
         return
     table = columns.table()
     for i, b in enumerate(bare):
-        if b in _PART_KEYS and kinds[i] is None:
+        kind = kinds[i]
+        if b in _PART_KEYS and (kind is None or kind.verify):  # name.family: not a full name
             kinds[i] = table.column(_PART_KEYS[b])
 
 
