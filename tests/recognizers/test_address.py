@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from piiscan.models import Level
 from piiscan.normalize import normalize
 from piiscan.recognizers.address import addresses
-from piiscan.models import Level
 
 
 def found(text: str, header: str | None = None) -> list[tuple[str, Level]]:

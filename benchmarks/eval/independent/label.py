@@ -224,10 +224,8 @@ def expand(label: dict[str, Any], entry: assemble.Entry, files: Path,
     spec = label.get("spec")
     if label.get("method") == "manual" or not spec:
         return list(label.get("entities", []))
-    if entry.convert:
-        path = assemble.source_path(sources or files.parent / "sources", entry)
-    else:
-        path = files / entry.relpath
+    sources = sources or files.parent / "sources"
+    path = assemble.source_path(sources, entry) if entry.convert else files / entry.relpath
     if not path.is_file():
         raise SystemExit(f"{entry.id}: {path} is missing; run assemble.py first")
     blob = path.read_bytes()
