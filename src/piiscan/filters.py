@@ -71,6 +71,7 @@ _DOCUMENTATION_DOMAIN = regex.compile(
 
 # Characters that stand for hidden digits in documentation and masked exports.
 _MASK = "XxＸｘ*＊×○〇●#＃"
+_NOT_DIGIT = regex.compile(r"[^0-9]")
 _MASK_AFTER = regex.compile(rf"-?[{_MASK}]")
 _MASK_BEFORE = regex.compile(rf"[{_MASK}]-?$")
 
@@ -80,7 +81,7 @@ def placeholder(text: str, start: int, end: int) -> bool:
     one digit repeated (111-1111, 090-0000-0000), or the counting sequence 1234567."""
     if _MASK_AFTER.match(text, end) or _MASK_BEFORE.search(text[max(0, start - 2):start]):
         return True
-    digits = "".join(ch for ch in text[start:end] if ch.isdigit())
+    digits = _NOT_DIGIT.sub("", text[start:end])
     if len(digits) < 7:
         return False
     if len(set(digits)) == 1 or len(set(digits[-8:])) == 1:
@@ -112,6 +113,9 @@ def company_contact(text: str, start: int, end: int) -> bool:
     return _COMPANY_CONTACT.match(text, end) is not None
 
 
+_LOCAL_WORDS = regex.compile(r"[-._+]")
+
+
 def role_mailbox(text: str, start: int, end: int) -> bool:
     """An e-mail address of a function (info@, support@, saiyo@, smartcity-support@), not of
     a person: its local part, or one of its hyphen-, dot- or underscore-separated words, is a
@@ -119,7 +123,7 @@ def role_mailbox(text: str, start: int, end: int) -> bool:
     local, at, _ = text[start:end].partition("@")
     local = local.rsplit("=", 1)[-1].lower().split("+", 1)[0]  # name+tag@: the name
     return bool(at) and (local in ROLE_MAILBOXES or any(
-        word in ROLE_MAILBOXES for word in regex.split(r"[-._+]", local)))
+        word in ROLE_MAILBOXES for word in _LOCAL_WORDS.split(local)))
 
 
 def documentation_domain(text: str, start: int, end: int) -> bool:

@@ -176,10 +176,13 @@ def author_names(findings: list[Finding]) -> list[Finding]:
     """A name in a file's metadata (author, last modified by, comment author) says who
     wrote the file, not what the file holds about anyone: low confidence, with why, so the
     author of every office document does not make it a personal-data file."""
+    if not any(f.type == "PERSON_NAME" and f.location.part for f in findings):
+        return findings
     out = []
     for f in findings:
-        part = f.location.part or ""
-        if f.type == "PERSON_NAME" and part.startswith("metadata") and f.confidence > Level.LOW:
+        part = f.location.part
+        if part and f.type == "PERSON_NAME" and part.startswith("metadata") \
+                and f.confidence > Level.LOW:
             f = replace(f, confidence=Level.LOW, reasons=(*f.reasons, Reason("metadata", part)))
         out.append(f)
     return out

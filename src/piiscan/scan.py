@@ -346,6 +346,8 @@ def _best_per_span(matches: list[Match], rules: dict[str, Rule]) -> list[Match]:
         if key not in best or m.confidence > best[key].confidence:
             best[key] = m
     kept = sorted(best.values(), key=lambda m: (m.start, m.end))
+    if len(kept) < 2:
+        return kept
     facts = [m for m in kept if rules[m.rule_id].category == Category.SENSITIVE]
     if len(facts) < 2:
         return kept

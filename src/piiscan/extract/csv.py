@@ -105,12 +105,15 @@ class _RowReader:
         for row_number, row in enumerate(reader, start=1):
             self.ctx.check_time()
             self.lines_done = reader.line_num
-            cells = []
-            for column, value in enumerate(row, start=1):
-                if "\ufffd" in value:
-                    self.replaced += value.count("\ufffd")
-                cells.append(Cell(column, value, locate(row=row_number, column=column)))
-            if any(c.text.strip() for c in cells):
+            # Empty cells matter only to the header row (a merged 住所,,,, header).
+            keep_empty = not self.table.decided
+            cells = [Cell(column, value, locate(row=row_number, column=column))
+                     for column, value in enumerate(row, start=1)
+                     if keep_empty or (value and not value.isspace())]
+            for cell in cells:
+                if "\ufffd" in cell.text:
+                    self.replaced += cell.text.count("\ufffd")
+            if any(c.text and not c.text.isspace() for c in cells):
                 yield Row(cells, f"{self.record_prefix}row {row_number}")
 
 

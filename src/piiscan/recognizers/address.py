@@ -28,6 +28,7 @@ _KANJI_NUMERAL = re.compile("[一二三四五六七八九十百千〇]")
 # followed by a unit (1月, 3人, 10時) is not one.
 _STREET_TOKEN = re.compile(f"{_NUMERAL}+(?:丁目|番地|番|号|条|線|地割|の|-|"
                            "(?![0-9年月日時分秒円人名件個回歳%％万億/:.]))")
+_DIGIT_OR_HYPHEN = frozenset("0123456789-")
 _SUFFIXED = ("丁目", "番地", "番", "号", "条", "線", "地割")
 # What an address body may contain: no delimiters, no labels' colons, and at most a single
 # space between its parts (京都府 京都市左京区 吉永町 2-9).
@@ -158,10 +159,8 @@ def _street_end(tail: str) -> tuple[int | None, bool]:
     house = False
     for token in _STREET_TOKEN.finditer(tail):
         word = token.group(0)
-        if not re.match(_NUMERAL, word):
-            continue
-        if _KANJI_NUMERAL.match(word) and not word.endswith(_SUFFIXED) and not \
-                re.match(r"[0-9-]", tail[token.end():token.end() + 1]):
+        if _KANJI_NUMERAL.match(word) and not word.endswith(_SUFFIXED) and \
+                tail[token.end():token.end() + 1] not in _DIGIT_OR_HYPHEN:
             continue
         if last is not None and not _joins(tail, last, token.start()):
             break

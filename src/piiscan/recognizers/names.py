@@ -79,13 +79,13 @@ _NOT_HONORIFIC = frozenset({"多様", "仕様", "模様", "同様", "異様", "�
 _TITLES = ("部長", "課長", "係長", "社長", "会長", "店長", "所長", "院長", "校長", "准教授", "教授", "主任",
            "次長", "専務", "常務", "支配人", "室長", "局長", "理事長", "副社長", "顧問", "主査", "主事",
            "看護師", "医師", "先生", "弁護士", "税理士", "課長補佐", "部長代理", "マネージャー")
-_TITLE_AFTER_RE = re.compile(
-    f"(?<![{KANJI[1:-1]}])((?:{KANJI}|の){{1,10}}?)(?:{'|'.join(_TITLES)})(?!{KANJI})")
-_INTRODUCTION_RE = re.compile(
-    f"(?:^|(?<=[\n。、 　の]))({KANJI}{{1,4}}(?:{_SPACE}?{KANJI}{{1,4}})?)"
-    "(?:です|と申します|でございます|と言います|といいます)(?:[。!！、\n]|$)")
-_KATA_HONORIFIC_RE = re.compile(
-    "(?<![ァ-ヺー・])([ァ-ヺー]{2,6})(?:様|さま|さん|氏|くん|ちゃん|先生)(?![ァ-ヺー])")
+# Found by the word that ends them (a title, です, an honorific), then read backwards: far
+# cheaper on long text than a pattern tried at every kanji.
+_TITLE_WORD = re.compile("|".join(sorted(_TITLES, key=len, reverse=True)))
+_INTRODUCTION_END = re.compile("(?:です|と申します|でございます|と言います|といいます)(?:[。!！、\n]|$)")
+_HONORIFIC_WORD = re.compile("(?:様|さま|さん|氏|くん|ちゃん|先生)(?![ァ-ヺー])")
+_KANJI_CHAR = re.compile(KANJI)
+_KATA_CHAR = re.compile("[ァ-ヺー]")
 _TITLE = re.compile("(?:部長|課長|係長|社長|会長|店長|所長|院長|校長|教授|准教授|主任|次長|専務|常務|"
                     "取締役|支配人|室長|局長|理事長|理事|副社長|顧問|代表)$")
 # Given names in kana with a name-final kanji: くみ子, はる美, さち江
@@ -238,15 +238,26 @@ def person_names(text: str, header: str | None) -> Iterator[Candidate]:
     yield from _katakana_by_honorific(text)
 
 
+def _run_before(text: str, end: int, allowed: re.Pattern[str], most: int) -> int:
+    """Start of the run of ``allowed`` characters (at most ``most``) that ends at ``end``."""
+    start = end
+    while start > 0 and end - start < most and allowed.match(text, start - 1):
+        start -= 1
+    return start
+
+
 def _by_title(text: str, seen: set[tuple[int, int]]) -> Iterator[Candidate]:
     """A surname before a job title: 佐藤課長, 営業部の高橋主任, 田中先生."""
-    for m in _TITLE_AFTER_RE.finditer(text):
-        run = m.group(1)
-        found = _name_suffix(run, None)
+    for m in _TITLE_WORD.finditer(text):
+        if _KANJI_CHAR.match(text, m.end()):
+            continue  # 課長補佐 is found as its own word; 部長室 is a room
+        start = _run_before(text, m.start(), _KANJI_CHAR, 10)
+        run = text[start:m.start()]
+        found = _name_suffix(run, None) if run else None
         if found is None:
             continue
         offset, level = found
-        span = (m.start(1) + offset, m.end(1))
+        span = (start + offset, m.start())
         name = run[offset:]
         if span not in seen and len(name) >= 2 and is_surname(name[:2]) and not _org_like(name):
             seen.add(span)
@@ -255,14 +266,20 @@ def _by_title(text: str, seen: set[tuple[int, int]]) -> Iterator[Candidate]:
 
 def _by_introduction(text: str, seen: set[tuple[int, int]]) -> Iterator[Candidate]:
     """Who introduces themselves or signs: 営業部の山田です, 山田太郎と申します."""
-    for m in _INTRODUCTION_RE.finditer(text):
-        value = m.group(1).rstrip(" 　")
+    for m in _INTRODUCTION_END.finditer(text):
+        end = m.start()
+        start = _run_before(text, end, _KANJI_CHAR, 4)
+        if start > 1 and text[start - 1] in " 　" and _KANJI_CHAR.match(text, start - 2):
+            start = _run_before(text, start - 1, _KANJI_CHAR, 4)  # 山田 太郎です
+        if start == end or (start > 0 and text[start - 1] not in "\n。、 　の"):
+            continue
+        value = text[start:end]
         head = re.split(_SPACE, value, maxsplit=1)[0]
         known = split_full_name(head) is not None or (
             is_surname(head) and head not in _common_surnames()) or any(
             is_surname(head[:k]) and head[:k] not in _common_surnames() and
             head[k:] in _given() for k in range(1, min(4, len(head))))
-        span = (m.start(1), m.start(1) + len(value))
+        span = (start, end)
         if known and span not in seen and not _org_like(value):
             seen.add(span)
             yield Candidate(*span, Level.HIGH, ("introduces themselves",))
@@ -271,10 +288,13 @@ def _by_introduction(text: str, seen: set[tuple[int, int]]) -> Iterator[Candidat
 def _katakana_by_honorific(text: str) -> Iterator[Candidate]:
     """A katakana given name before an honorific: アンナ様, マリアさん (a reading the
     given-name dictionary knows; ユーザー様 and スタッフさん are roles, not names)."""
-    for m in _KATA_HONORIFIC_RE.finditer(text):
-        word = m.group(1)
+    for m in _HONORIFIC_WORD.finditer(text):
+        start = _run_before(text, m.start(), _KATA_CHAR, 6)
+        word = text[start:m.start()]
+        if len(word) < 2 or (start > 0 and text[start - 1] == "・"):
+            continue
         if word not in _KANA_STOP and to_katakana(word) in _readings("given_names"):
-            yield Candidate(m.start(1), m.end(1), Level.HIGH, ("followed by an honorific",))
+            yield Candidate(start, m.start(), Level.HIGH, ("followed by an honorific",))
 
 
 def _name_cell(text: str, verify: bool) -> Candidate | None:
@@ -397,6 +417,7 @@ def kana_names(text: str, header: str | None) -> Iterator[Candidate]:
                                                                "readings",))
 
 
+@cache
 def is_name_header(header: str) -> bool:
     """A column of person names (or their romaji form), by the column table."""
     column = columns.read_header(header)

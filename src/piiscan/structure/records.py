@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from piiscan import columns
 from piiscan.columns import ADDRESS_PARTS, ARROW, Column
@@ -28,6 +29,7 @@ from piiscan.models import Segment
 from piiscan.structure import values
 
 MAX_CELLS = 400
+_NOTHING: list[Record] = []  # never appended to: feed's answer when no record is complete
 _PAIRS = (("SURNAME", "GIVEN_NAME", "PERSON_NAME"),
           ("SURNAME_KANA", "GIVEN_KANA", "NAME_KANA"),
           ("SURNAME_ROMAJI", "GIVEN_ROMAJI", "NAME_ROMAJI"))
@@ -78,95 +80,134 @@ class Assembler:
         self._key: str | None = None
         self._cells: list[Segment] = []
 
-    def feed(self, segment: Segment) -> Iterator[Record]:
+    def feed(self, segment: Segment) -> list[Record]:
+        """The records complete once this segment is seen (usually none)."""
         if segment.record is None:
-            yield from self.flush()
-            yield Record([segment], None)
-            return
-        if segment.record != self._key or len(self._cells) >= MAX_CELLS:
-            yield from self.flush()
-            self._key = segment.record
-        self._cells.append(segment)
+            done = self.flush()
+            done.append(Record([segment], None))
+            return done
+        if segment.record == self._key and len(self._cells) < MAX_CELLS:
+            self._cells.append(segment)
+            return _NOTHING
+        done = self.flush()
+        self._key, self._cells = segment.record, [segment]
+        return done
 
-    def flush(self) -> Iterator[Record]:
-        if self._cells:
-            yield assemble(self._cells, self._key)
+    def flush(self) -> list[Record]:
+        done = [assemble(self._cells, self._key)] if self._cells else []
         self._key, self._cells = None, []
+        return done
 
 
-def assemble(cells: list[Segment], key: str | None) -> Record:
-    kinds = [columns.read_header(c.header) for c in cells]
-    _part_keys(cells, kinds)
+@dataclass(frozen=True)
+class _Plan:
+    """What a record's headers alone decide (computed once per set of headers: every row
+    of a table has the same)."""
+
+    kinds: tuple[Column | None, ...]
+    pairs: tuple[tuple[int, int, str], ...]  # (first part, second part, kind of the whole)
+    address_columns: bool  # some column is an address or a part of one
+    known: tuple[Column, ...]
+    place: str | None  # a place column and no person column: why the row is a place's
+    name_columns: tuple[int, ...]  # where a company name would make the row a company's
+    ids: tuple[str | None, ...]  # id-like column names (client_id), per cell
+    has_ids: bool
+
+
+@lru_cache(maxsize=512)
+def _plan(headers: tuple[str | None, ...]) -> _Plan:
+    kinds = [columns.read_header(h) for h in headers]
+    _part_keys(headers, kinds)
     used: set[int] = set()
-    composites: list[tuple[int, Segment]] = []
+    pairs = []
     for first, second, whole in _PAIRS:
         found = _pair(kinds, first, second, used)
         if found is not None:
-            i, j = found
-            composites.append((i, _joined([cells[i], cells[j]], whole, " ")))
-            used.update((i, j))
-    for run in _address_runs(cells, kinds, used):
-        if not _complete(cells, kinds, run):
-            continue
-        composites.append((run[0], _joined([cells[i] for i in run], "ADDRESS", "")))
-        used.update(run)
+            pairs.append((*found, whole))
+            used.update(found)
+    known = tuple(k for k in kinds if k is not None)
+    ids = tuple(_id_column(h) for h in headers)
+    place = None
+    if any(k.place for k in known) and not any(k.person for k in known):
+        place = "a row of " + "・".join(dict.fromkeys(k.label for k in known if k.place))
+    return _Plan(tuple(kinds), tuple(pairs),
+                 any(k is not None and k.kind in _ADDRESS_KINDS for k in kinds), known, place,
+                 tuple(i for i, k in enumerate(kinds)
+                       if k is not None and k.kind in ("PERSON_NAME", "ORG_NAME", "THING")),
+                 ids, any(ids))
+
+
+def assemble(cells: list[Segment], key: str | None) -> Record:
+    plan = _plan(tuple(c.header for c in cells))
+    kinds = list(plan.kinds)
+    used: set[int] = set()
+    composites: list[tuple[int, Segment]] = []
+    for i, j, whole in plan.pairs:
+        composites.append((i, _joined([cells[i], cells[j]], whole, " ")))
+        used.update((i, j))
+    if plan.address_columns or any(len(c.text) <= 8 and values.is_prefecture(c.text)
+                                   for c in cells):
+        for run in _address_runs(cells, kinds, used):
+            if not _complete(cells, kinds, run):
+                continue
+            composites.append((run[0], _joined([cells[i] for i in run], "ADDRESS", "")))
+            used.update(run)
     out = [c for i, c in enumerate(cells) if i not in used]
     if composites:
         out += [seg for _, seg in sorted(composites, key=lambda c: c[0])]
-    known = tuple(k for k in kinds if k is not None)
-    return Record(out, key, known, _organisation(cells, kinds, known), _sample(cells),
-                  _keys(cells))
+    sample, company = _marks(cells)
+    if plan.place is None and company is None:
+        company = next((_COMPANY_ROW for i in plan.name_columns
+                        if _COMPANY.search(cells[i].text.strip())), None)
+    return Record(out, key, plan.known, plan.place or company, sample,
+                  _keys(cells, plan.ids) if plan.has_ids else ())
 
 
 _ID_HEADER = re.compile(r"(?:^|[_\s.-])id$|[a-z]id$|ID$|Id$|番号$|コード$|^no\.?$", re.I)
 
 
-def _keys(cells: list[Segment]) -> tuple[str, ...]:
+def _keys(cells: list[Segment], ids: tuple[str | None, ...]) -> tuple[str, ...]:
     """The record's id-like cells as ``header=value`` (client_id=101, 社員番号=E12345)."""
     out = []
-    for cell in cells:
-        header = (cell.header or "").split(ARROW)[0].strip()
-        value = cell.text.strip()
-        if header and not header.startswith("#") and _ID_HEADER.search(header) \
-                and 0 < len(value) <= 40:
-            out.append(f"{header.rsplit('.', 1)[-1].lower()}={value}")
+    for cell, name in zip(cells, ids, strict=True):
+        if name is not None:
+            value = cell.text.strip()
+            if 0 < len(value) <= 40:
+                out.append(f"{name}={value}")
     return tuple(out)
 
 
-def _sample(cells: list[Segment]) -> str | None:
-    """A row one short cell of which marks it as an example (記入例, 見本, 例, サンプル): the
-    first line of a form's table, filled in to show how."""
+@lru_cache(maxsize=1024)
+def _id_column(header: str | None) -> str | None:
+    """The name of an id-like column (client_id, 社員番号), or None."""
+    bare = (header or "").split(ARROW)[0].strip()
+    if bare and not bare.startswith("#") and _ID_HEADER.search(bare):
+        return bare.rsplit(".", 1)[-1].lower()
+    return None
+
+
+_COMPANY_ROW = "a company's row"
+
+
+def _marks(cells: list[Segment]) -> tuple[str | None, str | None]:
+    """What a short cell says about its row: an example (記入例, 見本, サンプル — the first
+    line of a form's table, filled in to show how), or a company's own (本店, Company)."""
     if len(cells) < 2:
-        return None
+        return None, None
+    sample = company = None
     for cell in cells:
-        text = cell.text.strip().strip("【】[]()（）<>＜＞")
-        if text in _SAMPLE_CELLS:
-            return text
-    return None
+        if len(cell.text) <= 12:
+            text = cell.text.strip().strip("【】[]()（）<>＜＞")
+            if text in _SAMPLE_CELLS:
+                sample = text
+            elif text in _ORGANISATION_WORDS:
+                company = _COMPANY_ROW
+    return sample, company
 
 
-def _organisation(cells: list[Segment], kinds: list[Column | None],
-                  known: tuple[Column, ...]) -> str | None:
-    """Why the record is about an organisation or a place, or None: a place column
-    (施設名, 所在地, 緯度 ...) and no person column; or a company name where a person's
-    name would be (株式会社…); or a cell that says so (本店, Company)."""
-    if any(k.place for k in known) and not any(k.person for k in known):
-        labels = list(dict.fromkeys(k.label for k in known if k.place))
-        return "a row of " + "・".join(labels)
-    for cell, kind in zip(cells, kinds, strict=True):
-        text = cell.text.strip()
-        # A name column (or an English "name" column its values made a THING column).
-        if kind is not None and kind.kind in ("PERSON_NAME", "ORG_NAME", "THING") and \
-                _COMPANY.search(text):
-            return "a company's row"
-        if text in _ORGANISATION_WORDS and len(cells) > 1:
-            return "a company's row"
-    return None
-
-
-def _part_keys(cells: list[Segment], kinds: list[Column | None]) -> None:
+def _part_keys(headers: tuple[str | None, ...], kinds: list[Column | None]) -> None:
     """``family`` and ``given`` (or ``last``/``first``) in one record are a name's parts."""
-    bare = [(c.header or "").strip().lower().rsplit(".", 1)[-1] for c in cells]
+    bare = [(h or "").strip().lower().rsplit(".", 1)[-1] for h in headers]
     found = {_PART_KEYS[b] for b in bare if b in _PART_KEYS}
     if found != {"SURNAME", "GIVEN_NAME"}:
         return
@@ -190,6 +231,12 @@ def _address_runs(cells: list[Segment], kinds: list[Column | None],
     several cells; 都道府県, 市区町村, 町域, 番地, 建物 columns), else by their values."""
     i = 0
     while i < len(cells):
+        kind = kinds[i]
+        text = cells[i].text
+        if (kind is None or kind.kind not in _ADDRESS_KINDS) and \
+                (len(text) > 8 or not values.is_prefecture(text)):
+            i += 1  # an address starts at an address column or a prefecture
+            continue
         run = _by_header(cells, kinds, i, used)
         if len(run) < 2:
             run = _by_value(cells, kinds, i, used)

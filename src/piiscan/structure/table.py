@@ -27,7 +27,7 @@ from __future__ import annotations
 import datetime
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from piiscan import columns
 from piiscan.columns import Column
@@ -45,7 +45,7 @@ _ORG_ENDINGS = ("園", "校", "館", "所", "院", "局", "署", "会", "店", "
                 "墓地", "斎場", "プール", "広場", "事務所", "出張所", "支所", "庁舎", "株式会社")
 
 
-@dataclass
+@dataclass(slots=True)
 class Cell:
     column: int  # 1-based position in the row
     text: str
@@ -54,7 +54,7 @@ class Cell:
     numeric: bool = False  # a spreadsheet number: a phone stored as one lost its leading 0
 
 
-@dataclass
+@dataclass(slots=True)
 class Row:
     cells: list[Cell]
     record: str
@@ -122,15 +122,17 @@ class Table:
                 yield from self._data(row)
 
     def _data(self, row: Row) -> Iterator[Segment]:
+        headers, record = self.headers, row.record
         for cell in row.cells:
-            if not cell.text or cell.text.isspace():
-                continue
-            column = self.kinds.get(cell.column)
             text = cell.text
-            if cell.numeric and column is not None:
-                text = restore_zeros(text, column.kind)
-            seg = _segment(cell, self.headers.get(cell.column), row.record)
-            yield seg if text == cell.text else replace(seg, text=text)
+            if not text or text.isspace():
+                continue
+            if cell.numeric:
+                column = self.kinds.get(cell.column)
+                if column is not None:
+                    text = restore_zeros(text, column.kind)
+            yield Segment(text, cell.location, header=headers.get(cell.column),
+                          hidden=cell.hidden, record=record)
 
 
 def _segment(cell: Cell, header: str | None, record: str) -> Segment:
