@@ -128,8 +128,8 @@ def test_a_mail_from_one_person_ties_the_facts_in_its_body(tmp_path: Path) -> No
 
 def test_rows_of_another_table_joined_by_an_id_are_the_same_persons(tmp_path: Path) -> None:
     sql = ("INSERT INTO client (client_id, name, phone) VALUES (101, '山田 太郎', '0467-11-1111');\n"
-           "\n" * 8 +
-           "INSERT INTO visit (client_id, vr_cognition) VALUES (101, '短期記憶の低下、認知機能低下');\n")
+           + "\n" * 8
+           + "INSERT INTO visit (client_id, vr_cognition) VALUES (101, '短期記憶の低下、認知機能低下');\n")
     found = scan_text(tmp_path, "data.sql", sql)
     assert found and all(c == Level.HIGH for _, _, c in found)
     assert any("same client_id as a record" in r for _, r, _ in found)
@@ -142,3 +142,11 @@ def test_a_named_person_in_another_part_is_tied_only_when_alone() -> None:
     assert _linked(header, fact) is True
     other = Finding(**{**header.__dict__, "fingerprint": "other"})
     assert _linked(header, other, fact) is False
+
+
+def test_an_id_many_rows_share_joins_nothing(tmp_path: Path) -> None:
+    rows = "".join(f"INSERT INTO office (city_id, name, tel) VALUES (13000, '事業所{i}', "
+                   f"'03-1234-56{i:02d}');\n" for i in range(3))
+    sql = rows + "\n" * 8 + "INSERT INTO svc (city_id, note) VALUES (13000, '認知症の方の相談');\n"
+    found = scan_text(tmp_path, "offices.sql", sql)
+    assert found and all(c == Level.LOW for _, _, c in found)

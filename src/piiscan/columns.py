@@ -172,7 +172,7 @@ class ColumnTable:
         elif reading:
             kind = _READING.get(kind, kind)
         # A sensitive column is always annotated: its rules key on the kind's label.
-        return self.column(kind, verify=best[2] in w.verify and not (reading or romaji),
+        return self.column(kind, verify=best[2] in w.verify and not reading,
                            plain=japanese and kind == best[1] and kind not in SENSITIVE_KINDS)
 
 

@@ -203,13 +203,16 @@ def _only_person(fact: Finding, persons: dict[str, Finding]) -> str | None:
 
 def _keyed_anchors(anchors: list[Finding], record_keys: dict[str, tuple[str, ...]]
                    ) -> dict[str, str]:
-    """id cell (client_id=101) -> the anchor type of a record holding it."""
-    out: dict[str, str] = {}
+    """id cell (client_id=101) -> the anchor type of the one record with a person that
+    holds it. A value many such records share (a city code) identifies no one."""
+    holders: dict[str, set[str]] = defaultdict(set)
+    types: dict[str, str] = {}
     for a in anchors:
         if a.record is not None:
             for key in record_keys.get(a.record, ()):
-                out.setdefault(key, a.type)
-    return out
+                holders[key].add(a.record)
+                types.setdefault(key, a.type)
+    return {key: types[key] for key, records in holders.items() if len(records) == 1}
 
 
 def _by_key(record: str, keyed: dict[str, str], record_keys: dict[str, tuple[str, ...]]

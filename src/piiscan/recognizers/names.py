@@ -313,11 +313,16 @@ def _name_cell(text: str, verify: bool) -> Candidate | None:
 
 
 def _dictionary_name(value: str) -> bool:
-    head = re.split(_SPACE, value, maxsplit=1)[0]
-    if split_full_name(value.replace(" ", "").replace("　", "")) is not None:
+    """A value the dictionaries take for a person's name: a known surname and a known given
+    name, or a known surname and at most three more characters (千鳥ヶ淵戦没者墓苑 and
+    神保町シアター are too long to be one)."""
+    compact = value.replace(" ", "").replace("　", "")
+    if split_full_name(compact) is not None:
         return True
-    return len(value) >= 2 and any(is_surname(head[:k]) and head[:k] not in _common_surnames()
-                                   for k in range(1, min(4, len(head)) + 1))
+    head = re.split(_SPACE, value, maxsplit=1)[0]
+    return 2 <= len(compact) <= 6 and any(
+        is_surname(head[:k]) and head[:k] not in _common_surnames() and len(compact) - k <= 3
+        for k in range(1, min(4, len(head)) + 1))
 
 
 def _by_label(text: str) -> Iterator[Candidate]:

@@ -128,7 +128,8 @@ def _plan(headers: tuple[str | None, ...]) -> _Plan:
     known = tuple(k for k in kinds if k is not None)
     ids = tuple(_id_column(h) for h in headers)
     place = None
-    if any(k.place for k in known) and not any(k.person for k in known):
+    # An ambiguous column (an English "name") is no evidence of people.
+    if any(k.place for k in known) and not any(k.person and not k.verify for k in known):
         place = "a row of " + "・".join(dict.fromkeys(k.label for k in known if k.place))
     return _Plan(tuple(kinds), tuple(pairs),
                  any(k is not None and k.kind in _ADDRESS_KINDS for k in kinds), known, place,
@@ -163,7 +164,7 @@ def assemble(cells: list[Segment], key: str | None) -> Record:
                   _keys(cells, plan.ids) if plan.has_ids else ())
 
 
-_ID_HEADER = re.compile(r"(?:^|[_\s.-])id$|[a-z]id$|ID$|Id$|番号$|コード$|^no\.?$", re.I)
+_ID_HEADER = re.compile(r"(?:^|[_\s.-])id$|[a-z]id$|ID$|Id$|番号$|^no\.?$", re.I)
 
 
 def _keys(cells: list[Segment], ids: tuple[str | None, ...]) -> tuple[str, ...]:
