@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, BinaryIO, Protocol
 from piiscan.extract import locator
 from piiscan.extract.text import sniff_text
 from piiscan.models import Note, Segment, Skip
-from piiscan.structure.table import Cell, Row, Table
+from piiscan.structure.table import SAMPLE_ROWS, Cell, Row, Table
 
 if TYPE_CHECKING:
     from piiscan.extract import Blob, ExtractContext, Item
@@ -98,23 +98,41 @@ class _RowReader:
         self.record_prefix = "!".join(members) + "!" if members else ""
 
     def cells(self, reader: _Reader) -> Iterator[Segment]:
-        yield from self.table.segments(self._rows(reader))
-
-    def _rows(self, reader: _Reader) -> Iterator[Row]:
+        """The first rows go through the table layer, which decides the header and what
+        each column holds; the rest become segments here, with those headers (one step
+        less per cell on a million-row file)."""
         locate = locator(self.blob.location, "row", "column")
-        for row_number, row in enumerate(reader, start=1):
-            self.ctx.check_time()
-            self.lines_done = reader.line_num
-            # Empty cells matter only to the header row (a merged 住所,,,, header).
-            keep_empty = not self.table.decided
-            cells = [Cell(column, value, locate(row=row_number, column=column))
-                     for column, value in enumerate(row, start=1)
-                     if keep_empty or (value and not value.isspace())]
-            for cell in cells:
-                if "\ufffd" in cell.text:
-                    self.replaced += cell.text.count("\ufffd")
-            if any(c.text and not c.text.isspace() for c in cells):
-                yield Row(cells, f"{self.record_prefix}row {row_number}")
+        rows = enumerate(reader, start=1)
+        sample: list[Row] = []
+        try:
+            for row_number, row in rows:
+                self._advance(reader, row)
+                cells = [Cell(column, value, locate(row=row_number, column=column))
+                         for column, value in enumerate(row, start=1)]
+                if any(c.text and not c.text.isspace() for c in cells):
+                    sample.append(Row(cells, f"{self.record_prefix}row {row_number}"))
+                if len(sample) >= SAMPLE_ROWS:
+                    break
+        except Exception:
+            # A malformed line stops the reader: the rows before it are still scanned.
+            yield from self.table.segments(sample)
+            raise
+        yield from self.table.segments(sample)
+        headers, prefix = self.table.headers, self.record_prefix
+        for row_number, row in rows:
+            self._advance(reader, row)
+            record = f"{prefix}row {row_number}"
+            for column, value in enumerate(row, start=1):
+                if value and not value.isspace():
+                    yield Segment(value, locate(row=row_number, column=column),
+                                  header=headers.get(column), record=record)
+
+    def _advance(self, reader: _Reader, row: list[str]) -> None:
+        self.ctx.check_time()
+        self.lines_done = reader.line_num
+        for value in row:
+            if "\ufffd" in value:
+                self.replaced += value.count("\ufffd")
 
 
 def text_from_line(
