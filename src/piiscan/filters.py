@@ -121,9 +121,13 @@ def role_mailbox(text: str, start: int, end: int) -> bool:
     a person: its local part, or one of its hyphen-, dot- or underscore-separated words, is a
     role."""
     local, at, _ = text[start:end].partition("@")
+    if not at:
+        return False
     local = local.rsplit("=", 1)[-1].lower().split("+", 1)[0]  # name+tag@: the name
-    return bool(at) and (local in ROLE_MAILBOXES or any(
-        word in ROLE_MAILBOXES for word in _LOCAL_WORDS.split(local)))
+    if local in ROLE_MAILBOXES:
+        return True
+    return ("-" in local or "." in local or "_" in local) and any(
+        word in ROLE_MAILBOXES for word in _LOCAL_WORDS.split(local))
 
 
 def documentation_domain(text: str, start: int, end: int) -> bool:

@@ -55,6 +55,9 @@ _SAMPLE_CELLS = frozenset({"記入例", "記載例", "見本", "記入見本", "
 # A cell that says the row is a company's own (an address kind 本店, a type Company).
 _ORGANISATION_WORDS = frozenset({"本店", "本社", "支店", "支社", "営業所", "事業所", "会社", "法人",
                                  "company", "Company", "COMPANY", "corporation", "Corporation"})
+# The characters a marking cell can start with (a cheap test before the set look-up).
+_MARK_FIRST = frozenset(w[0] for w in _SAMPLE_CELLS | _ORGANISATION_WORDS) | frozenset(
+    " 　\t\r\n【[(（<＜")
 
 
 @dataclass
@@ -197,8 +200,9 @@ def _marks(cells: list[Segment]) -> tuple[str | None, str | None]:
         return None, None
     sample = company = None
     for cell in cells:
-        if len(cell.text) <= 12:
-            text = cell.text.strip().strip("【】[]()（）<>＜＞")
+        text = cell.text
+        if len(text) <= 12 and text[:1] in _MARK_FIRST:
+            text = text.strip().strip("【】[]()（）<>＜＞")
             if text in _SAMPLE_CELLS:
                 sample = text
             elif text in _ORGANISATION_WORDS:
