@@ -20,6 +20,7 @@ from piiscan.columns import annotate, kind_of, read_header, resolve, table
     ("family_name_kana", "SURNAME_KANA"), ("firstName", "GIVEN_NAME"),
     ("telephoneNumber", "PHONE"), ("mail_addr", "EMAIL"), ("disease", "MEDICAL"),
     ("religion", "BELIEF"), ("JP_Patient_Race", "ORIGIN"),
+    ("被保険者証記号", "HEALTH_INSURANCE"), ("JP_Insurance_memberID", "HEALTH_INSURANCE"),
 ])
 def test_headers_name_their_kind(header: str, kind: str) -> None:
     assert kind_of(header) == kind
@@ -30,6 +31,7 @@ def test_headers_name_their_kind(header: str, kind: str) -> None:
     ("商品名", "THING"), ("menuName", "THING"), ("店舗名", "ORG_NAME"), ("施設名", "ORG_NAME"),
     ("名称_カナ", "ORG_NAME"), ("代表電話", "ORG_PHONE"), ("所在地", "ORG_ADDRESS"),
     ("latitude", "GEO"), ("都道府県コード", "THING"), ("store_id", "THING"),
+    ("保険者番号", "INSURER_NUMBER"),  # the insurer's number: no person in it alone
 ])
 def test_headers_that_only_look_like_names_are_not(header: str, kind: str) -> None:
     assert kind_of(header) == kind

@@ -85,6 +85,15 @@ def test_an_fhir_extension_value_takes_its_url_as_header(tmp_path: Path) -> None
     assert cells(path)["Shinto"].header == "patient-religion → 信条"
 
 
+def test_an_fhir_identifier_value_takes_its_system_as_header(tmp_path: Path) -> None:
+    path = tmp_path / "patient.fsh"
+    path.write_text('Instance: p1\n* identifier[+].system = "urn:oid:1.2.392.100495.20.3.51.'
+                    '1/JP_Insurance_memberID"\n* identifier[=].value = "00012345:あいう:１８７:05"\n',
+                    "utf-8")
+    found = cells(path)["00012345:あいう:１８７:05"]
+    assert found.header == "JP_Insurance_memberID → 保険証の記号番号"
+
+
 def test_log_pairs_keep_spaced_digit_groups(tmp_path: Path) -> None:
     path = tmp_path / "app.log"
     path.write_text("2024-10-11 DEBUG send code to tel=070 6526 6822 request_id=9522\n", "utf-8")

@@ -278,12 +278,14 @@ class _Document:
                 i += 1
 
 
-_FSH_URL = re.compile(r"^\*\s*(?P<path>[\w\[\]=+.]+?)\.url\s*=\s*\"?(?P<url>[^\"\s]+)", re.M)
+_FSH_URL = re.compile(r"^\*\s*(?P<path>[\w\[\]=+.]+?)\.(?:url|system)\s*=\s*\"?"
+                      r"(?P<url>[^\"\s]+)", re.M)
 
 
 def _extension_urls(text: str) -> list[tuple[int, str, str]]:
-    """(offset, extension path, what its url names) of each FHIR extension url line:
-    ``* extension[0].url = $patient-religion`` names the value of that extension."""
+    """(offset, element path, what it names) of each FHIR extension url and identifier
+    system line: ``* extension[0].url = $patient-religion`` and ``* identifier.system =
+    ".../JP_Insurance_memberID"`` name the value of that element."""
     return [(m.start(), _key(m.group("path")), re.split(r"[/#$]", m.group("url"))[-1])
             for m in _FSH_URL.finditer(text)]
 
