@@ -63,3 +63,22 @@ def test_annotation_tells_the_rules_and_reads_back() -> None:
 def test_every_kind_has_a_unique_label() -> None:
     labels = [k.label for k in table().kinds.values()]
     assert len(labels) == len(set(labels))
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    ("医療法人 清陽会 すこやか医院", True), ("荒巻小", True), ("ペンション SAMURAI", True),
+    ("to clinic shibuya", True), ("道央自動車道", True), ("北岡公民館", True),
+    ("山田 太郎", False), ("小野寺", False), ("田中", False), ("Taro Yamada", False),
+])
+def test_organisation_and_place_names_by_the_column_tables_words(value: str,
+                                                                 expected: bool) -> None:
+    from piiscan.structure.values import looks_like_organisation
+
+    assert looks_like_organisation(value) is expected
+
+
+def test_table_and_model_names_that_say_their_rows_are_people() -> None:
+    people = table().names_people
+    assert people("users") and people("m_customer") and people("Employee.create!")
+    assert people("会員名簿") and people("JP_Practitioner")
+    assert not people("houses") and not people("mail_audit") and not people(None)

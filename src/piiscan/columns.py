@@ -117,12 +117,29 @@ class ColumnTable:
             qualified.update((w, kind.kind) for w in item.get("qualified", ()))
             verify.update(fold(w) for w in item.get("verify", ()))
         self.by_label = {k.label: k for k in self.kinds.values()}
+        orgs = data.get("organisations", {})
+        self.org_contains = tuple(fold(w) for w in orgs.get("contains", ()))
+        self.org_word = re.compile("|".join(
+            re.escape(w) for w in sorted(self.org_contains, key=len, reverse=True)) or "(?!)")
+        self.org_ascii = frozenset(fold(w) for w in orgs.get("ascii", ()))
+        self.org_endings = tuple(fold(w) for w in orgs.get("endings", ()))
+        self._people = frozenset(fold(w) for w in data.get("people", ()))
+        self._people_words = tuple(w for w in self._people if not w.isascii())
         modifiers = data.get("modifiers", {})
         self._words = _Words(
             tuple(sorted(words, key=lambda w: -len(w[0]))), exact,
             tuple(sorted(ascii_words, key=lambda w: -len("".join(w[0])))), qualified,
             frozenset(verify), _modifier(modifiers.get("reading", {})),
             _modifier(modifiers.get("romaji", {})))
+
+    def names_people(self, name: str | None) -> bool:
+        """Whether a table's, model's or list's own name says its rows are people
+        (``users``, ``m_customer``, ``Employee``, ``会員名簿``)."""
+        if not name:
+            return False
+        text = fold(name)
+        return bool(self._people.intersection(tokens(name))) or any(
+            w in text for w in self._people_words)
 
     def column(self, kind: str, verify: bool = False, annotated: bool = False,
                plain: bool = False) -> Column:

@@ -59,3 +59,15 @@ def test_readings() -> None:
     assert readings("ふりがな やまだ たろう") == ["やまだ たろう"]
     assert readings("ケンシン タロウ", "family・given → 氏名") == ["ケンシン タロウ"]
     assert readings("サンノウショウガッコウ", "名称_カナ") == []
+
+
+def test_an_ambiguous_name_column_holds_readings_only_the_tables_know() -> None:
+    assert readings("サンフィッシュ", "name") == []  # a hall, not a person's reading
+    assert readings("ヤマダ タロウ", "name") == ["ヤマダ タロウ"]
+    assert readings("サンフィッシュ", "name → 氏名") == ["サンフィッシュ"]  # a name column
+
+
+def test_words_no_name_holds_make_a_cell_an_organisations() -> None:
+    assert names("有限会社エステート", "name → 氏名") == []
+    assert names("佐藤医院", "name → 氏名") == []
+    assert names("佐藤 花子", "name → 氏名") == ["佐藤 花子"]

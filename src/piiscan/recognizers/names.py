@@ -180,8 +180,8 @@ def org_like(text: str) -> bool:
     """An organisation, a place or a role rather than a name. A listed surname or given
     name is never one: 中村, 土屋, 田所 end like places and shops, 健市 and 美都 like a
     city and a metropolis."""
-    if text in _STOP:
-        return True
+    if text in _STOP or columns.table().org_word.search(text) is not None:
+        return True  # 有限会社エステート, 佐藤医院: words no name holds (columns.yaml)
     return text.endswith(_ORG_SUFFIXES) and text not in _surnames() and text not in _given()
 
 
@@ -394,9 +394,12 @@ def kana_names(text: str, header: str | None) -> Iterator[Candidate]:
     column = columns.read_header(header)
     if column is not None and column.kind in _NOT_KANA_COLUMNS:
         return
-    # A name column written in kana (FHIR's family/given of a reading) holds readings too.
+    # A name column written in kana (FHIR's family/given of a reading) holds readings too;
+    # an ambiguous one (``name``) does only when the reading tables know the value: a list
+    # of halls and shops named サンフィッシュ or アスパル is not a list of people.
     if column is not None and (column.kind in KANA_KINDS or (
-            column.kind in NAME_KINDS and _KANA_CELL_RE.match(text))):
+            column.kind in NAME_KINDS and _KANA_CELL_RE.match(text)
+            and (not column.verify or _known_reading(text)))):
         m = _KANA_CELL_RE.match(text)
         value = m.group(1) if m else ""
         if m and len(re.sub(_SPACE, "", value)) >= 2 and value.strip() not in _KANA_STOP:
@@ -420,6 +423,13 @@ def kana_names(text: str, header: str | None) -> Iterator[Candidate]:
                 to_katakana(m.group(2)) in _readings("given_names"):
             yield Candidate(m.start(), m.end(), Level.MEDIUM, ("known surname and given-name "
                                                                "readings",))
+
+
+def _known_reading(text: str) -> bool:
+    """A kana value whose words the surname or given-name readings know (ヤマダ, タロウ)."""
+    words = [to_katakana(w) for w in re.split(_SPACE, text.strip()) if w]
+    return bool(words) and all(w in _readings("surnames") or w in _readings("given_names")
+                               for w in words)
 
 
 @cache

@@ -108,9 +108,12 @@ def read_file(path: Path, raw: bytes | None = None, check_schema: bool = True) -
         raise RuleError(name, f"cannot read: {exc.strerror}") from None
     if check_schema:
         validate_schema(name, data)
-        if "columns" in data and not _is_builtin(path):
+        table_keys = [k for k in ("columns", "modifiers", "organisations", "people")
+                      if k in data]
+        if table_keys and not _is_builtin(path):
             raise RuleError(name, "a column table is built in (rules/jp/columns.yaml) and "
-                                  "not read from --rules; remove 'columns'", None, "columns")
+                                  f"not read from --rules; remove '{table_keys[0]}'", None,
+                            table_keys[0])
     elif not isinstance(data, dict) or not isinstance(
             data.get("rules", data.get("types", data.get("columns"))), list):
         raise RuleError(name, "expected a mapping with a 'rules' or 'types' list")

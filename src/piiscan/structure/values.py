@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from piiscan import data
+from piiscan import columns, data
 from piiscan.recognizers import names
 from piiscan.validators.formats import jp_phone
 from piiscan.validators.identifiers import parse_date
@@ -124,6 +124,22 @@ def looks_like_person_name(text: str) -> bool:
         return any(names.is_surname(value[:k]) and value[:k] not in names.common_surnames()
                    for k in range(1, min(4, len(value) - 1) + 1))
     return False
+
+
+def looks_like_organisation(text: str) -> bool:
+    """The name of an organisation or a place, by the words of the column table
+    (rules/jp/columns.yaml ``organisations``): 医療法人 清陽会 すこやか医院, 荒巻小,
+    ペンション SAMURAI, to clinic shibuya. A surname of the dictionary is never one
+    (小野寺 ends like a temple)."""
+    table = columns.table()
+    value = columns.fold(text)
+    if not value or any(w in value for w in table.org_contains):
+        return bool(value)
+    if table.org_ascii.intersection(columns.tokens(text)):
+        return True
+    compact = value.replace(" ", "").replace("　", "")
+    return len(compact) >= 3 and compact.endswith(table.org_endings) \
+        and not names.is_surname(compact)
 
 
 def looks_like_reading(text: str) -> bool:
