@@ -99,3 +99,40 @@ def test_rows_read_before_a_broken_one_are_still_yielded() -> None:
         for seg in Table().segments(broken()):
             seen.append(seg)
     assert "090-1234-5678" in {s.text for s in seen}
+
+
+def test_a_reading_column_makes_an_ambiguous_name_column_a_name_column() -> None:
+    """侍 太郎 is in no dictionary, but a table with a reading column is a table of people."""
+    data = rows(["name", "furigana", "email"], ["侍 太郎", "サムライ タロウ", "t@x.jp"],
+                ["侍 義勝", "サムライ ヨシカツ", "y@x.jp"])
+    assert headers(data)["侍 義勝"] == "name → 氏名"
+
+
+def test_a_table_named_after_people_makes_its_name_column_a_name_column() -> None:
+    data = rows(["大空翼", "ROLE_ADMIN"], ["孫悟空", "ROLE_GENERAL"])
+    assert headers(data, Table(["name", "role"], subject="users"))["孫悟空"] == "name → 氏名"
+    assert headers(data, Table(["name", "role"], subject="plans"))["孫悟空"] == "name → 品名等"
+
+
+def test_a_name_column_of_inns_or_roads_names_places() -> None:
+    inns = rows(["name", "postal_code", "address"],
+                *[[n, "073-0145", "北海道砂川市西五条南"] for n in
+                  ("SAMURAIの宿", "ペンション SAMURAI", "SAMURAI荘", "民宿 侍", "侍屋")])
+    assert headers(inns)["民宿 侍"] == "name → 名称"
+    roads = rows(["name", "length"], ["道央自動車道", "16"], ["一般国道5号", "3"],
+                 ["札樽自動車道", "8"])
+    assert headers(roads)["札樽自動車道"] == "name → 名称"
+
+
+def test_a_few_companies_in_a_table_of_people_leave_it_one() -> None:
+    data = rows(["name", "kana"], ["個人太郎", "コジンタロウ"], ["株式会社法人", "ホウジン"],
+                ["個人次郎", "コジンジロウ"], ["個人三郎", "コジンサブロウ"])
+    assert headers(data)["個人次郎"] == "name → 氏名"
+
+
+def test_a_headerless_column_of_clinics_names_organisations() -> None:
+    names = ["医療法人社団 清陽会 すこやか医院", "加藤医院", "とやま内科", "西船橋泌尿器科クリニック",
+             "ならしの内科外科"]
+    data = rows(*[[f"12281{i}", n, "2730002", "船橋市東船橋２－１７－１６"]
+                  for i, n in enumerate(names)])
+    assert headers(data)["加藤医院"] == "#2 → 名称"

@@ -92,7 +92,7 @@ class _RowReader:
         self.ctx = ctx
         self.lines_done = 0  # physical lines consumed by complete records
         self.replaced = 0
-        self.table = Table()
+        self.table = Table(subject=blob.name.rsplit(".", 1)[0])  # users.csv: rows of people
         members = blob.location.members
         # Record ids must stay unique across the members of one container.
         self.record_prefix = "!".join(members) + "!" if members else ""

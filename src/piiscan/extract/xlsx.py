@@ -151,7 +151,7 @@ def _sheet(
             pkg.blob.display, f"sheet '{info.name}' unreadable ({type(exc).__name__}: {exc})"
         )
         sheet = None
-    headers = Table()
+    headers = Table(subject=info.name)  # a sheet named 会員名簿 or customers: rows of people
     if sheet is not None:
         yield from _cells(ctx, sheet, layout, sheet_loc, sheet_hidden, headers)
     else:

@@ -24,7 +24,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from piiscan import columns
-from piiscan.columns import ADDRESS_PARTS, ARROW, Column
+from piiscan.columns import ADDRESS_PARTS, ARROW, NAME_KINDS, Column
 from piiscan.models import Segment
 from piiscan.structure import values
 
@@ -115,6 +115,7 @@ class _Plan:
     name_columns: tuple[int, ...]  # where a company name would make the row a company's
     ids: tuple[str | None, ...]  # id-like column names (client_id), per cell
     has_ids: bool
+    sample: str | None  # a header that says its value is an example (例:, sample:)
 
 
 @lru_cache(maxsize=512)
@@ -131,14 +132,20 @@ def _plan(headers: tuple[str | None, ...]) -> _Plan:
     known = tuple(k for k in kinds if k is not None)
     ids = tuple(_id_column(h) for h in headers)
     place = None
-    # An ambiguous column (an English "name") is no evidence of people.
-    if any(k.place for k in known) and not any(k.person and not k.verify for k in known):
+    # An ambiguous column (an English "name") is no evidence of people; beside an
+    # organisation's name, a reading is the organisation's (名称 + name_kana).
+    people = [k for k in known if k.person and not k.verify]
+    if any(k.kind == "ORG_NAME" for k in known):
+        people = [k for k in people if k.kind in NAME_KINDS]
+    if any(k.place for k in known) and not people:
         place = "a row of " + "・".join(dict.fromkeys(k.label for k in known if k.place))
+    sample = next((bare for h in headers if (bare := (h or "").split(ARROW)[0].strip()
+                                             .rsplit(".", 1)[-1]) in _SAMPLE_CELLS), None)
     return _Plan(tuple(kinds), tuple(pairs),
                  any(k is not None and k.kind in _ADDRESS_KINDS for k in kinds), known, place,
                  tuple(i for i, k in enumerate(kinds)
                        if k is not None and k.kind in ("PERSON_NAME", "ORG_NAME", "THING")),
-                 ids, any(ids))
+                 ids, any(ids), sample)
 
 
 def assemble(cells: list[Segment], key: str | None) -> Record:
@@ -160,6 +167,7 @@ def assemble(cells: list[Segment], key: str | None) -> Record:
     if composites:
         out += [seg for _, seg in sorted(composites, key=lambda c: c[0])]
     sample, company = _marks(cells)
+    sample = sample or plan.sample
     if plan.place is None and company is None:
         company = next((_COMPANY_ROW for i in plan.name_columns
                         if _COMPANY.search(cells[i].text.strip())), None)

@@ -40,9 +40,6 @@ MAJORITY = 0.6  # share of a column's values that must agree to name it
 HEADER_SEARCH = 6  # rows looked at for the header (titles above it)
 _DATA_SHAPES = frozenset({"EMAIL", "PHONE", "POSTAL_CODE", "DATE", "PERSON_NAME"})
 _Put = Callable[[int, str], None]
-_ORG_ENDINGS = ("園", "校", "館", "所", "院", "局", "署", "会", "店", "場", "社", "センター",
-                "ホーム", "クラブ", "ステーション", "施設", "病院", "薬局", "協会", "組合", "公園",
-                "墓地", "斎場", "プール", "広場", "事務所", "出張所", "支所", "庁舎", "株式会社")
 
 
 @dataclass(slots=True)
@@ -68,8 +65,9 @@ class Table:
     INSERT without one): then only the values say what each column holds.
     """
 
-    def __init__(self, header: list[str] | None = None) -> None:
+    def __init__(self, header: list[str] | None = None, subject: str | None = None) -> None:
         self.given = header
+        self.subject = subject  # the table's own name (an SQL table): users, 顧客
         self.decided = False
         self.header_index: int | None = None
         self.headers: dict[int, str] = {}  # column -> header as the rules read it
@@ -107,7 +105,7 @@ class Table:
                            if index is not None else {})
         self.header_index = index
         body = rows[index + 1:] if index is not None else rows
-        self.kinds = read_columns(raw, body)
+        self.kinds = read_columns(raw, body, self.subject)
         for col in set(raw) | set(self.kinds):
             column = self.kinds.get(col)
             text = raw.get(col) or None
@@ -227,18 +225,22 @@ def _spanned(raw: dict[int, str]) -> dict[int, str]:
 # --------------------------------------------------------------------------- the columns
 
 
-def read_columns(raw: dict[int, str], body: list[Row]) -> dict[int, Column]:
+def read_columns(raw: dict[int, str], body: list[Row], subject: str | None = None
+                 ) -> dict[int, Column]:
     """What each column holds: its header if the column table knows it (an ambiguous one
-    checked against the values), else what its values are."""
+    checked against the values and the other columns), else what its values are."""
     samples: dict[int, list[str]] = {}
     for row in body[:SAMPLE_ROWS]:
         for cell in _filled(row):
             samples.setdefault(cell.column, []).append(cell.text.strip())
+    named = {col: columns.read_header(raw[col]) for col in sorted(raw) if raw.get(col)}
+    people = columns.table().names_people(subject) or any(
+        k is not None and k.person and not k.verify for k in named.values())
     kinds: dict[int, Column] = {}
     for col in sorted(set(raw) | set(samples)):
-        column = columns.read_header(raw[col]) if raw.get(col) else None
+        column = named.get(col)
         if column is not None and column.verify:
-            column = _verified(column, samples.get(col, []))
+            column = verified(column, samples.get(col, []), people)
         if column is not None:
             kinds[col] = column
     unknown = [c for c in sorted(samples) if c not in kinds]
@@ -247,18 +249,32 @@ def read_columns(raw: dict[int, str], body: list[Row]) -> dict[int, Column]:
     return kinds
 
 
-def _verified(column: Column, sample: list[str]) -> Column | None:
-    """An ambiguous name column (``name``, ``user_name``) whose values are mostly names
-    stays one; otherwise it names things or places."""
+def verified(column: Column, sample: list[str], people: bool = False) -> Column | None:
+    """What an ambiguous name column (``name``, ``user_name``) holds, from its values and
+    what else the table says:
+
+    - organisations or places when enough of its values are named like them (荒巻小,
+      医療法人 … 医院, ペンション SAMURAI): a third of them, or most of them in a table
+      whose other columns or own name say its rows are people (a customer table with a
+      few companies in it);
+    - people's names when the table's other columns or its own name say its rows are
+      people (a reading or a birth-date column, an SQL table ``users``) — whatever the
+      dictionaries say of the names (侍 太郎) — or when most values are names anyway;
+    - otherwise things (foods, stations, products).
+
+    Names, organisations and places come back as definite columns: the rows are then
+    about them (piiscan.structure.records)."""
     if not sample:
         return column
+    table = columns.table()
+    orgs = sum(1 for v in sample if values.looks_like_organisation(v))
+    if orgs >= len(sample) * (MAJORITY if people else 1 / 3):
+        return table.column("ORG_NAME")
     names = sum(1 for v in sample if values.looks_like_person_name(v)
                 or values.ROMAJI_WORD.fullmatch(v) is not None)
-    if names >= len(sample) * MAJORITY:
-        return columns.table().column(column.kind)
-    orgs = sum(1 for v in sample if v.rstrip().endswith(_ORG_ENDINGS))
-    kind = "ORG_NAME" if orgs * 3 >= len(sample) else "THING"
-    return columns.table().column(kind)
+    if people or names >= len(sample) * MAJORITY:
+        return table.column(column.kind)
+    return table.column("THING")
 
 
 def infer(samples: dict[int, list[str]], unknown: list[int], known: dict[int, Column],
@@ -294,9 +310,18 @@ def infer(samples: dict[int, list[str]], unknown: list[int], known: dict[int, Co
             put(col, "NAME_KANA")
         elif shape == "DATE" and headerless and people and _birth_years(samples[col]):
             put(col, "BIRTH_DATE")
+        elif shape is None and _organisations(samples[col]):
+            put(col, "ORG_NAME")
         elif shape is None and _labels_not_names(samples[col]):
             put(col, "THING")
     return out
+
+
+def _organisations(sample: list[str]) -> bool:
+    """A column most of whose values name organisations or places (a headerless list of
+    clinics: 加藤医院, 医療法人社団 清陽会 すこやか医院): its rows are theirs."""
+    return len(sample) >= 3 and sum(1 for v in sample if values.looks_like_organisation(v)) \
+        >= len(sample) * MAJORITY
 
 
 def _labels_not_names(sample: list[str]) -> bool:
