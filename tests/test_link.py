@@ -150,3 +150,11 @@ def test_an_id_many_rows_share_joins_nothing(tmp_path: Path) -> None:
     sql = rows + "\n" * 8 + "INSERT INTO svc (city_id, note) VALUES (13000, '認知症の方の相談');\n"
     found = scan_text(tmp_path, "offices.sql", sql)
     assert found and all(c == Level.LOW for _, _, c in found)
+
+
+def test_a_fact_in_a_nested_record_is_about_the_person_around_it() -> None:
+    patient = _finding("PERSON_NAME", record="object 0 › object 10")
+    allergy = _finding("SENSITIVE_MEDICAL", record="object 0 › object 10 › object 57")
+    assert _linked(patient, allergy) is True
+    sibling = _finding("SENSITIVE_MEDICAL", record="object 0 › object 90 › object 97")
+    assert _linked(patient, sibling) is False  # another person's list

@@ -106,3 +106,45 @@ def test_a_phone_stored_as_a_number_in_a_spreadsheet(tmp_path: Path) -> None:
     found = {(f[0], f[1], f[2]) for f in scan(tmp_path, "list.xlsx", path.read_bytes())}
     assert ("PHONE", "09012345678", Level.HIGH) in found
     assert ("POSTAL_CODE", "0292501", Level.HIGH) in found
+
+
+def test_a_table_of_inns_holds_their_contact_data_and_users_are_people(tmp_path: Path) -> None:
+    sql = ("INSERT INTO houses (name, postal_code, address) VALUES\n" + "".join(
+        f"(N'{n}', N'073-014{i}', N'北海道砂川市西五条南{i}-1-1'),\n"
+        for i, n in enumerate(["SAMURAIの宿", "ペンション SAMURAI", "SAMURAI荘"])) +
+           "(N'民宿 侍', N'073-0149', N'北海道砂川市西五条南9-1-1');\n"
+           "INSERT INTO users (name, furigana, postal_code, address) VALUES\n"
+           "(N'侍 義勝', N'サムライ ヨシカツ', '638-0644', N'奈良県五條市西吉野町湯川1-2-3');\n")
+    found = {f[1]: f[2] for f in scan(tmp_path, "data.sql", sql.encode("utf-8"))}
+    assert found["北海道砂川市西五条南1-1-1"] == Level.LOW
+    assert found["073-0140"] == Level.LOW
+    assert found["侍 義勝"] == Level.HIGH
+    assert found["奈良県五條市西吉野町湯川1-2-3"] == Level.HIGH
+
+
+def test_a_headerless_list_of_clinics_is_about_no_one(tmp_path: Path) -> None:
+    names = ["医療法人社団 清陽会 すこやか医院", "加藤医院", "とやま内科", "リウマチ膠原病クリニック",
+             "ならしの内科外科"]
+    csv = "".join(f"12281{i},281{i},{n},273000{i},船橋市東船橋２－１７－１{i}\n"
+                  for i, n in enumerate(names))
+    found = scan(tmp_path, "med_inst.csv", csv.encode("utf-8"))
+    assert found and all(f[2] == Level.LOW for f in found)
+
+
+def test_an_organisation_in_a_design_documents_json_example(tmp_path: Path) -> None:
+    doc = ('## 元データ\n\n```\n 8. 住所   例: "札幌市中央区南14条西1丁目2-22"\n'
+           '12. 電話番号 例: "011-522-5250"\n```\n\n## レスポンス例\n\n```json\n'
+           '{"data": [{"id": "0170101950", "name": "訪問介護事業所 心輪",\n'
+           '  "address": "札幌市中央区南14条西1丁目2-22", "latitude": 43.0419,\n'
+           '  "phone": "011-522-5250", "corporate_name": "大樹 株式会社"}]}\n```\n')
+    found = scan(tmp_path, "kaigo_design.md", doc.encode("utf-8"))
+    assert found and all(f[2] == Level.LOW for f in found)
+
+
+def test_an_allergy_in_a_patients_list_is_the_patients(tmp_path: Path) -> None:
+    doc = ("```typescript\nawait db.insert(patients).values({\n  name: '田中太郎',\n"
+           "  medicalHistory: {\n    allergies: [{ name: '花粉', severity: 'mild' }],\n"
+           "    conditions: [{ name: '高血圧', status: 'active' }],\n  },\n});\n```\n")
+    found = {(f[0], f[1]): f[2] for f in scan(tmp_path, "design.md", doc.encode("utf-8"))}
+    assert found[("SENSITIVE_MEDICAL", "花粉")] == Level.HIGH
+    assert found[("SENSITIVE_MEDICAL", "高血圧")] == Level.HIGH

@@ -25,7 +25,16 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 
-from piiscan.models import Category, Finding, Level, Location, Reason, Segment, TypeRegistry
+from piiscan.models import (
+    RECORD_NESTING,
+    Category,
+    Finding,
+    Level,
+    Location,
+    Reason,
+    Segment,
+    TypeRegistry,
+)
 
 PERSONAL_DOCUMENTS = ("相談受付票", "面談票", "産業医",
                       "カルテ", "診療録", "診療記録", "看護記録", "健康診断", "健診結果", "人間ドック",
@@ -231,8 +240,7 @@ def _tie(f: Finding, index: _Index, line_distance: int = LINE_DISTANCE,
     loc = f.location
     if f.record is not None:
         # In a table, the row is the unit: the row above belongs to someone else.
-        found = index.by_record.get(f.record)
-        return f"same record as a {found}" if found is not None else None
+        return _record_tie(f.record, index)
     key = _container(loc)
     if loc.line is not None and key in index.lines:
         near = _nearest(index.lines[key], loc.line, line_distance)
@@ -246,6 +254,20 @@ def _tie(f: Finding, index: _Index, line_distance: int = LINE_DISTANCE,
     if page and (loc.page is not None or loc.slide is not None) and key in index.containers:
         where = "page" if loc.page is not None else "slide"
         return f"same {where} as a {index.containers[key]}"
+    return None
+
+
+def _record_tie(record: str, index: _Index) -> str | None:
+    """The record's own anchor, or one of the object it is nested in: an allergy in a
+    patient's list of allergies is the patient's."""
+    found = index.by_record.get(record)
+    if found is not None:
+        return f"same record as a {found}"
+    parts = record.split(RECORD_NESTING)
+    for depth in range(len(parts) - 1, 0, -1):
+        found = index.by_record.get(RECORD_NESTING.join(parts[:depth]))
+        if found is not None:
+            return f"inside a record with a {found}"
     return None
 
 

@@ -114,3 +114,52 @@ def test_a_table_in_a_txt_file_or_utf16_export_is_read_as_a_table(tmp_path: Path
     path.write_bytes(b"\xff\xfe" + rows.encode("utf-16-le"))
     found = cells(path)
     assert found["1980/03/01"].header == "生年月日"
+
+
+def test_an_ambiguous_key_is_read_from_all_its_values(tmp_path: Path) -> None:
+    """Shelters listed by 'name': schools and halls, not people."""
+    path = tmp_path / "shelters.js"
+    path.write_text("var markers = {'shelters': [\n" + "".join(
+        f"  {{'name': '{n}', 'prefecture': '宮城県', 'city': '白石市'}},\n"
+        for n in ("福岡中学校", "荒巻小", "北岡公民館", "アスパル")) + "]};\n", "utf-8")
+    assert {cells(path)[n].header for n in ("荒巻小", "アスパル")} == {"name → 名称"}
+
+
+def test_a_reading_or_a_model_beside_a_name_key_makes_it_a_name(tmp_path: Path) -> None:
+    path = tmp_path / "seeds.rb"
+    path.write_text("Worker.create!(\n  name: '二宮龍星',\n  trade_name: '二宮硝子店'\n)\n"
+                    "Employee.create!(name: '神谷砂良', name_kana: 'カミヤサラ')\n", "utf-8")
+    found = cells(path)
+    assert found["二宮龍星"].header == found["神谷砂良"].header == "name → 氏名"
+    assert found["二宮硝子店"].header == "trade_name → 名称"
+
+
+def test_an_fhir_instance_of_a_practitioner_names_a_person(tmp_path: Path) -> None:
+    path = tmp_path / "practitioner.fsh"
+    path.write_text('Instance: p1\nInstanceOf: JP_Practitioner\n* name[0].text = "東京 春子"\n'
+                    '* name[=].family = "東京"\n', "utf-8")
+    assert cells(path)["東京 春子"].header == "name.text → 氏名"
+
+
+def test_a_key_inside_a_list_takes_the_lists_meaning(tmp_path: Path) -> None:
+    """``name`` in a patient's list of allergies is an allergy; the allergy's record is
+    nested in the patient's."""
+    path = tmp_path / "seed.ts"
+    path.write_text("await db.insert(patients).values({\n  name: '田中太郎',\n"
+                    "  history: { allergies: [{ name: '花粉', severity: 'mild' }] },\n});\n",
+                    "utf-8")
+    found = cells(path)
+    assert found["花粉"].header == "allergies.name → 病歴"
+    patient, allergy = found["田中太郎"].record, found["花粉"].record
+    assert patient is not None and allergy is not None
+    assert allergy.startswith(patient + " › ")
+
+
+def test_the_fenced_code_of_a_markdown_file_has_keys(tmp_path: Path) -> None:
+    path = tmp_path / "DESIGN.md"
+    path.write_text('# API\n\n```json\n{"name": "to clinic shibuya", "name_kana": "トゥー",\n'
+                    ' "address": "東京都渋谷区桜丘町１－４"}\n```\n\nname: 本文の値\n', "utf-8")
+    found = cells(path)
+    assert found["to clinic shibuya"].header == "name → 名称"
+    assert found["東京都渋谷区桜丘町１－４"].header == "address → 住所"
+    assert "本文の値" not in found  # prose outside the fences is plain text

@@ -25,11 +25,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from piiscan.columns import resolve
+from piiscan.columns import annotate, read_header, resolve
+from piiscan.columns import table as columns_table
 from piiscan.extract import text as text_extractor
 from piiscan.extract.csv import line_segments
-from piiscan.models import Location, Note, Segment, Skip
-from piiscan.structure.table import Cell, Row, Table
+from piiscan.models import RECORD_NESTING, Location, Note, Segment, Skip
+from piiscan.structure.table import SAMPLE_ROWS, Cell, Row, Table, verified
 
 if TYPE_CHECKING:
     from piiscan.extract import Blob, ExtractContext, Item
@@ -84,9 +85,24 @@ def extract(blob: Blob, ctx: ExtractContext) -> Iterator[Item]:
         yield from doc.sql()
     if ext in MARKDOWN_EXTENSIONS:
         yield from doc.markdown()
+        for language, spans in _fences(text).items():
+            yield from doc.pairs(language, within=spans)  # ```json, ```ts, ```yaml blocks
     else:
         yield from doc.pairs(ext)
     yield from line_segments(doc.rest().splitlines(keepends=True), blob, 1, ctx)
+
+
+_FENCE = re.compile(r"^[ \t]*(```|~~~)[ \t]*([\w+-]*)[^\n]*\n(.*?)^[ \t]*\1", re.M | re.S)
+
+
+def _fences(text: str) -> dict[str, list[tuple[int, int]]]:
+    """The fenced code blocks of a Markdown text, by the syntax their pairs are read with
+    (a ``yaml`` block as YAML, anything else as code: JSON, TS, Ruby, Python)."""
+    out: dict[str, list[tuple[int, int]]] = {}
+    for m in _FENCE.finditer(text):
+        language = "yml" if m.group(2).lower() in ("yaml", "yml") else "js"
+        out.setdefault(language, []).append((m.start(3), m.end(3)))
+    return out
 
 
 def _looks_like_sql(text: str) -> bool:
@@ -158,11 +174,12 @@ class _Document:
             if values is None:
                 continue
             if name not in tables:
-                tables[name] = Table(columns if columns is not None else known.get(name, []))
+                tables[name] = Table(columns if columns is not None else known.get(name, []),
+                                     subject=name)
                 pending[name] = []
             elif columns is not None and tables[name].given != columns:
                 yield from tables[name].segments(pending.pop(name, []))
-                tables[name] = Table(columns)
+                tables[name] = Table(columns, subject=name)
                 pending[name] = []
             if columns is not None:
                 known[name] = columns
@@ -221,8 +238,31 @@ class _Document:
 
     # ---------------------------------------------------------------- key/value pairs
 
-    def pairs(self, ext: str) -> Iterator[Segment]:
-        found: list[tuple[int, str, str, int]] = []  # (start, key, value, value start)
+    def pairs(self, ext: str, within: list[tuple[int, int]] | None = None
+              ) -> Iterator[Segment]:
+        """Key/value pairs, each value a segment with its key as header; ``within`` limits
+        them to spans of the text (the fenced code blocks of a Markdown file)."""
+        found = self._pairs(ext)
+        if within is not None:
+            found = [f for f in found if any(s <= f[0] < e for s, e in within)]
+        records = _Records(self.text, ext)
+        urls = _extension_urls(self.text) if ext in FSH_EXTENSIONS else []
+        items: list[_Item] = []
+        for at, key, value, start in sorted(found):
+            key = _extension_header(urls, at, key) if urls else key
+            record, parent = records.of(start)
+            items.append(_Item(_with_parent(key, parent), value, start, record, parent))
+        headers = _key_headers(items)
+        for item in items:
+            key, value, start, record = item.key, item.value, item.start, item.record
+            if not self.take(start, start + len(value)):
+                break
+            yield Segment(value, self.at(start), header=headers.get(key, key),
+                          record=f"{self.prefix}{record}")
+
+    def _pairs(self, ext: str) -> list[tuple[int, str, str, int]]:
+        """(start, key, value, value start) of every pair the file's syntax writes."""
+        found: list[tuple[int, str, str, int]] = []
         if ext in LOG_EXTENSIONS:
             patterns = [_LOG_PAIR, _QUOTED_PAIR]
         elif ext in YAML_EXTENSIONS:
@@ -242,14 +282,7 @@ class _Document:
                     continue
                 seen.add(start)
                 found.append((m.start(), _key(m.group("key")), value, start))
-        records = _Records(self.text, ext)
-        urls = _extension_urls(self.text) if ext in FSH_EXTENSIONS else []
-        for at, key, value, start in sorted(found):
-            key = _extension_header(urls, at, key) if urls else key
-            if not self.take(start, start + len(value)):
-                break
-            yield Segment(value, self.at(start), header=resolve(key),
-                          record=f"{self.prefix}{records.of(start)}")
+        return found
 
     def _inside_taken(self, offset: int) -> bool:
         return any(s <= offset < e for s, e in self.taken)
@@ -395,46 +428,155 @@ def _md_cells(line: str, offset: int) -> Iterator[tuple[str, int]]:
 
 class _Records:
     """Which object a value belongs to: the innermost ``{...}`` of code, the block of a
-    YAML mapping or list item, an FSH instance, a line of a log."""
+    YAML mapping or list item, an FSH instance, a line of a log — and the key of the list
+    or object it sits in, if any (``allergies: [{ name: '花粉' }]``).
+
+    An object nested in another one's list is its own record, named after its ancestors
+    (``object 0 › object 57``): a fact in it is about the person of the object around it
+    (piiscan.link). Values are asked for in the order of the text."""
 
     def __init__(self, text: str, ext: str) -> None:
         self.text = text
         self.ext = ext
         self.lines = [0] + [m.end() for m in re.finditer("\n", text)]
-        self._blocks: list[tuple[int, int]] | None = None
+        self._blocks: list[_Block] | None = None
+        self._next = 0
+        self._open: list[_Block] = []
         self._owners: list[int] | None = None
 
-    def of(self, offset: int) -> str:
+    def of(self, offset: int) -> tuple[str, str | None]:
+        """(record, key of the enclosing list or object) of the value at ``offset``."""
         line = bisect.bisect_right(self.lines, offset) - 1
         if self.ext in LOG_EXTENSIONS:
-            return f"line {line + 1}"
+            return f"line {line + 1}", None
         if self.ext in FSH_EXTENSIONS:
-            return f"instance {self._fsh_instance(offset)}"
+            start, profile = self._fsh_instance(offset)
+            return f"instance {start}", profile
         if self.ext in YAML_EXTENSIONS:
-            return f"block {self._yaml_owner(line) + 1}"
-        return f"object {self._brace(offset)}"
+            return f"block {self._yaml_owner(line) + 1}", None
+        return self._enclosing(offset)
 
-    def _fsh_instance(self, offset: int) -> int:
+    def _fsh_instance(self, offset: int) -> tuple[int, str | None]:
+        """Where the FSH instance around ``offset`` starts, and what it is an instance of
+        (JP_Patient, JP_Practitioner)."""
         found = [m.start() for m in re.finditer(r"^Instance:", self.text[:offset], re.M)]
-        return found[-1] if found else 0
+        start = found[-1] if found else 0
+        of = _INSTANCE_OF.search(self.text, start, offset)
+        return start, of.group(1) if of else None
 
     def _yaml_owner(self, line: int) -> int:
         if self._owners is None:
             self._owners = _yaml_owners(self.text)
         return self._owners[line] if line < len(self._owners) else line
 
-    def _brace(self, offset: int) -> int:
-        """The innermost ``{...}`` or ``(...)`` around the value that is not itself the
-        value of a key: an object in a list, a call's arguments (``create!(name: …)``),
-        not ``medication: {…}`` inside a patient."""
+    def _enclosing(self, offset: int) -> tuple[str, str | None]:
+        """A sweep over the nested blocks (offsets come in order): the objects and calls
+        around the value that are not themselves the value of a key (``create!(name: …)``,
+        an object in a list; not ``medication: {…}`` inside a patient) name the record;
+        the innermost block that is a key's value names its key."""
         if self._blocks is None:
-            self._blocks = [b for b in _brace_blocks(self.text) if not _is_value(self.text, b[0])]
-        best = -1
-        for start, end in self._blocks:
-            if start <= offset < end and start > best:
-                best = start
-        return best
+            self._blocks = _blocks(self.text)
+        if offset < (self._open[-1].start if self._open else -1):
+            self._next, self._open = 0, []  # asked out of order: sweep again
+        blocks, stack = self._blocks, self._open
+        while self._next < len(blocks) and blocks[self._next].start <= offset:
+            block = blocks[self._next]
+            while stack and stack[-1].end <= block.start:
+                stack.pop()
+            stack.append(block)
+            self._next += 1
+        while stack and stack[-1].end <= offset:
+            stack.pop()
+        objects = [b.start for b in stack if b.char != "[" and not b.value]
+        record = RECORD_NESTING.join(f"object {start}" for start in objects) or "object -1"
+        parent = next((b.key for b in reversed(stack) if b.key is not None), None)
+        return record, parent
 
+
+@dataclass(frozen=True, slots=True)
+class _Block:
+    start: int
+    end: int
+    char: str  # "{", "(" or "["
+    key: str | None  # the key or variable the block is assigned to (``allergies: [``)
+    value: bool  # the value of a key (``key: {``), part of the object around it
+
+
+_KEY_BEFORE = re.compile(r"([A-Za-z_$][\w$]*)[\"']?\s*(:|=>|=)\s*$")
+_CALLEE = re.compile(r"([A-Za-z_$][\w$.]*[!?]?)\s*$")  # Employee.create!( …
+_INSTANCE_OF = re.compile(r"^InstanceOf:\s*(\S+)", re.M)
+
+
+@dataclass(frozen=True, slots=True)
+class _Item:
+    key: str
+    value: str
+    start: int
+    record: str
+    parent: str | None  # the list, object, call or FSH profile the value sits in
+
+
+def _blocks(text: str) -> list[_Block]:
+    """Every ``{...}``, ``(...)`` and ``[...]`` block in order of its start, quotes
+    skipped, with the key it is the value of."""
+    out = []
+    for start, end in sorted(_brace_blocks(text)):
+        m = _KEY_BEFORE.search(text, max(0, start - 64), start)
+        if m is None and text[start] == "(":  # a call's arguments: named after the callee
+            callee = _CALLEE.search(text, max(0, start - 64), start)
+            out.append(_Block(start, end, "(", callee.group(1) if callee else None, False))
+            continue
+        out.append(_Block(start, end, text[start], m.group(1) if m else None,
+                          m is not None and m.group(2) != "="))
+    return out
+
+
+def _with_parent(key: str, parent: str | None) -> str:
+    """``name`` inside ``allergies: [...]`` is ``allergies.name`` when that says more: an
+    ambiguous or unknown key takes its list's or object's meaning (allergies.name is an
+    allergy, patient.name a patient's name); a key the column table knows keeps its own."""
+    if parent is None or "." in key:
+        return key
+    own = read_header(key)
+    if own is not None and not own.verify:
+        return key
+    joined = f"{parent}.{key}"
+    column = read_header(joined)
+    return joined if column is not None and not column.verify else key
+
+
+def _key_headers(items: list[_Item]) -> dict[str, str]:
+    """The header each key gives its values. An ambiguous key (``name``) is read like a
+    table's column, from all its values and what their records say
+    (piiscan.structure.table.verified): a reading or a birth date beside it, or a record
+    that is a patient, a user or an employee (``Employee.create!(…)``, ``users = [{…}]``,
+    ``InstanceOf: JP_Practitioner``) makes it a name; a list of schools or clinics makes
+    it an organisation's."""
+    values: dict[str, list[str]] = {}
+    holders: dict[str, list[_Item]] = {}
+    keys_in: dict[str, set[str]] = {}
+    for item in items:
+        values.setdefault(item.key, []).append(item.value.strip())
+        holders.setdefault(item.key, []).append(item)
+        keys_in.setdefault(item.record, set()).add(item.key)
+    people_names = columns_table().names_people
+    out = {}
+    for key in values:
+        column = read_header(key)
+        if column is None or not column.verify:
+            out[key] = resolve(key) or key
+            continue
+        with_people = sum(1 for i in holders[key] if people_names(i.parent)
+                          or any(_says_person(k) for k in keys_in[i.record]))
+        decided = verified(column, values[key][:SAMPLE_ROWS],
+                           people=with_people * 2 >= len(holders[key]))
+        out[key] = annotate(key, decided) if decided is not None else key
+    return out
+
+
+def _says_person(key: str) -> bool:
+    column = read_header(key)
+    return column is not None and column.person and not column.verify
 
 def _yaml_owners(text: str) -> list[int]:
     """For each line, the line that opens its mapping: the nearest line above with less
@@ -459,14 +601,8 @@ def _yaml_owners(text: str) -> list[int]:
     return owners
 
 
-def _is_value(text: str, start: int) -> bool:
-    """Whether the block opening at ``start`` is the value of a key (``key: {``)."""
-    before = text[max(0, start - 4):start].rstrip()
-    return before.endswith((":", "=>"))
-
-
 def _brace_blocks(text: str) -> list[tuple[int, int]]:
-    """(start, end) of every ``{...}`` and ``(...)`` block, quotes skipped."""
+    """(start, end) of every ``{...}``, ``(...)`` and ``[...]`` block, quotes skipped."""
     blocks: list[tuple[int, int]] = []
     stack: list[int] = []
     quote = ""
@@ -480,9 +616,9 @@ def _brace_blocks(text: str) -> list[tuple[int, int]]:
                 quote = ""
         elif ch in "'\"`":
             quote = ch
-        elif ch in "{(":
+        elif ch in "{([":
             stack.append(i)
-        elif ch in "})" and stack:
+        elif ch in "})]" and stack:
             blocks.append((stack.pop(), i + 1))
         i += 1
     return blocks
