@@ -130,7 +130,11 @@ def params(convert: str) -> tuple[str, dict[str, str]]:
 
 
 def source_table(blob: bytes, opts: dict[str, str]) -> tuple[list[str] | None, list[list[str]]]:
-    """The source CSV's header (None when it has none) and the selected data rows."""
+    """The source CSV's header (None when it has none) and the selected data rows
+    (``member=`` names the CSV inside a ZIP source)."""
+    if "member" in opts:
+        with zipfile.ZipFile(io.BytesIO(blob)) as archive:
+            blob = archive.read(opts["member"])
     text = blob.decode(opts.get("src", "utf-8-sig"))
     rows = list(csv.reader(io.StringIO(text), delimiter=opts.get("delim", ",")))
     rows = [r for r in rows if any(c.strip() for c in r)]
