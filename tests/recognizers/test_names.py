@@ -71,3 +71,9 @@ def test_words_no_name_holds_make_a_cell_an_organisations() -> None:
     assert names("有限会社エステート", "name → 氏名") == []
     assert names("佐藤医院", "name → 氏名") == []
     assert names("佐藤 花子", "name → 氏名") == ["佐藤 花子"]
+
+
+def test_a_name_before_its_relation_in_brackets() -> None:
+    assert names("山田 花子（長女）", "emergency_contact → 緊急連絡先") == ["山田 花子"]
+    assert names("鈴木一郎(父) 090-1234-5678") == ["鈴木一郎"]
+    assert names("父（同居）") == [] and names("本人（長男）") == []

@@ -82,6 +82,11 @@ _TITLES = ("部長", "課長", "係長", "社長", "会長", "店長", "所長",
 # Found by the word that ends them (a title, です, an honorific), then read backwards: far
 # cheaper on long text than a pattern tried at every kanji.
 _TITLE_WORD = re.compile("|".join(sorted(_TITLES, key=len, reverse=True)))
+# A relation in brackets after a name: 山田 花子（長女）, 鈴木一郎(父) — how emergency
+# contacts and family members are written.
+_RELATION = re.compile(r"[（(](?:父|母|夫|妻|長男|長女|次男|次女|三男|三女|息子|娘|兄|姉|弟|妹|祖父|"
+                       r"祖母|孫|叔父|叔母|伯父|伯母|甥|姪|義父|義母|義兄|義姉|配偶者|子|実父|実母|"
+                       r"養父|養母|内縁の夫|内縁の妻|同居人|親族|友人|知人|後見人|保佐人|補助人)[）)]")
 _INTRODUCTION_END = re.compile("(?:です|と申します|でございます|と言います|といいます)(?:[。!！、\n]|$)")
 _HONORIFIC_WORD = re.compile("(?:様|さま|さん|氏|くん|ちゃん|先生)(?![ァ-ヺー])")
 _KANJI_CHAR = re.compile(KANJI)
@@ -220,6 +225,7 @@ def person_names(text: str, header: str | None) -> Iterator[Candidate]:
             seen.add((cand.start, cand.end))
             yield cand
     yield from _by_title(text, seen)
+    yield from _by_relation(text, seen)
     yield from _by_introduction(text, seen)
     for m in _SPACED_RE.finditer(text):
         surname, given = m.group(1), m.group(2)
@@ -262,6 +268,24 @@ def _by_title(text: str, seen: set[tuple[int, int]]) -> Iterator[Candidate]:
         if span not in seen and len(name) >= 2 and is_surname(name[:2]) and not _org_like(name):
             seen.add(span)
             yield Candidate(*span, level, ("followed by a job title",))
+
+
+def _by_relation(text: str, seen: set[tuple[int, int]]) -> Iterator[Candidate]:
+    """A name before its relation to someone: 山田 花子（長女）, 佐藤一郎(夫)."""
+    for m in _RELATION.finditer(text):
+        end = m.start()
+        while end > 0 and text[end - 1] in " 　":
+            end -= 1
+        start = _run_before(text, end, _KANJI_CHAR, 4)
+        if start > 1 and text[start - 1] in " 　" and _KANJI_CHAR.match(text, start - 2):
+            start = _run_before(text, start - 1, _KANJI_CHAR, 4)  # 山田 花子（長女）
+        value = text[start:end]
+        head = re.split(_SPACE, value, maxsplit=1)[0]
+        found = _name_suffix(head, None) if head else None
+        if found is None or found[0] != 0 or (start, end) in seen or _org_like(value):
+            continue
+        seen.add((start, end))
+        yield Candidate(start, end, Level.HIGH, ("followed by a relation",))
 
 
 def _by_introduction(text: str, seen: set[tuple[int, int]]) -> Iterator[Candidate]:
