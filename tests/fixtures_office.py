@@ -551,7 +551,7 @@ def make_xlsx(path: str | Path) -> dict[str, Any]:
         "header": XLSX_HEADER,
         "cells": {
             "B3": NAME,
-            "C3": "9012345678",
+            "C3": "09012345678",  # restored in a phone column
             "D3": CARD,
             "E3": "1980-04-01",
             "F3": "1234.5",

@@ -88,3 +88,23 @@ rules:
         load_file(path)
     assert "unknown filter 'sampel_value'" in str(info.value)
     assert info.value.field == "unless" and "sample_value" in str(info.value)
+
+
+@pytest.mark.parametrize(("text", "value", "expected"), [
+    ("電話番号：090-1234-XXXX", "090-1234", True),
+    ("電話 XXX-1234-5678", "1234-5678", True),
+    ("電話 090-0000-0000", "090-0000-0000", True),
+    ("郵便番号 111-1111", "111-1111", True),
+    ("郵便番号 1234567", "1234567", True),
+    ("電話 090-1234-5678", "090-1234-5678", False),
+    ("〒540-0001", "540-0001", False),
+])
+def test_placeholder(text: str, value: str, expected: bool) -> None:
+    assert at_end(filters.placeholder, text, value) is expected
+
+
+def test_role_words_inside_a_mailbox_name() -> None:
+    for address in ("smartcity-support@geolonia.com", "jp.info@corp.jp", "sales_team@corp.jp"):
+        assert at_end(filters.role_mailbox, address, address), address
+    for address in ("hanako_s+news@yahoo.co.jp", "taro.yamada@corp.jp", "user=k.suzuki@corp.jp"):
+        assert not at_end(filters.role_mailbox, address, address), address

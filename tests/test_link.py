@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from dataclasses import replace
 from pathlib import Path
 
 from piiscan.config import Settings
@@ -97,3 +98,67 @@ def test_the_verdict_is_set_once_on_the_finding() -> None:
     in_row = _finding("SENSITIVE_MEDICAL", record="row 3")
     assert _linked(_finding("PHONE", record="row 3"), in_row) is True
     assert _linked(_finding("PHONE", record="row 4"), in_row) is False  # a neighbour's row
+
+
+def test_an_exclusion_word_does_not_veto_a_fact_about_a_named_person(tmp_path: Path) -> None:
+    leaflet = "犯罪被害者支援センターの相談窓口のご案内\nDV被害でお悩みの方はご相談ください。\n"
+    found = scan_text(tmp_path, "leaflet.txt", leaflet)
+    assert found and all(c == Level.LOW for _, _, c in found)
+    note = "相談窓口記録\n相談者：山田 花子　DV被害について支援センターへ相談。\n"
+    found = scan_text(tmp_path, "note.txt", note)
+    assert ("SENSITIVE_VICTIM", Level.HIGH) in {(t, c) for t, _, c in found}
+
+
+def test_headings_are_not_facts_and_a_blank_form_is_about_no_one(tmp_path: Path) -> None:
+    form = "問診票\n氏名：＿＿＿＿＿＿\n既往歴：□有 □無\n受診日：　　年　月　日\nカルテ番号：\n"
+    assert scan_text(tmp_path, "form.txt", form) == []
+    filled = "問診票\n氏名：山田 太郎\n既往歴：2型糖尿病（2019年〜）\n"
+    found = scan_text(tmp_path, "filled.txt", filled)
+    assert {(t, c) for t, _, c in found} == {("SENSITIVE_MEDICAL", Level.HIGH)}
+
+
+def test_offence_suffered_is_victimisation_not_a_record(tmp_path: Path) -> None:
+    found = scan_text(tmp_path, "memo.txt", "相談者：佐藤 一郎　自宅で空き巣被害に遭った。\n")
+    assert {t for t, _, _ in found} == {"SENSITIVE_VICTIM"}
+
+
+def test_a_mail_from_one_person_ties_the_facts_in_its_body(tmp_path: Path) -> None:
+    mail = ("From: =?utf-8?b?5bGx55Sw5aSq6YOO?= <taro.yamada@mail.example.jp>\n"
+            "To: jinji@corp.jp\nSubject: =?utf-8?b?5LyR6IG344Gu44GU55u46KuH?=\n"
+            "Content-Type: text/plain; charset=utf-8\n\n"
+            "お世話になっております。\n\n\n\n\n\nうつ病のため、来月から休職を希望します。\n")
+    found = scan_text(tmp_path, "kyushoku.eml", mail)
+    assert ("SENSITIVE_MEDICAL", Level.HIGH) in {(t, c) for t, _, c in found}
+
+
+def test_rows_of_another_table_joined_by_an_id_are_the_same_persons(tmp_path: Path) -> None:
+    sql = ("INSERT INTO client (client_id, name, phone) VALUES (101, '山田 太郎', '0467-11-1111');\n"
+           + "\n" * 8
+           + "INSERT INTO visit (client_id, vr_cognition) VALUES (101, '短期記憶の低下、認知機能低下');\n")
+    found = scan_text(tmp_path, "data.sql", sql)
+    assert found and all(c == Level.HIGH for _, _, c in found)
+    assert any("in a record with the same client_id" in r for _, r, _ in found)
+
+
+def test_a_named_person_in_another_part_is_tied_only_when_alone() -> None:
+    fact = _finding("SENSITIVE_MEDICAL", line=30)
+    header = replace(_finding("PERSON_NAME"), location=Location("a.txt", part="header:From"))
+    assert _linked(header, fact) is True
+    other = replace(header, fingerprint="other")
+    assert _linked(header, other, fact) is False
+
+
+def test_an_id_many_rows_share_joins_nothing(tmp_path: Path) -> None:
+    rows = "".join(f"INSERT INTO office (city_id, name, tel) VALUES (13000, '事業所{i}', "
+                   f"'03-1234-56{i:02d}');\n" for i in range(3))
+    sql = rows + "\n" * 8 + "INSERT INTO svc (city_id, note) VALUES (13000, '認知症の方の相談');\n"
+    found = scan_text(tmp_path, "offices.sql", sql)
+    assert found and all(c == Level.LOW for _, _, c in found)
+
+
+def test_a_fact_in_a_nested_record_is_about_the_person_around_it() -> None:
+    patient = _finding("PERSON_NAME", record="object 0 › object 10")
+    allergy = _finding("SENSITIVE_MEDICAL", record="object 0 › object 10 › object 57")
+    assert _linked(patient, allergy) is True
+    sibling = _finding("SENSITIVE_MEDICAL", record="object 0 › object 90 › object 97")
+    assert _linked(patient, sibling) is False  # another person's list

@@ -691,6 +691,12 @@ def _terms(block: str) -> list[str]:
 # Sections are whitespace-separated terms. Terms are NFKC-normalised on output.
 
 MEDICAL_CONDITIONS: dict[str, str] = {
+    "care being given (施行令2条3号: 診療・調剤が行われたこと; 2号: 健康診断等の結果)": """
+        治療中 加療中 療養中 闘病中 服薬中 服用中 通院中 入院中 精神科通院 精神科受診 要治療 要医療
+        要精密検査 要再検査 心電図異常 有所見 高ストレス者 病気休職 病休 傷病手当金 労災認定
+        要介護 要介護認定 要支援 認知機能低下 見当識障害 物盗られ妄想 妄想 幻視 幻聴 徘徊
+        変形性腰椎症 変形性膝関節症 後遺症 術後
+    """,
     "lifestyle and metabolic": """
         糖尿病 1型糖尿病 2型糖尿病 境界型糖尿病 妊娠糖尿病 糖尿病性腎症 糖尿病網膜症 糖尿病性神経障害
         高血圧 高血圧症 本態性高血圧 脂質異常症 高脂血症 高コレステロール血症 高トリグリセライド血症
@@ -800,28 +806,6 @@ MEDICAL_CONDITIONS: dict[str, str] = {
         ペースメーカー 植込み型除細動器
     """,
 }
-
-MEDICAL_CONTEXT = """
-    既往歴 既往症 病歴 現病歴 家族歴 病名 傷病名 診断名 疾患名 主病名 副病名 診断 確定診断 診断書
-    診断結果 主訴 所見 症状 自覚症状 病状 病態 経過観察 予後 治療 治療中 治療歴 加療 加療中
-    療養 療養中 闘病 闘病中 診療 診療録 カルテ 電子カルテ 医療記録 看護記録 退院サマリー 紹介状
-    診療情報提供書 処方 処方箋 処方内容 処方歴 服薬 服薬中 服薬歴 服用 服用中 投薬 投薬歴 内服
-    内服薬 投与 点滴 注射 調剤 調剤録 薬歴 お薬手帳 通院 通院中 通院歴 受診 受診歴 受診日 外来受診 入院
-    入院中 入院歴 退院 手術 手術歴 術後 術前 開腹手術 内視鏡手術 検査結果 検査値 検査データ
-    精密検査 要精密検査 再検査 要再検査 要治療 要医療 血液検査 尿検査 病理検査 病理診断 生検
-    細胞診 遺伝子検査 遺伝学的検査 画像診断 CT検査 MRI検査 PET検査 レントゲン検査 胸部X線
-    心電図 心電図異常 内視鏡検査 胃カメラ 大腸内視鏡 超音波検査 エコー検査 血圧 血糖値 空腹時血糖
-    HbA1c ヘモグロビンA1c 中性脂肪 LDLコレステロール 尿酸値 肝機能 腎機能 eGFR γ-GTP
-    健康診断 健康診断結果 健診結果 定期健康診断 雇入時健康診断 特定健診 特定健康診査 特定保健指導
-    保健指導 人間ドック 検診結果 有所見 有所見者 要所見 ストレスチェック ストレスチェック結果
-    高ストレス者 面接指導 産業医 産業医面談 主治医 主治医意見書 医師の意見書 意見書 医療機関
-    病院名 医療費 医療費控除 高額療養費 診療報酬明細書 レセプト 傷病手当金 労災 労働災害 労災認定
-    休職 病気休職 病休 病気休暇 療養休暇 復職 復職判定 リハビリ リハビリテーション 介護認定
-    要介護 要介護度 要支援 要介護認定 介護保険 介護度 訪問看護 訪問介護 デイサービス ケアプラン
-    精神科 心療内科 精神科通院 精神科受診 カウンセリング 心理検査 知能検査 発達検査 アレルギー歴
-    副作用歴 禁忌薬 予防接種歴 ワクチン接種歴 接種歴 妊娠中 妊娠週数 出産予定日 分娩 母子健康手帳
-    母子手帳 BMI 視力 聴力 喫煙歴 飲酒歴
-"""
 
 MEDICINES = """
     アムロジピン ニフェジピン ベニジピン シルニジピン アゼルニジピン カンデサルタン オルメサルタン
@@ -1004,10 +988,9 @@ SENSITIVE_NOTES = {
         "side) and, for ED/PMS/SLE/CKD, context",
         "a term here is a 要配慮 finding only when tied to an identifiable person; an article about 糖尿病 "
         "is not a patient record",
-    ],
-    "sensitive_medical_context.txt": [
-        "medical-practice words (既往歴, 処方, 通院, 検査結果): weak alone, strong next to a person or a "
-        "condition from sensitive_medical.txt; 健康診断 and 血圧 also appear in ordinary notices",
+        "states of care (治療中, 通院中, 要精密検査) are facts: care was given (施行令2条2号・3号); headings "
+        "(既往歴, 診断, カルテ, 受診日) are not listed: a heading states nothing, the value after it or "
+        "under it does (rules jp.sensitive.medical.labelled and .column)",
     ],
     "sensitive_medicines.txt": [
         "generic names in katakana, a few brand names (デパス, リスパダール, オプジーボ) and drug classes; a "
@@ -1066,11 +1049,6 @@ def build_sensitive(w: Writer) -> None:
         "diseases and health conditions (施行令2条 / 法2条3項 病歴, 心身の機能の障害, 健康診断等の結果)",
         med,
         sections,
-    )
-    files["sensitive_medical_context.txt"] = (
-        "medical-practice words: history, diagnosis, prescription, visits, surgery, test results",
-        unique(_terms(MEDICAL_CONTEXT)),
-        {},
     )
     files["sensitive_medicines.txt"] = (
         "medicine names (mostly generic names in katakana) and drug or therapy classes that reveal a "

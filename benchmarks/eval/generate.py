@@ -1975,7 +1975,9 @@ class Corpus:
                 "日本",
                 self.f.phone(p.mobile),
             ]
-            types = [None, "PERSON_NAME", None, "PASSPORT", None, "BIRTH_DATE", None, "PHONE"]
+            # The romaji name is the same person's name in a second script: personal data.
+            types = [None, "PERSON_NAME", "PERSON_NAME", "PASSPORT", None, "BIRTH_DATE", None,
+                     "PHONE"]
             for ci, (etype, v) in enumerate(zip(types, vals, strict=True)):
                 if etype:
                     where = (

@@ -15,6 +15,8 @@ this module is the one place that phrases it for people.
     linked      how it is tied to a person     about a person: same record as a PERSON_NAME
     unlinked    -                              no identifiable person nearby
     sample      the marker                     sample document (記入例)
+    metadata    the metadata part              the file's author, in its metadata (metadata:author)
+    organisation why the row is an organisation's  an organisation's data (a row of 名称・緯度経度 ...)
     audit       the suppression                suppressed by baseline; reported because of --no-ignore
     verdict     the triage verdict             triage verdict: false-positive
     edm         the master row, what matched   matches customer master row 1001 (phone + name)
@@ -44,6 +46,8 @@ TEMPLATES: dict[str, str] = {
     "linked": "about a person: {detail}",
     "unlinked": "no identifiable person nearby",
     "sample": "sample document ({detail})",
+    "metadata": "the file's author, in its metadata ({detail})",
+    "organisation": "an organisation's data ({detail}, no person named)",
     "audit": "suppressed by {detail}; reported because of --no-ignore",
     "verdict": "triage verdict: {detail}",
     "edm": "matches customer master {detail}",

@@ -78,6 +78,40 @@ def _compiled(source: str, full: bool = True) -> re.Pattern[str] | regex.Pattern
     return regex.compile(source) if full else re.compile(source)
 
 
+# Characters that stand for hidden digits in documentation and masked exports.
+_MASK = "XxＸｘ*＊×○〇●#＃"
+_NOT_DIGIT = r"[^0-9]"
+_MASK_AFTER = rf"-?[{_MASK}]"
+_MASK_BEFORE = rf"[{_MASK}]-?$"
+
+
+def placeholder(text: str, start: int, end: int) -> bool:
+    """A placeholder, not a value: digits next to masked ones (090-1234-XXXX, XXX-1234),
+    one digit repeated (111-1111, 090-0000-0000), or the counting sequence 1234567."""
+    if _compiled(_MASK_AFTER, False).match(text, end) or \
+            _compiled(_MASK_BEFORE, False).search(text[max(0, start - 2):start]):
+        return True
+    digits = _compiled(_NOT_DIGIT, False).sub("", text[start:end])
+    if len(digits) < 7:
+        return False
+    if len(set(digits)) == 1 or len(set(digits[-8:])) == 1:
+        return True
+    return digits in ("1234567", "0123456", "12345678", "123456789")
+
+
+# Where a text speaks about personal data rather than about a person: a privacy policy or
+# a rule book listing the 要配慮 categories, earlier in the same paragraph.
+_PRIVACY_POLICY = (
+    r"(?<=(?:要配慮個人情報|個人情報保護方針|個人情報保護法|プライバシーポリシー|個人情報の取り?扱い?|"
+    r"不当な差別|センシティブ情報|機微情報)[^\n]{0,200})")
+
+
+def privacy_policy(text: str, start: int, end: int) -> bool:
+    """A 要配慮 word in a privacy policy's list of categories (要配慮個人情報（人種、信条、
+    病歴…）を取得しません): the text is about data, not about anyone."""
+    return _compiled(_PRIVACY_POLICY).match(text, end) is not None
+
+
 def sample_value(text: str, start: int, end: int) -> bool:
     """A filled-in example (記入例, 見本) on a form or in a manual, not anyone's data."""
     if _compiled(_SAMPLE_WORDS, False).search(text, 0, end) is None:  # most texts: no word
@@ -93,10 +127,21 @@ def company_contact(text: str, start: int, end: int) -> bool:
     return _compiled(_COMPANY_CONTACT).match(text, end) is not None
 
 
+_LOCAL_WORDS = regex.compile(r"[-._+]")
+
+
 def role_mailbox(text: str, start: int, end: int) -> bool:
-    """An e-mail address of a function (info@, support@, saiyo@), not of a person."""
+    """An e-mail address of a function (info@, support@, saiyo@, smartcity-support@), not of
+    a person: its local part, or one of its hyphen-, dot- or underscore-separated words, is a
+    role."""
     local, at, _ = text[start:end].partition("@")
-    return bool(at) and local in ROLE_MAILBOXES
+    if not at:
+        return False
+    local = local.rsplit("=", 1)[-1].lower().split("+", 1)[0]  # name+tag@: the name
+    if local in ROLE_MAILBOXES:
+        return True
+    return ("-" in local or "." in local or "_" in local) and any(
+        word in ROLE_MAILBOXES for word in _LOCAL_WORDS.split(local))
 
 
 def documentation_domain(text: str, start: int, end: int) -> bool:
@@ -128,6 +173,8 @@ REGISTRY: dict[str, Filter] = {
     "company_contact": company_contact,
     "role_mailbox": role_mailbox,
     "documentation_domain": documentation_domain,
+    "placeholder": placeholder,
+    "privacy_policy": privacy_policy,
 }
 FACTORIES: dict[str, Callable[[Iterable[str]], Filter]] = {
     "other_label": other_label,

@@ -151,6 +151,11 @@ def column_letters(n: int) -> str:
     return out
 
 
+# Joins the records of nested objects: an object in a list inside another object is
+# "object 0 › object 57", and a fact in it is about the person of the object around it.
+RECORD_NESTING = " › "
+
+
 @dataclass(frozen=True, slots=True)
 class Segment:
     """A piece of extracted text with its location.

@@ -58,6 +58,7 @@ class PiiType:
     financial: bool = False  # a leak can cause financial damage (施行規則7条2号)
     points: int | None = None  # risk points; None: the category's
     breadth: bool = True  # counts as a kind of data when several kinds sit together
+    contact: bool = False  # contact data: in a row about a place, the place's, not a person's
 
     @property
     def label(self) -> str:
@@ -71,7 +72,8 @@ class PiiType:
     def as_dict(self) -> dict[str, Any]:
         return {"id": self.id, "ja": self.ja, "en": self.en, "category": self.category.value,
                 "mask": self.mask, "identifying": self.identifying, "anchor": self.anchor,
-                "financial": self.financial, "points": self.points, "breadth": self.breadth}
+                "financial": self.financial, "points": self.points, "breadth": self.breadth,
+                "contact": self.contact}
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> PiiType:
@@ -87,7 +89,8 @@ class PiiType:
                    anchor=bool(data.get("anchor", False)),
                    financial=bool(data.get("financial", False)),
                    points=None if points is None else int(points),
-                   breadth=bool(data.get("breadth", True)))
+                   breadth=bool(data.get("breadth", True)),
+                   contact=bool(data.get("contact", False)))
 
 
 class TypeRegistry(Mapping[str, PiiType]):

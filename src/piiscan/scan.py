@@ -28,16 +28,19 @@ from piiscan.extract import (
 )
 from piiscan.extract.encoding import SAMPLE_BYTES, sniff_encoding
 from piiscan.extract.sniff import detect_kind
-from piiscan.link import DocumentSignals, demote_samples, link_sensitive
+from piiscan.link import DocumentSignals, author_names, demote_samples, link_sensitive
 from piiscan.mask import Keys, mask_snippet, mask_value
 from piiscan.models import (
+    Category,
     FileRef,
     FileResult,
     Finding,
     Inventory,
+    Level,
     Location,
     Match,
     Note,
+    Reason,
     Segment,
     Skip,
     SkipKind,
@@ -48,6 +51,7 @@ from piiscan.rules.engine import SHORT_TEXT, Engine
 from piiscan.rules.loader import RuleSet
 from piiscan.rules.rule import Rule
 from piiscan.sources import open_ref
+from piiscan.structure.records import ORGANISATION_TYPES, Assembler, Record
 from piiscan.suppress import INLINE, MARKER, inline_ignored
 
 if TYPE_CHECKING:
@@ -151,7 +155,8 @@ def _scan(ref: FileRef, rules: CompiledRules, settings: Settings, keys: Keys) ->
             result.skips.append(Skip(ref.display, f"cannot read: {exc.strerror or exc}"))
         result.encoding = ", ".join(ctx.encodings) or None
         result.kind = ctx.kind
-    linked = link_sensitive(findings.finish(), signals, rules.types)
+    linked = link_sensitive(author_names(findings.finish()), signals, rules.types,
+                            findings.record_ids)
     _keep_confident(demote_samples(linked, signals), result, settings)
     result.elapsed = time.monotonic() - started
     return result
@@ -214,27 +219,23 @@ def _consume(items: Iterator[Segment | Skip | Note | Inventory], result: FileRes
     recent = RecentText()
     timeouts = engine.stats.timeouts
     timed_out: dict[str, Location] = {}  # rule id -> the first part it gave up on
-    cells = _Cells(engine, findings, timed_out)
+    records = Assembler()
+    pending = _Records(engine, findings, recent, timed_out)
     for item in items:
         if isinstance(item, Segment):
             ctx.check_time()
             signals.feed(item)
-            item = recent.attach(item)
-            if _is_cell(item):
-                cells.add(item)
-            else:
-                cells.flush()  # findings stay in the order the file holds them
-                before = len(timeouts)
-                findings.add(item, engine.scan(item))
-                for rule_id in timeouts[before:]:
-                    timed_out.setdefault(rule_id, item.location)
+            for record in records.feed(item):
+                pending.add(record)
         elif isinstance(item, Skip):
             result.skips.append(item)
         elif isinstance(item, Inventory):
             result.inventory.append(item.kind)
         else:
             result.notes.append(item.text)
-    cells.flush()
+    for record in records.flush():
+        pending.add(record)
+    pending.flush()
     timeouts.clear()
     seconds = rules.regex_seconds
     result.skips.extend(_timeout_skip(rule_id, where, seconds)
@@ -258,41 +259,61 @@ def _is_cell(segment: Segment) -> bool:
         and segment.scan_end is None and len(segment.text) <= SHORT_TEXT
 
 
-class _Cells:
-    """Table cells wait here and are matched a column at a time (``Engine.scan_cells``):
-    a column's header is judged once, repeated values once, and the words of every cell
-    are found in one pass. Their findings are made in the order the cells came."""
+class _Records:
+    """Records (a row, an object, a paragraph) wait here until their cells fill a block;
+    the cells of a block are matched a column at a time (``Engine.scan_cells``: a column's
+    header is judged once, repeated values once, the words of every cell found in one pass),
+    other segments one by one. Findings are then made record by record, in the order the
+    file holds them, and each record's own verdicts (an organisation's row, a sample row,
+    its id cells) applied to its findings."""
 
-    def __init__(self, engine: Engine, findings: _Findings,
+    def __init__(self, engine: Engine, findings: _Findings, recent: RecentText,
                  timed_out: dict[str, Location]) -> None:
         self.engine = engine
         self.findings = findings
-        self.timed_out = timed_out  # rule id -> the first cell of the block it gave up on
-        self.pending: list[Segment] = []
+        self.recent = recent
+        self.timed_out = timed_out  # rule id -> the first part of the block it gave up on
+        self.records: list[tuple[Record, list[Segment]]] = []
+        self.cells = 0
 
-    def add(self, segment: Segment) -> None:
-        self.pending.append(segment)
-        if len(self.pending) >= CELL_BLOCK:
+    def add(self, record: Record) -> None:
+        segments = [self.recent.attach(s) for s in record.segments]
+        self.records.append((record, segments))
+        self.cells += len(segments)
+        if self.cells >= CELL_BLOCK or not all(_is_cell(s) for s in segments):
             self.flush()
 
     def flush(self) -> None:
-        if not self.pending:
+        if not self.records:
             return
         timeouts = self.engine.stats.timeouts
         before = len(timeouts)
+        segments = [s for _, segs in self.records for s in segs]
+        matches = self._match(segments)
+        found = iter(matches)
+        for record, segs in self.records:
+            first = len(self.findings.out)
+            for segment in segs:
+                self.findings.add(segment, next(found))
+            self.findings.record_done(record, first)
+        for rule_id in timeouts[before:]:
+            self.timed_out.setdefault(rule_id, segments[0].location)
+        self.records = []
+        self.cells = 0
+
+    def _match(self, segments: list[Segment]) -> list[list[Match]]:
+        matches: list[list[Match]] = [[] for _ in segments]
         columns: dict[str | None, list[int]] = {}
-        for i, segment in enumerate(self.pending):
-            columns.setdefault(segment.header, []).append(i)
-        matches: list[list[Match]] = [[] for _ in self.pending]
+        for i, segment in enumerate(segments):
+            if _is_cell(segment):
+                columns.setdefault(segment.header, []).append(i)
+            else:
+                matches[i] = self.engine.scan(segment)
         for header, indexes in columns.items():
-            found = self.engine.scan_cells(header, [self.pending[i].text for i in indexes])
+            found = self.engine.scan_cells(header, [segments[i].text for i in indexes])
             for i, cell_matches in zip(indexes, found, strict=True):
                 matches[i] = cell_matches
-        for segment, cell_matches in zip(self.pending, matches, strict=True):
-            self.findings.add(segment, cell_matches)
-        for rule_id in timeouts[before:]:
-            self.timed_out.setdefault(rule_id, self.pending[0].location)
-        self.pending = []
+        return matches
 
 
 def _keep_confident(findings: list[Finding], result: FileResult, settings: Settings) -> None:
@@ -304,6 +325,9 @@ def _keep_confident(findings: list[Finding], result: FileResult, settings: Setti
             result.findings.append(f)
         else:
             result.below_threshold += 1
+
+
+MAX_RECORD_KEYS = 200_000  # records whose id cells are remembered for linking
 
 
 class _Findings:
@@ -322,6 +346,8 @@ class _Findings:
         # Exact data match against a customer master (--edm): piiscan.edm.match.
         self.edm = keys.edm.for_file(self.rules, rules.types) if keys.edm is not None else None
         self.out: list[Finding] = []
+        self.record_ids: dict[str, tuple[str, ...]] = {}  # record -> id cells (client_id=101)
+        self.organisation_types = rules.types.where(contact=True) | ORGANISATION_TYPES
 
     def add(self, segment: Segment, matches: list[Match]) -> None:
         if matches:
@@ -342,6 +368,40 @@ class _Findings:
     def finish(self) -> list[Finding]:
         """Every finding of the file, EDM matches marked."""
         return self.edm.finish(self.out) if self.edm is not None else self.out
+
+    def record_done(self, record: Record, first: int) -> None:
+        """A record's own verdicts on its findings (those from ``first`` on)."""
+        if record.organisation is not None:
+            self.organisation_row(first, record.organisation)
+        if record.sample is not None:
+            self.sample_row(first, record.sample)
+        if record.keys and record.key is not None:
+            self.record_keys(record.key, record.keys)
+
+    def organisation_row(self, first: int, detail: str) -> None:
+        """A row about a place or an organisation (a list of facilities, a company's row
+        in a customer table) with no person named in it: its contact data, dates and
+        readings are the organisation's, not anyone's (lesson 4)."""
+        found = self.out[first:]
+        if any(f.type == "PERSON_NAME" and f.confidence >= Level.MEDIUM for f in found):
+            return
+        why = Reason("organisation", detail)
+        for i, f in enumerate(found, start=first):
+            if f.type in self.organisation_types and f.confidence > Level.LOW:
+                self.out[i] = replace(f, confidence=Level.LOW, reasons=(*f.reasons, why))
+
+    def record_keys(self, record: str, keys: tuple[str, ...]) -> None:
+        if len(self.record_ids) < MAX_RECORD_KEYS:
+            self.record_ids[record] = keys
+
+    def sample_row(self, first: int, marker: str) -> None:
+        """A row a cell of which says it is an example (記入例, 見本): its values are invented.
+        Only that row: the rows under it are data."""
+        why = Reason("sample", marker)
+        for i in range(first, len(self.out)):
+            f = self.out[i]
+            self.out[i] = replace(f, confidence=Level.LOW, reasons=(*f.reasons, why))
+
 
     def _finding(self, rule: Rule, m: Match, segment: Segment, spans: list[tuple[int, int]],
                  line_starts: list[int] | None) -> Finding:
@@ -422,13 +482,23 @@ class RecentText:
 
 def _best_per_span(matches: list[Match], rules: dict[str, Rule]) -> list[Match]:
     """Two rules of one type on the same span (a phone rule and its toll-free variant)
-    are one finding: keep the most confident."""
+    are one finding: keep the most confident. A 要配慮 fact inside a longer one of its type
+    (糖尿病 inside 既往歴：2型糖尿病、高血圧) is the same fact: keep the longer."""
     best: dict[tuple[str, int, int], Match] = {}
     for m in matches:
         key = (rules[m.rule_id].type, m.start, m.end)
         if key not in best or m.confidence > best[key].confidence:
             best[key] = m
-    return sorted(best.values(), key=lambda m: (m.start, m.end))
+    kept = sorted(best.values(), key=lambda m: (m.start, m.end))
+    if len(kept) < 2:
+        return kept
+    facts = [m for m in kept if rules[m.rule_id].category == Category.SENSITIVE]
+    if len(facts) < 2:
+        return kept
+    inner = {id(m) for m in facts for o in facts
+             if o is not m and rules[o.rule_id].type == rules[m.rule_id].type
+             and o.start <= m.start and m.end <= o.end and (o.end - o.start) > (m.end - m.start)}
+    return [m for m in kept if id(m) not in inner]
 
 
 def _line_starts(text: str) -> list[int]:

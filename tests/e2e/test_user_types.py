@@ -48,7 +48,7 @@ def test_a_declared_type_in_every_format(tmp_path: Path, cli: CLI) -> None:
     assert report["types"] == [{"id": "EMPLOYEE_ID", "ja": "社員番号", "en": "employee number",
                                 "category": "個人情報", "mask": "last4", "identifying": True,
                                 "anchor": False, "financial": False, "points": 30,
-                                "breadth": True}]
+                                "breadth": True, "contact": False}]
     (staff,) = report["files"]
     assert staff["people_estimate"] == 12  # identifying: distinct values count people
     assert staff["risk"]["reasons"][0].startswith("社員番号 (employee number): 12 distinct")

@@ -147,3 +147,18 @@ def test_records_are_unique_across_container_members(tmp_path: Path) -> None:
 def test_time_budget_stops_extraction(tmp_path: Path) -> None:
     with pytest.raises(BudgetExceeded):
         fx.extract_file(fx.make_csv_cp932(tmp_path), ctx=ExtractContext(deadline=0.0))
+
+
+def test_malformed_line_after_the_header_sample(tmp_path: Path) -> None:
+    """Rows past the ones the table layer decides from keep their header; a broken line
+    there still hands the rest to the text reader."""
+    rows = "".join(f"{fx.NAME},090-0000-{n:04d}\n" for n in range(60))
+    body = f'氏名,電話\n{rows}{fx.NAME_2},"broken\n' + ("x" * 100 + "\n") * 2000
+    path = tmp_path / "long.csv"
+    path.write_bytes((body + f"最後の行 {fx.MY_NUMBER}\n").encode("cp932"))
+    items = fx.extract_file(path)
+    cells = [s for s in fx.segments_of(items) if not s.line_based]
+    assert [c.header for c in cells if c.text == "090-0000-0059"] == ["電話"]
+    assert any("malformed CSV from line 62" in note for note in fx.notes_of(items))
+    assert any(fx.MY_NUMBER in s.text for s in fx.segments_of(items) if s.line_based)
+

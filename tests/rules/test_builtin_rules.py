@@ -33,3 +33,13 @@ def test_rule_examples(rule: Rule) -> None:
 def test_rule_ids_are_unique() -> None:
     ids = [r.id for r in RULES]
     assert len(ids) == len(set(ids))
+
+
+def test_keywords_are_written_as_the_scanner_reads_text() -> None:
+    """Text is NFKC-normalised before matching: a keyword in full-width form ('例：',
+    'ＴＥＬ') would never be found."""
+    from piiscan.normalize import normalize
+
+    unread = [(r.id, w) for r in RULES for words in (r.context_keywords, r.exclude_keywords)
+              if words is not None for w in words.words if normalize(w) != w]
+    assert not unread

@@ -78,3 +78,11 @@ def test_missing_examples_is_an_error(tmp_path: Path) -> None:
     with pytest.raises(RuleError) as info:
         load_file(write(tmp_path, text))
     assert info.value.field == "examples.no_match"
+
+
+@pytest.mark.parametrize("key", ["columns", "organisations", "people"])
+def test_a_user_rule_file_cannot_change_the_column_table(tmp_path: Path, key: str) -> None:
+    value = {"columns": "[{kind: X, label: x}]", "organisations": "{contains: [会社]}",
+             "people": "[users]"}[key]
+    with pytest.raises(RuleError, match=f"remove '{key}'"):
+        load_file(write(tmp_path, GOOD + f"{key}: {value}\n"))

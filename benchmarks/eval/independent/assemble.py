@@ -17,7 +17,9 @@ Conversions are deterministic (fixed timestamps, ``invariant`` PDFs, fixed MIME
 boundaries), so their SHA-256 is checked like a copy's.
 
 Nothing fetched is committed to the project: this script, the manifest and the labels
-are, the files themselves stay outside the repository.
+are, the files themselves stay outside the repository. The source table of each converted
+file is kept beside them (``--sources``, default ``OUT/../sources``): labels written as a
+structural spec are expanded from it at evaluation time (label.py).
 """
 
 from __future__ import annotations
@@ -115,6 +117,12 @@ def source_blob(mirror: Path, entry: Entry) -> bytes:
     return proc.stdout
 
 
+def source_path(sources: Path, entry: Entry) -> Path:
+    """Where assemble.py keeps the source table of a converted file (outside ``--out``, so
+    the scan of the set never sees it)."""
+    return sources / entry.id / Path(entry.source_path).name
+
+
 def params(convert: str) -> tuple[str, dict[str, str]]:
     """``xlsx;rows=1-40;src=cp932`` -> ("xlsx", {"rows": "1-40", "src": "cp932"})."""
     kind, *rest = convert.split(";")
@@ -122,7 +130,11 @@ def params(convert: str) -> tuple[str, dict[str, str]]:
 
 
 def source_table(blob: bytes, opts: dict[str, str]) -> tuple[list[str] | None, list[list[str]]]:
-    """The source CSV's header (None when it has none) and the selected data rows."""
+    """The source CSV's header (None when it has none) and the selected data rows
+    (``member=`` names the CSV inside a ZIP source)."""
+    if "member" in opts:
+        with zipfile.ZipFile(io.BytesIO(blob)) as archive:
+            blob = archive.read(opts["member"])
     text = blob.decode(opts.get("src", "utf-8-sig"))
     rows = list(csv.reader(io.StringIO(text), delimiter=opts.get("delim", ",")))
     rows = [r for r in rows if any(c.strip() for c in r)]
@@ -285,7 +297,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=Path("/work/evaldata/independent/files"))
     parser.add_argument("--manifest", type=Path, default=MANIFEST)
     parser.add_argument("--record", action="store_true", help="fill empty sha256 cells")
+    parser.add_argument("--sources", type=Path, default=None,
+                        help="where the source tables of converted files go "
+                             "(default: OUT/../sources; labels are expanded from them)")
     args = parser.parse_args(argv)
+    sources = args.sources or args.out.parent / "sources"
 
     entries = read_manifest(args.manifest)
     ids = [e.id for e in entries]
@@ -293,7 +309,8 @@ def main(argv: list[str] | None = None) -> int:
         raise SystemExit("manifest: duplicate ids")
     bad = []
     for entry in entries:
-        data = build(entry, source_blob(args.mirror, entry))
+        blob = source_blob(args.mirror, entry)
+        data = build(entry, blob)
         digest = hashlib.sha256(data).hexdigest()
         if not entry.sha256 and args.record:
             entry.sha256 = digest
@@ -303,6 +320,10 @@ def main(argv: list[str] | None = None) -> int:
         target = args.out / entry.relpath
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
+        if entry.convert:  # the table a conversion shows: its labels are read from it
+            source = source_path(sources, entry)
+            source.parent.mkdir(parents=True, exist_ok=True)
+            source.write_bytes(blob)
     if args.record:
         write_manifest(entries, args.manifest)
     for line in bad:

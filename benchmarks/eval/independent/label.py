@@ -1,12 +1,16 @@
 """Expand the structural label specs of the independent set into entity lists.
 
-    .venv/bin/python benchmarks/eval/independent/label.py --mirror /work/.mirror [ID ...]
+    .venv/bin/python benchmarks/eval/independent/label.py \
+        --files /work/evaldata/independent/files [ID ...]      # print what each spec gives
 
 Each file of the set has ``labels/<id>.json``. Small files are labelled by hand: the
 ``entities`` list is written by a person who read the file (``"method": "manual"``).
 Large or regular files are labelled by their own structure, never by piiscan: the label
 file holds a ``spec`` saying which column, tuple position or key holds which kind of
-personal data, and this script reads the file and writes every value into ``entities``.
+personal data (and ``extra`` entities a person added by hand), and nothing else; the
+entities are expanded from the assembled file (for a converted file, from the source table
+assemble.py keeps beside the set) when the set is evaluated (truth.py), so no label file
+repeats a whole table.
 The spec and its ``notes`` document what was labelled and why (for example "9-digit
 values in the phone column are left out: no Japanese number has 9 digits").
 
@@ -213,11 +217,18 @@ def label_kv(spec: dict[str, Any], blob: bytes) -> list[dict[str, Any]]:
     return out
 
 
-def expand(label: dict[str, Any], entry: assemble.Entry, mirror: Path) -> list[dict[str, Any]]:
+def expand(label: dict[str, Any], entry: assemble.Entry, files: Path,
+           sources: Path | None = None) -> list[dict[str, Any]]:
+    """The entities of one file: written by hand, or expanded from its spec and the file
+    (a converted file's source table, kept by assemble.py under ``sources``)."""
     spec = label.get("spec")
     if label.get("method") == "manual" or not spec:
         return list(label.get("entities", []))
-    blob = assemble.source_blob(mirror, entry)
+    sources = sources or files.parent / "sources"
+    path = assemble.source_path(sources, entry) if entry.convert else files / entry.relpath
+    if not path.is_file():
+        raise SystemExit(f"{entry.id}: {path} is missing; run assemble.py first")
+    blob = path.read_bytes()
     if spec["method"] == "columns":
         found = label_columns(spec, blob, entry.convert)
     elif spec["method"] == "sql":
@@ -229,26 +240,17 @@ def expand(label: dict[str, Any], entry: assemble.Entry, mirror: Path) -> list[d
     return found + list(label.get("extra", []))
 
 
-def dump(label: dict[str, Any]) -> str:
-    """The label file: its header readable, then one entity per line (diffs stay small)."""
-    head = {k: v for k, v in label.items() if k != "entities"}
-    text = json.dumps(head, ensure_ascii=False, indent=1)[:-2]
-    rows = ",\n".join("  " + json.dumps(e, ensure_ascii=False) for e in label["entities"])
-    return f'{text},\n "entities": [\n{rows}\n ]\n}}\n'
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--mirror", type=Path, default=Path("/work/.mirror"))
+    parser.add_argument("--files", type=Path, default=Path("/work/evaldata/independent/files"))
+    parser.add_argument("--sources", type=Path, default=None)
     parser.add_argument("ids", nargs="*")
     args = parser.parse_args(argv)
     entries = {e.id: e for e in assemble.read_manifest()}
     for ident in args.ids or sorted(entries):
-        path = LABELS / f"{ident}.json"
-        label = json.loads(path.read_text("utf-8"))
-        label["entities"] = expand(label, entries[ident], args.mirror)
-        path.write_text(dump(label), encoding="utf-8")
-        print(f"{ident}: {len(label['entities'])} entities")
+        label = json.loads((LABELS / f"{ident}.json").read_text("utf-8"))
+        found = expand(label, entries[ident], args.files, args.sources)
+        print(f"{ident}: {len(found)} entities ({label.get('method', 'spec')})")
     return 0
 
 

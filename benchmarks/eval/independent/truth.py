@@ -20,6 +20,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 import assemble  # noqa: E402
+import label as labels  # noqa: E402
 
 ERAS = {"M": 1867, "T": 1911, "S": 1925, "H": 1988, "R": 2018,
         "明治": 1867, "大正": 1911, "昭和": 1925, "平成": 1988, "令和": 2018}
@@ -39,13 +40,22 @@ def iso_date(value: str) -> str | None:
     return None
 
 
-def load(files_dir: Path | None = None) -> dict[str, Any]:
+def load(files_dir: Path | None = None, sources: Path | None = None) -> dict[str, Any]:
+    """The truth of every file; labels written as a spec are expanded from ``files_dir``
+    (and the converted files' source tables under ``sources``, default beside it)."""
+    check_files(files_dir)
     files: dict[str, Any] = {}
     for entry in assemble.read_manifest():
         label = json.loads((HERE / "labels" / f"{entry.id}.json").read_text("utf-8"))
+        if label.get("spec") and label.get("method") != "manual":
+            if files_dir is None:
+                raise SystemExit(f"{entry.id}: a spec label needs the assembled files")
+            raw = labels.expand(label, entry, files_dir, sources)
+        else:
+            raw = label.get("entities", [])
         seen: set[tuple[str, ...]] = set()
         entities = []
-        for e in label.get("entities", []):
+        for e in raw:
             key = (e["type"], re.sub(r"\s", "", e["value"]))
             if e["type"].startswith("SENSITIVE_"):
                 key += (json.dumps(e.get("where", {}), sort_keys=True),)
@@ -64,6 +74,12 @@ def load(files_dir: Path | None = None) -> dict[str, Any]:
             "encoding": entry.encoding,
             "convert": entry.convert.split(";")[0],
         }
+    return {"files": files}
+
+
+def check_files(files_dir: Path | None) -> None:
+    """Stop with the command to run when files of the manifest are missing."""
+    files = [e.relpath for e in assemble.read_manifest()]
     if files_dir is not None:
         missing = [p for p in files if not (files_dir / p).is_file()]
         if missing:
@@ -71,4 +87,3 @@ def load(files_dir: Path | None = None) -> dict[str, Any]:
                 f"{len(missing)} files of the manifest are missing under {files_dir} "
                 f"(first: {missing[0]}); run benchmarks/eval/independent/assemble.py first"
             )
-    return {"files": files}

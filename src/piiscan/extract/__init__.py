@@ -44,6 +44,7 @@ REGISTRY: dict[str, str] = {
     "tar": "archive",
     "gzip": "archive",
     "image": "image",  # with --ocr only; see unsupported_reason
+    "structured": "structured",
 }
 
 # Kinds piiscan recognises but does not read; each becomes a skip with this reason.

@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING
 
+from piiscan.columns import resolve
 from piiscan.extract import text as text_extractor
 from piiscan.extract.csv import line_segments
 from piiscan.models import Location, Note, Segment, Skip
@@ -159,10 +160,21 @@ class _Walker:
         self.seen_keys = seen_keys if seen_keys is not None else set()
 
     def walk(self, value: object) -> Iterator[Segment]:
-        stack = [_Node(value, "$", None, self.root_record)]
+        """Every string of the document, one record at a time: an object in an array (a
+        record of its own) is walked after the rest of the record it sits in, so the
+        values of one record arrive together (piiscan.structure.records reads them so)."""
+        later = [_Node(value, "$", None, self.root_record)]
+        while later:
+            yield from self._record(later.pop(0), later)
+
+    def _record(self, start: _Node, later: list[_Node]) -> Iterator[Segment]:
+        stack = [start]
         while stack:
             self.ctx.check_time()
             node = stack.pop()
+            if node.record != start.record:
+                later.append(node)
+                continue
             if isinstance(node.value, dict):
                 yield from self._keys(node)
                 stack.extend(
@@ -175,7 +187,7 @@ class _Walker:
                 yield Segment(
                     node.value,
                     replace(self.location, part=node.path),
-                    header=node.key,
+                    header=resolve(node.key),
                     record=node.record,
                 )
 

@@ -21,6 +21,7 @@ import pypdfium2.raw as pdfium_c
 
 from piiscan.extract import BudgetExceeded, pdfstreams
 from piiscan.models import Location, Note, Segment, Skip, SkipKind
+from piiscan.structure.texttable import segments as text_segments
 
 if TYPE_CHECKING:
     from piiscan.extract import Blob, ExtractContext
@@ -99,6 +100,7 @@ def _open_pdfium(blob: Blob, stack: ExitStack) -> pdfium.PdfDocument:
 
 def _read_pdfium(doc: pdfium.PdfDocument, blob: Blob, ctx: ExtractContext) -> Iterator[Item]:
     loc = blob.location
+    prefix = _prefix(blob)
     has_form = doc.get_formtype() != pdfium_c.FORMTYPE_NONE
     if has_form:
         doc.init_forms()  # must precede page loading for field values to resolve
@@ -116,12 +118,17 @@ def _read_pdfium(doc: pdfium.PdfDocument, blob: Blob, ctx: ExtractContext) -> It
                 info = replace(info, text=_ocr_page(page, ctx), ocr=True)
             pages.append(info)
             if info.text.strip():
-                yield Segment(info.text, replace(loc, page=info.number))
+                yield from text_segments(info.text, replace(loc, page=info.number), prefix)
             yield from _annotations(doc, page, replace(loc, page=index + 1), has_form)
         finally:
             page.close()
     yield from _page_notes(pages, blob)
     yield from _pdfium_metadata(doc, loc)
+
+
+def _prefix(blob: Blob) -> str:
+    """Record ids of tables stay unique across the members of one container."""
+    return "!".join(blob.location.members) + "!" if blob.location.members else ""
 
 
 def _pdfium_page(page: pdfium.PdfPage, number: int) -> _Page:
@@ -249,7 +256,8 @@ def _fallback(blob: Blob, ctx: ExtractContext, pdfium_reason: str) -> Iterator[I
                     continue
                 pages.append(item)
                 if item.text.strip():
-                    yield Segment(item.text, replace(blob.location, page=item.number))
+                    yield from text_segments(item.text, replace(blob.location, page=item.number),
+                                             _prefix(blob))
     except PDFPasswordIncorrect:
         yield Skip(blob.display, ENCRYPTED)
         return

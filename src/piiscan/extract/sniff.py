@@ -5,6 +5,7 @@ A PNG renamed to .txt is an image; a DOCX renamed to .dat is a DOCX.
 
 from __future__ import annotations
 
+import re
 import zipfile
 from typing import TYPE_CHECKING
 
@@ -39,6 +40,13 @@ _EXTENSIONS: dict[str, str] = {
     "7z": "archive-other",
     "rar": "archive-other",
 }
+# Text whose values sit under keys or columns: SQL, code and configuration, logs, Markdown
+# (piiscan.extract.structured reads the keys as headers).
+_EXTENSIONS.update(dict.fromkeys(
+    ("sql", "ddl", "dml", "pgsql", "mysql", "md", "markdown", "mdown", "mkd", "rb", "js", "mjs",
+     "cjs", "jsx", "ts", "tsx", "vue", "py", "php", "java", "kt", "go", "swift", "cs", "dart",
+     "scala", "yml", "yaml", "fsh", "log", "properties", "env", "ini", "cfg", "conf", "toml"),
+    "structured"))
 
 _IMAGE_MAGIC = (
     b"\x89PNG\r\n\x1a\n",
@@ -65,7 +73,42 @@ def detect_kind(blob: Blob) -> str:
         return by_magic
     if ext == "mbox" or (ext == "" and head.startswith(b"From ") and b"\n" in head[:200]):
         return "mbox"
-    return _EXTENSIONS.get(ext, "text")
+    kind = _EXTENSIONS.get(ext, "text")
+    if kind == "text" and ext in _PLAIN_EXTENSIONS:
+        if looks_like_table(head):
+            return "csv"
+        if re.search(rb"^\s*INSERT\s+INTO\b", head, re.I | re.M):
+            return "structured"
+    return kind
+
+
+# Extensions a table is saved under when it is not called .csv: Excel's "Unicode text"
+# (.txt, UTF-16, tab-separated), exports (.dat, .tab, .prn, .out) and files without one.
+_PLAIN_EXTENSIONS = frozenset({"txt", "text", "dat", "tab", "prn", "out", "exp", "export", ""})
+_TABLE_LINES = 4
+
+
+def looks_like_table(head: bytes) -> bool:
+    """Comma- or tab-separated values whatever the file is called: the first lines (at
+    least four) split into the same number of fields, two or more, on one delimiter."""
+    from piiscan.extract.encoding import sniff_encoding
+
+    encoding = sniff_encoding(head)
+    if encoding is None:
+        return False
+    text = head.decode(encoding, errors="replace").lstrip("\ufeff")
+    lines = [ln for ln in text.splitlines()[:30] if ln.strip()]
+    if len(text) >= len(head) // 2 and not text.endswith(("\n", "\r")):
+        lines = lines[:-1]  # the sample may end mid-line
+    if len(lines) < _TABLE_LINES:
+        return False
+    for delimiter in ("\t", ","):
+        counts = [ln.count(delimiter) for ln in lines]
+        common = max(set(counts), key=counts.count)
+        if common >= (1 if delimiter == "\t" else 2) and \
+                counts.count(common) >= len(counts) * 0.9:
+            return True
+    return False
 
 
 def _by_magic(head: bytes, ext: str) -> str | None:

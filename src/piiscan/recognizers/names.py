@@ -16,9 +16,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from functools import cache, lru_cache
+from functools import cache
 
-from piiscan import data
+from piiscan import columns, data
+from piiscan.columns import KANA_KINDS, NAME_KINDS, ROMAJI_KINDS
 from piiscan.labels import is_field_label
 from piiscan.models import Level
 from piiscan.normalize import to_katakana
@@ -31,7 +32,10 @@ _SPACE = "[ 　]"
 
 _HONORIFICS = ("様", "さま", "サマ", "さん", "サン", "殿", "どの", "氏(?!名)", "君", "くん", "ちゃん",
                "先生", "医師", "弁護士", "容疑者", "被告人", "被告", "受刑者", "被害者", "患者")
-_LABELS = ("氏名", "お名前", "御名前", "名前", "姓名", "患者名", "患者氏名", "被保険者氏名", "被保険者名",
+# Roles that label a name only with a separator (患者：山田 太郎), never in a sentence.
+_ROLE_LABELS = ("患者", "利用者", "受診者")
+_LABELS = ("患者", "利用者", "受診者", "氏名", "お名前", "御名前", "名前", "姓名", "患者名", "患者氏名",
+           "被保険者氏名", "被保険者名",
            "被保険者", "契約者名", "契約者氏名", "契約者", "申込者名", "申込者氏名", "申込者", "申請者",
            "本人氏名", "利用者名", "利用者氏名", "受取人", "届出人", "依頼者", "依頼人", "保護者氏名",
            "保護者", "世帯主", "宛名", "お客様名", "顧客名", "社員名", "従業員名", "職員名", "担当者名",
@@ -40,14 +44,16 @@ _LABELS = ("氏名", "お名前", "御名前", "名前", "姓名", "患者名", 
            "配偶者", "緊急連絡先氏名", "相談者", "来談者", "面談者", "記録者", "申請人",
            "対象社員", "患者様", "加入者", "会員名", "主治医",
            "担当医", "医師名", "被害者", "加害者", "当事者", "相手方", "債務者", "保証人", "代理人")
-_NAME_HEADERS = ("氏名", "名前", "姓名", "お名前", "患者", "被保険者", "契約者", "申込者", "顧客名",
-                 "お客様", "社員名", "従業員", "担当者", "受取人", "名義", "宛名", "受診者", "利用者",
-                 "name", "Name", "NAME", "姓", "名")
-_NOT_NAME_HEADERS = ("フリガナ", "ふりがな", "カナ", "かな", "ヨミ", "読み", "ローマ字", "英字", "会社",
-                     "社名", "法人", "店", "病院", "医療機関", "部署", "商品", "品名", "ファイル", "名称",
-                     "件名", "地名", "駅", "銀行", "支店", "company", "file", "product")
-_KANA_HEADERS = ("フリガナ", "ふりがな", "カナ", "かな", "ヨミ", "よみ", "読み", "セイメイ", "kana", "Kana",
-                 "KANA")
+# Columns whose cells hold one kind of value that is not a name (a phone, a place, a food,
+# a facility): no name is looked for in them (the kinds are in rules/jp/columns.yaml).
+_NOT_NAME_COLUMNS = frozenset({
+    "THING", "ORG_NAME", "ORG_PHONE", "PREFECTURE", "MUNICIPALITY", "TOWN", "STREET",
+    "BUILDING", "POSTAL_CODE", "PHONE", "EMAIL", "GEO", "BIRTH_DATE", "AGE", "SEX",
+    "BLOOD_TYPE", "PERSON_ID", "ADDRESS", "ORG_ADDRESS", *KANA_KINDS})
+_NOT_KANA_COLUMNS = frozenset({
+    "THING", "ORG_NAME", "ORG_PHONE", "ORG_ADDRESS", "PREFECTURE", "MUNICIPALITY", "TOWN",
+    "STREET", "BUILDING", "POSTAL_CODE", "PHONE", "EMAIL", "GEO", "BIRTH_DATE", "AGE", "SEX",
+    "BLOOD_TYPE", "PERSON_ID", "ADDRESS", *ROMAJI_KINDS})
 # Katakana words that sit in reading columns of forms but are not names.
 _KANA_STOP = frozenset({"メール", "アドレス", "フリガナ", "ふりがな", "カナ", "ヨミガナ", "セイメイ", "ナシ",
                         "ミキニュウ", "ベツシ", "ホンニン", "ドウジョウ", "メールアドレス"})
@@ -55,8 +61,12 @@ _KANA_STOP = frozenset({"メール", "アドレス", "フリガナ", "ふりが�
 _ORG_SUFFIXES = ("商事", "商店", "工業", "産業", "建設", "銀行", "会社", "病院", "医院", "事務所", "組合",
                  "協会", "大学", "学校", "学園", "法人", "株式", "有限", "市", "町", "村", "区", "県",
                  "都", "府", "部", "課", "係", "室", "店", "社", "所", "屋", "堂", "館", "院", "局",
-                 "署", "庁", "省", "駅", "線", "寺", "神社", "家", "様", "一同", "各位", "殿")
-_STOP = frozenset({"お客", "皆", "皆さ", "各位", "貴殿", "貴社", "御社", "弊社", "当社", "先方", "相手",
+                 "署", "庁", "省", "駅", "線", "寺", "神社", "家", "様", "一同", "各位", "殿",
+                 "園", "校", "クリニック", "センター", "ホーム", "ステーション", "薬局", "施設", "公園",
+                 "墓地", "斎場")
+_STOP = frozenset({"管理者", "担当者", "責任者", "作成者", "申請者", "退会者", "未設定", "公正",
+                   "動詞", "名詞", "認識", "お客", "皆", "皆さ", "各位", "貴殿", "貴社", "御社",
+                   "弊社", "当社", "先方", "相手",
                    "本人", "ご本人", "同", "上", "担当", "社長", "部長", "課長", "係長", "店長",
                    "会員", "利用者", "お子", "ご家族", "家族", "奥", "旦那", "ご主人", "主人", "先生",
                    "患者", "お父", "お母", "父", "母", "兄", "姉", "弟", "妹", "子", "孫", "新郎",
@@ -64,6 +74,24 @@ _STOP = frozenset({"お客", "皆", "皆さ", "各位", "貴殿", "貴社", "御
                    "記入例", "見本", "未記入", "不明", "無し", "同上", "空欄", "該当", "氏名",
                    "名前", "代表", "代表者", "個人", "法人", "匿名", "未定", "退職", "休職"})
 
+_NOT_HONORIFIC = frozenset({"多様", "仕様", "模様", "同様", "異様", "一様", "文様", "紋様", "有様",
+                            "外様", "殿様", "王様", "神様", "仏様", "今様", "左様", "斯様", "皆様",
+                            "貴様", "各様", "別様", "両様", "二様", "三様", "態様", "様様"})
+_TITLES = ("部長", "課長", "係長", "社長", "会長", "店長", "所長", "院長", "校長", "准教授", "教授", "主任",
+           "次長", "専務", "常務", "支配人", "室長", "局長", "理事長", "副社長", "顧問", "主査", "主事",
+           "看護師", "医師", "先生", "弁護士", "税理士", "課長補佐", "部長代理", "マネージャー")
+# Found by the word that ends them (a title, です, an honorific), then read backwards: far
+# cheaper on long text than a pattern tried at every kanji.
+_TITLE_WORD = re.compile("|".join(sorted(_TITLES, key=len, reverse=True)))
+# A relation in brackets after a name: 山田 花子（長女）, 鈴木一郎(父) — how emergency
+# contacts and family members are written.
+_RELATION = re.compile(r"[（(](?:父|母|夫|妻|長男|長女|次男|次女|三男|三女|息子|娘|兄|姉|弟|妹|祖父|"
+                       r"祖母|孫|叔父|叔母|伯父|伯母|甥|姪|義父|義母|義兄|義姉|配偶者|子|実父|実母|"
+                       r"養父|養母|内縁の夫|内縁の妻|同居人|親族|友人|知人|後見人|保佐人|補助人)[）)]")
+_INTRODUCTION_END = re.compile("(?:です|と申します|でございます|と言います|といいます)(?:[。!！、\n]|$)")
+_HONORIFIC_WORD = re.compile("(?:様|さま|さん|氏|くん|ちゃん|先生)(?![ァ-ヺー])")
+_KANJI_CHAR = re.compile(KANJI)
+_KATA_CHAR = re.compile("[ァ-ヺー]")
 _TITLE = re.compile("(?:部長|課長|係長|社長|会長|店長|所長|院長|校長|教授|准教授|主任|次長|専務|常務|"
                     "取締役|支配人|室長|局長|理事長|理事|副社長|顧問|代表)$")
 # Given names in kana with a name-final kanji: くみ子, はる美, さち江
@@ -72,7 +100,7 @@ _HONORIFIC_RE = re.compile(
     f"({KANJI}{{1,8}})(?:{_SPACE}({KANJI}{{1,4}}|{HIRA}{{2,4}}|{KATA}{{2,5}}))?{_SPACE}?"
     f"(?:{'|'.join(_HONORIFICS)})")
 _LABEL_RE = re.compile(
-    f"(?:{'|'.join(sorted(_LABELS, key=len, reverse=True))})"
+    f"(?P<label>{'|'.join(sorted(_LABELS, key=len, reverse=True))})"
     f"(?P<sep>{_SPACE}*(?:[:：]|は|欄|の)?{_SPACE}*)"
     f"(?P<value>{KANJI}{{1,5}}(?:{_SPACE}?(?:{KANJI}{{1,5}}|{_KANA_GIVEN}|{KATA}{{2,6}}))?)"
     f"(?!{KANJI})")
@@ -87,12 +115,20 @@ _GIVEN_MIX = f"(?:{KANJI}{{1,5}}|{HIRA}{{1,6}}|{_KANA_GIVEN}|{KATA}{{1,8}})"
 _CELL_RE = re.compile(
     f"^{_SPACE}*({KANJI}{{1,5}}(?:{_SPACE}?{_GIVEN_MIX})?){_SPACE}*$")
 _ROMAJI_CELL_RE = re.compile(r"^[ 　]*([A-Z][A-Za-z'\-]+(?:[ 　,]+[A-Z][A-Za-z'\-]+){1,3})[ 　]*$")
+_ROMAJI_WORD_CELL_RE = re.compile(r"^[ 　]*([A-Z][a-z'\-]{1,20}|[A-Z]{2,20})[ 　]*$")
+# After a name, these make it the name of a thing (a museum, a prize, a map, a street).
+_NAMED_THING = re.compile("[ァ-ヺ]|記念|賞|像|展|文庫|旧居|旧宅|生家|通り|邸|全集|研究|作品|文学")
 _KANA_SPACED_RE = re.compile(
     f"(?<![ァ-ヺーぁ-ゖｦ-ﾟ])({KATA}{{2,8}}|{HIRA}{{2,6}}){_SPACE}({KATA}{{1,8}}|{HIRA}{{1,6}})"
     "(?![ァ-ヺーぁ-ゖｦ-ﾟ])")
 _KANA_LABEL_RE = re.compile(
-    f"(?:フリガナ|ふりがな|カナ氏名|氏名カナ|カナ|ヨミガナ|よみがな|セイメイ){_SPACE}*[:：]?{_SPACE}*"
+    f"(?<![ァ-ヺーぁ-ゖ])(?:フリガナ|ふりがな|カナ氏名|氏名カナ|カナ|ヨミガナ|よみがな|セイメイ)"
+    f"(?P<sep>{_SPACE}*[:：]?{_SPACE}*)"
     f"((?:{KATA}|{HIRA}){{1,10}}(?:{_SPACE}(?:{KATA}|{HIRA}){{1,10}})?)")
+# After a reading label with no separator, hiragana is the sentence going on (フリガナが,
+# カタカナまたは), not a reading.
+_PARTICLE_START = re.compile("(?:が|は|を|の|に|と|で|も|や|へ|から|まで|または|および|など|となる|"
+                             "となって|について|による|として)")
 _KANA_CELL_RE = re.compile(
     f"^{_SPACE}*((?:{KATA}|{HIRA}){{1,12}}(?:{_SPACE}(?:{KATA}|{HIRA}){{1,12}})?){_SPACE}*$")
 
@@ -108,13 +144,19 @@ def _rare_surnames() -> frozenset[str]:
 
 
 @cache
-def _given() -> frozenset[str]:
+def given_names() -> frozenset[str]:
     return data.load_words("given_names")
 
 
+_given = given_names
+
+
 @cache
-def _common_surnames() -> frozenset[str]:
+def common_surnames() -> frozenset[str]:
     return data.load_words("common_word_surnames")
+
+
+_common_surnames = common_surnames
 
 
 @cache
@@ -135,12 +177,16 @@ def is_surname(text: str, rare: bool = False) -> bool:
     return text in _surnames() or (rare and text in _rare_surnames())
 
 
-def _org_like(text: str) -> bool:
-    """An organisation, a place or a role rather than a name. A listed surname is never
-    one: 中村, 土屋, 田所 and 小野寺 end like places and shops."""
-    if text in _STOP:
-        return True
-    return text.endswith(_ORG_SUFFIXES) and text not in _surnames()
+def org_like(text: str) -> bool:
+    """An organisation, a place or a role rather than a name. A listed surname or given
+    name is never one: 中村, 土屋, 田所 end like places and shops, 健市 and 美都 like a
+    city and a metropolis."""
+    if text in _STOP or columns.table().org_word.search(text) is not None:
+        return True  # 有限会社エステート, 佐藤医院: words no name holds (columns.yaml)
+    return text.endswith(_ORG_SUFFIXES) and text not in _surnames() and text not in _given()
+
+
+_org_like = org_like
 
 
 def split_full_name(run: str) -> int | None:
@@ -156,16 +202,15 @@ def split_full_name(run: str) -> int | None:
 
 def person_names(text: str, header: str | None) -> Iterator[Candidate]:
     """PERSON_NAME candidates in normalised text (see the module docstring)."""
-    if header and is_name_header(header):
+    column = columns.read_header(header)
+    if column is not None and column.kind in _NOT_NAME_COLUMNS:
+        return
+    if column is not None and (column.kind in NAME_KINDS or column.kind in ROMAJI_KINDS):
         if is_field_label(text):
             return  # a form's label (生年月日, 電話) that landed under a name column
-        m = _CELL_RE.match(text)
-        if m and _has_kanji(m.group(1)) and not _org_like(m.group(1).strip()):
-            yield Candidate(m.start(1), m.end(1), Level.HIGH, ("name column",))
-            return
-        m = _ROMAJI_CELL_RE.match(text)
-        if m:  # TRAN THI MAI, Santos Maria: foreign names in a name column
-            yield Candidate(m.start(1), m.end(1), Level.HIGH, ("name column",))
+        found = _name_cell(text, column.verify)
+        if found is not None:
+            yield found
             return
     seen: set[tuple[int, int]] = set()
     for cand in _by_label(text):
@@ -177,6 +222,9 @@ def person_names(text: str, header: str | None) -> Iterator[Candidate]:
         if (cand.start, cand.end) not in seen:
             seen.add((cand.start, cand.end))
             yield cand
+    yield from _by_title(text, seen)
+    yield from _by_relation(text, seen)
+    yield from _by_introduction(text, seen)
     for m in _SPACED_RE.finditer(text):
         surname, given = m.group(1), m.group(2)
         if (m.start(), m.end()) in seen or not is_surname(surname) or _org_like(given):
@@ -186,13 +234,124 @@ def person_names(text: str, header: str | None) -> Iterator[Candidate]:
             yield Candidate(m.start(), m.end(), Level.LOW if common else Level.MEDIUM,
                             ("known surname and given name",))
     for m in _RUN_RE.finditer(text):
+        if _NAMED_THING.match(text, m.end()):
+            continue  # 小泉八雲記念館, 小泉八雲マップ: a thing named after someone
         if split_full_name(m.group(1)) is not None and (m.start(), m.end()) not in seen:
+            seen.add((m.start(), m.end()))
             yield Candidate(m.start(), m.end(), Level.MEDIUM, ("known surname and given name",))
+    yield from _katakana_by_honorific(text)
+
+
+def _run_before(text: str, end: int, allowed: re.Pattern[str], most: int) -> int:
+    """Start of the run of ``allowed`` characters (at most ``most``) that ends at ``end``."""
+    start = end
+    while start > 0 and end - start < most and allowed.match(text, start - 1):
+        start -= 1
+    return start
+
+
+def _by_title(text: str, seen: set[tuple[int, int]]) -> Iterator[Candidate]:
+    """A surname before a job title: 佐藤課長, 営業部の高橋主任, 田中先生."""
+    for m in _TITLE_WORD.finditer(text):
+        if _KANJI_CHAR.match(text, m.end()):
+            continue  # 課長補佐 is found as its own word; 部長室 is a room
+        start = _run_before(text, m.start(), _KANJI_CHAR, 10)
+        run = text[start:m.start()]
+        found = _name_suffix(run, None) if run else None
+        if found is None:
+            continue
+        offset, level = found
+        span = (start + offset, m.start())
+        name = run[offset:]
+        if span not in seen and len(name) >= 2 and is_surname(name[:2]) and not _org_like(name):
+            seen.add(span)
+            yield Candidate(*span, level, ("followed by a job title",))
+
+
+def _by_relation(text: str, seen: set[tuple[int, int]]) -> Iterator[Candidate]:
+    """A name before its relation to someone: 山田 花子（長女）, 佐藤一郎(夫)."""
+    for m in _RELATION.finditer(text):
+        end = m.start()
+        while end > 0 and text[end - 1] in " 　":
+            end -= 1
+        start = _run_before(text, end, _KANJI_CHAR, 4)
+        if start > 1 and text[start - 1] in " 　" and _KANJI_CHAR.match(text, start - 2):
+            start = _run_before(text, start - 1, _KANJI_CHAR, 4)  # 山田 花子（長女）
+        value = text[start:end]
+        head = re.split(_SPACE, value, maxsplit=1)[0]
+        found = _name_suffix(head, None) if head else None
+        if found is None or found[0] != 0 or (start, end) in seen or _org_like(value):
+            continue
+        seen.add((start, end))
+        yield Candidate(start, end, Level.HIGH, ("followed by a relation",))
+
+
+def _by_introduction(text: str, seen: set[tuple[int, int]]) -> Iterator[Candidate]:
+    """Who introduces themselves or signs: 営業部の山田です, 山田太郎と申します."""
+    for m in _INTRODUCTION_END.finditer(text):
+        end = m.start()
+        start = _run_before(text, end, _KANJI_CHAR, 4)
+        if start > 1 and text[start - 1] in " 　" and _KANJI_CHAR.match(text, start - 2):
+            start = _run_before(text, start - 1, _KANJI_CHAR, 4)  # 山田 太郎です
+        if start == end or (start > 0 and text[start - 1] not in "\n。、 　の"):
+            continue
+        value = text[start:end]
+        head = re.split(_SPACE, value, maxsplit=1)[0]
+        known = split_full_name(head) is not None or (
+            is_surname(head) and head not in _common_surnames()) or any(
+            is_surname(head[:k]) and head[:k] not in _common_surnames() and
+            head[k:] in _given() for k in range(1, min(4, len(head))))
+        span = (start, end)
+        if known and span not in seen and not _org_like(value):
+            seen.add(span)
+            yield Candidate(*span, Level.HIGH, ("introduces themselves",))
+
+
+def _katakana_by_honorific(text: str) -> Iterator[Candidate]:
+    """A katakana given name before an honorific: アンナ様, マリアさん (a reading the
+    given-name dictionary knows; ユーザー様 and スタッフさん are roles, not names)."""
+    for m in _HONORIFIC_WORD.finditer(text):
+        start = _run_before(text, m.start(), _KATA_CHAR, 6)
+        word = text[start:m.start()]
+        if len(word) < 2 or (start > 0 and text[start - 1] == "・"):
+            continue
+        if word not in _KANA_STOP and to_katakana(word) in _readings("given_names"):
+            yield Candidate(start, m.start(), Level.HIGH, ("followed by an honorific",))
+
+
+def _name_cell(text: str, verify: bool) -> Candidate | None:
+    """A whole cell of a name column; in an ambiguous one (``name``) only a value the
+    dictionaries take for a name."""
+    m = _CELL_RE.match(text)
+    if m and _has_kanji(m.group(1)) and not _org_like(m.group(1).strip()):
+        value = m.group(1).strip()
+        if not verify or _dictionary_name(value):
+            return Candidate(m.start(1), m.end(1), Level.HIGH, ("name column",))
+        return None
+    m = _ROMAJI_CELL_RE.match(text) or _ROMAJI_WORD_CELL_RE.match(text)
+    if m and not verify:  # TRAN THI MAI, Santos Maria, Sato: names in a name column
+        return Candidate(m.start(1), m.end(1), Level.HIGH, ("name column",))
+    return None
+
+
+def _dictionary_name(value: str) -> bool:
+    """A value the dictionaries take for a person's name: a known surname and a known given
+    name, or a known surname and at most three more characters (千鳥ヶ淵戦没者墓苑 and
+    神保町シアター are too long to be one)."""
+    compact = value.replace(" ", "").replace("　", "")
+    if split_full_name(compact) is not None:
+        return True
+    head = re.split(_SPACE, value, maxsplit=1)[0]
+    return 2 <= len(compact) <= 6 and any(
+        is_surname(head[:k]) and head[:k] not in _common_surnames() and len(compact) - k <= 3
+        for k in range(1, min(4, len(head)) + 1))
 
 
 def _by_label(text: str) -> Iterator[Candidate]:
     for m in _LABEL_RE.finditer(text):
         value = m.group("value").rstrip(" 　")
+        if m.group("label") in _ROLE_LABELS and m.group("sep").strip(" 　") in ("", "は", "の"):
+            continue  # 利用者は当該費用を: a role in a sentence, not a label
         head = re.split(_SPACE, value, maxsplit=1)[0]
         if _org_like(value) or _org_like(head) or not _has_kanji(head) or len(value) < 2:
             continue
@@ -218,6 +377,9 @@ def _by_honorific(text: str) -> Iterator[Candidate]:
         if found is None:
             continue
         offset, level = found
+        if given is None and len(run) - offset == 1 and text[m.end() - 2:m.end()] in \
+                _NOT_HONORIFIC:
+            continue  # 多様, 仕様, 同様: words that end in 様
         end = m.end(2) if given else m.start(1) + len(run)
         yield Candidate(m.start(1) + offset, end, level, ("followed by an honorific",))
 
@@ -251,7 +413,15 @@ def _name_suffix(run: str, given: str | None) -> tuple[int, Level] | None:
 def kana_names(text: str, header: str | None) -> Iterator[Candidate]:
     """PERSON_NAME_KANA: readings in a kana column, after a フリガナ label, or a spaced pair
     of known surname and given-name readings (ヤマダ タロウ)."""
-    if header and _is_kana_header(header):
+    column = columns.read_header(header)
+    if column is not None and column.kind in _NOT_KANA_COLUMNS:
+        return
+    # A name column written in kana (FHIR's family/given of a reading) holds readings too;
+    # an ambiguous one (``name``) does only when the reading tables know the value: a list
+    # of halls and shops named サンフィッシュ or アスパル is not a list of people.
+    if column is not None and (column.kind in KANA_KINDS or (
+            column.kind in NAME_KINDS and _KANA_CELL_RE.match(text)
+            and (not column.verify or _known_reading(text)))):
         m = _KANA_CELL_RE.match(text)
         value = m.group(1) if m else ""
         if m and len(re.sub(_SPACE, "", value)) >= 2 and value.strip() not in _KANA_STOP:
@@ -259,10 +429,14 @@ def kana_names(text: str, header: str | None) -> Iterator[Candidate]:
             return
     seen: set[int] = set()
     for m in _KANA_LABEL_RE.finditer(text):
-        if m.group(1).strip() in _KANA_STOP:
+        value = m.group(2)
+        if value.strip() in _KANA_STOP or len(re.sub(_SPACE, "", value)) < 2:
             continue
-        seen.add(m.start(1))
-        yield Candidate(m.start(1), m.end(1), Level.HIGH, ("labelled as a name reading",))
+        if not m.group("sep") and (_PARTICLE_START.match(value)
+                                                or re.match(HIRA, value)):
+            continue
+        seen.add(m.start(2))
+        yield Candidate(m.start(2), m.end(2), Level.HIGH, ("labelled as a name reading",))
     for m in _KANA_SPACED_RE.finditer(text):
         if m.start(1) in seen:
             continue
@@ -273,15 +447,18 @@ def kana_names(text: str, header: str | None) -> Iterator[Candidate]:
                                                                "readings",))
 
 
-@lru_cache(maxsize=1024)  # asked once per cell; a column has one header
+def _known_reading(text: str) -> bool:
+    """A kana value whose words the surname or given-name readings know (ヤマダ, タロウ)."""
+    words = [to_katakana(w) for w in re.split(_SPACE, text.strip()) if w]
+    return bool(words) and all(w in _readings("surnames") or w in _readings("given_names")
+                               for w in words)
+
+
+@cache
 def is_name_header(header: str) -> bool:
-    return any(h in header for h in _NAME_HEADERS) and not any(
-        h in header for h in _NOT_NAME_HEADERS)
-
-
-@lru_cache(maxsize=1024)
-def _is_kana_header(header: str) -> bool:
-    return any(h in header for h in _KANA_HEADERS)
+    """A column of person names (or their romaji form), by the column table."""
+    column = columns.read_header(header)
+    return column is not None and (column.kind in NAME_KINDS or column.kind in ROMAJI_KINDS)
 
 
 def _has_kanji(text: str) -> bool:

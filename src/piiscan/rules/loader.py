@@ -115,8 +115,14 @@ def read_file(path: Path, raw: bytes | None = None, check_schema: bool = True) -
         raise RuleError(name, f"cannot read: {exc.strerror}") from None
     if check_schema:
         validate_schema(name, data)
-    elif not isinstance(data, dict) or not isinstance(data.get("rules", data.get("types")),
-                                                      list):
+        table_keys = [k for k in ("columns", "modifiers", "organisations", "people")
+                      if k in data]
+        if table_keys and not _is_builtin(path):
+            raise RuleError(name, "a column table is built in (rules/jp/columns.yaml) and "
+                                  f"not read from --rules; remove '{table_keys[0]}'", None,
+                            table_keys[0])
+    elif not isinstance(data, dict) or not isinstance(
+            data.get("rules", data.get("types", data.get("columns"))), list):
         raise RuleError(name, "expected a mapping with a 'rules' or 'types' list")
     types = []
     for index, item in enumerate(data.get("types", ())):
@@ -125,6 +131,13 @@ def read_file(path: Path, raw: bytes | None = None, check_schema: bool = True) -
         except (KeyError, TypeError, ValueError) as exc:
             raise RuleError(name, f"invalid type: {exc}", None, f"types.{index}") from None
     return RuleFile(name, tuple(types), tuple(data.get("rules", ())), check_schema)
+
+
+def _is_builtin(path: Path) -> bool:
+    try:
+        return path.resolve().is_relative_to(builtin_rules_dir().resolve())
+    except OSError:
+        return False
 
 
 def compile_file(parsed: RuleFile, types: TypeRegistry) -> list[Rule]:

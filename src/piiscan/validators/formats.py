@@ -38,7 +38,7 @@ def jp_phone(text: str) -> bool:
 def phone_formatted(text: str) -> bool:
     """Written like a phone number (separators, parentheses or +81), or a mobile number:
     a bare 10-digit string is as likely to be an ID."""
-    if any(ch in text for ch in "-() +"):
+    if any(ch in text for ch in "-() +."):
         return True
     return national_phone_digits(text)[:3] in {"070", "080", "090"}
 
@@ -46,3 +46,11 @@ def phone_formatted(text: str) -> bool:
 def card_grouped(text: str) -> bool:
     """Printed the way cards are: 4-4-4-4 or the 4-6-5 / 4-6-4 of Amex and Diners."""
     return bool(_GROUPED_CARD.match(text.strip()))
+
+
+_KANJI_DIGITS = str.maketrans("〇一二三四五六七八九", "0123456789")
+
+
+def jp_phone_kanji(text: str) -> bool:
+    """A phone number in kanji numerals (〇九〇－一二三四－五六七八): ``jp_phone`` on its digits."""
+    return jp_phone(text.translate(_KANJI_DIGITS))

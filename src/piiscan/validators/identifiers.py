@@ -131,6 +131,14 @@ def passport(text: str) -> bool:
     return bool(re.fullmatch(r"[A-Z]{2}[0-9]{7}", value)) and _not_placeholder(value[2:])
 
 
+def passport_any(text: str) -> bool:
+    """A passport number of Japan (two letters, seven digits) or of another country that
+    writes one letter and seven or eight digits (China, Korea, Vietnam, the Philippines)."""
+    value = text.strip()
+    m = re.fullmatch(r"[A-Z]{1,2}([0-9]{7,8})", value)
+    return m is not None and _not_placeholder(m.group(1))
+
+
 def residence_card(text: str) -> bool:
     """在留カード・特別永住者証明書の番号: two letters, eight digits, two letters (AB12345678CD)."""
     value = text.strip()

@@ -1,0 +1,343 @@
+"""One record at a time: the cells of a row, the values of a JSON object or an SQL tuple.
+
+Extractors give each cell its own segment and the record it belongs to. Before the rules
+see them, the cells of one record are read together (``Assembler``):
+
+- **one value split over cells is one value**: a surname and a given-name column are one
+  name (姓 | 名 -> 山田 太郎), so are their readings (セイ | メイ) and romaji forms, and FHIR's
+  ``family`` + ``given``; an address over 都道府県 | 市区町村 | 町域 | 番地 | 建物 — named by
+  the headers, or recognised by its values (a prefecture, then a municipality from the
+  official list, then the town and the street number) — is one address. The joined value
+  is scanned in place of its parts, at the first part's location;
+- **what the record is about**: the column kinds it holds. A row of a list of places or
+  organisations (施設名, 所在地, 代表電話, 緯度 ...) with no person in it holds the place's
+  contact data, not anyone's (``organisation_row``).
+
+Only one record is held at a time, and at most ``MAX_CELLS`` of its cells.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from functools import lru_cache
+
+from piiscan import columns
+from piiscan.columns import ADDRESS_PARTS, ARROW, NAME_KINDS, Column
+from piiscan.models import Segment
+from piiscan.structure import values
+
+MAX_CELLS = 400
+_NOTHING: list[Record] = []  # never appended to: feed's answer when no record is complete
+_PAIRS = (("SURNAME", "GIVEN_NAME", "PERSON_NAME"),
+          ("SURNAME_KANA", "GIVEN_KANA", "NAME_KANA"),
+          ("SURNAME_ROMAJI", "GIVEN_ROMAJI", "NAME_ROMAJI"))
+# Keys that name a name's parts only beside each other (FHIR HumanName, many APIs).
+_PART_KEYS = {"family": "SURNAME", "last": "SURNAME", "given": "GIVEN_NAME",
+              "first": "GIVEN_NAME"}
+_ADDRESS_KINDS = frozenset({"ADDRESS", *ADDRESS_PARTS})
+_STOP_SHAPES = frozenset({"EMAIL", "PHONE", "POSTAL_CODE", "DATE", "SEX", "KANA", "ROMAJI",
+                          "PERSON_NAME", "PREFECTURE"})
+
+
+# Types whose value in a row about an organisation is the organisation's: its contact data
+# (types.yaml ``contact``), and what a company also has under a person's column headers (a
+# founding date under 生年月日, the reading of its name under カナ).
+ORGANISATION_TYPES = frozenset({"BIRTH_DATE", "PERSON_NAME_KANA"})
+_COMPANY = re.compile(r"^(?:株式会社|有限会社|合同会社|合資会社|合名会社|(?:一般|公益)(?:社団|財団)法人|"
+                      r"医療法人|学校法人|社会福祉法人|宗教法人|\(株\)|\(有\)|㈱|㈲)|"
+                      r"(?:株式会社|有限会社|合同会社|\(株\)|\(有\)|㈱|㈲|Co\.,? ?Ltd\.?|Inc\.|"
+                      r"Corporation|Corp\.|病院|医院|クリニック|診療所|薬局|センター|協会|組合|事務所)$")
+# A cell that marks its row as an example.
+_SAMPLE_CELLS = frozenset({"記入例", "記載例", "見本", "記入見本", "例", "サンプル", "sample", "Sample",
+                           "SAMPLE", "example", "Example", "ダミー", "dummy"})
+# A cell that says the row is a company's own (an address kind 本店, a type Company).
+_ORGANISATION_WORDS = frozenset({"本店", "本社", "支店", "支社", "営業所", "事業所", "会社", "法人",
+                                 "company", "Company", "COMPANY", "corporation", "Corporation"})
+# The characters a marking cell can start with (a cheap test before the set look-up).
+_MARK_FIRST = frozenset(w[0] for w in _SAMPLE_CELLS | _ORGANISATION_WORDS) | frozenset(
+    " 　\t\r\n【[(（<＜")
+
+
+@dataclass
+class Record:
+    """The segments of one record to scan (composites in place of their parts), the column
+    kinds the record holds, and — when the record is about an organisation or a place and
+    names no person — why (``organisation``)."""
+
+    segments: list[Segment]
+    key: str | None
+    kinds: tuple[Column, ...] = ()
+    organisation: str | None = None
+    sample: str | None = None  # the marker when a cell says the row is an example
+    # "<id column>=<value>" of the record's id-like cells (client_id=101): a record of
+    # another table with the same key is about the same person (容易照合)
+    keys: tuple[str, ...] = ()
+
+
+class Assembler:
+    """Groups consecutive segments of one record and assembles them (module docstring)."""
+
+    def __init__(self) -> None:
+        self._key: str | None = None
+        self._cells: list[Segment] = []
+
+    def feed(self, segment: Segment) -> list[Record]:
+        """The records complete once this segment is seen (usually none)."""
+        if segment.record is None:
+            done = self.flush()
+            done.append(Record([segment], None))
+            return done
+        if segment.record == self._key and len(self._cells) < MAX_CELLS:
+            self._cells.append(segment)
+            return _NOTHING
+        done = self.flush()
+        self._key, self._cells = segment.record, [segment]
+        return done
+
+    def flush(self) -> list[Record]:
+        done = [assemble(self._cells, self._key)] if self._cells else []
+        self._key, self._cells = None, []
+        return done
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """What a record's headers alone decide (computed once per set of headers: every row
+    of a table has the same)."""
+
+    kinds: tuple[Column | None, ...]
+    pairs: tuple[tuple[int, int, str], ...]  # (first part, second part, kind of the whole)
+    address_columns: bool  # some column is an address or a part of one
+    known: tuple[Column, ...]
+    place: str | None  # a place column and no person column: why the row is a place's
+    name_columns: tuple[int, ...]  # where a company name would make the row a company's
+    ids: tuple[str | None, ...]  # id-like column names (client_id), per cell
+    has_ids: bool
+    sample: str | None  # a header that says its value is an example (例:, sample:)
+
+
+@lru_cache(maxsize=512)
+def _plan(headers: tuple[str | None, ...]) -> _Plan:
+    kinds = [columns.read_header(h) for h in headers]
+    _part_keys(headers, kinds)
+    used: set[int] = set()
+    pairs = []
+    for first, second, whole in _PAIRS:
+        found = _pair(kinds, first, second, used)
+        if found is not None:
+            pairs.append((*found, whole))
+            used.update(found)
+    known = tuple(k for k in kinds if k is not None)
+    ids = tuple(_id_column(h) for h in headers)
+    place = None
+    # An ambiguous column (an English "name") is no evidence of people; beside an
+    # organisation's name, a reading is the organisation's (名称 + name_kana).
+    people = [k for k in known if k.person and not k.verify]
+    if any(k.kind == "ORG_NAME" for k in known):
+        people = [k for k in people if k.kind in NAME_KINDS]
+    if any(k.place for k in known) and not people:
+        place = "a row of " + "・".join(dict.fromkeys(k.label for k in known if k.place))
+    sample = next((bare for h in headers if (bare := (h or "").split(ARROW)[0].strip()
+                                             .rsplit(".", 1)[-1]) in _SAMPLE_CELLS), None)
+    return _Plan(tuple(kinds), tuple(pairs),
+                 any(k is not None and k.kind in _ADDRESS_KINDS for k in kinds), known, place,
+                 tuple(i for i, k in enumerate(kinds)
+                       if k is not None and k.kind in ("PERSON_NAME", "ORG_NAME", "THING")),
+                 ids, any(ids), sample)
+
+
+def assemble(cells: list[Segment], key: str | None) -> Record:
+    plan = _plan(tuple(c.header for c in cells))
+    kinds = list(plan.kinds)
+    used: set[int] = set()
+    composites: list[tuple[int, Segment]] = []
+    for i, j, whole in plan.pairs:
+        composites.append((i, _joined([cells[i], cells[j]], whole, " ")))
+        used.update((i, j))
+    if plan.address_columns or any(len(c.text) <= 8 and values.is_prefecture(c.text)
+                                   for c in cells):
+        for run in _address_runs(cells, kinds, used):
+            if not _complete(cells, kinds, run):
+                continue
+            composites.append((run[0], _joined([cells[i] for i in run], "ADDRESS", "")))
+            used.update(run)
+    out = [c for i, c in enumerate(cells) if i not in used]
+    if composites:
+        out += [seg for _, seg in sorted(composites, key=lambda c: c[0])]
+    sample, company = _marks(cells)
+    sample = sample or plan.sample
+    if plan.place is None and company is None:
+        company = next((_COMPANY_ROW for i in plan.name_columns
+                        if _COMPANY.search(cells[i].text.strip())), None)
+    return Record(out, key, plan.known, plan.place or company, sample,
+                  _keys(cells, plan.ids) if plan.has_ids else ())
+
+
+_ID_HEADER = re.compile(r"(?:^|[_\s.-])id$|[a-z]id$|ID$|Id$|番号$|^no\.?$", re.I)
+
+
+def _keys(cells: list[Segment], ids: tuple[str | None, ...]) -> tuple[str, ...]:
+    """The record's id-like cells as ``header=value`` (client_id=101, 社員番号=E12345)."""
+    out = []
+    for cell, name in zip(cells, ids, strict=True):
+        if name is not None:
+            value = cell.text.strip()
+            if 0 < len(value) <= 40:
+                out.append(f"{name}={value}")
+    return tuple(out)
+
+
+@lru_cache(maxsize=1024)
+def _id_column(header: str | None) -> str | None:
+    """The name of an id-like column (client_id, 社員番号), or None."""
+    bare = (header or "").split(ARROW)[0].strip()
+    if bare and not bare.startswith("#") and _ID_HEADER.search(bare):
+        return bare.rsplit(".", 1)[-1].lower()
+    return None
+
+
+_COMPANY_ROW = "a company's row"
+
+
+def _marks(cells: list[Segment]) -> tuple[str | None, str | None]:
+    """What a short cell says about its row: an example (記入例, 見本, サンプル — the first
+    line of a form's table, filled in to show how), or a company's own (本店, Company)."""
+    if len(cells) < 2:
+        return None, None
+    sample = company = None
+    for cell in cells:
+        text = cell.text
+        if len(text) <= 12 and text[:1] in _MARK_FIRST:
+            text = text.strip().strip("【】[]()（）<>＜＞")
+            if text in _SAMPLE_CELLS:
+                sample = text
+            elif text in _ORGANISATION_WORDS:
+                company = _COMPANY_ROW
+    return sample, company
+
+
+def _part_keys(headers: tuple[str | None, ...], kinds: list[Column | None]) -> None:
+    """``family`` and ``given`` (or ``last``/``first``) in one record are a name's parts."""
+    bare = [(h or "").strip().lower().rsplit(".", 1)[-1] for h in headers]
+    found = {_PART_KEYS[b] for b in bare if b in _PART_KEYS}
+    if found != {"SURNAME", "GIVEN_NAME"}:
+        return
+    table = columns.table()
+    for i, b in enumerate(bare):
+        kind = kinds[i]
+        if b in _PART_KEYS and (kind is None or kind.verify):  # name.family: not a full name
+            kinds[i] = table.column(_PART_KEYS[b])
+
+
+def _pair(kinds: list[Column | None], first: str, second: str,
+          used: set[int]) -> tuple[int, int] | None:
+    i = next((n for n, k in enumerate(kinds) if k and k.kind == first and n not in used), None)
+    j = next((n for n, k in enumerate(kinds) if k and k.kind == second and n not in used), None)
+    return (i, j) if i is not None and j is not None else None
+
+
+def _address_runs(cells: list[Segment], kinds: list[Column | None],
+                  used: set[int]) -> Iterator[list[int]]:
+    """Consecutive cells that together hold one address: by their headers (住所 spanning
+    several cells; 都道府県, 市区町村, 町域, 番地, 建物 columns), else by their values."""
+    i = 0
+    while i < len(cells):
+        kind = kinds[i]
+        text = cells[i].text
+        if (kind is None or kind.kind not in _ADDRESS_KINDS) and \
+                (len(text) > 8 or not values.is_prefecture(text)):
+            i += 1  # an address starts at an address column or a prefecture
+            continue
+        run = _by_header(cells, kinds, i, used)
+        if len(run) < 2:
+            run = _by_value(cells, kinds, i, used)
+        if len(run) >= 2:
+            yield run
+            i = run[-1] + 1
+        else:
+            i += 1
+
+
+def _complete(cells: list[Segment], kinds: list[Column | None], run: list[int]) -> bool:
+    """Cells under one 住所 header are the person's address whatever they hold; parts
+    found by their own headers (都道府県, 市区町村 ...) or by their values make an address
+    only with a street number: a prefecture and a municipality are a place."""
+    first = kinds[run[0]]
+    if first is not None and first.kind == "ADDRESS" and all(
+            cells[i].header == cells[run[0]].header for i in run):
+        return True
+    for i in run[1:]:
+        kind = kinds[i]
+        if kind is not None and kind.kind == "STREET":
+            return True
+        if values.classify(cells[i].text) == "STREET" and not cells[i].text.strip().isdigit():
+            return True
+    return False
+
+
+def _by_header(cells: list[Segment], kinds: list[Column | None], start: int,
+               used: set[int]) -> list[int]:
+    kind = kinds[start]
+    if kind is None or kind.kind not in _ADDRESS_KINDS or start in used:
+        return []
+    run = [start]
+    for i in range(start + 1, len(cells)):
+        k = kinds[i]
+        if i in used or k is None or k.kind not in _ADDRESS_KINDS:
+            break
+        if k.kind == "ADDRESS" and kind.kind == "ADDRESS" and cells[i].header != \
+                cells[start].header:
+            break  # two address columns (自宅, 勤務先): two addresses
+        run.append(i)
+    return run
+
+
+def _by_value(cells: list[Segment], kinds: list[Column | None], start: int,
+              used: set[int]) -> list[int]:
+    """A prefecture cell, then a municipality cell, then what follows while it reads as
+    the rest of an address (a town, a street number, a building), at most five cells."""
+    if start in used or start + 1 >= len(cells) or not _free(kinds[start]):
+        return []
+    if not (values.is_prefecture(cells[start].text)
+            and values.is_municipality(cells[start + 1].text)):
+        return []
+    run = [start, start + 1]
+    street = False
+    for i in range(start + 2, min(len(cells), start + 5)):
+        text = cells[i].text.strip()
+        shape = values.classify(text)
+        if i in used or not _free(kinds[i]) or shape in _STOP_SHAPES or shape == "NUMBER" \
+                or len(text) > 40:
+            break
+        if street and shape == "STREET":
+            break  # a second street number is something else
+        run.append(i)
+        if shape == "STREET":
+            street = True
+        elif street:
+            break  # the building after the street number ends the address
+    return run
+
+
+def _free(kind: Column | None) -> bool:
+    """A cell whose header does not say it holds something other than an address."""
+    return kind is None or kind.kind in _ADDRESS_KINDS or kind.place
+
+
+def _joined(parts: list[Segment], kind: str, sep: str) -> Segment:
+    """One segment for a value split over cells, at the first cell's place."""
+    texts = [p.text.strip() for p in parts]
+    if sep:
+        text = sep.join(texts)
+    else:  # an address: parts run together, a space only between two numbers
+        text = texts[0]
+        for t in texts[1:]:
+            text += (" " if text[-1:].isdigit() and t[:1].isdigit() else "") + t
+    label = columns.table().kinds[kind].label
+    base = (parts[0].header or "").split(ARROW)[0].strip()
+    names = [base] + [(p.header or "").split(ARROW)[0].strip() for p in parts[1:]]
+    shown = "・".join(dict.fromkeys(n for n in names if n)) or None
+    header = f"{shown}{ARROW}{label}" if shown and shown != label else label
+    return replace(parts[0], text=text, header=header)

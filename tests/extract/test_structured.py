@@ -1,0 +1,165 @@
+"""SQL, key/value pairs in code and configuration, logs and Markdown tables."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from piiscan.extract import Blob, ExtractContext, extract_blob
+from piiscan.models import Location, Segment
+
+
+def segments(path: Path) -> list[Segment]:
+    blob = Blob(path.name, Location(path.name), path=str(path))
+    return [s for s in extract_blob(blob, ExtractContext()) if isinstance(s, Segment)
+            and s.location.part != "filename"]
+
+
+def cells(path: Path) -> dict[str, Segment]:
+    return {s.text: s for s in segments(path) if s.record is not None}
+
+
+def test_an_insert_column_list_is_the_header(tmp_path: Path) -> None:
+    path = tmp_path / "seed.sql"
+    path.write_text("INSERT INTO customer (user_name, user_pronoun, phone)\nVALUES\n"
+                    "('長井美南', 'ナガイミナミ', '0771749188'),\n"
+                    "('中嶋良昭', 'ナカジマヨシアキ', '0881634947');\n", "utf-8")
+    found = cells(path)
+    assert found["ナガイミナミ"].header == "user_pronoun → フリガナ"
+    assert found["0881634947"].header == "phone → 電話番号"
+    assert found["0881634947"].location.line == 4
+    assert found["長井美南"].record != found["中嶋良昭"].record
+    text = "".join(s.text for s in segments(path) if s.record is None)
+    assert "0771749188" not in text and "INSERT INTO customer" in text  # nothing twice
+
+
+def test_a_create_table_names_the_columns_of_an_insert_without_a_list(tmp_path: Path) -> None:
+    path = tmp_path / "schema.sql"
+    path.write_text("CREATE TABLE t (id int PRIMARY KEY, birthday date, kana text);\n"
+                    "INSERT INTO t VALUES (1, '1975-01-05', 'キムラ タロウ');\n", "utf-8")
+    assert cells(path)["1975-01-05"].header == "birthday → 生年月日"
+
+
+def test_an_insert_without_any_column_names_is_read_by_its_values(tmp_path: Path) -> None:
+    path = tmp_path / "data.sql"
+    rows = [("木村　太郎", "キムラ　タロウ", "1975-01-05"), ("前田　五郎", "マエダ　ゴロウ", "1980-12-13"),
+            ("鈴木　花子", "スズキ　ハナコ", "1960-10-21")]
+    path.write_text("".join(f"INSERT INTO c VALUES (LPAD('1', 8), '{a}', '{b}', '{c}');\n"
+                            for a, b, c in rows), "utf-8")
+    found = cells(path)
+    assert found["1975-01-05"].header == "#4 → 生年月日"
+    assert found["キムラ　タロウ"].header == "#3 → フリガナ"
+
+
+def test_ruby_keys_are_headers_and_each_call_a_record(tmp_path: Path) -> None:
+    path = tmp_path / "seeds.rb"
+    path.write_text("Customer.create!(\n  family_name: '長岡', first_name: '聡美',\n"
+                    "  family_name_kana: 'ナガオカ', first_name_kana: 'サトミ'\n)\n"
+                    "Customer.create!(family_name: '野崎', first_name: '健吾')\n", "utf-8")
+    found = cells(path)
+    assert found["ナガオカ"].header == "family_name_kana → フリガナ（姓）"
+    assert found["長岡"].record == found["サトミ"].record != found["野崎"].record
+
+
+def test_a_nested_object_belongs_to_its_parent(tmp_path: Path) -> None:
+    path = tmp_path / "patient.ts"
+    path.write_text("export const patient = {\n  name: '田中 花子',\n"
+                    "  currentMedication: {\n    category: 'SSRI（エスシタロプラム 10mg）',\n  },\n};\n",
+                    "utf-8")
+    found = cells(path)
+    assert found["田中 花子"].record == found["SSRI（エスシタロプラム 10mg）"].record
+
+
+def test_yaml_fixture_blocks_are_records(tmp_path: Path) -> None:
+    path = tmp_path / "users.yml"
+    path.write_text("one:\n  name: 田中 純一郎\n  post_number: 001-1111\n"
+                    "two:\n  name: 佐藤 花子\n", "utf-8")
+    found = cells(path)
+    assert found["001-1111"].header == "post_number → 郵便番号"
+    assert found["田中 純一郎"].record == found["001-1111"].record != found["佐藤 花子"].record
+
+
+def test_an_fhir_extension_value_takes_its_url_as_header(tmp_path: Path) -> None:
+    path = tmp_path / "patient.fsh"
+    path.write_text('Instance: p1\n* extension[0].url = $patient-religion\n'
+                    '* extension[=].valueCodeableConcept = http://x#1046 "Shinto"\n', "utf-8")
+    assert cells(path)["Shinto"].header == "patient-religion → 信条"
+
+
+def test_an_fhir_identifier_value_takes_its_system_as_header(tmp_path: Path) -> None:
+    path = tmp_path / "patient.fsh"
+    path.write_text('Instance: p1\n* identifier[+].system = "urn:oid:1.2.392.100495.20.3.51.'
+                    '1/JP_Insurance_memberID"\n* identifier[=].value = "00012345:あいう:１８７:05"\n',
+                    "utf-8")
+    found = cells(path)["00012345:あいう:１８７:05"]
+    assert found.header == "JP_Insurance_memberID → 保険証の記号番号"
+
+
+def test_log_pairs_keep_spaced_digit_groups(tmp_path: Path) -> None:
+    path = tmp_path / "app.log"
+    path.write_text("2024-10-11 DEBUG send code to tel=070 6526 6822 request_id=9522\n", "utf-8")
+    assert "070 6526 6822" in cells(path)
+
+
+def test_a_markdown_table_has_its_header(tmp_path: Path) -> None:
+    path = tmp_path / "README.md"
+    path.write_text("# Data\n\n| 氏名 | 電話番号 |\n|---|---|\n| 滝 雛 | 0973329199 |\n", "utf-8")
+    found = cells(path)
+    assert found["0973329199"].header == "電話番号" and found["0973329199"].location.line == 5
+
+
+def test_a_table_in_a_txt_file_or_utf16_export_is_read_as_a_table(tmp_path: Path) -> None:
+    rows = "氏名\t電話番号\t生年月日\r\n" + "".join(
+        f"山田 太郎{i}\t090-1234-56{i:02d}\t1980/03/{i + 1:02d}\r\n" for i in range(6))
+    path = tmp_path / "export.txt"
+    path.write_bytes(b"\xff\xfe" + rows.encode("utf-16-le"))
+    found = cells(path)
+    assert found["1980/03/01"].header == "生年月日"
+
+
+def test_an_ambiguous_key_is_read_from_all_its_values(tmp_path: Path) -> None:
+    """Shelters listed by 'name': schools and halls, not people."""
+    path = tmp_path / "shelters.js"
+    path.write_text("var markers = {'shelters': [\n" + "".join(
+        f"  {{'name': '{n}', 'prefecture': '宮城県', 'city': '白石市'}},\n"
+        for n in ("福岡中学校", "荒巻小", "北岡公民館", "アスパル")) + "]};\n", "utf-8")
+    assert {cells(path)[n].header for n in ("荒巻小", "アスパル")} == {"name → 名称"}
+
+
+def test_a_reading_or_a_model_beside_a_name_key_makes_it_a_name(tmp_path: Path) -> None:
+    path = tmp_path / "seeds.rb"
+    path.write_text("Worker.create!(\n  name: '二宮龍星',\n  trade_name: '二宮硝子店'\n)\n"
+                    "Employee.create!(name: '神谷砂良', name_kana: 'カミヤサラ')\n", "utf-8")
+    found = cells(path)
+    assert found["二宮龍星"].header == found["神谷砂良"].header == "name → 氏名"
+    assert found["二宮硝子店"].header == "trade_name → 名称"
+
+
+def test_an_fhir_instance_of_a_practitioner_names_a_person(tmp_path: Path) -> None:
+    path = tmp_path / "practitioner.fsh"
+    path.write_text('Instance: p1\nInstanceOf: JP_Practitioner\n* name[0].text = "東京 春子"\n'
+                    '* name[=].family = "東京"\n', "utf-8")
+    assert cells(path)["東京 春子"].header == "name.text → 氏名"
+
+
+def test_a_key_inside_a_list_takes_the_lists_meaning(tmp_path: Path) -> None:
+    """``name`` in a patient's list of allergies is an allergy; the allergy's record is
+    nested in the patient's."""
+    path = tmp_path / "seed.ts"
+    path.write_text("await db.insert(patients).values({\n  name: '田中太郎',\n"
+                    "  history: { allergies: [{ name: '花粉', severity: 'mild' }] },\n});\n",
+                    "utf-8")
+    found = cells(path)
+    assert found["花粉"].header == "allergies.name → 病歴"
+    patient, allergy = found["田中太郎"].record, found["花粉"].record
+    assert patient is not None and allergy is not None
+    assert allergy.startswith(patient + " › ")
+
+
+def test_the_fenced_code_of_a_markdown_file_has_keys(tmp_path: Path) -> None:
+    path = tmp_path / "DESIGN.md"
+    path.write_text('# API\n\n```json\n{"name": "to clinic shibuya", "name_kana": "トゥー",\n'
+                    ' "address": "東京都渋谷区桜丘町１－４"}\n```\n\nname: 本文の値\n', "utf-8")
+    found = cells(path)
+    assert found["to clinic shibuya"].header == "name → 名称"
+    assert found["東京都渋谷区桜丘町１－４"].header == "address → 住所"
+    assert "本文の値" not in found  # prose outside the fences is plain text
