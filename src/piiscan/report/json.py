@@ -7,8 +7,8 @@ byte-identical reports apart from the timestamps.
 from __future__ import annotations
 
 import io
-import json
 from collections import Counter
+from functools import lru_cache
 from typing import Any, BinaryIO
 
 from piiscan import __version__
@@ -23,6 +23,7 @@ from piiscan.models import (
     ScanResult,
     Skip,
 )
+from piiscan.report.jsontext import dumps
 from piiscan.report.record import overdue_dict, record_dict
 from piiscan.score import assess_scan, file_mode_text
 
@@ -49,7 +50,7 @@ def finding_dict(f: Finding) -> dict[str, Any]:
         "category_en": f.category.english,
         "severity": str(f.severity),
         "confidence": str(f.confidence),
-        "reasons": [reason_dict(r) for r in f.reasons],
+        "reasons": _reasons(f.reasons),
         "location": location_dict(f.location),
         "masked_value": f.masked_value,
         "masked_snippet": f.masked_snippet,
@@ -71,6 +72,13 @@ def reason_dict(r: Reason) -> dict[str, str]:
     """``code`` and ``detail`` for machines (docs/report-json.md lists the codes), ``text``
     for people."""
     return {"code": r.code, "detail": r.detail, "text": describe(r)}
+
+
+@lru_cache(maxsize=4096)
+def _reasons(reasons: tuple[Reason, ...]) -> list[dict[str, str]]:
+    """A table's findings share a few sets of reasons (``column '電話番号'``): each set is
+    phrased once. The lists are only read by the encoder, never changed."""
+    return [reason_dict(r) for r in reasons]
 
 
 def rule_dict(r: RuleInfo) -> dict[str, Any]:
@@ -212,18 +220,14 @@ def write(result: ScanResult, out: BinaryIO) -> None:
     with two-space indents, without ever holding more than one file's entry."""
     files = sorted(result.files, key=lambda fr: fr.file.display)
     if not files:
-        out.write(_dumps(to_dict(result, [])).encode("utf-8") + b"\n")
+        out.write(dumps(to_dict(result, [])) + b"\n")
         return
-    head, tail = _dumps(to_dict(result, [_MARK])).split(_dumps(_MARK), 1)
-    out.write(head.encode("utf-8"))
+    head, tail = dumps(to_dict(result, [_MARK])).split(dumps(_MARK), 1)
+    out.write(head)
     for index, fr in enumerate(files):
-        entry = _dumps(file_dict(fr)).replace("\n", "\n    ")  # JSON strings hold no newline
-        out.write(((",\n    " if index else "") + entry).encode("utf-8"))
-    out.write((tail + "\n").encode("utf-8"))
-
-
-def _dumps(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, indent=2)
+        entry = dumps(file_dict(fr)).replace(b"\n", b"\n    ")  # JSON strings hold no newline
+        out.write((b",\n    " if index else b"") + entry)
+    out.write(tail + b"\n")
 
 
 def render(result: ScanResult) -> bytes:

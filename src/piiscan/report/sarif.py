@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import json
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from datetime import datetime, timezone
@@ -44,6 +43,7 @@ from piiscan.models import (
     TypeRegistry,
 )
 from piiscan.report.json import revision_dict, sort_findings, summary_dict
+from piiscan.report.jsontext import dumps
 from piiscan.report.record import overdue_dict, record_dict
 
 SCHEMA_URI = ("https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/"
@@ -286,21 +286,17 @@ def write(result: ScanResult, out: BinaryIO) -> None:
     """The log, written result by result: the same bytes as ``json.dumps`` of ``to_dict``
     with two-space indents, holding one result at a time."""
     if not any(fr.findings for fr in result.files):
-        out.write(_dumps(to_dict(result)).encode("utf-8") + b"\n")
+        out.write(dumps(to_dict(result)) + b"\n")
         return
     files = _files(result)
     rules, index = _rules_of(result, files)
-    head, tail = _dumps(_document(result, rules, [_MARK])).split(_dumps(_MARK), 1)
-    out.write(head.encode("utf-8"))
-    indent = "\n" + " " * 8  # results sit three levels deep
+    head, tail = dumps(_document(result, rules, [_MARK])).split(dumps(_MARK), 1)
+    out.write(head)
+    indent = b"\n" + b" " * 8  # results sit three levels deep
     for number, item in enumerate(_results(files, index, result.types)):
-        entry = _dumps(item).replace("\n", indent)  # JSON strings hold no newline
-        out.write(((f",{indent}" if number else "") + entry).encode("utf-8"))
-    out.write((tail + "\n").encode("utf-8"))
-
-
-def _dumps(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, indent=2)
+        entry = dumps(item).replace(b"\n", indent)  # JSON strings hold no newline
+        out.write((b"," + indent if number else b"") + entry)
+    out.write(tail + b"\n")
 
 
 def render(result: ScanResult) -> bytes:
