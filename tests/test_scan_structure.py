@@ -148,3 +148,16 @@ def test_an_allergy_in_a_patients_list_is_the_patients(tmp_path: Path) -> None:
     found = {(f[0], f[1]): f[2] for f in scan(tmp_path, "design.md", doc.encode("utf-8"))}
     assert found[("SENSITIVE_MEDICAL", "花粉")] == Level.HIGH
     assert found[("SENSITIVE_MEDICAL", "高血圧")] == Level.HIGH
+
+
+def test_a_number_under_a_header_that_says_nothing_is_read_as_the_kind_its_row_names(
+        tmp_path: Path) -> None:
+    sql = ("INSERT INTO kakunin_syorui (syorui_hakkosya, syorui_kigou, syorui_name) VALUES\n"
+           "('大阪府公安委員会', '620123948760', '運転免許証'),\n"
+           "('大阪法務局', '整理番号0918726', '履歴事項全部証明書'),\n"
+           "('東京都公安委員会', '301234567890', '運転免許証'),\n"
+           "('外務省', '620123948761', 'パスポート');\n")
+    found = scan(tmp_path, "data.sql", sql.encode("utf-8"))
+    licences = {f[1]: f[2] for f in found if f[0] == "DRIVERS_LICENSE"}
+    assert licences.get("620123948760") == Level.HIGH
+    assert "620123948761" not in licences  # that row names a passport

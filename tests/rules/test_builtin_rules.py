@@ -6,6 +6,7 @@ import pytest
 import yaml
 
 from piiscan.rules.loader import builtin_rules_dir, load_file, rule_files, validate_schema
+from piiscan.rules.prescan import BACKEND_ENV
 from piiscan.rules.rule import Rule
 from piiscan.rules.selftest import check_rule
 
@@ -23,8 +24,11 @@ def test_rule_file_matches_schema(path) -> None:  # type: ignore[no-untyped-def]
     validate_schema(str(path), yaml.safe_load(path.read_bytes()))
 
 
+@pytest.mark.parametrize("backend", ["hyperscan", "python"])
 @pytest.mark.parametrize("rule", RULES, ids=lambda r: r.id)
-def test_rule_examples(rule: Rule) -> None:
+def test_rule_examples(rule: Rule, backend: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """In both word-scanner backends (issue 15): Hyperscan and the tries for ``re``."""
+    monkeypatch.setenv(BACKEND_ENV, backend)
     assert rule.match_examples and rule.no_match_examples
     failures = check_rule(rule)
     assert not failures, "\n".join(map(str, failures))

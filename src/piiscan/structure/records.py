@@ -116,6 +116,7 @@ class _Plan:
     ids: tuple[str | None, ...]  # id-like column names (client_id), per cell
     has_ids: bool
     sample: str | None  # a header that says its value is an example (例:, sample:)
+    unknown: tuple[int, ...]  # cells whose header the column table does not know
 
 
 @lru_cache(maxsize=512)
@@ -145,11 +146,13 @@ def _plan(headers: tuple[str | None, ...]) -> _Plan:
                  any(k is not None and k.kind in _ADDRESS_KINDS for k in kinds), known, place,
                  tuple(i for i, k in enumerate(kinds)
                        if k is not None and k.kind in ("PERSON_NAME", "ORG_NAME", "THING")),
-                 ids, any(ids), sample)
+                 ids, any(ids), sample, tuple(i for i, k in enumerate(kinds) if k is None))
 
 
 def assemble(cells: list[Segment], key: str | None) -> Record:
     plan = _plan(tuple(c.header for c in cells))
+    if plan.unknown and len(cells) > 1:
+        cells = _named_in_the_row(cells, plan.unknown)
     kinds = list(plan.kinds)
     used: set[int] = set()
     composites: list[tuple[int, Segment]] = []
@@ -173,6 +176,39 @@ def assemble(cells: list[Segment], key: str | None) -> Record:
                         if _COMPANY.search(cells[i].text.strip())), None)
     return Record(out, key, plan.known, plan.place or company, sample,
                   _keys(cells, plan.ids) if plan.has_ids else ())
+
+
+# Kinds of identifier a row may name in a cell of its own (書類種別 | 書類番号 tables).
+_IDENTIFIER_KINDS = frozenset({"PASSPORT", "DRIVERS_LICENSE", "RESIDENCE_CARD", "PENSION_NUMBER",
+                               "HEALTH_INSURANCE", "MY_NUMBER", "BANK_ACCOUNT", "CARD_NUMBER"})
+MAX_KIND_CELL = 16  # a cell naming a document is a word or two, with no digit
+MIN_ID_DIGITS = 7  # the shortest of those identifiers (an account number); 枝番 05 is a part
+
+
+def _named_in_the_row(cells: list[Segment], unknown: tuple[int, ...]) -> list[Segment]:
+    """A row that says in one cell what kind of identifier it holds (運転免許証, パスポート),
+    beside a number in a column whose header says nothing (``syorui_kigou``): the number is
+    read under that kind's label (``syorui_kigou → 運転免許証番号``), as a person reads a
+    書類種別 | 書類番号 table. Two kinds named in one row name neither."""
+    named = {column.kind: column for c in cells
+             if (column := _identifier_word(c.text.strip())) is not None}
+    if len(named) != 1:
+        return cells
+    (column,) = named.values()
+    out = list(cells)
+    for i in unknown:
+        cell = cells[i]
+        if sum(ch.isdigit() for ch in cell.text) >= MIN_ID_DIGITS:
+            out[i] = replace(cell, header=f"{cell.header or f'#{i + 1}'}{ARROW}{column.label}")
+    return out
+
+
+@lru_cache(maxsize=4096)
+def _identifier_word(text: str) -> Column | None:
+    if not 1 < len(text) <= MAX_KIND_CELL or any(ch.isdigit() for ch in text):
+        return None
+    column = columns.read_header(text)
+    return column if column is not None and column.kind in _IDENTIFIER_KINDS else None
 
 
 _ID_HEADER = re.compile(r"(?:^|[_\s.-])id$|[a-z]id$|ID$|Id$|番号$|^no\.?$", re.I)
