@@ -112,9 +112,16 @@ def privacy_policy(text: str, start: int, end: int) -> bool:
     return _compiled(_PRIVACY_POLICY).match(text, end) is not None
 
 
+# How far before a value each look-behind can reach: the prechecks search no further, so a
+# long text costs the same per value wherever the value is (15 lines of 100 characters and
+# a heading; a company line and four lines of 100 characters).
+_SAMPLE_REACH = 1_700
+_COMPANY_REACH = 640
+
+
 def sample_value(text: str, start: int, end: int) -> bool:
     """A filled-in example (記入例, 見本) on a form or in a manual, not anyone's data."""
-    if _compiled(_SAMPLE_WORDS, False).search(text, 0, end) is None:  # most texts: no word
+    if _compiled(_SAMPLE_WORDS, False).search(text, max(0, end - _SAMPLE_REACH), end) is None:
         return False
     return _compiled(_SAMPLE_VALUE).match(text, end) is not None
 
@@ -122,7 +129,7 @@ def sample_value(text: str, start: int, end: int) -> bool:
 def company_contact(text: str, start: int, end: int) -> bool:
     """In a company's own contact block (letterhead, signature, footer): business contact
     data of an organisation, not about a person (LESSONS.md, lesson 4)."""
-    if _compiled(_ORGANISATION, False).search(text, 0, end) is None:
+    if _compiled(_ORGANISATION, False).search(text, max(0, end - _COMPANY_REACH), end) is None:
         return False
     return _compiled(_COMPANY_CONTACT).match(text, end) is not None
 
