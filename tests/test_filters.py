@@ -108,3 +108,9 @@ def test_role_words_inside_a_mailbox_name() -> None:
         assert at_end(filters.role_mailbox, address, address), address
     for address in ("hanako_s+news@yahoo.co.jp", "taro.yamada@corp.jp", "user=k.suzuki@corp.jp"):
         assert not at_end(filters.role_mailbox, address, address), address
+
+
+def test_a_value_after_a_line_ending_in_a_mask_character_is_no_placeholder() -> None:
+    """A Markdown bold line (**連絡先**) above a phone: '$' also matched before the newline."""
+    text = "**連絡先**\n090-1234-5678"
+    assert not filters.placeholder(text, text.index("0"), len(text))

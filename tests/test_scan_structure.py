@@ -161,3 +161,9 @@ def test_a_number_under_a_header_that_says_nothing_is_read_as_the_kind_its_row_n
     licences = {f[1]: f[2] for f in found if f[0] == "DRIVERS_LICENSE"}
     assert licences.get("620123948760") == Level.HIGH
     assert "620123948761" not in licences  # that row names a passport
+
+
+def test_a_payment_method_names_no_identifier(tmp_path: Path) -> None:
+    csv = "注文者,支払方法,伝票,item\n山田 太郎,口座振替,1234567,りんご\n"
+    found = scan(tmp_path, "orders.csv", csv.encode("utf-8"))
+    assert not [f for f in found if f[0] == "BANK_ACCOUNT"]

@@ -82,7 +82,7 @@ def _compiled(source: str, full: bool = True) -> re.Pattern[str] | regex.Pattern
 _MASK = "XxＸｘ*＊×○〇●#＃"
 _NOT_DIGIT = r"[^0-9]"
 _MASK_AFTER = rf"-?[{_MASK}]"
-_MASK_BEFORE = rf"[{_MASK}]-?$"
+_MASK_BEFORE = rf"[{_MASK}]-?\Z"
 
 
 def placeholder(text: str, start: int, end: int) -> bool:

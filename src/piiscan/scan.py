@@ -13,10 +13,10 @@ from __future__ import annotations
 import bisect
 import functools
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from piiscan.config import Settings
 from piiscan.extract import (
@@ -250,6 +250,8 @@ def _timeout_skip(rule_id: str, where: Location, seconds: float) -> Skip:
                 "was not checked by this rule")
 
 
+_T = TypeVar("_T")
+
 CELL_BLOCK = 4096  # table cells matched together, a column header at a time
 
 
@@ -286,8 +288,6 @@ class _Records:
     def flush(self) -> None:
         if not self.records:
             return
-        timeouts = self.engine.stats.timeouts
-        before = len(timeouts)
         segments = [s for _, segs in self.records for s in segs]
         matches = self._match(segments)
         found = iter(matches)
@@ -296,10 +296,18 @@ class _Records:
             for segment in segs:
                 self.findings.add(segment, next(found))
             self.findings.record_done(record, first)
-        for rule_id in timeouts[before:]:
-            self.timed_out.setdefault(rule_id, segments[0].location)
         self.records = []
         self.cells = 0
+
+    def _timed(self, where: Segment, run: Callable[[], _T]) -> _T:
+        """Run a match; a rule that gave up during it is blamed on ``where`` (a segment, or
+        the first cell of a column's block)."""
+        timeouts = self.engine.stats.timeouts
+        before = len(timeouts)
+        result = run()
+        for rule_id in timeouts[before:]:
+            self.timed_out.setdefault(rule_id, where.location)
+        return result
 
     def _match(self, segments: list[Segment]) -> list[list[Match]]:
         matches: list[list[Match]] = [[] for _ in segments]
@@ -308,9 +316,10 @@ class _Records:
             if _is_cell(segment):
                 columns.setdefault(segment.header, []).append(i)
             else:
-                matches[i] = self.engine.scan(segment)
+                matches[i] = self._timed(segment, partial(self.engine.scan, segment))
         for header, indexes in columns.items():
-            found = self.engine.scan_cells(header, [segments[i].text for i in indexes])
+            texts = [segments[i].text for i in indexes]
+            found = self._timed(segments[indexes[0]], partial(self.engine.scan_cells, header, texts))
             for i, cell_matches in zip(indexes, found, strict=True):
                 matches[i] = cell_matches
         return matches

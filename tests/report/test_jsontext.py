@@ -28,3 +28,14 @@ def test_what_orjson_refuses_goes_through_the_standard_library() -> None:
     assert dumps(big) == json.dumps(big, indent=2).encode("utf-8")
     with pytest.raises(UnicodeEncodeError):  # an undecodable name is never written raw
         dumps({"path": "bad\udcff.txt"})
+
+
+def test_a_dataclass_in_a_report_fails_as_with_the_standard_library() -> None:
+    from dataclasses import dataclass
+
+    @dataclass
+    class Leaked:
+        value: str
+
+    with pytest.raises(TypeError):
+        dumps({"x": Leaked("山田太郎")})

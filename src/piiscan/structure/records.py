@@ -178,37 +178,36 @@ def assemble(cells: list[Segment], key: str | None) -> Record:
                   _keys(cells, plan.ids) if plan.has_ids else ())
 
 
-# Kinds of identifier a row may name in a cell of its own (書類種別 | 書類番号 tables).
-_IDENTIFIER_KINDS = frozenset({"PASSPORT", "DRIVERS_LICENSE", "RESIDENCE_CARD", "PENSION_NUMBER",
-                               "HEALTH_INSURANCE", "MY_NUMBER", "BANK_ACCOUNT", "CARD_NUMBER"})
-MAX_KIND_CELL = 16  # a cell naming a document is a word or two, with no digit
-MIN_ID_DIGITS = 7  # the shortest of those identifiers (an account number); 枝番 05 is a part
+# Documents a row may name in a cell of its own (書類種別 | 書類番号 tables), and the kind of
+# number each one carries. Exact names only: 口座振替 or クレジットカード as a payment method
+# says nothing about the numbers beside it.
+_DOCUMENTS = {
+    "運転免許証": "DRIVERS_LICENSE", "運転免許": "DRIVERS_LICENSE", "免許証": "DRIVERS_LICENSE",
+    "パスポート": "PASSPORT", "旅券": "PASSPORT", "在留カード": "RESIDENCE_CARD",
+    "特別永住者証明書": "RESIDENCE_CARD", "年金手帳": "PENSION_NUMBER",
+    "基礎年金番号通知書": "PENSION_NUMBER", "マイナンバーカード": "MY_NUMBER",
+    "個人番号カード": "MY_NUMBER", "通知カード": "MY_NUMBER",
+}
+MIN_ID_DIGITS = 7  # the shortest of those numbers; 枝番 05 is a part, not an identifier
 
 
 def _named_in_the_row(cells: list[Segment], unknown: tuple[int, ...]) -> list[Segment]:
-    """A row that says in one cell what kind of identifier it holds (運転免許証, パスポート),
-    beside a number in a column whose header says nothing (``syorui_kigou``): the number is
-    read under that kind's label (``syorui_kigou → 運転免許証番号``), as a person reads a
-    書類種別 | 書類番号 table. Two kinds named in one row name neither."""
-    named = {column.kind: column for c in cells
-             if (column := _identifier_word(c.text.strip())) is not None}
-    if len(named) != 1:
+    """A row that names a document in one cell (運転免許証, パスポート), beside a number in a
+    column whose header says nothing (``syorui_kigou``): the number is read under that
+    document's label (``syorui_kigou → 運転免許証番号``), as a person reads a 書類種別 |
+    書類番号 table. Two documents named in one row name neither."""
+    numbers = [i for i in unknown if sum(ch.isdigit() for ch in cells[i].text) >= MIN_ID_DIGITS]
+    if not numbers:
         return cells
-    (column,) = named.values()
+    kinds = {kind for c in cells if (kind := _DOCUMENTS.get(c.text.strip())) is not None}
+    if len(kinds) != 1:
+        return cells
+    label = columns.table().column(kinds.pop()).label
     out = list(cells)
-    for i in unknown:
+    for i in numbers:
         cell = cells[i]
-        if sum(ch.isdigit() for ch in cell.text) >= MIN_ID_DIGITS:
-            out[i] = replace(cell, header=f"{cell.header or f'#{i + 1}'}{ARROW}{column.label}")
+        out[i] = replace(cell, header=f"{cell.header or f'#{i + 1}'}{ARROW}{label}")
     return out
-
-
-@lru_cache(maxsize=4096)
-def _identifier_word(text: str) -> Column | None:
-    if not 1 < len(text) <= MAX_KIND_CELL or any(ch.isdigit() for ch in text):
-        return None
-    column = columns.read_header(text)
-    return column if column is not None and column.kind in _IDENTIFIER_KINDS else None
 
 
 _ID_HEADER = re.compile(r"(?:^|[_\s.-])id$|[a-z]id$|ID$|Id$|番号$|^no\.?$", re.I)
