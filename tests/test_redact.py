@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from piiscan.models import FileRef, FileResult, Location, Skip
+from piiscan.models import Category, FileRef, FileResult, Finding, Level, Location, Reason, Skip
 from piiscan.redact import Redactor, redact_text
 from piiscan.rules.engine import Engine
 from piiscan.rules.loader import load_ruleset
@@ -65,6 +65,34 @@ def test_messages_keep_their_words_and_lose_values_and_names_they_quote() -> Non
     # the message quotes the member as the location shows it
     assert result.skips[1].reason == f"rule x timed out on {result.skips[0].path}"
     assert result.notes == ["sheet '***-****-4462' is hidden"]
+
+
+def _finding(part: str, *reasons: Reason) -> Finding:
+    return Finding("PERSON_NAME", "jp.person_name", "氏名", Category.PERSONAL, Level.MEDIUM,
+                   Level.LOW, reasons, Location("share/letter.docx", part=part), "竜 ***",
+                   "**竜 *** 様", "f")
+
+
+def test_reasons_quoting_a_part_show_it_as_its_location_does() -> None:
+    """A metadata name is demoted with the part as its reason (metadata:custom:<property
+    name>), and a fact is linked to 'the only person this document names (<part>)': the
+    part is the file's text, and a custom property's name can hold a value (CI, stop 22)."""
+    gate = redactor()
+    part = f"metadata:custom:氏名 {MY_NUMBER}"
+    other = f"attachment:{PHONE}.txt"
+    result = FileResult(FileRef("share/letter.docx", "share/letter.docx", 1, 0.0))
+    result.findings = [
+        _finding(part, Reason("metadata", part), Reason("keyword", "氏名")),
+        _finding("body", Reason("linked", f"the only person this document names ({other})")),
+        _finding(other)]
+    gate.result(result)
+    first, second, third = result.findings
+    assert first.location.part == "metadata:custom:氏名 ************"
+    assert first.reasons == (Reason("metadata", first.location.part), Reason("keyword", "氏名"))
+    # quoted before its own finding's location was masked: shown as that location shows it
+    assert third.location.part == "attachment:***-****-****.txt"
+    assert second.reasons == (
+        Reason("linked", f"the only person this document names ({third.location.part})"),)
 
 
 def test_a_json_path_is_looked_at_once_per_key_path() -> None:

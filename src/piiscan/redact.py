@@ -49,6 +49,9 @@ _ARRAY_INDEX_KEPT = re.compile(r"(\[\d{1,6}\])|([^\[]+|\[)")  # indexes, and the
 # Labels and honorifics that say a name of something holds a person's name.
 _NAME_MARKER = re.compile(r"氏名|名前|様|殿|さん|くん|ちゃん|フリガナ|ふりがな|担当者|(?i:\bname\b)")
 _MEMO = 8192
+# Reasons whose detail quotes the file: a part's name (metadata:custom:<property name>), a
+# column header (a record joined by 'client_id'). Every other detail is piiscan's own words.
+_QUOTING = frozenset({"metadata", "linked"})
 _QUOTED = re.compile(r"'([^']*)'")
 
 
@@ -87,6 +90,7 @@ class Redactor:
         self.words = words
         self._memo: dict[str, tuple[tuple[tuple[str, str], ...], bool]] = {}
         self._renamed: dict[str, str] = {}  # names of things masked in the current file
+        self._details: dict[str, str] = {}  # reasons' details masked in the current file
 
     # --- strings ------------------------------------------------------------------------
 
@@ -156,8 +160,8 @@ class Redactor:
         """A record id (``members!sheet!row``): every part may come from the file."""
         return "!".join(self.component(part) for part in record.split("!"))
 
-    def finding(self, f: Finding) -> Finding:
-        location = self.location(f.location)
+    def finding(self, f: Finding, location: Location | None = None) -> Finding:
+        location = self.location(f.location) if location is None else location
         reasons = self._reasons(f.reasons)
         snippet = redact_text(f.masked_snippet)
         record = self.record(f.record) if f.record is not None else None
@@ -172,19 +176,33 @@ class Redactor:
         shown as a snippet would show it. Other details are piiscan's own words."""
         cleaned = tuple(Reason(r.code, redact_text(self.words.mask(r.detail) if self.words
                                                    else r.detail))
-                        if r.code == "column" else r for r in reasons)
+                        if r.code == "column" else
+                        Reason(r.code, self._quoting(r.detail)) if r.code in _QUOTING else r
+                        for r in reasons)
         return reasons if cleaned == reasons else cleaned  # keep the shared tuple
+
+    def _quoting(self, detail: str) -> str:
+        """A reason's detail that quotes a part or a header: as a message (the part named
+        as the locations show it, values masked); once per distinct detail in a file."""
+        masked = self._details.get(detail)
+        if masked is None:
+            masked = self._details[detail] = self.message(detail)
+        return masked
 
     def result(self, fr: FileResult) -> FileResult:
         """Pass a whole file result through the gate (in place, and returned): names of
         things first, then the messages that may quote them."""
-        self._renamed = {}
-        fr.findings = [self.finding(f) for f in fr.findings]
+        self._renamed, self._details = {}, {}
+        # Every location first: a reason may quote another finding's part (the only
+        # person this document names, in its 'attachment:...'), as that location shows it.
+        locations = [self.location(f.location) for f in fr.findings]
+        fr.findings = [self.finding(f, loc)
+                       for f, loc in zip(fr.findings, locations, strict=True)]
         paths = [self.display(s.path) for s in fr.skips]
         fr.skips = [replace(s, path=path, reason=self.message(s.reason))
                     for s, path in zip(fr.skips, paths, strict=True)]
         fr.notes = [self.message(n) for n in fr.notes]
-        self._renamed = {}
+        self._renamed, self._details = {}, {}
         return fr
 
 
