@@ -17,7 +17,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent.parent / "state"))
 from statekit import make_share, stable
 
-from piiscan.run.guard import Interrupted, SignalGuard
+from piiscan.run.guard import Interrupted, SignalGuard, held
 
 
 def piiscan(*args: str, cwd: Path) -> subprocess.Popen[bytes]:
@@ -99,3 +99,17 @@ def test_guard_raises_once_then_settles(signum: int) -> None:
         os.kill(os.getpid(), signum)
         time.sleep(0.01)
     assert signal.getsignal(signal.SIGTERM) is not guard._handle
+
+
+def test_a_held_step_is_finished_before_the_signal_is_raised() -> None:
+    """A signal during ``held()`` (a worker process being started) is raised when the step
+    is done, not in the middle of it."""
+    steps: list[str] = []
+    with SignalGuard() as guard:
+        with pytest.raises(Interrupted):
+            with held():
+                os.kill(os.getpid(), signal.SIGINT)
+                time.sleep(0.05)
+                steps.append("finished")
+            steps.append("after")  # never: the signal is raised as the block ends
+        assert steps == ["finished"] and guard.received == signal.SIGINT

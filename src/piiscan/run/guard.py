@@ -4,11 +4,33 @@ from __future__ import annotations
 
 import signal
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from types import FrameType
 
 
 class Interrupted(KeyboardInterrupt):
     """SIGTERM (or SIGINT) arrived during a scan: ``scan_paths`` ends the run incomplete."""
+
+
+_holding = 0  # how many ``held()`` blocks the main thread is in
+_deferred: list[Interrupted] = []  # what arrived during them
+
+
+@contextmanager
+def held() -> Iterator[None]:
+    """A step a signal must not cut in half, in the main thread: a SIGINT or SIGTERM that
+    arrives during it is raised as ``Interrupted`` once it is done. (Starting a worker
+    process, cut between the fork server's fork and the pool's record of it, leaves a child
+    nobody kills, which then fails noisily when the ended run's semaphores are gone.)"""
+    global _holding
+    _holding += 1
+    try:
+        yield
+    finally:
+        _holding -= 1
+    if not _holding and _deferred:
+        raise _deferred.pop()
 
 
 class SignalGuard:
@@ -33,7 +55,11 @@ class SignalGuard:
             self.received = self.received or signum
             return
         self.received = signum
-        raise Interrupted(signal.Signals(signum).name)
+        interrupted = Interrupted(signal.Signals(signum).name)
+        if _holding:
+            _deferred.append(interrupted)
+            return
+        raise interrupted
 
     def settle(self) -> None:
         self._settled = True

@@ -30,7 +30,9 @@ How, and why:
   result is handed on, as ``--jobs 1`` does.
 - SIGINT and SIGTERM are the parent's (run.guard.SignalGuard raises ``Interrupted`` in its main
   thread). Workers ignore SIGINT, which a terminal sends to the whole process group; the
-  parent kills them when the scan is interrupted and the run ends incomplete (exit 4).
+  parent kills them when the scan is interrupted and the run ends incomplete (exit 4). A
+  signal waits while a worker is being started (``run.guard.held``), so none is lost
+  to the parent half-started.
 - A worker never outlives the scan: the fork server and every worker die with this process,
   even when it is killed with SIGKILL (``piiscan.lifeline``).
 - A file that kills its worker (a crash in a parser library, the OOM killer) becomes a Skip
@@ -60,6 +62,7 @@ from typing import TYPE_CHECKING, Any
 from piiscan import lifeline
 from piiscan.config import cpu_count as cpu_count
 from piiscan.models import FileRef, FileResult, Skip
+from piiscan.run.guard import held
 from piiscan.scan import CompiledRules, internal_error, scan_file
 
 if TYPE_CHECKING:
@@ -371,7 +374,8 @@ class PoolScan:
         self.pools_started += 1
         executor = ProcessPoolExecutor(max_workers=self.jobs, mp_context=context,
                                        initializer=_init_worker, initargs=(spec,))
-        self.ping = executor.submit(_ping)
+        with held():  # a submit may start a worker (see _send)
+            self.ping = executor.submit(_ping)
         return executor
 
     def _pool_started(self) -> bool:
@@ -397,7 +401,10 @@ class PoolScan:
 
         assert self.executor is not None
         try:
-            future = self.executor.submit(_scan_batch, [_ref(s) for s in batch])
+            # A submit may start a worker: a Ctrl-C waits until the pool knows its pid, so
+            # that stopping the pool kills it (cut short, it outlives the run).
+            with held():
+                future = self.executor.submit(_scan_batch, [_ref(s) for s in batch])
         except BrokenProcessPool:
             for slot in reversed(batch):
                 (self.suspects if slot.isolated else self.todo).appendleft(slot)
