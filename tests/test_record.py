@@ -34,3 +34,11 @@ def test_account_is_not_taken_from_the_environment(monkeypatch: pytest.MonkeyPat
     if os.geteuid() == 0:
         monkeypatch.setenv("SUDO_USER", "tanaka")
         assert account_name() == "root (sudo by tanaka)"
+
+
+def test_a_url_is_recorded_as_the_url() -> None:
+    """s3:// and smb:// roots are the scope as typed, not a local path made of them."""
+    record = build_run_record(["s3://bucket/exports", "smb://files.local/share/人事"],
+                              Settings(), "abc", 35)
+    assert record.roots == ("s3://bucket/exports", "smb://files.local/share/人事")
+    assert record.ignore_files == ()

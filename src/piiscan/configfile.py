@@ -50,17 +50,21 @@ LEVELS = ("low", "medium", "high", "critical")
 
 
 def parse_size(text: str | int) -> int:
-    """``500K``, ``20M``, ``1G``, ``1.5MiB`` or a number of bytes."""
-    if isinstance(text, int) and not isinstance(text, bool):
-        return text
+    """``500K``, ``20M``, ``1G``, ``1.5MiB`` or a number of bytes; at least one byte."""
     units = {"k": 1024, "m": 1024**2, "g": 1024**3}
     raw = str(text).strip().lower().removesuffix("b").removesuffix("i")
     try:
-        if raw and raw[-1] in units:
-            return int(float(raw[:-1]) * units[raw[-1]])
-        return int(raw)
+        if isinstance(text, int) and not isinstance(text, bool):
+            size = text
+        elif raw and raw[-1] in units:
+            size = int(float(raw[:-1]) * units[raw[-1]])
+        else:
+            size = int(raw)
     except ValueError:
         raise ValueError(f"'{text}' is not a size like 500K, 20M or 1G") from None
+    if size < 1:
+        raise ValueError(f"'{text}' is not a size: give at least one byte, like 500K or 20M")
+    return size
 
 
 def _str_list(value: Any) -> tuple[str, ...]:

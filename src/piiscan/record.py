@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from piiscan import __version__
 from piiscan.models import RunRecord
+from piiscan.sources import is_url
 from piiscan.sources.ignore import IGNORE_FILE
 
 if TYPE_CHECKING:
@@ -43,8 +44,9 @@ def host_name() -> str:
 
 def build_run_record(roots: Iterable[str], settings: Settings, rules_digest: str,
                      rule_count: int) -> RunRecord:
-    absolute = tuple(os.path.abspath(r) for r in roots)
-    ignore_files = tuple(path for path in (os.path.join(r, IGNORE_FILE) for r in absolute)
+    absolute = tuple(r if is_url(r) else os.path.abspath(r) for r in roots)  # s3://, smb://
+    ignore_files = tuple(path for path in (os.path.join(r, IGNORE_FILE) for r in absolute
+                                           if not is_url(r))
                          if os.path.isfile(path))
     return RunRecord(
         host=host_name(),

@@ -12,7 +12,7 @@ from rich.cells import cell_len
 from rich.console import Console
 
 from piiscan.models import ScanResult
-from piiscan.report.table import WIDE, fit_items, print_report, shorten_middle
+from piiscan.report.table import WIDE, fit_items, nothing_found, print_report, shorten_middle
 
 
 def many_files(n: int = 27) -> ScanResult:
@@ -66,3 +66,19 @@ def test_fit_items_keeps_whole_items() -> None:
     items = ["氏名 9", "電話番号 8", "個人番号 8", "クレジットカード番号 1"]
     assert fit_items(items, 30) == "氏名 9, 電話番号 8 +2 more"
     assert fit_items(items, 200) == ", ".join(items)
+
+
+def test_nothing_found_says_so_only_of_what_was_read() -> None:
+    """A bucket without credentials is not 'no personal data found'."""
+    from piiscan.models import FileRef, FileResult, Skip, SkipKind
+
+    unreadable = Skip("s3://bucket/x", "cannot access: NoCredentialsError", SkipKind.ERROR)
+    image = Skip("share/photo.png", "image (use --ocr)", SkipKind.UNSUPPORTED)
+    clean = FileResult(FileRef("share/a.txt", "share/a.txt", 1, 0.0))
+    assert nothing_found(ScanResult(roots=["share"], started="", skips=[image])) == \
+        "個人情報は見つかりませんでした (no personal data found)"
+    assert nothing_found(ScanResult(roots=["s3://bucket/x"], started="",
+                                    skips=[unreadable])).startswith(
+        "何も読めませんでした (nothing could be read): 1 unreadable")
+    assert "none in the files read); 1 could not be read" in nothing_found(
+        ScanResult(roots=["share"], started="", files=[clean], skips=[unreadable]))

@@ -58,7 +58,8 @@ def load_report(path: str, keep_values: bool = False) -> ScanResult:
     try:
         raw = Path(path).read_bytes()
     except OSError as exc:
-        raise UsageError(f"cannot read {path}: {exc.strerror or exc}") from None
+        raise UsageError(f"cannot read {path}: {exc.strerror or exc}; give a JSON report "
+                         "a scan wrote (`piiscan scan ... -o result.json`)") from None
     try:
         data = json.loads(raw.decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:

@@ -12,7 +12,7 @@ from rich.table import Table
 from rich.text import Text
 
 from piiscan.labels import RISK_LABELS
-from piiscan.models import Category, FileResult, ScanResult, TypeRegistry
+from piiscan.models import Category, FileResult, ScanResult, SkipKind, TypeRegistry
 from piiscan.report import revision_facts
 from piiscan.report.json import sort_findings
 from piiscan.report.record import overdue, record_lines, retention_days
@@ -43,13 +43,26 @@ def print_report(result: ScanResult, console: Console, details: bool = True) -> 
         if details:
             _print_details(files, console, result.types)
     else:
-        console.print("個人情報は見つかりませんでした (no personal data found)")
+        console.print(nothing_found(result))
     _print_skips(result, console)
     _print_overdue(result, console)
     console.print()
     for line in record_lines(result):
         console.print(line, markup=False, highlight=False, style="dim")
     console.print(summary_line(result), markup=False, highlight=False)
+
+
+def nothing_found(result: ScanResult) -> str:
+    """The headline of a run that found nothing: it does not say "no personal data" about
+    files it could not read (a bucket without credentials, a share that refused)."""
+    unreadable = sum(1 for s in result.all_skips() if s.kind == SkipKind.ERROR)
+    if not unreadable:
+        return "個人情報は見つかりませんでした (no personal data found)"
+    if not result.files:
+        return (f"何も読めませんでした (nothing could be read): {unreadable} unreadable, "
+                "listed below")
+    return (f"読めたファイルには個人情報はありませんでした (none in the files read); "
+            f"{unreadable} could not be read, listed below")
 
 
 # --------------------------------------------------------------------------- the file table

@@ -39,15 +39,16 @@ class Target:
         return self.format in STREAMED
 
 
-def _known() -> str:
-    return ", ".join(sorted(REGISTRY))
+def _known(text_only: bool = False) -> str:
+    return ", ".join(sorted(f for f in REGISTRY if not (text_only and f in BINARY)))
 
 
 def stdout_format(name: str) -> str:
     """The ``-f`` format, checked: known, and text (a terminal gets no zip bytes)."""
     fmt = name.lower()
     if fmt not in REGISTRY:
-        raise UsageError(f"-f {name}: unknown report format (known: {_known()})")
+        raise UsageError(f"-f {name}: unknown report format (known: {_known(text_only=True)}"
+                         f"; {', '.join(sorted(BINARY))} only with -o)")
     if fmt in BINARY:
         raise UsageError(f"-f {name}: {fmt} is a binary format and does not go to standard "
                          f"output; write it to a file: -o report.{fmt}")
@@ -63,6 +64,10 @@ def parse_target(spec: str, fallback: str | None = None) -> Target:
             raise UsageError(f"-o {spec}: unknown report format '{name}' (known: {_known()}); "
                              f"for a file whose name holds a colon, write ./{spec}")
         return Target(name.lower(), path, spec)
+    bare = spec[:-1].lower() if spec.endswith(":") else None
+    if bare in REGISTRY:
+        raise UsageError(f"-o {spec} names no file; write {bare}:PATH, "
+                         f"e.g. {bare}:report{_extension(bare)}")
     fmt = EXTENSIONS.get(Path(spec).suffix.lower()) or fallback
     if fmt is None:
         raise UsageError(f"-o {spec}: cannot tell the report format from the extension "

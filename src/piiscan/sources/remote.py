@@ -183,13 +183,21 @@ def walk_url(url: str, settings: Settings) -> Iterator[FileRef | Skip]:
         yield Skip(remote.url, "no such file or directory")
         return
     except Exception as exc:  # credentials, network, a server's refusal
-        yield Skip(remote.url, f"cannot access: {describe(exc)}")
+        yield Skip(remote.url, f"cannot access: {describe(exc)}{_hint(exc)}")
         return
     if info.get("type") != "directory":
         yield from _file_entry(remote, info)
         return
     ignore = _ignore_rules(fs, remote, settings)
     yield from _walk_dir(fs, remote, remote.path, ignore, settings)
+
+
+def _hint(exc: Exception) -> str:
+    """What to do about an error that is the same for every file under a root."""
+    if type(exc).__name__ == "NoCredentialsError":  # botocore, through s3fs
+        return ("; set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY or AWS_PROFILE "
+                "(AWS_ENDPOINT_URL for an S3-compatible store)")
+    return ""
 
 
 def _ignore_rules(fs: Any, remote: Remote, settings: Settings) -> IgnoreRules:
