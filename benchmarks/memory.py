@@ -104,7 +104,7 @@ REPORT_CHILD = r"""
 import json, os, sys, time
 from piiscan import report
 from piiscan.models import (Category, FileRef, FileResult, Finding, Level, Location,
-                            ScanResult)
+                            Reason, ScanResult)
 
 def rss():
     for line in open("/proc/self/status"):
@@ -114,7 +114,7 @@ def rss():
 
 fmt, target, findings = sys.argv[1], sys.argv[2], int(sys.argv[3])
 per_file = 100
-reasons = ("keyword '電話' nearby", "column '電話番号'")
+reasons = (Reason("keyword", "電話"), Reason("column", "電話番号"))
 files = []
 for f in range(max(1, findings // per_file)):
     display = f"share/部署{f % 50:02d}/顧客リスト_{f:06d}.csv"
