@@ -113,3 +113,17 @@ def test_a_held_step_is_finished_before_the_signal_is_raised() -> None:
                 steps.append("finished")
             steps.append("after")  # never: the signal is raised as the block ends
         assert steps == ["finished"] and guard.received == signal.SIGINT
+
+
+def test_a_signal_during_a_failing_held_step_is_raised_not_kept() -> None:
+    """The step fails as the signal arrives: the signal is raised (the run ends
+    incomplete), and nothing is left over for a later step."""
+    from piiscan.run import guard as guard_module
+
+    with SignalGuard():
+        with pytest.raises(Interrupted):
+            with held():
+                os.kill(os.getpid(), signal.SIGTERM)
+                time.sleep(0.05)
+                raise ValueError("the pool broke")
+    assert guard_module._deferred == []

@@ -29,8 +29,10 @@ def held() -> Iterator[None]:
         yield
     finally:
         _holding -= 1
-    if not _holding and _deferred:
-        raise _deferred.pop()
+        if not _holding and _deferred:  # the signal wins over whatever the step raised
+            interrupted = _deferred[0]
+            _deferred.clear()
+            raise interrupted
 
 
 class SignalGuard:
