@@ -120,10 +120,8 @@ def test_a_signal_during_a_failing_held_step_is_raised_not_kept() -> None:
     incomplete), and nothing is left over for a later step."""
     from piiscan.run import guard as guard_module
 
-    with SignalGuard():
-        with pytest.raises(Interrupted):
-            with held():
-                os.kill(os.getpid(), signal.SIGTERM)
-                time.sleep(0.05)
-                raise ValueError("the pool broke")
+    with SignalGuard(), pytest.raises(Interrupted), held():
+        os.kill(os.getpid(), signal.SIGTERM)
+        time.sleep(0.05)
+        raise ValueError("the pool broke")
     assert guard_module._deferred == []
