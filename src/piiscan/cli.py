@@ -390,7 +390,7 @@ def exit_code(result: ScanResult, settings: Settings) -> int:
         return EXIT_INTERRUPTED
     if fail_level_reached(result, settings.fail_on):
         return EXIT_FINDINGS
-    if any(s.kind.value == "error" for s in result.all_skips()):
+    if result.unreadable():
         return EXIT_UNREADABLE
     return EXIT_CLEAN
 
@@ -739,7 +739,7 @@ def _baseline_command(paths: tuple[str, ...], file: str | None, config_path: str
         _fail(UsageError(f"baseline {target} not written: {(exc.strerror or str(exc)).lower()};"
                          " choose a folder you can write to (--file)"))
     added, removed = len(entries - old), len(old - entries)
-    unreadable = sum(1 for s in result.all_skips() if s.kind.value == "error")
+    unreadable = len(result.unreadable())
     click.echo(f"piiscan: wrote {target}: {len(entries)} entries (+{added} -{removed}) from "
                f"{len(result.files)} files" + (f"; {unreadable} files could not be read and "
                                                "keep their old entries" if unreadable else ""))

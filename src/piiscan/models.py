@@ -343,3 +343,7 @@ class ScanResult:
             out.extend(fr.skips)
         return out
 
+    def unreadable(self) -> list[Skip]:
+        """Files and parts that should have been read and could not be (exit code 3)."""
+        return [s for s in self.all_skips() if s.kind == SkipKind.ERROR]
+

@@ -83,7 +83,7 @@ def next_steps(result: ScanResult, fail_on: Level, *, repository: bool,
 def hook_report(result: ScanResult, fail_on: Level, *, has_baseline: bool) -> str:
     """What a pre-commit run prints: a screenful, ending with the summary line."""
     found = blocking(result, fail_on)
-    unreadable = [s for s in result.all_skips() if s.kind.value == "error"]
+    unreadable = result.unreadable()
     lines: list[str] = []
     if found:
         files = sorted({path for path, _ in found})

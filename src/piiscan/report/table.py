@@ -12,7 +12,7 @@ from rich.table import Table
 from rich.text import Text
 
 from piiscan.labels import RISK_LABELS
-from piiscan.models import Category, FileResult, ScanResult, SkipKind, TypeRegistry
+from piiscan.models import Category, FileResult, ScanResult, TypeRegistry
 from piiscan.report import revision_facts
 from piiscan.report.json import sort_findings
 from piiscan.report.record import overdue, record_lines, retention_days
@@ -55,7 +55,7 @@ def print_report(result: ScanResult, console: Console, details: bool = True) -> 
 def nothing_found(result: ScanResult) -> str:
     """The headline of a run that found nothing: it does not say "no personal data" about
     files it could not read (a bucket without credentials, a share that refused)."""
-    unreadable = sum(1 for s in result.all_skips() if s.kind == SkipKind.ERROR)
+    unreadable = len(result.unreadable())
     if not unreadable:
         return "個人情報は見つかりませんでした (no personal data found)"
     if not result.files:

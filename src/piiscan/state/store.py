@@ -427,7 +427,7 @@ class StateStore:
                 rows.append((run_id, fr.file.display, f.type, f.fingerprint, f.rule_id,
                              str(f.severity), f.masked_value, f.location.render(),
                              f.suppressed_by))
-        unreadable = sorted({s.path for s in result.all_skips() if s.kind.value == "error"})
+        unreadable = sorted({s.path for s in result.unreadable()})
         with self.transaction() as conn:
             conn.executemany("INSERT INTO run_findings VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
             if files is not None:
