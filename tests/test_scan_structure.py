@@ -65,6 +65,27 @@ def test_a_list_of_facilities_holds_their_contact_data(tmp_path: Path) -> None:
     assert any("organisation" in f[3] or "名称" in f[3] for f in contact)
 
 
+def test_a_places_row_is_not_a_persons_for_a_name_only_a_dictionary_vouches_for(
+        tmp_path: Path) -> None:
+    """A list of towns with catchphrases (宮古 みんなが reads as surname + given name) and a
+    museum named after a poet, in an ambiguous "name" column: the places' own words."""
+    towns = ("city,citykana,lat,lng,phrase\n"
+             "宮古市,みやこし,39.63,141.94,宮古 みんなが やすらぐ このまち,\n"
+             "阿南市,あなんし,33.92,134.65,光のまち 阿南　ひと、まち、心をつなぐ\n")
+    museums = ('[{"name": "山田太郎", "opening_hours": "Tu-Su 10:00-17:30",'
+               ' "phone": "03-5675-6521"}]')
+    found = scan(tmp_path, "towns.csv", towns.encode()) + scan(
+        tmp_path, "museums.json", museums.encode())
+    assert found and all(f[2] == Level.LOW for f in found)
+    assert any(f[0] == "PERSON_NAME" and "organisation" in f[3] for f in found)
+
+
+def test_a_name_its_own_text_calls_one_makes_a_places_row_a_persons(tmp_path: Path) -> None:
+    csv = ("施設名,所在地,備考\n高松市立図書館,高松市番町1-2-3,担当：山田 太郎 090-1234-5678\n")
+    found = {f[1]: f[2] for f in scan(tmp_path, "l.csv", csv.encode("utf-8"))}
+    assert found["山田 太郎"] == Level.HIGH and found["090-1234-5678"] > Level.LOW
+
+
 def test_a_companys_row_in_a_customer_table(tmp_path: Path) -> None:
     csv = ("name,kana,birthday,phone\n個人太郎,コジンタロウ,1970-01-30,090-1111-2222\n"
            "株式会社法人,ホウジン,1955-02-10,06-1111-2222\n")

@@ -37,6 +37,9 @@ NAME_KINDS = frozenset({"PERSON_NAME", "SURNAME", "GIVEN_NAME"})
 ROMAJI_KINDS = frozenset({"NAME_ROMAJI", "SURNAME_ROMAJI", "GIVEN_ROMAJI"})
 KANA_KINDS = frozenset({"NAME_KANA", "SURNAME_KANA", "GIVEN_KANA"})
 ADDRESS_PARTS = ("PREFECTURE", "MUNICIPALITY", "TOWN", "STREET", "BUILDING")
+# Groups of kinds a rule can name (``exclude: columns: [names, addresses]``).
+KIND_GROUPS = {"names": NAME_KINDS | ROMAJI_KINDS | KANA_KINDS,
+               "addresses": frozenset({"ADDRESS", "ORG_ADDRESS", *ADDRESS_PARTS})}
 SENSITIVE_KINDS = {"MEDICAL": "SENSITIVE_MEDICAL", "DISABILITY": "SENSITIVE_DISABILITY",
                    "BELIEF": "SENSITIVE_BELIEF", "ORIGIN": "SENSITIVE_ORIGIN",
                    "CRIMINAL": "SENSITIVE_CRIMINAL"}

@@ -46,6 +46,7 @@ from piiscan.models import (
     SkipKind,
     TypeRegistry,
 )
+from piiscan.recognizers.names import WEAK_EVIDENCE
 from piiscan.redact import Redactor, redact_text
 from piiscan.rules.engine import SHORT_TEXT, Engine
 from piiscan.rules.loader import RuleSet
@@ -339,6 +340,15 @@ def _keep_confident(findings: list[Finding], result: FileResult, settings: Setti
 MAX_RECORD_KEYS = 200_000  # records whose id cells are remembered for linking
 
 
+def _names_a_person(finding: Finding, place: bool) -> bool:
+    """Whether a finding says its row is about a person: a name at medium or above; in a
+    place's row, one with more than the weakest evidence (``names.WEAK_EVIDENCE``)."""
+    if finding.type != "PERSON_NAME" or finding.confidence < Level.MEDIUM:
+        return False
+    return not place or any(r.code == "evidence" and r.detail not in WEAK_EVIDENCE
+                            for r in finding.reasons)
+
+
 class _Findings:
     """Matches of one file turned into masked, located findings."""
 
@@ -381,22 +391,25 @@ class _Findings:
     def record_done(self, record: Record, first: int) -> None:
         """A record's own verdicts on its findings (those from ``first`` on)."""
         if record.organisation is not None:
-            self.organisation_row(first, record.organisation)
+            self.organisation_row(first, record.organisation, record.place)
         if record.sample is not None:
             self.sample_row(first, record.sample)
         if record.keys and record.key is not None:
             self.record_keys(record.key, record.keys)
 
-    def organisation_row(self, first: int, detail: str) -> None:
+    def organisation_row(self, first: int, detail: str, place: bool) -> None:
         """A row about a place or an organisation (a list of facilities, a company's row
         in a customer table) with no person named in it: its contact data, dates and
-        readings are the organisation's, not anyone's (lesson 4)."""
+        readings are the organisation's, not anyone's (lesson 4). In a place's row, a name
+        only the dictionaries or an ambiguous "name" column vouch for is the place's too:
+        a catchphrase's 宮古 みんなが, the poet a museum is named after."""
         found = self.out[first:]
-        if any(f.type == "PERSON_NAME" and f.confidence >= Level.MEDIUM for f in found):
+        if any(_names_a_person(f, place) for f in found):
             return
         why = Reason("organisation", detail)
+        types = self.organisation_types | {"PERSON_NAME"} if place else self.organisation_types
         for i, f in enumerate(found, start=first):
-            if f.type in self.organisation_types and f.confidence > Level.LOW:
+            if f.type in types and f.confidence > Level.LOW:
                 self.out[i] = replace(f, confidence=Level.LOW, reasons=(*f.reasons, why))
 
     def record_keys(self, record: str, keys: tuple[str, ...]) -> None:

@@ -27,6 +27,8 @@ def readings(text: str, header: str | None = None) -> list[str]:
     ("営業部の山田です。", ["山田"]),                 # a self-introduction
     ("高橋 健市", ["高橋 健市"]),                     # 健市 is a given name, not a city
     ("鈴木 美都", ["鈴木 美都"]),
+    ("山田氏宅にて", ["山田"]),                      # 氏 before 宅 is still an honorific
+    ("鈴木殿、ご確認ください", ["鈴木"]),
 ])
 def test_names_real_documents_write(text: str, expected: list[str]) -> None:
     assert names(text) == expected
@@ -40,6 +42,8 @@ def test_names_real_documents_write(text: str, expected: list[str]) -> None:
     "平成課長",
     "ユーザー様",
     "以上です。",
+    "お茶と源氏物語のまち",                    # 氏 that starts a word (源氏物語, 氏名)
+    "寺社の殿堂",
 ])
 def test_words_that_only_look_like_names(text: str) -> None:
     assert names(text) == []

@@ -30,7 +30,16 @@ HIRA = "[ぁ-ゖ]"
 KATA = "[ァ-ヺー・ｦ-ﾟ]"
 _SPACE = "[ 　]"
 
-_HONORIFICS = ("様", "さま", "サマ", "さん", "サン", "殿", "どの", "氏(?!名)", "君", "くん", "ちゃん",
+# The weakest evidence a name can have: the dictionaries know it, or it fills an ambiguous
+# "name" column. A row about a place needs more before it is taken for a person's.
+BY_DICTIONARY = "known surname and given name"
+BY_NAME_COLUMN = "name column"
+WEAK_EVIDENCE = frozenset({BY_DICTIONARY, BY_NAME_COLUMN})
+# 氏, 殿 and 君 that run on into a word are its first character (源氏物語, 氏名, 殿堂, 君主);
+# 宅, 邸 and 等 after them are the person's house or company (山田氏宅).
+_WORD_ON = "(?![\u4e00-\u9fff](?<![宅邸等]))"
+_HONORIFICS = ("様", "さま", "サマ", "さん", "サン", f"殿{_WORD_ON}", "どの", f"氏{_WORD_ON}",
+               f"君{_WORD_ON}", "くん", "ちゃん",
                "先生", "医師", "弁護士", "容疑者", "被告人", "被告", "受刑者", "被害者", "患者")
 # Roles that label a name only with a separator (患者：山田 太郎), never in a sentence.
 _ROLE_LABELS = ("患者", "利用者", "受診者")
@@ -232,13 +241,13 @@ def person_names(text: str, header: str | None) -> Iterator[Candidate]:
         if given in _given() or not _has_kanji(given):
             common = surname in _common_surnames() or given in _common_given()
             yield Candidate(m.start(), m.end(), Level.LOW if common else Level.MEDIUM,
-                            ("known surname and given name",))
+                            (BY_DICTIONARY,))
     for m in _RUN_RE.finditer(text):
         if _NAMED_THING.match(text, m.end()):
             continue  # 小泉八雲記念館, 小泉八雲マップ: a thing named after someone
         if split_full_name(m.group(1)) is not None and (m.start(), m.end()) not in seen:
             seen.add((m.start(), m.end()))
-            yield Candidate(m.start(), m.end(), Level.MEDIUM, ("known surname and given name",))
+            yield Candidate(m.start(), m.end(), Level.MEDIUM, (BY_DICTIONARY,))
     yield from _katakana_by_honorific(text)
 
 
@@ -326,11 +335,11 @@ def _name_cell(text: str, verify: bool) -> Candidate | None:
     if m and _has_kanji(m.group(1)) and not _org_like(m.group(1).strip()):
         value = m.group(1).strip()
         if not verify or _dictionary_name(value):
-            return Candidate(m.start(1), m.end(1), Level.HIGH, ("name column",))
+            return Candidate(m.start(1), m.end(1), Level.HIGH, (BY_NAME_COLUMN,))
         return None
     m = _ROMAJI_CELL_RE.match(text) or _ROMAJI_WORD_CELL_RE.match(text)
     if m and not verify:  # TRAN THI MAI, Santos Maria, Sato: names in a name column
-        return Candidate(m.start(1), m.end(1), Level.HIGH, ("name column",))
+        return Candidate(m.start(1), m.end(1), Level.HIGH, (BY_NAME_COLUMN,))
     return None
 
 

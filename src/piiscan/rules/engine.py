@@ -37,6 +37,7 @@ from dataclasses import dataclass, field
 
 import regex
 
+from piiscan.columns import read_header
 from piiscan.mask import canonical
 from piiscan.models import Level, Location, Match, Reason, Segment
 from piiscan.normalize import normalize
@@ -303,6 +304,8 @@ class Engine:
             reasons.append(passed)
         key = canonical(rule.type, value) if rule.exclude_values or rule.test_values else ""
         if key in rule.exclude_values:
+            return None
+        if rule.exclude_columns and _kind(batch.header) in rule.exclude_columns:
             return None
         confidence = base
         original = batch.text[start:end]
@@ -690,6 +693,12 @@ def _nearest(hits: list[tuple[int, int]], norm: str, start: int, end: int,
         if dist < best[0]:
             best = (dist, norm[k_start:k_end])
     return best
+
+
+def _kind(header: str | None) -> str | None:
+    """The kind of column a header names (None: no header, or one the table does not know)."""
+    column = read_header(header)
+    return column.kind if column is not None else None
 
 
 def _header_hit(rule: Rule, header: str | None) -> str | None:

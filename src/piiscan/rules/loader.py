@@ -20,6 +20,7 @@ import yaml
 
 from piiscan import compiled, filters, recognizers, validators
 from piiscan.builtin import builtin_rules_dir
+from piiscan.columns import KIND_GROUPS
 from piiscan.errors import RuleError
 from piiscan.mask import canonical
 from piiscan.models import Category, Level, Reason, RuleInfo
@@ -256,6 +257,15 @@ def compile_rule(name: str, item: dict[str, Any], types: TypeRegistry | None = N
                                   f"{', '.join(filters.known())})") from None
         return tuple(out)
 
+    def column_kinds(names: list[str]) -> frozenset[str]:
+        kinds: set[str] = set()
+        for group in names:
+            if group not in KIND_GROUPS:
+                raise fail("exclude.columns", f"unknown group {group!r} (known: "
+                                              f"{', '.join(KIND_GROUPS)})")
+            kinds |= KIND_GROUPS[group]
+        return frozenset(kinds)
+
     context = item.get("context") or {}
     exclude = item.get("exclude") or {}
     prefilter = item.get("prefilter") or {}
@@ -299,6 +309,7 @@ def compile_rule(name: str, item: dict[str, Any], types: TypeRegistry | None = N
         exclude_window=int(exclude.get("window", 30)),
         exclude_action=exclude.get("action", "reject"),
         exclude_values=frozenset(canonical(rtype, v) for v in exclude.get("values", ())),
+        exclude_columns=column_kinds(exclude.get("columns", ())),
         test_values=frozenset(canonical(rtype, v) for v in item.get("test_values", ())),
         match_examples=tuple(Example.parse(e) for e in examples.get("match", ())),
         no_match_examples=tuple(Example.parse(e) for e in examples.get("no_match", ())),

@@ -62,6 +62,8 @@ class Rule:
     exclude_window: int = 30
     exclude_action: str = "reject"
     exclude_values: frozenset[str] = frozenset()
+    # column kinds whose cells hold something else (a surname 神道 is not a belief)
+    exclude_columns: frozenset[str] = frozenset()
     test_values: frozenset[str] = frozenset()
     match_examples: tuple[Example, ...] = ()
     no_match_examples: tuple[Example, ...] = ()

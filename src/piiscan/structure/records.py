@@ -70,6 +70,9 @@ class Record:
     key: str | None
     kinds: tuple[Column, ...] = ()
     organisation: str | None = None
+    # the headers alone say the row is a place's (施設名, 所在地, 緯度, 営業時間): only a
+    # name its own text calls one (a label, an honorific) makes it a person's
+    place: bool = False
     sample: str | None = None  # the marker when a cell says the row is an example
     # "<id column>=<value>" of the record's id-like cells (client_id=101): a record of
     # another table with the same key is about the same person (容易照合)
@@ -174,7 +177,7 @@ def assemble(cells: list[Segment], key: str | None) -> Record:
     if plan.place is None and company is None:
         company = next((_COMPANY_ROW for i in plan.name_columns
                         if _COMPANY.search(cells[i].text.strip())), None)
-    return Record(out, key, plan.known, plan.place or company, sample,
+    return Record(out, key, plan.known, plan.place or company, plan.place is not None, sample,
                   _keys(cells, plan.ids) if plan.has_ids else ())
 
 
