@@ -45,3 +45,10 @@ def test_institutions_and_sentences_are_not_addresses(text: str) -> None:
 def test_a_bare_municipality_in_a_place_column_is_no_address() -> None:
     assert found("七尾市", "所在地_市区町村") == []
     assert found("京都市右京区", "住所") != []  # in a person's address column it is one
+
+
+def test_a_municipality_merged_away_after_a_prefecture_is_still_one() -> None:
+    """Old records and generated lists keep 武生市 (越前市 since 2005) and 小笠郡菊川町."""
+    assert found("福井県武生市国兼町1-2-3") == [("福井県武生市国兼町1-2-3", Level.HIGH)]
+    assert found("静岡県小笠郡菊川町仲島", "住所")[0][0] == "静岡県小笠郡菊川町仲島"
+    assert found("静岡県東部地区") == [] and found("千葉県知事選挙") == []

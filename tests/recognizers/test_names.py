@@ -58,6 +58,16 @@ def test_columns_decide() -> None:
     assert names("石崎町子40", "所在地") == []      # no names inside an address column
 
 
+def test_name_columns_in_hiragana_and_lower_case_romaji() -> None:
+    assert names("さくら うた", "氏名") == ["さくら うた"]    # the name, not its reading
+    assert readings("さくら うた", "氏名") == []
+    assert readings("ヤマダ タロウ", "氏名") == ["ヤマダ タロウ"]  # katakana: a reading
+    assert names("なし", "氏名") == []
+    assert names("suga michiko", "氏名") == ["suga michiko"]
+    assert names("kawata Ami", "氏名") == ["kawata Ami"]
+    assert names("test user", "氏名") == [] and names("guest", "氏名") == []
+
+
 def test_readings() -> None:
     assert readings("カタカナまたは英語で書く") == []
     assert readings("町域名のフリガナが76文字を越える場合") == []

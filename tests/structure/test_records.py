@@ -27,6 +27,13 @@ def test_a_name_split_over_surname_and_given_name_columns_is_one_name() -> None:
     assert joined.location.column == 1  # at the first part
 
 
+def test_every_pair_of_name_columns_is_joined() -> None:
+    """姓 | 名 and then family_name | first_name: the kanji name and the romaji one."""
+    found = texts(record(("須賀", "姓"), ("family", None), ("suga", "family_name"),
+                         ("美智子", "名"), ("michiko", "first_name")))
+    assert "須賀 美智子" in found and "suga michiko" in found
+
+
 def test_fhir_family_and_given_are_a_name() -> None:
     found = texts(record(("山田", "name.family"), ("太郎", "name.given")))
     assert "山田 太郎" in found

@@ -56,6 +56,11 @@ _LABEL_BEFORE = ("住所", "所在地", "送付先", "届け先", "お届け先"
 
 _MUNICIPALITY_END = re.compile("[市区町村]")
 _KANJI_CHAR = re.compile(KANJI)
+# A municipality the list no longer has (merged since: 武生市, 西彼杵郡琴海町) is still
+# written in old records and in generated data; right after a prefecture, a county? and a
+# name of up to four characters ending in 市, 町 or 村 is taken for one.
+_NAME_CHAR = f"(?:(?![市区町村郡県都道府]){KANJI}|[ぁ-ゖァ-ヺ])"
+_UNLISTED = re.compile(f"(?:{_NAME_CHAR}{{1,4}}郡)?{_NAME_CHAR}{{1,4}}[市町村]")
 
 
 @cache
@@ -82,6 +87,8 @@ def _municipalities(text: str) -> Iterator[tuple[int, int, bool]]:
         start = next((end - k for k in range(min(longest, end), 1, -1)
                       if text[end - k:end] in municipalities), None)
         if start is None:
+            start = _unlisted(text, end, prefectures)
+        if start is None:
             continue
         head = start
         county = next((start - k for k in range(7, 1, -1) if text[start - k:start] in counties),
@@ -105,6 +112,16 @@ def _municipalities(text: str) -> Iterator[tuple[int, int, bool]]:
         pending = (head, end, pref is not None)
     if pending is not None:
         yield pending
+
+
+def _unlisted(text: str, end: int, prefectures: frozenset[str]) -> int | None:
+    """Start of an unlisted municipality (``_UNLISTED``) ending at ``end`` right after a
+    prefecture, or None."""
+    for start in range(max(0, end - 10), end - 1):
+        if text[start - 4:start] in prefectures or text[start - 3:start] in prefectures:
+            if _UNLISTED.fullmatch(text, start, end):
+                return start
+    return None
 
 
 def addresses(text: str, header: str | None) -> Iterator[Candidate]:

@@ -65,7 +65,8 @@ _NOT_KANA_COLUMNS = frozenset({
     "BLOOD_TYPE", "PERSON_ID", "ADDRESS", *ROMAJI_KINDS})
 # Katakana words that sit in reading columns of forms but are not names.
 _KANA_STOP = frozenset({"メール", "アドレス", "フリガナ", "ふりがな", "カナ", "ヨミガナ", "セイメイ", "ナシ",
-                        "ミキニュウ", "ベツシ", "ホンニン", "ドウジョウ", "メールアドレス"})
+                        "ミキニュウ", "ベツシ", "ホンニン", "ドウジョウ", "メールアドレス", "フメイ",
+                        "ミテイ"})
 # A kanji run ending in one of these is an organisation or a place, not a given name.
 _ORG_SUFFIXES = ("商事", "商店", "工業", "産業", "建設", "銀行", "会社", "病院", "医院", "事務所", "組合",
                  "協会", "大学", "学校", "学園", "法人", "株式", "有限", "市", "町", "村", "区", "県",
@@ -125,6 +126,11 @@ _CELL_RE = re.compile(
     f"^{_SPACE}*({KANJI}{{1,5}}(?:{_SPACE}?{_GIVEN_MIX})?){_SPACE}*$")
 _ROMAJI_CELL_RE = re.compile(r"^[ 　]*([A-Z][A-Za-z'\-]+(?:[ 　,]+[A-Z][A-Za-z'\-]+){1,3})[ 　]*$")
 _ROMAJI_WORD_CELL_RE = re.compile(r"^[ 　]*([A-Z][a-z'\-]{1,20}|[A-Z]{2,20})[ 　]*$")
+# A name in lower case (suga michiko): two words made of Japanese syllables only, so that
+# "test user" or "guest" in a name column is not one.
+_SYLLABLES = "(?:(?:[bcdfghjkmnprstvwyz]{0,3}[aeiou])+n?)"
+_ROMAJI_LOWER_CELL_RE = re.compile(f"^[ 　]*((?=[a-z]{{2}}){_SYLLABLES}[ 　](?=[a-z]{{2}})"
+                                   f"{_SYLLABLES})[ 　]*$")
 # After a name, these make it the name of a thing (a museum, a prize, a map, a street).
 _NAMED_THING = re.compile("[ァ-ヺ]|記念|賞|像|展|文庫|旧居|旧宅|生家|通り|邸|全集|研究|作品|文学")
 _KANA_SPACED_RE = re.compile(
@@ -140,6 +146,9 @@ _PARTICLE_START = re.compile("(?:が|は|を|の|に|と|で|も|や|へ|から|
                              "となって|について|による|として)")
 _KANA_CELL_RE = re.compile(
     f"^{_SPACE}*((?:{KATA}|{HIRA}){{1,12}}(?:{_SPACE}(?:{KATA}|{HIRA}){{1,12}})?){_SPACE}*$")
+# A name written in hiragana (さくら うた) in a name column is the name itself; readings
+# there are written in katakana, as フリガナ and FHIR's phonetic names are.
+_HIRAGANA_CELL_RE = re.compile(f"^{_SPACE}*({HIRA}{{1,8}}(?:{_SPACE}{HIRA}{{1,8}})?){_SPACE}*$")
 
 
 @cache
@@ -337,10 +346,23 @@ def _name_cell(text: str, verify: bool) -> Candidate | None:
         if not verify or _dictionary_name(value):
             return Candidate(m.start(1), m.end(1), Level.HIGH, (BY_NAME_COLUMN,))
         return None
-    m = _ROMAJI_CELL_RE.match(text) or _ROMAJI_WORD_CELL_RE.match(text)
+    m = _HIRAGANA_CELL_RE.match(text)
+    if m and _hiragana_name(m.group(1), verify):
+        return Candidate(m.start(1), m.end(1), Level.HIGH, (BY_NAME_COLUMN,))
+    lower = text.lower()  # kawata Ami: the case of a romaji name says nothing
+    m = (_ROMAJI_CELL_RE.match(text) or _ROMAJI_WORD_CELL_RE.match(text)
+         or (_ROMAJI_LOWER_CELL_RE.match(lower) if len(lower) == len(text) else None))
     if m and not verify:  # TRAN THI MAI, Santos Maria, Sato: names in a name column
         return Candidate(m.start(1), m.end(1), Level.HIGH, (BY_NAME_COLUMN,))
     return None
+
+
+def _hiragana_name(value: str, verify: bool) -> bool:
+    """A name column's hiragana value that is a name: two characters or more, not a word a
+    form puts there (なし, ふめい), and in an ambiguous column one the readings know."""
+    compact = re.sub(_SPACE, "", value)
+    return (len(compact) >= 2 and to_katakana(compact) not in _KANA_STOP
+            and (not verify or _known_reading(value)))
 
 
 def _dictionary_name(value: str) -> bool:
@@ -428,6 +450,8 @@ def kana_names(text: str, header: str | None) -> Iterator[Candidate]:
     # A name column written in kana (FHIR's family/given of a reading) holds readings too;
     # an ambiguous one (``name``) does only when the reading tables know the value: a list
     # of halls and shops named サンフィッシュ or アスパル is not a list of people.
+    if column is not None and column.kind in NAME_KINDS and _HIRAGANA_CELL_RE.match(text):
+        return  # a name written in hiragana: PERSON_NAME's
     if column is not None and (column.kind in KANA_KINDS or (
             column.kind in NAME_KINDS and _KANA_CELL_RE.match(text)
             and (not column.verify or _known_reading(text)))):

@@ -129,8 +129,8 @@ def _plan(headers: tuple[str | None, ...]) -> _Plan:
     used: set[int] = set()
     pairs = []
     for first, second, whole in _PAIRS:
-        found = _pair(kinds, first, second, used)
-        if found is not None:
+        # every pair, in order: 姓 | 名 and then family_name | first_name of the same people
+        while (found := _pair(kinds, first, second, used)) is not None:
             pairs.append((*found, whole))
             used.update(found)
     known = tuple(k for k in kinds if k is not None)
