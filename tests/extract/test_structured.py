@@ -32,6 +32,14 @@ def test_an_insert_column_list_is_the_header(tmp_path: Path) -> None:
     assert "0771749188" not in text and "INSERT INTO customer" in text  # nothing twice
 
 
+def test_comments_between_the_rows_of_an_insert_end_nothing(tmp_path: Path) -> None:
+    path = tmp_path / "member.sql"
+    path.write_text("INSERT INTO member (family_name, phone) VALUES\n"
+                    "('さくら', '0771749188'), -- password: hashed_pw1\n"
+                    "/* the second */ ('たなか', '0881634947');\n", "utf-8")
+    assert cells(path)["0881634947"].header == "phone → 電話番号"
+
+
 def test_a_create_table_names_the_columns_of_an_insert_without_a_list(tmp_path: Path) -> None:
     path = tmp_path / "schema.sql"
     path.write_text("CREATE TABLE t (id int PRIMARY KEY, birthday date, kana text);\n"

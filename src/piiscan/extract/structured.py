@@ -219,8 +219,7 @@ class _Document:
         rows: list[Row] = []
         i = start
         while i < len(self.text):
-            while i < len(self.text) and self.text[i] in " \t\r\n,":
-                i += 1
+            i = _between_tuples(self.text, i)
             if i >= len(self.text) or self.text[i] != "(":
                 break
             body = _parenthesised(self.text, i)
@@ -622,3 +621,13 @@ def _brace_blocks(text: str) -> list[tuple[int, int]]:
             blocks.append((stack.pop(), i + 1))
         i += 1
     return blocks
+
+
+_SQL_GAP = re.compile(r"(?:[\s,]|--[^\n]*|/\*.*?\*/)*", re.S)
+
+
+def _between_tuples(text: str, i: int) -> int:
+    """Where the next tuple of a multi-row INSERT starts: past commas, white space and
+    comments (``(1, 'さくら'), -- password: hashed_pw1``)."""
+    gap = _SQL_GAP.match(text, i)
+    return gap.end() if gap else i
