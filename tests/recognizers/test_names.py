@@ -66,6 +66,7 @@ def test_name_columns_in_hiragana_and_lower_case_romaji() -> None:
     assert names("suga michiko", "氏名") == ["suga michiko"]
     assert names("kawata Ami", "氏名") == ["kawata Ami"]
     assert names("test user", "氏名") == [] and names("guest", "氏名") == []
+    assert names("TakiHina", "氏名（ローマ字）") == ["TakiHina"]
 
 
 def test_readings() -> None:

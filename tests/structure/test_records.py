@@ -34,6 +34,11 @@ def test_every_pair_of_name_columns_is_joined() -> None:
     assert "須賀 美智子" in found and "suga michiko" in found
 
 
+def test_a_note_in_brackets_is_no_part_of_a_joined_name() -> None:
+    found = texts(record(("水島", "姓"), ("朝陽(アサヒ)", "名"), ("梅村", "姓"), ("(名前)理紗", "名")))
+    assert "水島 朝陽" in found and "梅村 理紗" in found
+
+
 def test_fhir_family_and_given_are_a_name() -> None:
     found = texts(record(("山田", "name.family"), ("太郎", "name.given")))
     assert "山田 太郎" in found

@@ -125,7 +125,8 @@ _GIVEN_MIX = f"(?:{KANJI}{{1,5}}|{HIRA}{{1,6}}|{_KANA_GIVEN}|{KATA}{{1,8}})"
 _CELL_RE = re.compile(
     f"^{_SPACE}*({KANJI}{{1,5}}(?:{_SPACE}?{_GIVEN_MIX})?){_SPACE}*$")
 _ROMAJI_CELL_RE = re.compile(r"^[ 　]*([A-Z][A-Za-z'\-]+(?:[ 　,]+[A-Z][A-Za-z'\-]+){1,3})[ 　]*$")
-_ROMAJI_WORD_CELL_RE = re.compile(r"^[ 　]*([A-Z][a-z'\-]{1,20}|[A-Z]{2,20})[ 　]*$")
+_ROMAJI_WORD_CELL_RE = re.compile(  # Sato, SATO, and TakiHina written as one word
+    r"^[ 　]*([A-Z][a-z'\-]{1,20}(?:[A-Z][a-z]{1,20})?|[A-Z]{2,20})[ 　]*$")
 # A name in lower case (suga michiko): two words made of Japanese syllables only, so that
 # "test user" or "guest" in a name column is not one.
 _SYLLABLES = "(?:(?:[bcdfghjkmnprstvwyz]{0,3}[aeiou])+n?)"

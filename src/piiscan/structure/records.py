@@ -364,9 +364,14 @@ def _free(kind: Column | None) -> bool:
     return kind is None or kind.kind in _ADDRESS_KINDS or kind.place
 
 
+_NOTE = re.compile(r"[（(][^()（）]{0,12}[)）]")
+
+
 def _joined(parts: list[Segment], kind: str, sep: str) -> Segment:
     """One segment for a value split over cells, at the first cell's place."""
     texts = [p.text.strip() for p in parts]
+    if kind != "ADDRESS":  # 朝陽(アサヒ), (名前)理紗: a note typed into a name cell
+        texts = [_NOTE.sub("", t).strip() or t for t in texts]
     if sep:
         text = sep.join(texts)
     else:  # an address: parts run together, a space only between two numbers
