@@ -40,6 +40,17 @@ def test_comments_between_the_rows_of_an_insert_end_nothing(tmp_path: Path) -> N
     assert cells(path)["0881634947"].header == "phone → 電話番号"
 
 
+def test_a_date_built_in_code_is_handed_out_as_a_date(tmp_path: Path) -> None:
+    path = tmp_path / "seed.py"
+    path.write_text('p = {"name": "山田", "birth_date": date(1980, 5, 15)}\n'
+                    "u = {birthday: new Date(1975, 0, 31), joined: Date.new(2020, 4, 1)}\n",
+                    "utf-8")
+    found = cells(path)
+    assert found["1980-05-15"].header == "birth_date → 生年月日"
+    assert found["1980-05-15"].record == found["山田"].record
+    assert "1975-01-31" in found and "2020-04-01" in found  # JavaScript counts months from 0
+
+
 def test_a_create_table_names_the_columns_of_an_insert_without_a_list(tmp_path: Path) -> None:
     path = tmp_path / "schema.sql"
     path.write_text("CREATE TABLE t (id int PRIMARY KEY, birthday date, kana text);\n"

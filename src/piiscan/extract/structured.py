@@ -65,6 +65,12 @@ _FSH_PAIR = re.compile(r"^\*\s*(?P<key>[\w\[\]=+.]+)\s*=\s*(?:\S*#\S+\s+)?\"(?P<
 # A log value runs to the next space, or on through spaced digit groups (tel=090 1234 5678).
 _LOG_PAIR = re.compile(r"(?<![\w.])(?P<key>[A-Za-z_][\w.-]{0,40})=(?P<value>\"[^\"\n]*\"|"
                        r"[^\s,;&\"'<>\[\]{}]+(?:[ 　][0-9０-９(（][^\s,;&\"'<>\[\]{}]*)*)")
+# A date built in code (``date(1980, 5, 15)``, ``Date.new(1994, 4, 1)``, ``LocalDate.of(…)``,
+# ``new Date(1980, 4, 15)`` whose months count from 0): handed out as an ISO date.
+_DATE_CALL = re.compile(
+    rf"(?<![\w$.])(?P<qk>[\"']?)(?P<key>{_KEY})(?P=qk)\s*(?::|=>|=)\s*(?P<new>new\s+)?"
+    r"[A-Za-z_][\w.]{0,30}\(\s*(?P<y>(?:18|19|20)[0-9]{2})\s*,\s*(?P<m>[0-9]{1,2})\s*,\s*"
+    r"(?P<d>[0-9]{1,2})\s*\)")
 _MD_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
 
 
@@ -247,21 +253,22 @@ class _Document:
         records = _Records(self.text, ext)
         urls = _extension_urls(self.text) if ext in FSH_EXTENSIONS else []
         items: list[_Item] = []
-        for at, key, value, start in sorted(found):
+        for at, key, value, start, end in sorted(found):
             key = _extension_header(urls, at, key) if urls else key
             record, parent = records.of(start)
-            items.append(_Item(_with_parent(key, parent), value, start, record, parent))
+            items.append(_Item(_with_parent(key, parent), value, start, end, record, parent))
         headers = _key_headers(items)
         for item in items:
             key, value, start, record = item.key, item.value, item.start, item.record
-            if not self.take(start, start + len(value)):
+            if not self.take(start, item.end):
                 break
             yield Segment(value, self.at(start), header=headers.get(key, key),
                           record=f"{self.prefix}{record}")
 
-    def _pairs(self, ext: str) -> list[tuple[int, str, str, int]]:
-        """(start, key, value, value start) of every pair the file's syntax writes."""
-        found: list[tuple[int, str, str, int]] = []
+    def _pairs(self, ext: str) -> list[tuple[int, str, str, int, int]]:
+        """(start, key, value, value start, value end) of every pair the file's syntax
+        writes."""
+        found: list[tuple[int, str, str, int, int]] = []
         if ext in LOG_EXTENSIONS:
             patterns = [_LOG_PAIR, _QUOTED_PAIR]
         elif ext in YAML_EXTENSIONS:
@@ -280,7 +287,15 @@ class _Document:
                 if start in seen or not value.strip() or self._inside_taken(start):
                     continue
                 seen.add(start)
-                found.append((m.start(), _key(m.group("key")), value, start))
+                found.append((m.start(), _key(m.group("key")), value, start,
+                              start + len(value)))
+        if ext not in LOG_EXTENSIONS and ext not in YAML_EXTENSIONS and ext not in FSH_EXTENSIONS:
+            for m in _DATE_CALL.finditer(self.text):
+                month = int(m.group("m")) + (1 if m.group("new") else 0)
+                if 1 <= month <= 12 and 1 <= int(m.group("d")) <= 31:
+                    value = f"{m.group('y')}-{month:02d}-{int(m.group('d')):02d}"
+                    found.append((m.start(), _key(m.group("key")), value, m.start("key"),
+                                  m.end()))
         return found
 
     def _inside_taken(self, offset: int) -> bool:
@@ -511,6 +526,7 @@ class _Item:
     key: str
     value: str
     start: int
+    end: int  # where the value's text ends (a date call: its closing parenthesis)
     record: str
     parent: str | None  # the list, object, call or FSH profile the value sits in
 
