@@ -117,10 +117,11 @@ def _municipalities(text: str) -> Iterator[tuple[int, int, bool]]:
 def _unlisted(text: str, end: int, prefectures: frozenset[str]) -> int | None:
     """Start of an unlisted municipality (``_UNLISTED``) ending at ``end`` right after a
     prefecture, or None."""
-    for start in range(max(0, end - 10), end - 1):
-        if text[start - 4:start] in prefectures or text[start - 3:start] in prefectures:
-            if _UNLISTED.fullmatch(text, start, end):
-                return start
+    for start in range(max(3, end - 10), end - 1):
+        after_prefecture = (text[start - 3:start] in prefectures
+                            or text[max(0, start - 4):start] in prefectures)
+        if after_prefecture and _UNLISTED.fullmatch(text, start, end):
+            return start
     return None
 
 
