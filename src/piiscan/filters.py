@@ -87,7 +87,7 @@ _MASK_BEFORE = rf"[{_MASK}]-?\Z"
 
 def placeholder(text: str, start: int, end: int) -> bool:
     """A placeholder, not a value: digits next to masked ones (090-1234-XXXX, XXX-1234),
-    one digit repeated (111-1111, 090-0000-0000), or the counting sequence 1234567."""
+    one digit repeated (111-1111, 090-0000-0000), or counting (1234567, 234-5678)."""
     if _compiled(_MASK_AFTER, False).match(text, end) or \
             _compiled(_MASK_BEFORE, False).search(text[max(0, start - 2):start]):
         return True
@@ -96,7 +96,13 @@ def placeholder(text: str, start: int, end: int) -> bool:
         return False
     if len(set(digits)) == 1 or len(set(digits[-8:])) == 1:
         return True
-    return digits in ("1234567", "0123456", "12345678", "123456789")
+    return _counting(digits)
+
+
+def _counting(digits: str) -> bool:
+    """Every digit one more (or one less) than the one before: 1234567, 234-5678, 9876543."""
+    steps = {(int(b) - int(a)) % 10 for a, b in zip(digits, digits[1:], strict=False)}
+    return steps in ({1}, {9})
 
 
 # Where a text speaks about personal data rather than about a person: a privacy policy or

@@ -52,3 +52,13 @@ def test_a_municipality_merged_away_after_a_prefecture_is_still_one() -> None:
     assert found("福井県武生市国兼町1-2-3") == [("福井県武生市国兼町1-2-3", Level.HIGH)]
     assert found("静岡県小笠郡菊川町仲島", "住所")[0][0] == "静岡県小笠郡菊川町仲島"
     assert found("静岡県東部地区") == [] and found("千葉県知事選挙") == []
+
+
+@pytest.mark.parametrize("text", ["埼玉県三郷市〇〇町0-0", "東京都港区○○町1-2-3", "大阪市北区××町1"])
+def test_a_stand_in_for_a_town_or_a_number_is_no_address(text: str) -> None:
+    assert found(text) == []
+    assert found("東京都港区芝二〇〇番地") != []  # 〇 as a numeral
+
+
+def test_a_masked_street_number_leaves_the_town() -> None:
+    assert found("滋賀県東近江市佐目町X-XX-XX") == [("滋賀県東近江市佐目町", Level.LOW)]

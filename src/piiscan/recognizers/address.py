@@ -55,6 +55,8 @@ _LABEL_BEFORE = ("住所", "所在地", "送付先", "届け先", "お届け先"
 
 
 _MUNICIPALITY_END = re.compile("[市区町村]")
+# Stand-ins for a town or a street number: 〇〇町, ××, X-XX (二〇〇番地 is a number).
+_PLACEHOLDER = re.compile("(?<![一二三四五六七八九十百千〇])[〇○◯×✕][〇○◯×✕]|[XＸ][-ー－XＸ]")
 _KANJI_CHAR = re.compile(KANJI)
 # A municipality the list no longer has (merged since: 武生市, 西彼杵郡琴海町) is still
 # written in old records and in generated data; right after a prefecture, a county? and a
@@ -138,6 +140,11 @@ def addresses(text: str, header: str | None) -> Iterator[Candidate]:
         stop = _STOP.search(tail)
         if stop:
             tail = tail[: stop.start()]
+        stand_in = _PLACEHOLDER.search(tail)
+        if stand_in:  # 〇〇町 is no town; 佐目町X-XX-XX is a town with its number masked
+            if stand_in.start() == 0 or not _KANJI_CHAR.match(tail):
+                continue
+            tail = tail[:stand_in.start()]
         last, house_number = _street_end(tail)
         if last is None:
             if header and columns.kind_of(header) != "ADDRESS":
