@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from functools import cache
+from itertools import pairwise
 
 import regex
 
@@ -101,7 +102,7 @@ def placeholder(text: str, start: int, end: int) -> bool:
 
 def _counting(digits: str) -> bool:
     """Every digit one more (or one less) than the one before: 1234567, 234-5678, 9876543."""
-    steps = {(int(b) - int(a)) % 10 for a, b in zip(digits, digits[1:], strict=False)}
+    steps = {(int(b) - int(a)) % 10 for a, b in pairwise(digits)}
     return steps in ({1}, {9})
 
 
