@@ -39,7 +39,11 @@ KANA_KINDS = frozenset({"NAME_KANA", "SURNAME_KANA", "GIVEN_KANA"})
 ADDRESS_PARTS = ("PREFECTURE", "MUNICIPALITY", "TOWN", "STREET", "BUILDING")
 # Groups of kinds a rule can name (``exclude: columns: [names, addresses]``).
 KIND_GROUPS = {"names": NAME_KINDS | ROMAJI_KINDS | KANA_KINDS,
-               "addresses": frozenset({"ADDRESS", "ORG_ADDRESS", *ADDRESS_PARTS})}
+               "addresses": frozenset({"ADDRESS", "ORG_ADDRESS", *ADDRESS_PARTS}),
+               "identifiers": frozenset({
+                   "PERSON_ID", "MY_NUMBER", "BANK_ACCOUNT", "CARD_NUMBER", "PASSPORT",
+                   "DRIVERS_LICENSE", "RESIDENCE_CARD", "PENSION_NUMBER", "HEALTH_INSURANCE",
+                   "INSURER_NUMBER", "EMPLOYMENT_INSURANCE", "RESIDENT_CODE"})}
 SENSITIVE_KINDS = {"MEDICAL": "SENSITIVE_MEDICAL", "DISABILITY": "SENSITIVE_DISABILITY",
                    "BELIEF": "SENSITIVE_BELIEF", "ORIGIN": "SENSITIVE_ORIGIN",
                    "CRIMINAL": "SENSITIVE_CRIMINAL"}

@@ -52,7 +52,7 @@ def test_disable_rule(tmp_path: Path) -> None:
          "unknown validator 'nosuch'"),
         (("    examples:", "    colour: red\n    examples:"), None, "unknown field"),
         (("    examples:", "    exclude: {columns: [emails]}\n    examples:"), None,
-         "'emails' is not one of ['names', 'addresses']"),
+         "'emails' is not one of ['names', 'addresses', 'identifiers']"),
     ],
 )
 def test_broken_rule_names_file_rule_and_field(tmp_path: Path, change: tuple[str, str],
