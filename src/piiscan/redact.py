@@ -49,6 +49,9 @@ _ARRAY_INDEX_KEPT = re.compile(r"(\[\d{1,6}\])|([^\[]+|\[)")  # indexes, and the
 # Labels and honorifics that say a name of something holds a person's name.
 _NAME_MARKER = re.compile(r"氏名|名前|様|殿|さん|くん|ちゃん|フリガナ|ふりがな|担当者|(?i:\bname\b)")
 _MEMO = 8192
+# The record ids piiscan writes itself (row 12, line 3, object 4 › object 49): a short word
+# and a number of at most six digits, which no rule can read as anything.
+_OWN_WORDS = re.compile(r"[a-z]{1,12} [0-9]{1,6}(?: › [a-z]{1,12} [0-9]{1,6})*")
 # Reasons whose detail quotes the file: a part's name (metadata:custom:<property name>), a
 # column header (a record joined by 'client_id'). Every other detail is piiscan's own words.
 _QUOTING = frozenset({"metadata", "linked"})
@@ -91,13 +94,14 @@ class Redactor:
         self._memo: dict[str, tuple[tuple[tuple[str, str], ...], bool]] = {}
         self._renamed: dict[str, str] = {}  # names of things masked in the current file
         self._details: dict[str, str] = {}  # reasons' details masked in the current file
+        self._cleaned: dict[tuple[Reason, ...], tuple[Reason, ...]] = {}  # likewise, reasons
 
     # --- strings ------------------------------------------------------------------------
 
     def component(self, text: str | None) -> str:
         """The name of something inside a file (see the class docstring)."""
-        if not text:
-            return text or ""
+        if not text or _OWN_WORDS.fullmatch(text):
+            return text or ""  # row 12, object 4 › object 49: piiscan's words and a count
         key = _ARRAY_INDEX.sub("[]", text)  # one look per key path, not per array element
         entry = self._memo.get(key)
         if entry is None:
@@ -173,7 +177,14 @@ class Redactor:
 
     def _reasons(self, reasons: tuple[Reason, ...]) -> tuple[Reason, ...]:
         """A column header is text from the file: in a reason ("column '電話番号'") it is
-        shown as a snippet would show it. Other details are piiscan's own words."""
+        shown as a snippet would show it. Other details are piiscan's own words. Once per
+        distinct list of reasons in a file (the findings of a column share theirs)."""
+        cleaned = self._cleaned.get(reasons)
+        if cleaned is None:
+            cleaned = self._cleaned[reasons] = self._clean(reasons)
+        return cleaned
+
+    def _clean(self, reasons: tuple[Reason, ...]) -> tuple[Reason, ...]:
         cleaned = tuple(Reason(r.code, redact_text(self.words.mask(r.detail) if self.words
                                                    else r.detail))
                         if r.code == "column" else
@@ -192,7 +203,7 @@ class Redactor:
     def result(self, fr: FileResult) -> FileResult:
         """Pass a whole file result through the gate (in place, and returned): names of
         things first, then the messages that may quote them."""
-        self._renamed, self._details = {}, {}
+        self._renamed, self._details, self._cleaned = {}, {}, {}
         # Every location first: a reason may quote another finding's part (the only
         # person this document names, in its 'attachment:...'), as that location shows it.
         locations = [self.location(f.location) for f in fr.findings]
@@ -202,7 +213,7 @@ class Redactor:
         fr.skips = [replace(s, path=path, reason=self.message(s.reason))
                     for s, path in zip(fr.skips, paths, strict=True)]
         fr.notes = [self.message(n) for n in fr.notes]
-        self._renamed, self._details = {}, {}
+        self._renamed, self._details, self._cleaned = {}, {}, {}
         return fr
 
 
