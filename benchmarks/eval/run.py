@@ -431,6 +431,12 @@ def run_independent(args: argparse.Namespace) -> int:
     files_dir: Path = args.files
     truth = independent_truth.load(files_dir)
     report, elapsed, cmd = run_scan(files_dir)
+    if args.only:  # one batch: its files only (an unseen batch's first run)
+        ids = set(args.only.split(","))
+        for fr in report["files"]:
+            fr["path"] = relative(fr["path"], files_dir)
+        truth, report = subset(truth, report, {p for p in truth["files"]
+                                               if p.split("/", 1)[0] in ids})
     scores, extra = evaluate(truth, report, files_dir)
     figures = file_figures(truth, report)
     text, ok = table(scores, extra)
@@ -528,6 +534,8 @@ def main(argv: list[str] | None = None) -> int:
         help="print up to N false positives and negatives per type",
     )
     parser.add_argument("--json", type=Path, help="also write the scores as JSON here")
+    parser.add_argument("--only", metavar="IDS",
+                        help="--set independent: score only these files (p45,p46,n67)")
     parser.add_argument("--strict", action="store_true", help="exit 1 when a target is missed")
     args = parser.parse_args(argv)
     if args.set == "independent":
