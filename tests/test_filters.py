@@ -116,3 +116,23 @@ def test_a_value_after_a_line_ending_in_a_mask_character_is_no_placeholder() -> 
     """A Markdown bold line (**連絡先**) above a phone: '$' also matched before the newline."""
     text = "**連絡先**\n090-1234-5678"
     assert not filters.placeholder(text, text.index("0"), len(text))
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    ("2025年6月30日", True), ("令和7年6月30日まで", True), (" 2024/12/31 ", True),
+    ("2型糖尿病（2019年〜）", False), ("高血圧", False),
+])
+def test_only_a_date(value: str, expected: bool) -> None:
+    assert filters.only_a_date(value, 0, len(value)) is expected
+
+
+@pytest.mark.parametrize(("text", "value", "expected"), [
+    ("認知症対応型グループホーム", "認知症", True),
+    ("認知症対応型グループホーム", "グループホーム", True),
+    ("精神科病棟の案内", "精神科", True),
+    ("山田様は認知症の診断あり", "認知症", False),
+    ("山田様は認知症対応型グループホームに入居", "認知症", False),  # a sentence: kept
+])
+def test_service_name(text: str, value: str, expected: bool) -> None:
+    start = text.index(value)
+    assert filters.service_name(text, start, start + len(value)) is expected

@@ -188,3 +188,17 @@ def test_a_payment_method_names_no_identifier(tmp_path: Path) -> None:
     csv = "注文者,支払方法,伝票,item\n山田 太郎,口座振替,1234567,りんご\n"
     found = scan(tmp_path, "orders.csv", csv.encode("utf-8"))
     assert not [f for f in found if f[0] == "BANK_ACCOUNT"]
+
+
+def test_a_page_that_names_no_one_gives_its_publishers_contact_data(tmp_path: Path) -> None:
+    page = ("感染症検査クリニック\n\n\n\n\n\nアクセス\n〒542-0086 大阪府大阪市中央区西心斎橋2-13-16\n"
+            "TEL 06-4708-8082\nFAX 06-4708-8105\n携帯 090-1234-5678\n")
+    found = {f[1]: f[2] for f in scan(tmp_path, "access.txt", page.encode("utf-8"))}
+    assert found["06-4708-8082"] == Level.LOW and found["542-0086"] == Level.LOW
+    assert found["090-1234-5678"] > Level.LOW  # a mobile is a person's, whoever's page
+    signed = page + "担当：山田 太郎\n"
+    found = {f[1]: f[2] for f in scan(tmp_path, "letter.txt", signed.encode("utf-8"))}
+    assert found["06-4708-8082"] > Level.LOW  # a named person: the data may be theirs
+    alone = "電話 06-4708-8082\n"  # and a number on its own names no organisation either
+    found = {f[1]: f[2] for f in scan(tmp_path, "memo.txt", alone.encode("utf-8"))}
+    assert found["06-4708-8082"] > Level.LOW

@@ -165,6 +165,40 @@ def documentation_domain(text: str, start: int, end: int) -> bool:
     return _compiled(_DOCUMENTATION_DOMAIN).search(text, start, end) is not None
 
 
+# The words that make a 要配慮 term part of the name of a service, a facility or a programme.
+_SERVICE_AFTER = (r"[ ]?(?:対応型|専門|外来|病棟|病院|センター|カフェ|サポーター|予防|対策|施策|教室|講座|"
+                  r"研修|施設|グループホーム|デイサービス|ショートステイ)")
+_SERVICE_BEFORE = r"(?:対応型|専門|認知症|障がい者|障害者)[ ]?\Z"
+_SENTENCE = re.compile("[はがをにでへ。、]")
+_ITEM_CHARS = 30
+
+
+def service_name(text: str, start: int, end: int) -> bool:
+    """A 要配慮 word inside the name of a service or a facility type, on a line of its own
+    (a list of facilities: 認知症対応型グループホーム, 障がい者グループホーム, 精神科病棟):
+    it names no one's condition. In a sentence (山田様は認知症対応型グループホームに入居)
+    the word stays, for the linking stage to judge."""
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    line = text[line_start:line_end if line_end >= 0 else len(text)].strip()
+    if len(line) > _ITEM_CHARS or _SENTENCE.search(line):
+        return False
+    return (_compiled(_SERVICE_AFTER, False).match(text, end) is not None
+            or _compiled(_SERVICE_BEFORE, False).search(text[max(0, start - 12):start])
+            is not None)
+
+
+_ONLY_A_DATE = (r"[ \t]*(?:(?:明治|大正|昭和|平成|令和)[ ]?(?:元|[0-9]{1,2})|(?:18|19|20)[0-9]{2})"
+                r"[ ]?(?:年|[./-])[ ]?[0-9]{1,2}[ ]?(?:月|[./-])[ ]?[0-9]{1,2}[ ]?日?"
+                r"(?:[ ]?(?:まで|迄|~|〜))?[ \t]*")
+
+
+def only_a_date(text: str, start: int, end: int) -> bool:
+    """A value that is nothing but a date (2025年6月30日): under a header such as
+    ``specificDiseaseExpiration`` it says when a certificate ends, not what anyone has."""
+    return _compiled(_ONLY_A_DATE).fullmatch(text, start, end) is not None
+
+
 def _after_label(words: tuple[str, ...]) -> str:
     alternatives = "|".join(regex.escape(w) for w in sorted(words, key=len, reverse=True))
     return rf"(?<=(?:{alternatives})[^0-9A-Za-z\n]{{0,6}}[0-9A-Z][0-9A-Z .・･-]{{0,30}})"
@@ -191,6 +225,8 @@ REGISTRY: dict[str, Filter] = {
     "documentation_domain": documentation_domain,
     "placeholder": placeholder,
     "privacy_policy": privacy_policy,
+    "only_a_date": only_a_date,
+    "service_name": service_name,
 }
 FACTORIES: dict[str, Callable[[Iterable[str]], Filter]] = {
     "other_label": other_label,

@@ -50,6 +50,13 @@ SAMPLE_MARKERS = re.compile(r"記入例|記入見本|記載例|見本(?!市)|(?<
 # A filled-in example form holds a few values; a list of hundreds under a "見本" title is
 # not an example, whatever its title says (an easy way to hide data from a scan).
 MAX_VALUES_IN_A_SAMPLE = 12
+# Words that name an organisation in a document (looked for in the first characters of each
+# text until one is found): a page that names one and no person gives its contact data.
+ORGANISATION_NAMED = re.compile(
+    r"株式会社|有限会社|合同会社|法人|病院|医院|クリニック|診療所|薬局|歯科|事業所|営業所|本社|支店|"
+    r"店舗|協会|組合|役所|役場|施設|老人ホーム|グループホーム|デイサービス|センター|"
+    r"Co\.,? ?Ltd|Inc\.|Corporation")
+ORGANISATION_CHARS = 4096
 LINE_DISTANCE = 3
 PARAGRAPH_DISTANCE = 2
 TITLE_CHARS = 120  # a document says what it is in its name or its first line(s)
@@ -63,9 +70,15 @@ class DocumentSignals:
 
     kinds: set[str] = field(default_factory=set)
     sample: str | None = None  # '記入例' when the document is a filled-in example
+    organisation: bool = False  # it names an organisation (法人, クリニック, 株式会社 ...)
     _seen: int = 0
 
     def feed(self, segment: Segment) -> None:
+        if not self.organisation:
+            self.organisation = ORGANISATION_NAMED.search(
+                segment.text, 0, ORGANISATION_CHARS) is not None or (
+                segment.header is not None and ORGANISATION_NAMED.search(segment.header)
+                is not None)
         if segment.location.part == "filename":
             text = segment.text
         elif self._seen < TITLE_CHARS and segment.location.part is None \

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import re
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
@@ -156,7 +157,7 @@ def _scan(ref: FileRef, rules: CompiledRules, settings: Settings, keys: Keys) ->
             result.skips.append(Skip(ref.display, f"cannot read: {exc.strerror or exc}"))
         result.encoding = ", ".join(ctx.encodings) or None
         result.kind = ctx.kind
-    linked = link_sensitive(author_names(findings.finish()), signals, rules.types,
+    linked = link_sensitive(author_names(findings.finish(signals)), signals, rules.types,
                             findings.record_ids)
     _keep_confident(demote_samples(linked, signals), result, settings)
     result.elapsed = time.monotonic() - started
@@ -338,6 +339,14 @@ def _keep_confident(findings: list[Finding], result: FileResult, settings: Setti
 
 
 MAX_RECORD_KEYS = 200_000  # records whose id cells are remembered for linking
+# A mobile number belongs to a person whoever's page it is on (070/080/090, +81 70/80/90).
+_MOBILE = re.compile(r"^(?:0|\+81[ .-]?)[789]0")
+# Words near a value that say it is someone's own (自宅, 携帯 ...), not a publisher's.
+_PERSONAL_WORDS = frozenset({"自宅", "携帯", "ケータイ", "緊急連絡", "本人", "実家", "現住所",
+                             "mobile"})
+
+
+_PUBLISHER = "the publisher's contact data"
 
 
 def _names_a_person(finding: Finding, place: bool) -> bool:
@@ -367,6 +376,8 @@ class _Findings:
         self.out: list[Finding] = []
         self.record_ids: dict[str, tuple[str, ...]] = {}  # record -> id cells (client_id=101)
         self.organisation_types = rules.types.where(contact=True) | ORGANISATION_TYPES
+        self.mobiles: set[int] = set()  # indexes in ``out`` of mobile phone numbers
+        self.contact_types = rules.types.where(contact=True)
 
     def add(self, segment: Segment, matches: list[Match]) -> None:
         if matches:
@@ -379,14 +390,37 @@ class _Findings:
         ignore_text = segment.text if MARKER in segment.text else None
         for m in matches:
             finding = self._finding(self.rules[m.rule_id], m, segment, spans, line_starts)
+            if finding.type == "PHONE" and _MOBILE.match(m.value):
+                self.mobiles.add(len(self.out))
             if ignore_text is not None and inline_ignored(ignore_text, m.start, m.end,
                                                           finding.type):
                 finding = replace(finding, suppressed_by=INLINE)
             self.out.append(finding)
 
-    def finish(self) -> list[Finding]:
+    def finish(self, signals: DocumentSignals) -> list[Finding]:
         """Every finding of the file, EDM matches marked."""
+        if signals.organisation:
+            self.publisher_contacts()
         return self.edm.finish(self.out) if self.edm is not None else self.out
+
+    def publisher_contacts(self) -> None:
+        """A document that names an organisation and no one — no name, birth date or
+        identifier at medium or above, no table or record — gives the contact data of
+        whoever publishes it: a clinic's access page, a list of care facilities, a
+        brochure's footer. Its landline and FAX numbers, postal codes and addresses are low,
+        with the reason. A mobile number, an e-mail address and a value
+        a word such as 自宅 or 携帯 calls someone's own stay as they are."""
+        out = self.out
+        if not out or any(f.record is not None or (
+                f.confidence >= Level.MEDIUM and f.type not in self.contact_types
+                and f.category != Category.SENSITIVE) for f in out):
+            return  # a table, or a name, a birth date or an identifier: about someone
+        why = Reason("organisation", _PUBLISHER)
+        for i, f in enumerate(out):
+            if f.type in ("PHONE", "POSTAL_CODE", "ADDRESS") and f.confidence > Level.LOW \
+                    and i not in self.mobiles and not any(
+                        r.code == "keyword" and r.detail in _PERSONAL_WORDS for r in f.reasons):
+                out[i] = replace(f, confidence=Level.LOW, reasons=(*f.reasons, why))
 
     def record_done(self, record: Record, first: int) -> None:
         """A record's own verdicts on its findings (those from ``first`` on)."""

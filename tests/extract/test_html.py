@@ -154,3 +154,23 @@ def test_broken_xml_continues_as_html_from_the_failing_line(tmp_path: Path) -> N
 def test_html_named_xml_goes_to_the_html_parser(tmp_path: Path) -> None:
     segments = _html(tmp_path, f"<!DOCTYPE html><html><p>{fx.PHONE}</p></html>", "page.xml")
     assert _one(segments, fx.PHONE).location.line == 1
+
+
+def test_a_template_that_is_mostly_html_is_read_as_html(tmp_path: Path) -> None:
+    """A Blade or PHP page with a table: its <th> headers head the cells, as in any page."""
+    rows = "".join(f"<tr><td>{n}</td><td>1980/10/{i}</td></tr>\n"
+                   for i, n in enumerate(["山田花子", "田中 太郎", "鈴木 一郎"], start=1))
+    page = ("@extends('layouts.app')\n@section('content')\n<div class=\"row\">\n<table>\n"
+            f"<tr><th>利用者</th><th>生年月日</th></tr>\n{rows}</table>\n</div>\n@endsection\n")
+    found = _one(_html(tmp_path, page, "top.blade.php"), "1980/10/1")
+    assert found.header == "生年月日"
+
+
+def test_a_php_class_stays_code(tmp_path: Path) -> None:
+    from piiscan.extract import Blob
+    from piiscan.extract.sniff import detect_kind
+
+    path = tmp_path / "User.php"
+    path.write_text("<?php\nclass User {\n  public $name = '山田';\n  function a() {\n"
+                    "    echo '<b>hi</b>';\n  }\n}\n", "utf-8")
+    assert detect_kind(Blob(path.name, Location(path.name), path=str(path))) == "structured"

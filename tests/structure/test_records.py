@@ -95,3 +95,19 @@ def test_the_assembler_groups_consecutive_cells_of_one_record() -> None:
             Segment("佐藤", Location("t"), header="姓", record="r2")]
     out = [r for s in segs for r in assembler.feed(s)] + list(assembler.flush())
     assert [[s.text for s in r.segments] for r in out] == [["山田 太郎"], ["本文"], ["佐藤"]]
+
+
+def test_a_json_document_in_a_cell_is_read_as_its_cells() -> None:
+    found = texts(record(("山田太郎", "name"),
+                         ('{"allergies": ["ペニシリン"], "conditions": ["高血圧"]}',
+                          "medical_history")))
+    assert found["高血圧"] == "medical_history.conditions"
+    assert found["ペニシリン"] == "medical_history.allergies"
+    assert texts(record(("{not json", "memo")))["{not json"] == "memo"
+
+
+def test_a_text_headed_by_an_organisations_name_is_the_organisations() -> None:
+    under = Segment("TEL:099-256-2729", Location("p.html"), header="社会福祉法人 天祐会【本部】")
+    plain = Segment("TEL:099-256-2729", Location("p.html"), header="電話番号")
+    assert Assembler().feed(under)[0].organisation is not None
+    assert Assembler().feed(plain)[0].organisation is None

@@ -74,12 +74,30 @@ def detect_kind(blob: Blob) -> str:
     if ext == "mbox" or (ext == "" and head.startswith(b"From ") and b"\n" in head[:200]):
         return "mbox"
     kind = _EXTENSIONS.get(ext, "text")
+    if ext in _TEMPLATE_EXTENSIONS and looks_like_markup(head):
+        return "html"
     if kind == "text" and ext in _PLAIN_EXTENSIONS:
         if looks_like_table(head):
             return "csv"
         if re.search(rb"^\s*INSERT\s+INTO\b", head, re.I | re.M):
             return "structured"
     return kind
+
+
+# Server-side templates: HTML with code in it (PHP, Blade, ERB, JSP, Twig, EJS ...).
+_TEMPLATE_EXTENSIONS = frozenset({"php", "phtml", "erb", "jsp", "twig", "ejs", "hbs", "njk",
+                                  "cshtml", "aspx", "tpl", "liquid"})
+_TAG = re.compile(rb"<(?:[a-zA-Z][a-zA-Z0-9]*)[\s>/]")
+_MIN_TAGS = 10
+
+
+def looks_like_markup(head: bytes) -> bool:
+    """A template that is mostly HTML (a page, a list of facilities in <dl>, a table with
+    <th> headers): ten tags or more, on at least a third of its lines. A PHP class or a
+    controller that echoes a tag or two stays code."""
+    lines = [ln for ln in head.splitlines() if ln.strip()]
+    tagged = sum(1 for ln in lines if _TAG.search(ln))
+    return len(_TAG.findall(head)) >= _MIN_TAGS and tagged * 3 >= len(lines)
 
 
 # Extensions a table is saved under when it is not called .csv: Excel's "Unicode text"

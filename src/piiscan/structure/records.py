@@ -18,6 +18,7 @@ Only one record is held at a time, and at most ``MAX_CELLS`` of its cells.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
@@ -90,7 +91,7 @@ class Assembler:
         """The records complete once this segment is seen (usually none)."""
         if segment.record is None:
             done = self.flush()
-            done.append(Record([segment], None))
+            done.append(Record([segment], None, organisation=_under_organisation(segment)))
             return done
         if segment.record == self._key and len(self._cells) < MAX_CELLS:
             self._cells.append(segment)
@@ -103,6 +104,19 @@ class Assembler:
         done = [assemble(self._cells, self._key)] if self._cells else []
         self._key, self._cells = None, []
         return done
+
+
+_UNDER_ORGANISATION = "a section headed by an organisation's name"
+
+
+def _under_organisation(segment: Segment) -> str | None:
+    """A text whose heading names an organisation, not a kind of column (an HTML <dd>
+    under <dt>社会福祉法人 天祐会</dt>, a block under 株式会社○○ 本社): the section is the
+    organisation's, and so is its contact data."""
+    header = segment.header
+    if not header or len(header) > 60 or columns.read_header(header) is not None:
+        return None
+    return _UNDER_ORGANISATION if values.looks_like_organisation(header) else None
 
 
 @dataclass(frozen=True)
@@ -153,6 +167,7 @@ def _plan(headers: tuple[str | None, ...]) -> _Plan:
 
 
 def assemble(cells: list[Segment], key: str | None) -> Record:
+    cells = _unpacked(cells)
     plan = _plan(tuple(c.header for c in cells))
     if plan.unknown and len(cells) > 1:
         cells = _named_in_the_row(cells, plan.unknown)
@@ -237,6 +252,48 @@ def _id_column(header: str | None) -> str | None:
 
 
 _COMPANY_ROW = "a company's row"
+MAX_JSON_CELL = 20_000  # characters: a JSON document stored in one cell is read up to this
+MAX_JSON_LEAVES = 200
+
+
+def _unpacked(cells: list[Segment]) -> list[Segment]:
+    """A JSON document stored in one cell (an SQL ``medical_history`` column holding
+    ``{"allergies": [...], "conditions": ["高血圧"]}``) is read as the cells it holds: each
+    text value under ``<column>.<key>``, in the same record, at the cell's place."""
+    out: list[Segment] | None = None
+    for i, cell in enumerate(cells):
+        leaves = _json_leaves(cell.text)
+        if leaves:
+            if out is None:
+                out = cells[:i]
+            base = (cell.header or f"#{i + 1}").split(ARROW)[0].strip()
+            out += [replace(cell, text=value, header=f"{base}.{name}" if name else base)
+                    for name, value in leaves]
+        elif out is not None:
+            out.append(cell)
+    return cells if out is None else out
+
+
+def _json_leaves(text: str) -> list[tuple[str, str]]:
+    """(key, text) of the text values of a JSON object or array, or [] for anything else."""
+    body = text.strip()
+    if len(body) < 2 or len(body) > MAX_JSON_CELL or body[0] + body[-1] not in ("{}", "[]"):
+        return []
+    try:
+        document = json.loads(body)
+    except ValueError:
+        return []
+    leaves: list[tuple[str, str]] = []
+    stack: list[tuple[str, object]] = [("", document)]
+    while stack and len(leaves) < MAX_JSON_LEAVES:
+        name, node = stack.pop()
+        if isinstance(node, dict):
+            stack += [(str(k), v) for k, v in reversed(node.items())]
+        elif isinstance(node, list):
+            stack += [(name, v) for v in reversed(node)]
+        elif isinstance(node, str) and node.strip():
+            leaves.append((name, node))
+    return leaves
 
 
 def _marks(cells: list[Segment]) -> tuple[str | None, str | None]:
