@@ -393,7 +393,10 @@ def _by_label(text: str) -> Iterator[Candidate]:
                 is_surname(head[:k]) and head[:k] not in _common_surnames()
                 for k in range(1, min(4, len(head)) + 1)):
             continue
-        known = any(is_surname(head[:k], rare=True) for k in range(1, min(4, len(head)) + 1))
+        # The common surnames first: the rare list (73k words) loads only when they miss.
+        ends = range(1, min(4, len(head)) + 1)
+        known = any(is_surname(head[:k]) for k in ends) or any(
+            is_surname(head[:k], rare=True) for k in ends)
         start = m.start("value")
         yield Candidate(start, start + len(value), Level.HIGH if known else Level.MEDIUM,
                         ("labelled as a name",))
