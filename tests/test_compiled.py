@@ -66,3 +66,14 @@ def test_damaged_entries_are_made_again(cache: Path) -> None:
         entry.write_bytes(b"\x00garbage")
     again = WordScanner({"k": ["東京都", "大阪府"]}, "hyperscan")
     assert again.scan("東京都と大阪府") == {"k": [(0, 3), (4, 7)]}
+
+
+def test_yaml_is_kept_as_json_and_parsed_again_when_json_would_change_it(cache: Path) -> None:
+    assert compiled.yaml_data(b"a: [1, x, true]\n") == {"a": [1, "x", True]}
+    assert len(list(cache.glob("yaml-*.bin"))) == 1
+    assert compiled.yaml_data(b"a: [1, x, true]\n") == {"a": [1, "x", True]}
+    assert compiled.yaml_data(b"1: one\n") == {1: "one"}  # a number as a key stays one
+    assert len(list(cache.glob("yaml-*.bin"))) == 1
+    with pytest.raises(compiled.YamlError) as raised:
+        compiled.yaml_data(b"a: [1\nb: 2\n")
+    assert raised.value.line is not None

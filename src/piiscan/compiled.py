@@ -1,7 +1,8 @@
 """Compiled things kept between runs, so a pre-commit hook does not compile them again.
 
 What is kept is derived from the rules and piiscan's version only, never from a scanned
-file: a compiled Hyperscan database of the rules' words, a parsed rule set. Each entry is
+file: a compiled Hyperscan database of the rules' words, the parsed rule files (YAML kept
+as JSON), the dictionaries' word sets. Each entry is
 named by a digest of everything it was made from (the inputs, piiscan's version, the
 library's version), so a stale entry is never used: a changed rule gets a new name. An entry
 that cannot be read is made again. It is never a correctness risk, only a start-up cost.
@@ -14,9 +15,11 @@ turns the cache off. Old entries are removed when the folder holds more than ``K
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from piiscan import __version__
 
@@ -67,6 +70,55 @@ def cached(kind: str, name: str, make: Callable[[], bytes]) -> bytes:
     if path is not None:
         _store(path, data)
     return data
+
+
+class YamlError(Exception):
+    """YAML that does not parse: the parser's problem and its 1-based line, when known."""
+
+    def __init__(self, problem: str, line: int | None) -> None:
+        super().__init__(problem)
+        self.problem = problem
+        self.line = line
+
+
+class _NotJson(Exception):
+    """Data that JSON would not give back unchanged (a date, a number as a key)."""
+
+
+def yaml_data(raw: bytes) -> Any:
+    """A YAML file's data, kept as JSON under a name made from its bytes. The built-in
+    rules, types and column table are parsed once, not by every pre-commit run, and a run
+    whose files all hit never imports yaml (8 ms). Data that JSON would change is parsed
+    every time instead of being kept."""
+    name = key(raw)
+    parsed: list[Any] = []
+
+    def make() -> bytes:
+        parsed.append(_load_yaml(raw))
+        text = json.dumps(parsed[0], ensure_ascii=False)
+        if json.loads(text) != parsed[0]:
+            raise _NotJson
+        return text.encode("utf-8")
+
+    try:
+        return json.loads(cached("yaml", name, make))
+    except (_NotJson, TypeError):  # TypeError: json.dumps of a date, a set...
+        return parsed[0]
+    except ValueError:  # a damaged entry: made again
+        forget("yaml", name)
+        return _load_yaml(raw)
+
+
+def _load_yaml(raw: bytes) -> Any:
+    import yaml  # only when an entry is made: see yaml_data
+
+    loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    try:
+        return yaml.load(raw, Loader=loader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise YamlError(problem, mark.line + 1 if mark is not None else None) from None
 
 
 def forget(kind: str, name: str) -> None:

@@ -3,6 +3,7 @@ the rules): wrappers and hooks call it to check the tool is there."""
 
 from __future__ import annotations
 
+import gc
 import sys
 
 from piiscan import __version__
@@ -14,4 +15,11 @@ def main() -> None:
         return
     from piiscan.cli import main as cli_main
 
-    cli_main()
+    try:
+        cli_main()
+    finally:
+        # The process ends here. The collections the interpreter runs at exit would walk
+        # everything the run built (about 25 ms of a pre-commit run over three files); frozen,
+        # it is freed without being walked, and the operating system takes what is left
+        # (reference cycles). atexit handlers and buffered output are not affected.
+        gc.freeze()

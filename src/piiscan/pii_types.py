@@ -146,10 +146,8 @@ class TypeRegistry(Mapping[str, PiiType]):
 @lru_cache(maxsize=1)
 def builtin_registry() -> TypeRegistry:
     """The types of ``rules/jp/types.yaml``, loaded once."""
-    import yaml
-
+    from piiscan import compiled
     from piiscan.builtin import builtin_types_file
 
-    loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    data = yaml.load(builtin_types_file().read_bytes(), Loader=loader)
+    data = compiled.yaml_data(builtin_types_file().read_bytes())
     return TypeRegistry(PiiType.from_dict(item) for item in data["types"])

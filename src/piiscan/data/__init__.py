@@ -38,11 +38,16 @@ def _filename(name: str) -> str:
 
 
 @cache
-def _text(name: str) -> str:
+def _raw(name: str) -> bytes:
     path = resources.files(__name__).joinpath(_filename(name))
     if not path.is_file():
         raise FileNotFoundError(f"no data file named {name!r} in {__name__}")
-    return path.read_text(encoding="utf-8")
+    return path.read_bytes()
+
+
+@cache
+def _text(name: str) -> str:
+    return _raw(name).decode("utf-8")
 
 
 def _entries(name: str) -> list[str]:
@@ -54,7 +59,7 @@ def load_words(name: str) -> frozenset[str]:
     """The entries of a data file as a set; for a .tsv file, its first column. The set is
     kept ready-made in the compiled cache (piiscan.compiled), named by the file's bytes:
     the name lists are tens of thousands of words, read on a hook's first Japanese text."""
-    raw = _text(name).encode("utf-8")
+    raw = _raw(name)  # the key needs the bytes only: decoded when the entry is made
 
     def build() -> bytes:
         return marshal.dumps(frozenset(ln.split("\t", 1)[0] for ln in _entries(name)))

@@ -29,6 +29,7 @@ from piiscan.columns import annotate, read_header, resolve
 from piiscan.columns import table as columns_table
 from piiscan.extract import text as text_extractor
 from piiscan.extract.csv import line_segments
+from piiscan.lazyre import lazy
 from piiscan.models import RECORD_NESTING, Location, Note, Segment, Skip
 from piiscan.structure.table import SAMPLE_ROWS, Cell, Row, Table, verified
 
@@ -44,7 +45,9 @@ FSH_EXTENSIONS = frozenset({"fsh"})
 LOG_EXTENSIONS = frozenset({"log", "properties", "env", "ini", "cfg", "conf"})
 
 _NAME = r"[`\"\[]?[\w$\u3040-\u30ff\u3400-\u9fff]+[`\"\]]?"
-_STATEMENT = re.compile(
+# SQL and YAML patterns compile when a file needs them (piiscan.lazyre): _STATEMENT alone
+# takes 5 ms, which a run over source code and Markdown would pay for nothing.
+_STATEMENT = lazy(
     rf"\b(?P<verb>INSERT(?:\s+IGNORE)?\s+INTO|REPLACE\s+INTO|CREATE\s+(?:TEMPORARY\s+)?TABLE"
     rf"(?:\s+IF\s+NOT\s+EXISTS)?)\s+(?P<table>{_NAME}(?:\.{_NAME})?)", re.I)
 _VALUES = re.compile(r"\s*VALUES\s*", re.I)
@@ -57,7 +60,7 @@ _QUOTED_PAIR = re.compile(
     r"(?P<q>[\"'`])(?P<value>(?:\\.|(?!(?P=q))[^\n\\])*)(?P=q)")
 _QUOTED_KEY = re.compile(r"(?<![\w$.])(?P<qk>[\"'])(?P<key>[^\"'\n]{1,60})(?P=qk)\s*(?::|=>|=)\s*"
                          r"(?P<q>[\"'`])(?P<value>(?:\\.|(?!(?P=q))[^\n\\])*)(?P=q)")
-_YAML_PAIR = re.compile(r"^(?P<indent>[ \t]*(?:-[ \t]+)?)(?P<key>[\w\u3040-\u30ff\u3400-\u9fff.-]+)"
+_YAML_PAIR = lazy(r"^(?P<indent>[ \t]*(?:-[ \t]+)?)(?P<key>[\w\u3040-\u30ff\u3400-\u9fff.-]+)"
                         r":[ \t]+(?P<value>[^#\n\"'{}\[\]|>&*!][^#\n]*?)[ \t]*(?:#.*)?$", re.M)
 # FHIR shorthand: ``* code = system#code "display"`` and ``* name.text = "…"``.
 _FSH_PAIR = re.compile(r"^\*\s*(?P<key>[\w\[\]=+.]+)\s*=\s*(?:\S*#\S+\s+)?\"(?P<value>[^\"\n]*)\"",
@@ -168,7 +171,7 @@ class _Document:
         tables: dict[str, Table] = {}
         known: dict[str, list[str]] = {}
         pending: dict[str, list[Row]] = {}
-        for m in _STATEMENT.finditer(self.text):
+        for m in _STATEMENT().finditer(self.text):
             name = _bare_name(m.group("table"))
             if m.group("verb").upper().startswith("CREATE"):
                 created = self._create_columns(m.end())
@@ -272,7 +275,7 @@ class _Document:
         if ext in LOG_EXTENSIONS:
             patterns = [_LOG_PAIR, _QUOTED_PAIR]
         elif ext in YAML_EXTENSIONS:
-            patterns = [_QUOTED_PAIR, _QUOTED_KEY, _YAML_PAIR]
+            patterns = [_QUOTED_PAIR, _QUOTED_KEY, _YAML_PAIR()]
         elif ext in FSH_EXTENSIONS:
             patterns = [_FSH_PAIR, _QUOTED_PAIR]
         else:

@@ -21,6 +21,7 @@ from functools import cache
 from piiscan import columns, data
 from piiscan.columns import KANA_KINDS, NAME_KINDS, ROMAJI_KINDS
 from piiscan.labels import is_field_label
+from piiscan.lazyre import lazy
 from piiscan.models import Level
 from piiscan.normalize import to_katakana
 from piiscan.recognizers import Candidate
@@ -90,66 +91,68 @@ _NOT_HONORIFIC = frozenset({"多様", "仕様", "模様", "同様", "異様", "�
 _TITLES = ("部長", "課長", "係長", "社長", "会長", "店長", "所長", "院長", "校長", "准教授", "教授", "主任",
            "次長", "専務", "常務", "支配人", "室長", "局長", "理事長", "副社長", "顧問", "主査", "主事",
            "看護師", "医師", "先生", "弁護士", "税理士", "課長補佐", "部長代理", "マネージャー")
+# The patterns below compile when first used (piiscan.lazyre): a kanji class takes about
+# 1.5 ms to compile, and most texts (source code, English) never need them.
 # Found by the word that ends them (a title, です, an honorific), then read backwards: far
 # cheaper on long text than a pattern tried at every kanji.
-_TITLE_WORD = re.compile("|".join(sorted(_TITLES, key=len, reverse=True)))
+_TITLE_WORD = lazy("|".join(sorted(_TITLES, key=len, reverse=True)))
 # A relation in brackets after a name: 山田 花子（長女）, 鈴木一郎(父) — how emergency
 # contacts and family members are written.
-_RELATION = re.compile(r"[（(](?:父|母|夫|妻|長男|長女|次男|次女|三男|三女|息子|娘|兄|姉|弟|妹|祖父|"
+_RELATION = lazy(r"[（(](?:父|母|夫|妻|長男|長女|次男|次女|三男|三女|息子|娘|兄|姉|弟|妹|祖父|"
                        r"祖母|孫|叔父|叔母|伯父|伯母|甥|姪|義父|義母|義兄|義姉|配偶者|子|実父|実母|"
                        r"養父|養母|内縁の夫|内縁の妻|同居人|親族|友人|知人|後見人|保佐人|補助人)[）)]")
-_INTRODUCTION_END = re.compile("(?:です|と申します|でございます|と言います|といいます)(?:[。!！、\n]|$)")
-_HONORIFIC_WORD = re.compile("(?:様|さま|さん|氏|くん|ちゃん|先生)(?![ァ-ヺー])")
-_KANJI_CHAR = re.compile(KANJI)
-_KATA_CHAR = re.compile("[ァ-ヺー]")
-_TITLE = re.compile("(?:部長|課長|係長|社長|会長|店長|所長|院長|校長|教授|准教授|主任|次長|専務|常務|"
+_INTRODUCTION_END = lazy("(?:です|と申します|でございます|と言います|といいます)(?:[。!！、\n]|$)")
+_HONORIFIC_WORD = lazy("(?:様|さま|さん|氏|くん|ちゃん|先生)(?![ァ-ヺー])")
+_KANJI_CHAR = lazy(KANJI)
+_KATA_CHAR = lazy("[ァ-ヺー]")
+_TITLE = lazy("(?:部長|課長|係長|社長|会長|店長|所長|院長|校長|教授|准教授|主任|次長|専務|常務|"
                     "取締役|支配人|室長|局長|理事長|理事|副社長|顧問|代表)$")
 # Given names in kana with a name-final kanji: くみ子, はる美, さち江
 _KANA_GIVEN = f"{HIRA}{{1,3}}[子美江代恵枝乃奈香世里佳]"
-_HONORIFIC_RE = re.compile(
+_HONORIFIC_RE = lazy(
     f"({KANJI}{{1,8}})(?:{_SPACE}({KANJI}{{1,4}}|{HIRA}{{2,4}}|{KATA}{{2,5}}))?{_SPACE}?"
     f"(?:{'|'.join(_HONORIFICS)})")
-_LABEL_RE = re.compile(
+_LABEL_RE = lazy(
     f"(?P<label>{'|'.join(sorted(_LABELS, key=len, reverse=True))})"
     f"(?P<sep>{_SPACE}*(?:[:：]|は|欄|の)?{_SPACE}*)"
     f"(?P<value>{KANJI}{{1,5}}(?:{_SPACE}?(?:{KANJI}{{1,5}}|{_KANA_GIVEN}|{KATA}{{2,6}}))?)"
     f"(?!{KANJI})")
-_ROMAJI_LABEL_RE = re.compile(
+_ROMAJI_LABEL_RE = lazy(
     f"(?:{'|'.join(sorted(_LABELS, key=len, reverse=True))}|Name|NAME|name)"
     r"[ 　]*[:：][ 　]*(?P<value>[A-Z][A-Za-z'\-]+(?:[ 　]+[A-Z][A-Za-z'\-]+){1,3})(?![A-Za-z])")
-_SPACED_RE = re.compile(
+_SPACED_RE = lazy(
     f"(?<!{KANJI})({KANJI}{{1,4}}){_SPACE}({KANJI}{{1,4}}|{HIRA}{{2,4}}|{KATA}{{2,5}})"
     f"(?![{KANJI[1:-1]}ぁ-ゖァ-ヺー])")
-_RUN_RE = re.compile(f"(?<!{KANJI})({KANJI}{{3,6}})(?!{KANJI})")
+_RUN_RE = lazy(f"(?<!{KANJI})({KANJI}{{3,6}})(?!{KANJI})")
 _GIVEN_MIX = f"(?:{KANJI}{{1,5}}|{HIRA}{{1,6}}|{_KANA_GIVEN}|{KATA}{{1,8}})"
-_CELL_RE = re.compile(
+_CELL_RE = lazy(
     f"^{_SPACE}*({KANJI}{{1,5}}(?:{_SPACE}?{_GIVEN_MIX})?){_SPACE}*$")
-_ROMAJI_CELL_RE = re.compile(r"^[ 　]*([A-Z][A-Za-z'\-]+(?:[ 　,]+[A-Z][A-Za-z'\-]+){1,3})[ 　]*$")
-_ROMAJI_WORD_CELL_RE = re.compile(  # Sato, SATO, and TakiHina written as one word
+_ROMAJI_CELL_RE = lazy(r"^[ 　]*([A-Z][A-Za-z'\-]+(?:[ 　,]+[A-Z][A-Za-z'\-]+){1,3})[ 　]*$")
+_ROMAJI_WORD_CELL_RE = lazy(  # Sato, SATO, and TakiHina written as one word
     r"^[ 　]*([A-Z][a-z'\-]{1,20}(?:[A-Z][a-z]{1,20})?|[A-Z]{2,20})[ 　]*$")
 # A name in lower case (suga michiko): two words made of Japanese syllables only, so that
 # "test user" or "guest" in a name column is not one.
 _SYLLABLES = "(?:(?:[bcdfghjkmnprstvwyz]{0,3}[aeiou])+n?)"
-_ROMAJI_LOWER_CELL_RE = re.compile(f"^[ 　]*((?=[a-z]{{2}}){_SYLLABLES}[ 　](?=[a-z]{{2}})"
+_ROMAJI_LOWER_CELL_RE = lazy(f"^[ 　]*((?=[a-z]{{2}}){_SYLLABLES}[ 　](?=[a-z]{{2}})"
                                    f"{_SYLLABLES})[ 　]*$")
 # After a name, these make it the name of a thing (a museum, a prize, a map, a street).
-_NAMED_THING = re.compile("[ァ-ヺ]|記念|賞|像|展|文庫|旧居|旧宅|生家|通り|邸|全集|研究|作品|文学")
-_KANA_SPACED_RE = re.compile(
+_NAMED_THING = lazy("[ァ-ヺ]|記念|賞|像|展|文庫|旧居|旧宅|生家|通り|邸|全集|研究|作品|文学")
+_KANA_SPACED_RE = lazy(
     f"(?<![ァ-ヺーぁ-ゖｦ-ﾟ])({KATA}{{2,8}}|{HIRA}{{2,6}}){_SPACE}({KATA}{{1,8}}|{HIRA}{{1,6}})"
     "(?![ァ-ヺーぁ-ゖｦ-ﾟ])")
-_KANA_LABEL_RE = re.compile(
+_KANA_LABEL_RE = lazy(
     f"(?<![ァ-ヺーぁ-ゖ])(?:フリガナ|ふりがな|カナ氏名|氏名カナ|カナ|ヨミガナ|よみがな|セイメイ)"
     f"(?P<sep>{_SPACE}*[:：]?{_SPACE}*)"
     f"((?:{KATA}|{HIRA}){{1,10}}(?:{_SPACE}(?:{KATA}|{HIRA}){{1,10}})?)")
 # After a reading label with no separator, hiragana is the sentence going on (フリガナが,
 # カタカナまたは), not a reading.
-_PARTICLE_START = re.compile("(?:が|は|を|の|に|と|で|も|や|へ|から|まで|または|および|など|となる|"
+_PARTICLE_START = lazy("(?:が|は|を|の|に|と|で|も|や|へ|から|まで|または|および|など|となる|"
                              "となって|について|による|として)")
-_KANA_CELL_RE = re.compile(
+_KANA_CELL_RE = lazy(
     f"^{_SPACE}*((?:{KATA}|{HIRA}){{1,12}}(?:{_SPACE}(?:{KATA}|{HIRA}){{1,12}})?){_SPACE}*$")
 # A name written in hiragana (さくら うた) in a name column is the name itself; readings
 # there are written in katakana, as フリガナ and FHIR's phonetic names are.
-_HIRAGANA_CELL_RE = re.compile(f"^{_SPACE}*({HIRA}{{1,8}}(?:{_SPACE}{HIRA}{{1,8}})?){_SPACE}*$")
+_HIRAGANA_CELL_RE = lazy(f"^{_SPACE}*({HIRA}{{1,8}}(?:{_SPACE}{HIRA}{{1,8}})?){_SPACE}*$")
 
 
 @cache
@@ -235,7 +238,7 @@ def person_names(text: str, header: str | None) -> Iterator[Candidate]:
     for cand in _by_label(text):
         seen.add((cand.start, cand.end))
         yield cand
-    for m in _ROMAJI_LABEL_RE.finditer(text):
+    for m in _ROMAJI_LABEL_RE().finditer(text):
         yield Candidate(m.start("value"), m.end("value"), Level.HIGH, ("labelled as a name",))
     for cand in _by_honorific(text):
         if (cand.start, cand.end) not in seen:
@@ -244,7 +247,7 @@ def person_names(text: str, header: str | None) -> Iterator[Candidate]:
     yield from _by_title(text, seen)
     yield from _by_relation(text, seen)
     yield from _by_introduction(text, seen)
-    for m in _SPACED_RE.finditer(text):
+    for m in _SPACED_RE().finditer(text):
         surname, given = m.group(1), m.group(2)
         if (m.start(), m.end()) in seen or not is_surname(surname) or _org_like(given):
             continue
@@ -252,8 +255,8 @@ def person_names(text: str, header: str | None) -> Iterator[Candidate]:
             common = surname in _common_surnames() or given in _common_given()
             yield Candidate(m.start(), m.end(), Level.LOW if common else Level.MEDIUM,
                             (BY_DICTIONARY,))
-    for m in _RUN_RE.finditer(text):
-        if _NAMED_THING.match(text, m.end()):
+    for m in _RUN_RE().finditer(text):
+        if _NAMED_THING().match(text, m.end()):
             continue  # 小泉八雲記念館, 小泉八雲マップ: a thing named after someone
         if split_full_name(m.group(1)) is not None and (m.start(), m.end()) not in seen:
             seen.add((m.start(), m.end()))
@@ -271,10 +274,10 @@ def _run_before(text: str, end: int, allowed: re.Pattern[str], most: int) -> int
 
 def _by_title(text: str, seen: set[tuple[int, int]]) -> Iterator[Candidate]:
     """A surname before a job title: 佐藤課長, 営業部の高橋主任, 田中先生."""
-    for m in _TITLE_WORD.finditer(text):
-        if _KANJI_CHAR.match(text, m.end()):
+    for m in _TITLE_WORD().finditer(text):
+        if _KANJI_CHAR().match(text, m.end()):
             continue  # 課長補佐 is found as its own word; 部長室 is a room
-        start = _run_before(text, m.start(), _KANJI_CHAR, 10)
+        start = _run_before(text, m.start(), _KANJI_CHAR(), 10)
         run = text[start:m.start()]
         found = _name_suffix(run, None) if run else None
         if found is None:
@@ -289,13 +292,13 @@ def _by_title(text: str, seen: set[tuple[int, int]]) -> Iterator[Candidate]:
 
 def _by_relation(text: str, seen: set[tuple[int, int]]) -> Iterator[Candidate]:
     """A name before its relation to someone: 山田 花子（長女）, 佐藤一郎(夫)."""
-    for m in _RELATION.finditer(text):
+    for m in _RELATION().finditer(text):
         end = m.start()
         while end > 0 and text[end - 1] in " 　":
             end -= 1
-        start = _run_before(text, end, _KANJI_CHAR, 4)
-        if start > 1 and text[start - 1] in " 　" and _KANJI_CHAR.match(text, start - 2):
-            start = _run_before(text, start - 1, _KANJI_CHAR, 4)  # 山田 花子（長女）
+        start = _run_before(text, end, _KANJI_CHAR(), 4)
+        if start > 1 and text[start - 1] in " 　" and _KANJI_CHAR().match(text, start - 2):
+            start = _run_before(text, start - 1, _KANJI_CHAR(), 4)  # 山田 花子（長女）
         value = text[start:end]
         head = re.split(_SPACE, value, maxsplit=1)[0]
         found = _name_suffix(head, None) if head else None
@@ -307,11 +310,11 @@ def _by_relation(text: str, seen: set[tuple[int, int]]) -> Iterator[Candidate]:
 
 def _by_introduction(text: str, seen: set[tuple[int, int]]) -> Iterator[Candidate]:
     """Who introduces themselves or signs: 営業部の山田です, 山田太郎と申します."""
-    for m in _INTRODUCTION_END.finditer(text):
+    for m in _INTRODUCTION_END().finditer(text):
         end = m.start()
-        start = _run_before(text, end, _KANJI_CHAR, 4)
-        if start > 1 and text[start - 1] in " 　" and _KANJI_CHAR.match(text, start - 2):
-            start = _run_before(text, start - 1, _KANJI_CHAR, 4)  # 山田 太郎です
+        start = _run_before(text, end, _KANJI_CHAR(), 4)
+        if start > 1 and text[start - 1] in " 　" and _KANJI_CHAR().match(text, start - 2):
+            start = _run_before(text, start - 1, _KANJI_CHAR(), 4)  # 山田 太郎です
         if start == end or (start > 0 and text[start - 1] not in "\n。、 　の"):
             continue
         value = text[start:end]
@@ -329,8 +332,8 @@ def _by_introduction(text: str, seen: set[tuple[int, int]]) -> Iterator[Candidat
 def _katakana_by_honorific(text: str) -> Iterator[Candidate]:
     """A katakana given name before an honorific: アンナ様, マリアさん (a reading the
     given-name dictionary knows; ユーザー様 and スタッフさん are roles, not names)."""
-    for m in _HONORIFIC_WORD.finditer(text):
-        start = _run_before(text, m.start(), _KATA_CHAR, 6)
+    for m in _HONORIFIC_WORD().finditer(text):
+        start = _run_before(text, m.start(), _KATA_CHAR(), 6)
         word = text[start:m.start()]
         if len(word) < 2 or (start > 0 and text[start - 1] == "・"):
             continue
@@ -341,18 +344,18 @@ def _katakana_by_honorific(text: str) -> Iterator[Candidate]:
 def _name_cell(text: str, verify: bool) -> Candidate | None:
     """A whole cell of a name column; in an ambiguous one (``name``) only a value the
     dictionaries take for a name."""
-    m = _CELL_RE.match(text)
+    m = _CELL_RE().match(text)
     if m and _has_kanji(m.group(1)) and not _org_like(m.group(1).strip()):
         value = m.group(1).strip()
         if not verify or _dictionary_name(value):
             return Candidate(m.start(1), m.end(1), Level.HIGH, (BY_NAME_COLUMN,))
         return None
-    m = _HIRAGANA_CELL_RE.match(text)
+    m = _HIRAGANA_CELL_RE().match(text)
     if m and _hiragana_name(m.group(1), verify):
         return Candidate(m.start(1), m.end(1), Level.HIGH, (BY_NAME_COLUMN,))
     lower = text.lower()  # kawata Ami: the case of a romaji name says nothing
-    m = (_ROMAJI_CELL_RE.match(text) or _ROMAJI_WORD_CELL_RE.match(text)
-         or (_ROMAJI_LOWER_CELL_RE.match(lower) if len(lower) == len(text) else None))
+    m = (_ROMAJI_CELL_RE().match(text) or _ROMAJI_WORD_CELL_RE().match(text)
+         or (_ROMAJI_LOWER_CELL_RE().match(lower) if len(lower) == len(text) else None))
     if m and not verify:  # TRAN THI MAI, Santos Maria, Sato: names in a name column
         return Candidate(m.start(1), m.end(1), Level.HIGH, (BY_NAME_COLUMN,))
     return None
@@ -380,7 +383,7 @@ def _dictionary_name(value: str) -> bool:
 
 
 def _by_label(text: str) -> Iterator[Candidate]:
-    for m in _LABEL_RE.finditer(text):
+    for m in _LABEL_RE().finditer(text):
         value = m.group("value").rstrip(" 　")
         if m.group("label") in _ROLE_LABELS and m.group("sep").strip(" 　") in ("", "は", "の"):
             continue  # 利用者は当該費用を: a role in a sentence, not a label
@@ -393,16 +396,19 @@ def _by_label(text: str) -> Iterator[Candidate]:
                 is_surname(head[:k]) and head[:k] not in _common_surnames()
                 for k in range(1, min(4, len(head)) + 1)):
             continue
-        known = any(is_surname(head[:k], rare=True) for k in range(1, min(4, len(head)) + 1))
+        # The common surnames first: the rare list (73k words) loads only when they miss.
+        ends = range(1, min(4, len(head)) + 1)
+        known = any(is_surname(head[:k]) for k in ends) or any(
+            is_surname(head[:k], rare=True) for k in ends)
         start = m.start("value")
         yield Candidate(start, start + len(value), Level.HIGH if known else Level.MEDIUM,
                         ("labelled as a name",))
 
 
 def _by_honorific(text: str) -> Iterator[Candidate]:
-    for m in _HONORIFIC_RE.finditer(text):
+    for m in _HONORIFIC_RE().finditer(text):
         run, given = m.group(1), m.group(2)
-        title = _TITLE.search(run) if given is None else None
+        title = _TITLE().search(run) if given is None else None
         if title:  # 田中部長様: the name is 田中
             run = run[: title.start()]
         found = _name_suffix(run, given) if run else None
@@ -451,27 +457,27 @@ def kana_names(text: str, header: str | None) -> Iterator[Candidate]:
     # A name column written in kana (FHIR's family/given of a reading) holds readings too;
     # an ambiguous one (``name``) does only when the reading tables know the value: a list
     # of halls and shops named サンフィッシュ or アスパル is not a list of people.
-    if column is not None and column.kind in NAME_KINDS and _HIRAGANA_CELL_RE.match(text):
+    if column is not None and column.kind in NAME_KINDS and _HIRAGANA_CELL_RE().match(text):
         return  # a name written in hiragana: PERSON_NAME's
     if column is not None and (column.kind in KANA_KINDS or (
-            column.kind in NAME_KINDS and _KANA_CELL_RE.match(text)
+            column.kind in NAME_KINDS and _KANA_CELL_RE().match(text)
             and (not column.verify or _known_reading(text)))):
-        m = _KANA_CELL_RE.match(text)
+        m = _KANA_CELL_RE().match(text)
         value = m.group(1) if m else ""
         if m and len(re.sub(_SPACE, "", value)) >= 2 and value.strip() not in _KANA_STOP:
             yield Candidate(m.start(1), m.end(1), Level.HIGH, ("reading column",))
             return
     seen: set[int] = set()
-    for m in _KANA_LABEL_RE.finditer(text):
+    for m in _KANA_LABEL_RE().finditer(text):
         value = m.group(2)
         if value.strip() in _KANA_STOP or len(re.sub(_SPACE, "", value)) < 2:
             continue
-        if not m.group("sep") and (_PARTICLE_START.match(value)
+        if not m.group("sep") and (_PARTICLE_START().match(value)
                                                 or re.match(HIRA, value)):
             continue
         seen.add(m.start(2))
         yield Candidate(m.start(2), m.end(2), Level.HIGH, ("labelled as a name reading",))
-    for m in _KANA_SPACED_RE.finditer(text):
+    for m in _KANA_SPACED_RE().finditer(text):
         if m.start(1) in seen:
             continue
         # The reading tables load on the first spaced kana pair, not on the first text.

@@ -16,8 +16,6 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from piiscan import compiled, filters, recognizers, validators
 from piiscan.builtin import builtin_rules_dir
 from piiscan.columns import KIND_GROUPS
@@ -106,12 +104,10 @@ def load_file(path: Path, raw: bytes | None = None, check_schema: bool = True) -
 def read_file(path: Path, raw: bytes | None = None, check_schema: bool = True) -> RuleFile:
     name = str(path)
     try:
-        data = _parsed(raw if raw is not None else path.read_bytes())
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}: " if mark is not None else ""
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise RuleError(name, f"invalid YAML: {where}{problem}") from None
+        data = compiled.yaml_data(raw if raw is not None else path.read_bytes())
+    except compiled.YamlError as exc:
+        where = f"line {exc.line}: " if exc.line is not None else ""
+        raise RuleError(name, f"invalid YAML: {where}{exc.problem}") from None
     except OSError as exc:
         raise RuleError(name, f"cannot read: {exc.strerror}") from None
     if check_schema:
@@ -159,28 +155,6 @@ def compile_file(parsed: RuleFile, types: TypeRegistry) -> list[Rule]:
     return out
 
 
-
-
-def _parsed(raw: bytes) -> Any:
-    """A rule file's YAML as data. What a file parses to is kept (as JSON) in the compiled
-    cache (piiscan.compiled), named by the file's bytes: parsing the built-in rules is most
-    of what a pre-commit hook's start-up spends on them."""
-    parsed: list[Any] = []
-
-    def parse() -> bytes:
-        parsed.append(yaml.load(raw, Loader=_yaml_loader()))
-        return json.dumps(parsed[0], ensure_ascii=False).encode("utf-8")
-
-    try:
-        text = compiled.cached("rulefile", compiled.key(raw), parse)
-        return json.loads(text)
-    except (TypeError, ValueError):  # YAML that is not JSON (a date...): no cache, still read
-        return parsed[0] if parsed else yaml.load(raw, Loader=_yaml_loader())
-
-
-def _yaml_loader() -> type[yaml.SafeLoader]:
-    loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    return loader
 
 
 @lru_cache(maxsize=1)

@@ -51,7 +51,6 @@ from __future__ import annotations
 
 import gc
 import os
-import pickle
 import signal
 import time
 from collections import deque
@@ -59,11 +58,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from piiscan import lifeline
 from piiscan.config import cpu_count as cpu_count
 from piiscan.models import FileRef, FileResult, Skip
 from piiscan.run.guard import held
 from piiscan.scan import CompiledRules, internal_error, scan_file
+
+# pickle and piiscan.lifeline (ctypes) are imported where a pool is used: a pre-commit run
+# scans its few files in this process and never starts one.
 
 if TYPE_CHECKING:
     from concurrent.futures import Future, ProcessPoolExecutor
@@ -115,6 +116,8 @@ _worker_error = "the worker was not initialised"
 def _init_worker(spec: WorkerSpec) -> None:
     """Pool initializer: compile this worker's rules once."""
     global _rules, _spec, _worker_error
+    from piiscan import lifeline
+
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides; it stops us
     lifeline.arm()  # and if it dies, even by SIGKILL, we go too
     try:
@@ -137,6 +140,8 @@ def _scan_batch(refs: list[FileRef]) -> bytes | str:
     says the worker has no rules, and why."""
     if _rules is None or _spec is None:
         return _worker_error
+    import pickle
+
     batch = [scan_file(ref, _rules, _spec.settings, _spec.keys) for ref in refs]
     return pickle.dumps(batch, protocol=pickle.HIGHEST_PROTOCOL)
 
@@ -147,6 +152,8 @@ def _unpickle(data: bytes) -> list[FileResult]:
     the run holds) cost more than the unpickling itself. They are then moved out of the
     collector's sight (``gc.freeze``) until the run ends (``run.session.HeldResults``):
     the parent holds them for the reports, and they hold no cycles."""
+    import pickle
+
     enabled = gc.isenabled()
     gc.disable()
     try:
@@ -361,6 +368,8 @@ class PoolScan:
     def _new_executor(self) -> ProcessPoolExecutor:
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
+
+        from piiscan import lifeline
 
         lifeline.export()  # the fork server and the workers die with this process
         context: BaseContext

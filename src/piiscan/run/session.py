@@ -404,10 +404,10 @@ def fail_level_reached(result: ScanResult, fail_on: Level) -> bool:
 
 def resolve_state(value: str | bool | None) -> Path | None:
     """The ``state`` setting: None/False -> no state; True/'' -> the default location."""
+    if value is None or value is False:
+        return None  # without importing the store (sqlite3): a hook run has no state
     from piiscan.state.store import resolve_state_path
 
-    if value is None or value is False:
-        return None
     return resolve_state_path(None if value is True else str(value))
 
 

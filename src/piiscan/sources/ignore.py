@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import pathspec
+if TYPE_CHECKING:
+    import pathspec
 
 IGNORE_FILE = ".piiscanignore"
 
@@ -28,6 +30,8 @@ class IgnoreRules:
         """Patterns as a .piiscanignore file holds them (blank lines and comments too)."""
         if not any(line.strip() and not line.lstrip().startswith("#") for line in lines):
             return cls(None)
+        import pathspec  # 10 ms of imports: only when there is a pattern (a hook has none)
+
         return cls(pathspec.GitIgnoreSpec.from_lines(lines))
 
     def matches(self, rel_path: str, is_dir: bool) -> bool:

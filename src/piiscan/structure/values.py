@@ -14,6 +14,7 @@ import re
 from functools import cache
 
 from piiscan import columns, data
+from piiscan.lazyre import lazy
 from piiscan.recognizers import names
 from piiscan.validators.formats import jp_phone
 from piiscan.validators.identifiers import parse_date
@@ -27,8 +28,9 @@ KATAKANA = re.compile(r"[ァ-ヺー・ｦ-ﾟ]+(?:[ 　][ァ-ヺー・ｦ-ﾟ]+)
 ROMAJI_WORD = re.compile(r"[A-Z][a-z]+(?:[ ][A-Z][a-z]+)?|[A-Z]{2,}(?:[ ][A-Z]{2,})?")
 SEX = frozenset({"男", "女", "男性", "女性", "M", "F", "m", "f", "male", "female", "Male",
                  "Female", "MALE", "FEMALE"})
-_KANJI_ONLY = re.compile(f"{names.KANJI}+")
-_SPACED_NAME = re.compile(f"({names.KANJI}{{1,4}})[ 　]({names.KANJI}{{1,4}}|[ぁ-ゖ]{{2,4}})")
+# Compiled when first used (piiscan.lazyre): kanji classes are slow to compile.
+_KANJI_ONLY = lazy(f"{names.KANJI}+")
+_SPACED_NAME = lazy(f"({names.KANJI}{{1,4}})[ 　]({names.KANJI}{{1,4}}|[ぁ-ゖ]{{2,4}})")
 
 
 @cache
@@ -95,10 +97,10 @@ def _numeric(value: str) -> str | None:
 
 
 def _name(value: str) -> str | None:
-    m = _SPACED_NAME.fullmatch(value)
+    m = _SPACED_NAME().fullmatch(value)
     if m and names.is_surname(m.group(1)) and not names.org_like(m.group(2)):
         return "PERSON_NAME"
-    if not _KANJI_ONLY.fullmatch(value):
+    if not _KANJI_ONLY().fullmatch(value):
         return None
     if names.split_full_name(value) is not None:
         return "PERSON_NAME"
@@ -120,7 +122,7 @@ def looks_like_person_name(text: str) -> bool:
     if kind == "PERSON_NAME":
         return True
     # A known surname followed by a short given name the dictionary lacks (吉村風羽雅).
-    if _KANJI_ONLY.fullmatch(value) and 2 <= len(value) <= 6 and not names.org_like(value):
+    if _KANJI_ONLY().fullmatch(value) and 2 <= len(value) <= 6 and not names.org_like(value):
         return any(names.is_surname(value[:k]) and value[:k] not in names.common_surnames()
                    for k in range(1, min(4, len(value) - 1) + 1))
     return False
