@@ -83,3 +83,13 @@ def test_table_and_model_names_that_say_their_rows_are_people() -> None:
     assert people("users") and people("m_customer") and people("Employee.create!")
     assert people("会員名簿") and people("JP_Practitioner")
     assert not people("houses") and not people("mail_audit") and not people(None)
+
+
+def test_a_language_or_a_word_that_holds_a_modifier_is_no_name_column() -> None:
+    """A translation table's EN column; 読み in 読み始める文書 (where to start reading)."""
+    assert read_header("EN") is None and read_header("English") is None
+    assert read_header("読み始める文書") is None
+    assert read_header("カナ").kind == "NAME_KANA" and read_header("ローマ字").kind == "NAME_ROMAJI"
+    assert read_header("user_kana").kind == "NAME_KANA"
+    assert read_header("s.student_furigana").kind == "NAME_KANA"  # s is a Ruby variable
+    assert read_header("u.en") is None

@@ -98,6 +98,7 @@ rules:
     ("郵便番号 1234567", "1234567", True),
     ("warehouse_zip: 234-5678", "234-5678", True),  # counting up from any digit
     ("〒987-6543", "987-6543", True),                # or down
+    ("メール：xxxxxx@xxxx.xxx", "xxxxxx@xxxx.xxx", True),  # one character throughout
     ("電話 090-1234-5678", "090-1234-5678", False),
     ("〒540-0001", "540-0001", False),
 ])

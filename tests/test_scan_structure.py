@@ -202,3 +202,16 @@ def test_a_page_that_names_no_one_gives_its_publishers_contact_data(tmp_path: Pa
     alone = "電話 06-4708-8082\n"  # and a number on its own names no organisation either
     found = {f[1]: f[2] for f in scan(tmp_path, "memo.txt", alone.encode("utf-8"))}
     assert found["06-4708-8082"] > Level.LOW
+
+
+def test_a_web_pages_office_table_is_the_publishers(tmp_path: Path) -> None:
+    """A company's page listing its offices in a <table>: a document, not data."""
+    page = ("<html><body><h1>株式会社サンプル商事 拠点一覧</h1><table>"
+            "<tr><th>東京本社</th><td>〒103-0002 東京都中央区日本橋馬喰町2-3-3 TEL 03-3831-3921</td></tr>"
+            "<tr><th>大阪支店</th><td>〒540-0012 大阪府大阪市中央区谷町2-1-1 TEL 06-6942-7212</td></tr>"
+            "</table></body></html>")
+    found = scan(tmp_path, "network.html", page.encode("utf-8"))
+    assert found and all(f[2] == Level.LOW for f in found)
+    rows = "電話番号\n03-3831-3921\n06-6942-7212\n"  # a CSV of numbers alone: people's
+    found = scan(tmp_path, "list.csv", ("株式会社サンプル 顧客\n" + rows).encode("utf-8"))
+    assert any(f[0] == "PHONE" and f[2] > Level.LOW for f in found)

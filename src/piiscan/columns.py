@@ -52,7 +52,9 @@ _ROMAJI = {"PERSON_NAME": "NAME_ROMAJI", "SURNAME": "SURNAME_ROMAJI", "GIVEN_NAM
            "GIVEN_KANA": "GIVEN_ROMAJI"}
 # With only a modifier left (フリガナ, ruby, user_pronoun), the column is a person's name.
 _PERSONISH = frozenset({"user", "customer", "member", "person", "patient", "client", "staff",
-                        "employee", "contact", "name", "namae", "shimei", "full", "氏名", "名前"})
+                        "employee", "contact", "name", "namae", "shimei", "full", "氏名", "名前",
+                        "student", "pupil", "parent", "parents", "guardian", "child",
+                        "applicant", "guest", "resident", "owner", "holder"})
 # A code or id of a place or a thing (都道府県コード, 市区町村CD, store_id) is not the
 # place itself.
 _CODE = re.compile(r"(?:コード|code|cd|id|番号|no\.?)$")
@@ -183,7 +185,7 @@ class ColumnTable:
             qual = next((w.qualified[t] for t in rest_toks if t in w.qualified), None)
             if qual is not None:
                 best = (1, qual, qual)
-            elif not bare or bare in _PERSONISH or set(rest_toks) <= _PERSONISH:
+            elif _modifier_names_a_person(header, bare, rest_toks):
                 best = (0, "PERSON_NAME", "")
         if best is None:
             return None
@@ -197,6 +199,21 @@ class ColumnTable:
         # A sensitive column is always annotated: its rules key on the kind's label.
         return self.column(kind, verify=best[2] in w.verify and not reading,
                            plain=japanese and kind == best[1] and kind not in SENSITIVE_KINDS)
+
+
+# A header that only names a language is a translation's column, not a romaji name's.
+_LANGUAGES = frozenset({"en", "eng", "english", "英語", "英文", "latin"})
+
+
+def _modifier_names_a_person(header: str, bare: str, rest: tuple[str, ...]) -> bool:
+    """A reading or romaji modifier with nothing else (カナ, ローマ字, kana) or with words
+    of a person (user_kana): a name's reading or romaji form. Not a language alone (EN,
+    English: a translation table's column), nor a modifier inside another word (読み始める)."""
+    rest = tuple(t for t in rest if len(t) > 1)  # s.student_furigana: s is a variable
+    alone = not bare or (bare.isascii() and not rest)
+    if alone:
+        return fold(header).rsplit(".", 1)[-1].strip() not in _LANGUAGES
+    return bare in _PERSONISH or (bare.isascii() and set(rest) <= _PERSONISH)
 
 
 def _modifier(spec: dict[str, Any]) -> tuple[tuple[str, ...], tuple[tuple[str, ...], ...]]:

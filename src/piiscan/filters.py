@@ -87,7 +87,10 @@ _MASK_BEFORE = rf"[{_MASK}]-?\Z"
 
 def placeholder(text: str, start: int, end: int) -> bool:
     """A placeholder, not a value: digits next to masked ones (090-1234-XXXX, XXX-1234),
-    one digit repeated (111-1111, 090-0000-0000), or counting (1234567, 234-5678)."""
+    one digit repeated (111-1111, 090-0000-0000), counting (1234567, 234-5678), or one
+    character throughout (xxxxxx@xxxx.xxx)."""
+    if len({c.lower() for c in text[start:end] if c.isalnum()}) == 1:
+        return True  # xxxxxx@xxxx.xxx, 0000-0000: one character over and over
     if _compiled(_MASK_AFTER, False).match(text, end) or \
             _compiled(_MASK_BEFORE, False).search(text[max(0, start - 2):start]):
         return True

@@ -137,6 +137,7 @@ def _scan(ref: FileRef, rules: CompiledRules, settings: Settings, keys: Keys) ->
             Blob(name, Location(ref.display), opener=partial(open_ref, ref), size=ref.size))
     findings = _Findings(rules, settings, keys, ref)
     signals = DocumentSignals()
+    kind: str | None = None
     if ref.size > limits.max_file_size:
         _too_large(blob, result, settings)
     else:
@@ -156,8 +157,8 @@ def _scan(ref: FileRef, rules: CompiledRules, settings: Settings, keys: Keys) ->
         except OSError as exc:
             result.skips.append(Skip(ref.display, f"cannot read: {exc.strerror or exc}"))
         result.encoding = ", ".join(ctx.encodings) or None
-        result.kind = ctx.kind
-    linked = link_sensitive(author_names(findings.finish(signals)), signals, rules.types,
+        result.kind = kind = ctx.kind
+    linked = link_sensitive(author_names(findings.finish(signals, kind)), signals, rules.types,
                             findings.record_ids)
     _keep_confident(demote_samples(linked, signals), result, settings)
     result.elapsed = time.monotonic() - started
@@ -347,6 +348,8 @@ _PERSONAL_WORDS = frozenset({"自宅", "携帯", "ケータイ", "緊急連絡",
 
 
 _PUBLISHER = "the publisher's contact data"
+# Kinds of file that are documents for people to read, not data: pages, brochures, slides.
+DOCUMENT_KINDS = frozenset({"html", "pdf", "docx", "pptx", "text"})
 
 
 def _names_a_person(finding: Finding, place: bool) -> bool:
@@ -397,21 +400,23 @@ class _Findings:
                 finding = replace(finding, suppressed_by=INLINE)
             self.out.append(finding)
 
-    def finish(self, signals: DocumentSignals) -> list[Finding]:
+    def finish(self, signals: DocumentSignals, kind: str | None) -> list[Finding]:
         """Every finding of the file, EDM matches marked."""
         if signals.organisation:
-            self.publisher_contacts()
+            self.publisher_contacts(document=kind in DOCUMENT_KINDS)
         return self.edm.finish(self.out) if self.edm is not None else self.out
 
-    def publisher_contacts(self) -> None:
-        """A document that names an organisation and no one — no name, birth date or
-        identifier at medium or above, no table or record — gives the contact data of
-        whoever publishes it: a clinic's access page, a list of care facilities, a
+    def publisher_contacts(self, document: bool) -> None:
+        """A file that names an organisation and no one — no name, birth date or
+        identifier at medium or above; and no table or record, unless the file is a
+        document (a web page's office table, a PDF brochure) rather than data (CSV, XLSX,
+        JSON, SQL: a list of phone numbers alone is a list of people's) — gives the contact
+        data of whoever publishes it: a clinic's access page, a list of care facilities, a
         brochure's footer. Its landline and FAX numbers, postal codes and addresses are low,
         with the reason. A mobile number, an e-mail address and a value
         a word such as 自宅 or 携帯 calls someone's own stay as they are."""
         out = self.out
-        if not out or any(f.record is not None or (
+        if not out or any((f.record is not None and not document) or (
                 f.confidence >= Level.MEDIUM and f.type not in self.contact_types
                 and f.category != Category.SENSITIVE) for f in out):
             return  # a table, or a name, a birth date or an identifier: about someone

@@ -29,6 +29,7 @@ def readings(text: str, header: str | None = None) -> list[str]:
     ("鈴木 美都", ["鈴木 美都"]),
     ("山田氏宅にて", ["山田"]),                      # 氏 before 宅 is still an honorific
     ("鈴木殿、ご確認ください", ["鈴木"]),
+    ("山田様方", ["山田"]),                          # 様方: care of
 ])
 def test_names_real_documents_write(text: str, expected: list[str]) -> None:
     assert names(text) == expected
@@ -44,6 +45,8 @@ def test_names_real_documents_write(text: str, expected: list[str]) -> None:
     "以上です。",
     "お茶と源氏物語のまち",                    # 氏 that starts a word (源氏物語, 氏名)
     "寺社の殿堂",
+    "毛様体の炎症",                              # 様 inside a word
+    "症候群様変化を認める",
 ])
 def test_words_that_only_look_like_names(text: str) -> None:
     assert names(text) == []
@@ -73,6 +76,7 @@ def test_readings() -> None:
     assert readings("カタカナまたは英語で書く") == []
     assert readings("町域名のフリガナが76文字を越える場合") == []
     assert readings("ふりがな やまだ たろう") == ["やまだ たろう"]
+    assert readings("カナー症候群,カナーショウコウグン") == []  # カナ starting a word is no label
     assert readings("ケンシン タロウ", "family・given → 氏名") == ["ケンシン タロウ"]
     assert readings("サンノウショウガッコウ", "名称_カナ") == []
 

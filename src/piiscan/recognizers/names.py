@@ -36,10 +36,11 @@ _SPACE = "[ 　]"
 BY_DICTIONARY = "known surname and given name"
 BY_NAME_COLUMN = "name column"
 WEAK_EVIDENCE = frozenset({BY_DICTIONARY, BY_NAME_COLUMN})
-# 氏, 殿 and 君 that run on into a word are its first character (源氏物語, 氏名, 殿堂, 君主);
-# 宅, 邸 and 等 after them are the person's house or company (山田氏宅).
-_WORD_ON = "(?![\u4e00-\u9fff](?<![宅邸等]))"
-_HONORIFICS = ("様", "さま", "サマ", "さん", "サン", f"殿{_WORD_ON}", "どの", f"氏{_WORD_ON}",
+# 様, 氏, 殿 and 君 that run on into a word are part of it (毛様体, 症候群様変化, 源氏物語,
+# 氏名, 殿堂, 君主); 宅, 邸, 方, 宛 and 等 after them are the person's house, care-of or
+# company (山田様方, 山田氏宅).
+_WORD_ON = "(?![\u4e00-\u9fff](?<![宅邸等方宛]))"
+_HONORIFICS = (f"様{_WORD_ON}", "さま", "サマ", "さん", "サン", f"殿{_WORD_ON}", "どの", f"氏{_WORD_ON}",
                f"君{_WORD_ON}", "くん", "ちゃん",
                "先生", "医師", "弁護士", "容疑者", "被告人", "被告", "受刑者", "被害者", "患者")
 # Roles that label a name only with a separator (患者：山田 太郎), never in a sentence.
@@ -472,9 +473,9 @@ def kana_names(text: str, header: str | None) -> Iterator[Candidate]:
         value = m.group(2)
         if value.strip() in _KANA_STOP or len(re.sub(_SPACE, "", value)) < 2:
             continue
-        if not m.group("sep") and (_PARTICLE_START().match(value)
-                                                or re.match(HIRA, value)):
-            continue
+        if not m.group("sep") and (_PARTICLE_START().match(value) or re.match(HIRA, value)
+                                   or m.group(0).startswith(("カナ", "セイメイ"))):
+            continue  # フリガナが…; カナー症候群, カナダ: one word, no label
         seen.add(m.start(2))
         yield Candidate(m.start(2), m.end(2), Level.HIGH, ("labelled as a name reading",))
     for m in _KANA_SPACED_RE().finditer(text):
