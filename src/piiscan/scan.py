@@ -401,21 +401,21 @@ class _Findings:
             self.out.append(finding)
 
     def finish(self, signals: DocumentSignals, kind: str | None) -> list[Finding]:
-        """Every finding of the file, EDM matches marked."""
+        """Every finding of the file, EDM matches marked, a publisher's contact data low."""
+        out = self.edm.finish(self.out) if self.edm is not None else self.out
         if signals.organisation:
-            self.publisher_contacts(document=kind in DOCUMENT_KINDS)
-        return self.edm.finish(self.out) if self.edm is not None else self.out
+            self.publisher_contacts(out, document=kind in DOCUMENT_KINDS)
+        return out
 
-    def publisher_contacts(self, document: bool) -> None:
+    def publisher_contacts(self, out: list[Finding], document: bool) -> None:
         """A file that names an organisation and no one — no name, birth date or
         identifier at medium or above; and no table or record, unless the file is a
         document (a web page's office table, a PDF brochure) rather than data (CSV, XLSX,
         JSON, SQL: a list of phone numbers alone is a list of people's) — gives the contact
         data of whoever publishes it: a clinic's access page, a list of care facilities, a
         brochure's footer. Its landline and FAX numbers, postal codes and addresses are low,
-        with the reason. A mobile number, an e-mail address and a value
-        a word such as 自宅 or 携帯 calls someone's own stay as they are."""
-        out = self.out
+        with the reason. What stays: a mobile number, an e-mail address, a value that a word
+        such as 自宅 or 携帯 calls someone's own, and a value of a customer master (--edm)."""
         if not out or any((f.record is not None and not document) or (
                 f.confidence >= Level.MEDIUM and f.type not in self.contact_types
                 and f.category != Category.SENSITIVE) for f in out):
@@ -423,7 +423,7 @@ class _Findings:
         why = Reason("organisation", _PUBLISHER)
         for i, f in enumerate(out):
             if f.type in ("PHONE", "POSTAL_CODE", "ADDRESS") and f.confidence > Level.LOW \
-                    and i not in self.mobiles and not any(
+                    and i not in self.mobiles and f.edm_row is None and not any(
                         r.code == "keyword" and r.detail in _PERSONAL_WORDS for r in f.reasons):
                 out[i] = replace(f, confidence=Level.LOW, reasons=(*f.reasons, why))
 
