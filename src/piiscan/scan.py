@@ -342,9 +342,10 @@ def _keep_confident(findings: list[Finding], result: FileResult, settings: Setti
 MAX_RECORD_KEYS = 200_000  # records whose id cells are remembered for linking
 # A mobile number belongs to a person whoever's page it is on (070/080/090, +81 70/80/90).
 _MOBILE = re.compile(r"^(?:0|\+81[ .-]?)[789]0")
-# Words near a value that say it is someone's own (自宅, 携帯 ...), not a publisher's.
-_PERSONAL_WORDS = frozenset({"自宅", "携帯", "ケータイ", "緊急連絡", "本人", "実家", "現住所",
-                             "mobile"})
+# The rules' context keywords that say a value is someone's own (自宅, 携帯, お届け先 ...),
+# not a publisher's.
+_PERSONAL_WORDS = frozenset({"自宅", "携帯", "ケータイ", "緊急連絡", "mobile", "現住所", "お届け先",
+                             "届け先", "送付先", "居所"})
 
 
 _PUBLISHER = "the publisher's contact data"

@@ -39,7 +39,7 @@ WEAK_EVIDENCE = frozenset({BY_DICTIONARY, BY_NAME_COLUMN})
 # 様, 氏, 殿 and 君 that run on into a word are part of it (毛様体, 症候群様変化, 源氏物語,
 # 氏名, 殿堂, 君主); 宅, 邸, 方, 宛 and 等 after them are the person's house, care-of or
 # company (山田様方, 山田氏宅).
-_WORD_ON = "(?![\u4e00-\u9fff](?<![宅邸等方宛]))"
+_WORD_ON = f"(?!{KANJI}(?<![宅邸等方宛]))"
 _HONORIFICS = (f"様{_WORD_ON}", "さま", "サマ", "さん", "サン", f"殿{_WORD_ON}", "どの", f"氏{_WORD_ON}",
                f"君{_WORD_ON}", "くん", "ちゃん",
                "先生", "医師", "弁護士", "容疑者", "被告人", "被告", "受刑者", "被害者", "患者")

@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 
 import regex
 
-from piiscan.columns import read_header
+from piiscan.columns import kind_of
 from piiscan.mask import canonical
 from piiscan.models import Level, Location, Match, Reason, Segment
 from piiscan.normalize import normalize
@@ -305,7 +305,7 @@ class Engine:
         key = canonical(rule.type, value) if rule.exclude_values or rule.test_values else ""
         if key in rule.exclude_values:
             return None
-        if rule.exclude_columns and _kind(batch.header) in rule.exclude_columns:
+        if rule.exclude_columns and kind_of(batch.header) in rule.exclude_columns:
             return None
         confidence = base
         original = batch.text[start:end]
@@ -693,12 +693,6 @@ def _nearest(hits: list[tuple[int, int]], norm: str, start: int, end: int,
         if dist < best[0]:
             best = (dist, norm[k_start:k_end])
     return best
-
-
-def _kind(header: str | None) -> str | None:
-    """The kind of column a header names (None: no header, or one the table does not know)."""
-    column = read_header(header)
-    return column.kind if column is not None else None
 
 
 def _header_hit(rule: Rule, header: str | None) -> str | None:
