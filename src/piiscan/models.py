@@ -14,12 +14,17 @@ forms, plus the raw value only when the user asked for ``--show-values``.
 from __future__ import annotations
 
 import enum
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 # Category lives with the types (piiscan.pii_types); re-exported for the pipeline's use.
 from piiscan.pii_types import Category as Category
 from piiscan.pii_types import TypeRegistry as TypeRegistry
 from piiscan.pii_types import builtin_registry
+
+if TYPE_CHECKING:
+    from piiscan.score import RunTally
 
 
 class Level(enum.IntEnum):
@@ -263,7 +268,7 @@ class FileResult:
     file: FileRef
     encoding: str | None = None  # how text was decoded ('cp932', 'utf-8', ...), if it was
     kind: str | None = None  # extractor name: 'text', 'csv', 'pdf', ...
-    findings: list[Finding] = field(default_factory=list)
+    findings: Sequence[Finding] = field(default_factory=list)  # run.spill: maybe on disk
     skips: list[Skip] = field(default_factory=list)  # the file itself or parts of it
     notes: list[str] = field(default_factory=list)  # e.g. 'page 3: image only, not scanned'
     risk_score: int = 0
@@ -336,6 +341,9 @@ class ScanResult:
     rules: dict[str, RuleInfo] = field(default_factory=dict)
     types: TypeRegistry = field(default_factory=builtin_registry)
     record: RunRecord | None = None  # None only in a report saved by an older piiscan
+    # Whole-run counts gathered as the files finished (score.RunTally); None: not gathered,
+    # score.tally makes them from the files when asked
+    tally: RunTally | None = field(default=None, repr=False, compare=False)
 
     def all_skips(self) -> list[Skip]:
         out = list(self.skips)

@@ -332,11 +332,9 @@ def _keep_confident(findings: list[Finding], result: FileResult, settings: Setti
     """Findings under --min-confidence are counted, not listed. This happens after the whole
     file is read, because linking can move a finding either way."""
     floor = settings.min_confidence
-    for f in findings:
-        if f.confidence >= floor:
-            result.findings.append(f)
-        else:
-            result.below_threshold += 1
+    kept = [f for f in findings if f.confidence >= floor]
+    result.below_threshold += len(findings) - len(kept)
+    result.findings = kept
 
 
 MAX_RECORD_KEYS = 200_000  # records whose id cells are remembered for linking

@@ -20,7 +20,7 @@ from __future__ import annotations
 import math
 import stat
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -345,27 +345,84 @@ class PeopleCount:
     my_number: int = 0  # distinct My Numbers across files, or more rows holding one in a file
 
 
-def count_people(files: Iterable[FileResult], types: TypeRegistry) -> PeopleCount:
-    out = PeopleCount()
-    identifying = types.where(identifying=True)
-    per_type: dict[str, set[str]] = defaultdict(set)
-    my_numbers: set[str] = set()
-    master_rows: set[str] = set()  # customer master rows (--edm): each one person
-    for fr in files:
+class PeopleCounter:
+    """``count_people`` one file at a time: a run feeds it as its files finish."""
+
+    def __init__(self, types: TypeRegistry) -> None:
+        self.identifying = types.where(identifying=True)
+        self.out = PeopleCount()
+        self.per_type: dict[str, set[str]] = defaultdict(set)
+        self.my_numbers: set[str] = set()
+        self.master_rows: set[str] = set()  # customer master rows (--edm): each one person
+
+    def add(self, fr: FileResult) -> None:
+        out = self.out
         out.estimate = max(out.estimate, fr.people_estimate)
         out.upper_bound += fr.people_estimate
-        sure = [f for f in active(fr.findings) if f.confidence >= TRIGGER_CONFIDENCE]
+        current = active(fr.findings)
+        sure = [f for f in current if f.confidence >= TRIGGER_CONFIDENCE]
         out.my_number = max(out.my_number, my_number_people(sure))
-        master_rows.update(f.edm_row for f in active(fr.findings) if f.edm_row is not None)
+        self.master_rows.update(f.edm_row for f in current if f.edm_row is not None)
         for f in sure:
-            if f.type in identifying:
-                per_type[f.type].add(f.fingerprint)
+            if f.type in self.identifying:
+                self.per_type[f.type].add(f.fingerprint)
             if f.category == Category.MY_NUMBER:
-                my_numbers.add(f.fingerprint)
-    distinct = max(max((len(v) for v in per_type.values()), default=0), len(master_rows))
-    out.estimate = max(out.estimate, distinct)
-    out.my_number = max(out.my_number, len(my_numbers))
-    return out
+                self.my_numbers.add(f.fingerprint)
+
+    def count(self) -> PeopleCount:
+        distinct = max(max((len(v) for v in self.per_type.values()), default=0),
+                       len(self.master_rows))
+        return PeopleCount(estimate=max(self.out.estimate, distinct),
+                           upper_bound=self.out.upper_bound,
+                           my_number=max(self.out.my_number, len(self.my_numbers)))
+
+
+def count_people(files: Iterable[FileResult], types: TypeRegistry) -> PeopleCount:
+    counter = PeopleCounter(types)
+    for fr in files:
+        counter.add(fr)
+    return counter.count()
+
+
+class RunTally:
+    """What the whole run's figures need from its findings, gathered in one pass: as a run's
+    files finish (``piiscan.run``, before their findings may be written out of memory by
+    ``piiscan.run.spill``), or at once from a finished result (``tally``). Reports and the
+    exit code read these instead of going through every finding again."""
+
+    def __init__(self, types: TypeRegistry) -> None:
+        self.by_type: Counter[str] = Counter()  # findings not suppressed, by type
+        self.by_category: Counter[str] = Counter()  # ... and by category value
+        self.rule_ids: set[str] = set()  # of every finding, suppressed ones too
+        self.types: set[str] = set()
+        self.worst: Level | None = None  # the highest severity not suppressed
+        self.shows_values = False  # some finding carries its raw value (--show-values)
+        self.people = PeopleCounter(types)
+
+    def add(self, fr: FileResult) -> None:
+        worst = self.worst
+        for f in fr.findings:
+            self.rule_ids.add(f.rule_id)
+            self.types.add(f.type)
+            if f.value is not None:
+                self.shows_values = True
+            if f.suppressed_by is None:
+                self.by_type[f.type] += 1
+                self.by_category[f.category.value] += 1
+                if worst is None or f.severity > worst:
+                    worst = f.severity
+        self.worst = worst
+        self.people.add(fr)
+
+
+def tally(result: ScanResult) -> RunTally:
+    """The run's tally: the one gathered as it ran, else made now from its files."""
+    if result.tally is not None:
+        return result.tally
+    made = RunTally(result.types)
+    for fr in result.files:
+        made.add(fr)
+    return made
 
 
 def reportable(fr: FileResult) -> bool:
@@ -399,7 +456,7 @@ class ScanAssessment:
 
 def assess_scan(result: ScanResult) -> ScanAssessment:
     out = ScanAssessment()
-    people = count_people(result.files, result.types)
+    people = tally(result).people.count()
     out.people_estimate, out.people_upper_bound = people.estimate, people.upper_bound
     out.my_number_people = people.my_number
     for fr in result.files:

@@ -17,7 +17,7 @@ from piiscan.explain import describe
 from piiscan.models import FileResult, Finding, ScanResult, TypeRegistry
 from piiscan.report.json import revision_dict, sort_findings
 from piiscan.report.record import overdue, record_items
-from piiscan.score import TRIGGERS
+from piiscan.score import TRIGGERS, tally
 
 COLUMNS = (
     "record", "path", "risk_level", "risk_score", "people_estimate", "triggers", "triggers_ja",
@@ -87,7 +87,7 @@ def _skip_row(path: str, kind: str, reason: str, show: bool, git: list[str],
 
 def write(result: ScanResult, out: BinaryIO) -> None:
     """Row by row into ``out``: nothing but the current row is held."""
-    show = any(f.value is not None for fr in result.files for f in fr.findings)
+    show = tally(result).shows_values
     git = _git_keys(result)
     text = io.TextIOWrapper(out, encoding="utf-8", newline="", write_through=True)
     try:

@@ -29,7 +29,7 @@ from piiscan.models import Category, FileResult, ScanResult, TypeRegistry
 from piiscan.report import revision_facts, run_timezone
 from piiscan.report.json import sort_findings, summary_dict
 from piiscan.report.record import overdue, record_items, retention_days
-from piiscan.score import TRIGGERS, flag_label, folder_of, folder_stats, trigger_label
+from piiscan.score import TRIGGERS, flag_label, folder_of, folder_stats, tally, trigger_label
 
 DETAILS_PER_FILE = 200
 DETAILS_FILES = 500  # riskiest files with a details section; the table lists all
@@ -530,7 +530,7 @@ def _page(result: ScanResult) -> tuple[list[Any], Iterator[str]]:
     details, made one file at a time."""
     s = summary_dict(result)
     tz = run_timezone(result)
-    show = any(f.value is not None for fr in result.files for f in fr.findings)
+    show = tally(result).shows_values
     detailable = [fr for fr in _ranked(result) if fr.findings or fr.skips or fr.notes]
     detailed = detailable[:DETAILS_FILES]
     anchors = {id(fr): f"f-{i}" for i, fr in enumerate(detailed, start=1)}

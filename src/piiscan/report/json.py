@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 from collections import Counter
+from collections.abc import Iterable
 from functools import lru_cache
 from typing import Any, BinaryIO
 
@@ -25,7 +26,7 @@ from piiscan.models import (
 )
 from piiscan.report.jsontext import dumps
 from piiscan.report.record import overdue_dict, record_dict
-from piiscan.score import assess_scan, file_mode_text
+from piiscan.score import assess_scan, file_mode_text, tally
 
 SCHEMA_VERSION = 1
 
@@ -103,7 +104,8 @@ def revision_dict(ref: FileRef) -> dict[str, str] | None:
 
 
 def file_dict(fr: FileResult) -> dict[str, Any]:
-    counts = Counter(f.type for f in fr.findings if f.suppressed_by is None)
+    findings = sort_findings(fr.findings)  # read once: they may be on disk (run.spill)
+    counts = Counter(f.type for f in findings if f.suppressed_by is None)
     out: dict[str, Any] = {
         "path": fr.file.display,
         "kind": fr.kind,
@@ -114,7 +116,7 @@ def file_dict(fr: FileResult) -> dict[str, Any]:
         "people_estimate": fr.people_estimate,
         "triggers": fr.triggers,
         "counts": dict(sorted(counts.items())),
-        "findings": [finding_dict(f) for f in sort_findings(fr.findings)],
+        "findings": [finding_dict(f) for f in findings],
         "below_threshold": fr.below_threshold,
         "suppressed": fr.suppressed,
         "skips": [skip_dict(s) for s in fr.skips],
@@ -131,7 +133,7 @@ def file_dict(fr: FileResult) -> dict[str, Any]:
     return out
 
 
-def sort_findings(findings: list[Finding]) -> list[Finding]:
+def sort_findings(findings: Iterable[Finding]) -> list[Finding]:
     def key(f: Finding) -> tuple[Any, ...]:
         loc = f.location
         return (loc.members, loc.sheet or "", loc.page or 0, loc.slide or 0, loc.row or 0,
@@ -141,16 +143,10 @@ def sort_findings(findings: list[Finding]) -> list[Finding]:
 
 
 def summary_dict(result: ScanResult) -> dict[str, Any]:
-    by_type: Counter[str] = Counter()
-    by_category: Counter[str] = Counter()
-    levels: Counter[str] = Counter()
+    counts = tally(result)
+    by_type, by_category = counts.by_type, counts.by_category
+    levels = Counter(fr.risk_level for fr in result.files)
     suppressed = Counter(result.suppressed)
-    for fr in result.files:
-        levels[fr.risk_level] += 1
-        for f in fr.findings:
-            if f.suppressed_by is None:
-                by_type[f.type] += 1
-                by_category[f.category.value] += 1
     skips = result.all_skips()
     scan = assess_scan(result)
     return {
@@ -194,8 +190,8 @@ def to_dict(result: ScanResult, files: list[Any] | None = None) -> dict[str, Any
     """The report as one dict (``files``: what to put under "files" instead of them)."""
     if files is None:
         files = [file_dict(fr) for fr in sorted(result.files, key=lambda fr: fr.file.display)]
-    used_rules = sorted({f.rule_id for fr in result.files for f in fr.findings})
-    used_types = {f.type for fr in result.files for f in fr.findings}
+    counts = tally(result)
+    used_rules, used_types = sorted(counts.rule_ids), counts.types
     return {
         "schema": "piiscan-report",
         "version": SCHEMA_VERSION,

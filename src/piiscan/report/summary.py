@@ -7,14 +7,14 @@ from collections import Counter
 
 from piiscan.labels import RISK_LABELS
 from piiscan.models import ScanResult
-from piiscan.score import reportable
+from piiscan.score import reportable, tally
 
 
 def summary_line(result: ScanResult) -> str:
     files = result.files
     flagged = [fr for fr in files if fr.risk_level != "none"]
     levels = Counter(fr.risk_level for fr in flagged)
-    findings = sum(1 for fr in files for f in fr.findings if f.suppressed_by is None)
+    findings = sum(tally(result).by_type.values())
     skips = result.all_skips()
     unreadable = sum(1 for s in skips if s.kind.value == "error")
     parts = [f"{len(files)} files scanned",

@@ -17,7 +17,7 @@ from piiscan.report import revision_facts
 from piiscan.report.json import sort_findings
 from piiscan.report.record import overdue, record_lines, retention_days
 from piiscan.report.summary import summary_line as summary_line
-from piiscan.score import TRIGGERS, assess_scan, flag_label, trigger_label
+from piiscan.score import TRIGGERS, assess_scan, flag_label, tally, trigger_label
 
 _RISK_STYLE = {"critical": "bold red", "high": "red", "medium": "yellow", "low": "cyan",
                "none": "dim"}
@@ -171,8 +171,7 @@ def file_table(files: list[FileResult], width: int, types: TypeRegistry) -> Tabl
 
 
 def _print_categories(result: ScanResult, console: Console) -> None:
-    counts: Counter[Category] = Counter(
-        f.category for fr in result.files for f in fr.findings if f.suppressed_by is None)
+    counts = Counter({Category(value): n for value, n in tally(result).by_category.items()})
     if counts:
         order = sorted(counts, key=list(Category).index, reverse=True)
         line = " · ".join(f"{c.label} {counts[c]}" for c in order)

@@ -29,7 +29,7 @@ from piiscan.models import Category, FileResult, ScanResult, TypeRegistry
 from piiscan.report import REVISION_LABELS, revision_facts, run_timezone
 from piiscan.report.json import sort_findings, summary_dict
 from piiscan.report.record import access_text, overdue, record_items, retention_days
-from piiscan.score import FLAGS, TRIGGERS, flag_label, trigger_label
+from piiscan.score import FLAGS, TRIGGERS, flag_label, tally, trigger_label
 
 MAX_CELL = 32_000  # Excel's limit is 32,767 characters
 MAX_FINDING_ROWS = 1_000_000  # Excel's limit is 1,048,576 rows a sheet
@@ -268,7 +268,7 @@ def _summary(wb: Workbook, result: ScanResult) -> None:
     sheet.append(["完了 (complete)", "はい (yes)" if result.complete
                  else "いいえ — 中断されました (no — interrupted)"])
     sheet.append(["ルール (rules digest)", result.rules_digest])
-    if any(f.value is not None for fr in result.files for f in fr.findings):
+    if tally(result).shows_values:
         sheet.append(["警告 (warning)", "マスクされていない値を含みます (contains unmasked "
                          "values: --show-values)"])
     section("件数 (counts)")
@@ -310,7 +310,7 @@ def _summary(wb: Workbook, result: ScanResult) -> None:
 
 
 def _findings(wb: Workbook, result: ScanResult) -> None:
-    show = any(f.value is not None for fr in result.files for f in fr.findings)
+    show = tally(result).shows_values
     columns: tuple[tuple[str, int], ...] = (
         ("ファイルパス (path)", 40), ("場所 (location)", 40), ("種類 (type)", 20),
         ("type", 16), ("区分 (category)", 16), ("重大度 (severity)", 10),

@@ -30,8 +30,9 @@ from piiscan.models import FileRef, FileResult, Level, ScanResult, Skip, SkipKin
 from piiscan.record import build_run_record
 from piiscan.run.baseline import BaselineMatcher
 from piiscan.run.cache import FileCache, RunCache, Source
+from piiscan.run.spill import Spill
 from piiscan.scan import CompiledRules, scan_file
-from piiscan.score import score_file
+from piiscan.score import RunTally, score_file, tally
 from piiscan.sources import is_url
 from piiscan.sources.walk import iter_sources
 from piiscan.state.baseline import BASELINE_FILE, Baseline, Entry
@@ -302,6 +303,8 @@ def scan_paths(paths: Iterable[str], rules: CompiledRules, settings: Settings, k
     results = _raw_results(items, rules, settings, keys, cache)
     scan_one = partial(_scan_one, rules, settings, keys, cache)
     keeper = HeldResults()
+    counts = RunTally(result.types)
+    spill = Spill()
     try:
         for item in results:
             if isinstance(item, Skip):
@@ -325,12 +328,16 @@ def scan_paths(paths: Iterable[str], rules: CompiledRules, settings: Settings, k
                         f.suppressed_by, 0) + 1
             if on_file is not None:
                 on_file(file_result)
+            counts.add(file_result)
+            spill.hold(file_result)  # from here on the findings are only read
     except KeyboardInterrupt:
         result.complete = False
     finally:
         results.close()  # stops the worker pool, however the loop ends
         keeper.release()
     result.finished = now_iso()
+    if result.complete:  # else a file may have been listed and not counted: made when asked
+        result.tally = counts
     return result
 
 
@@ -398,8 +405,8 @@ class HeldResults:
 
 
 def fail_level_reached(result: ScanResult, fail_on: Level) -> bool:
-    return any(f.severity >= fail_on and f.suppressed_by is None
-               for fr in result.files for f in fr.findings)
+    worst = tally(result).worst
+    return worst is not None and worst >= fail_on
 
 
 def resolve_state(value: str | bool | None) -> Path | None:

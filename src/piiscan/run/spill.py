@@ -1,0 +1,161 @@
+"""A run's findings written out of memory as it goes, so its memory stays flat however many
+files it reads.
+
+A run keeps every file's result until its reports are written: reports are sorted by risk
+and summed over the whole run. The findings are most of that memory (about 800 bytes each,
+a finding-dense share holds hundreds of thousands). Past ``Spill.IN_MEMORY`` findings held,
+the findings of the oldest files are written to one unnamed temporary file and the file's
+result keeps a ``SpilledFindings`` in their place, which reads them back each time a
+reporter goes through them. The file results themselves (path, risk, counts) stay in memory:
+a few hundred bytes a file.
+
+What is written is what a report may show (masked values, masked snippets, keyed
+fingerprints), as rows of plain values (``marshal``: the fastest way back to objects; the
+file is read only by the process that wrote it), compressed. Raw values (``--show-values``)
+and the baseline's fingerprints are never written: the values stay in memory beside the
+spilled findings and are put back as they are read; the baseline's were used up before. The file
+is created unlinked (``tempfile.TemporaryFile``) and owner-only, so nothing is left behind
+however the process ends, and it closes when the last result pointing into it is gone.
+
+The spill starts after a file is finished (baseline, suppressions, score) and reported to
+the streamed reports: from then on its findings are only read.
+"""
+
+from __future__ import annotations
+
+import marshal
+import os
+import tempfile
+import weakref
+import zlib
+from collections import deque
+from collections.abc import Iterator, Sequence
+from dataclasses import fields
+from typing import IO, Any, overload
+
+from piiscan.models import Category, FileResult, Finding, Level, Location, Reason
+
+_FIELDS = tuple(f.name for f in fields(Finding))
+_LOCATION_FIELDS = tuple(f.name for f in fields(Location))
+_LEVELS = {int(level): level for level in Level}
+_CATEGORIES = {c.value: c for c in Category}
+_NOT_WRITTEN = frozenset({"value", "baseline_fingerprint"})
+
+
+class Spill:
+    """The temporary file of one run, and the results still held in memory, oldest first."""
+
+    IN_MEMORY = 50_000  # findings held in memory before the oldest files' are written out
+
+    def __init__(self, in_memory: int | None = None) -> None:
+        self.in_memory = self.IN_MEMORY if in_memory is None else in_memory
+        self._file: IO[bytes] | None = None
+        self._end = 0
+        self._held: deque[FileResult] = deque()
+        self._count = 0
+        self.spilled = 0  # findings written out so far
+
+    def hold(self, result: FileResult) -> None:
+        """Keep ``result``'s findings in memory while there is room, else write out those of
+        the oldest results until half the room is free again."""
+        if not result.findings:
+            return
+        self._held.append(result)
+        self._count += len(result.findings)
+        if self._count <= self.in_memory:
+            return
+        while self._held and self._count > self.in_memory // 2:
+            oldest = self._held.popleft()
+            self._count -= len(oldest.findings)
+            oldest.findings = self._write(oldest.findings)
+
+    def _write(self, findings: Sequence[Finding]) -> SpilledFindings:
+        if self._file is None:
+            self._file = tempfile.TemporaryFile(prefix="piiscan-")  # noqa: SIM115 (kept open)
+            weakref.finalize(self, self._file.close)  # once no result points into it
+        data = zlib.compress(marshal.dumps(_rows(findings)), 1)
+        offset = self._end
+        written = 0
+        while written < len(data):
+            written += os.pwrite(self._file.fileno(), data[written:], offset + written)
+        self._end += len(data)
+        self.spilled += len(findings)
+        values = (tuple(f.value for f in findings)
+                  if any(f.value is not None for f in findings) else None)
+        return SpilledFindings(self, offset, len(data), len(findings), values)
+
+    def _read(self, offset: int, size: int, values: tuple[str | None, ...] | None
+              ) -> list[Finding]:
+        assert self._file is not None
+        data = os.pread(self._file.fileno(), size, offset)
+        if len(data) != size:
+            raise OSError(f"the run's spill file was cut short ({len(data)} of {size} bytes)")
+        return _findings(marshal.loads(zlib.decompress(data)), values)
+
+
+def _rows(findings: Sequence[Finding]) -> tuple[list[Any], list[tuple[Any, ...]]]:
+    """Findings as plain tuples in field order; reason lists once each, by index."""
+    reasons: dict[tuple[Reason, ...], int] = {}
+    rows = []
+    for f in findings:
+        row = {name: getattr(f, name) for name in _FIELDS}
+        row["category"] = f.category.value
+        row["severity"], row["confidence"] = int(f.severity), int(f.confidence)
+        row["reasons"] = reasons.setdefault(f.reasons, len(reasons))
+        row["location"] = tuple(getattr(f.location, name) for name in _LOCATION_FIELDS)
+        for name in _NOT_WRITTEN:
+            row[name] = None
+        rows.append(tuple(row.values()))
+    return [[(r.code, r.detail) for r in listed] for listed in reasons], rows
+
+
+def _findings(data: tuple[list[Any], list[tuple[Any, ...]]],
+              values: tuple[str | None, ...] | None) -> list[Finding]:
+    listed, rows = data
+    reasons = [tuple(Reason(code, detail) for code, detail in each) for each in listed]
+    out = []
+    for index, row in enumerate(rows):
+        f = dict(zip(_FIELDS, row, strict=True))
+        if values is not None:
+            f["value"] = values[index]
+        f["category"] = _CATEGORIES[f["category"]]
+        f["severity"], f["confidence"] = _LEVELS[f["severity"]], _LEVELS[f["confidence"]]
+        f["reasons"] = reasons[f["reasons"]]
+        f["location"] = Location(*f["location"])
+        out.append(Finding(**f))
+    return out
+
+
+class SpilledFindings(Sequence[Finding]):
+    """The findings of one file, on disk: read back each time they are gone through."""
+
+    __slots__ = ("_count", "_offset", "_size", "_spill", "_values")
+
+    def __init__(self, spill: Spill, offset: int, size: int, count: int,
+                 values: tuple[str | None, ...] | None) -> None:
+        self._spill = spill  # keeps the temporary file open while this is alive
+        self._offset = offset
+        self._size = size
+        self._count = count
+        self._values = values
+
+    def _load(self) -> list[Finding]:
+        return self._spill._read(self._offset, self._size, self._values)
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __iter__(self) -> Iterator[Finding]:
+        return iter(self._load())
+
+    @overload
+    def __getitem__(self, index: int) -> Finding: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Finding]: ...
+
+    def __getitem__(self, index: int | slice) -> Finding | list[Finding]:
+        return self._load()[index]
+
+    def __repr__(self) -> str:
+        return f"<{self._count} findings written out of memory>"

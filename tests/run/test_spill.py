@@ -1,0 +1,141 @@
+from __future__ import annotations
+
+import marshal
+import os
+import stat
+import zlib
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from piiscan import report
+from piiscan.config import Settings
+from piiscan.models import FileRef, FileResult, Finding, Level, Location, Reason, ScanResult
+from piiscan.pii_types import Category
+from piiscan.run import session
+from piiscan.run.spill import Spill, SpilledFindings
+from piiscan.score import RunTally, tally
+
+from scankit import scan_tree
+from sharegen import make_share
+
+
+def _finding(i: int, value: str | None = None) -> Finding:
+    return Finding(
+        type="PHONE", rule_id="jp.phone", rule_name="電話番号", category=Category.PERSONAL,
+        severity=Level.MEDIUM, confidence=Level.HIGH,
+        reasons=(Reason("column", "電話"), Reason("validated")),
+        location=Location(path="share/名簿.xlsx", members=("a.zip", "名簿.xlsx"),
+                          sheet="顧客", cell=f"B{i}", row=i),
+        masked_value=f"***-****-{i:04d}", masked_snippet=f"電話 ***-****-{i:04d}",
+        fingerprint=f"{i:032x}", value=value, baseline_fingerprint="b" * 32 if value else None,
+        record=f"r{i}", suppressed_by="baseline" if i % 7 == 0 else None, linked=i % 2 == 0,
+        edm_row=None)
+
+
+def _result(name: str, findings: list[Finding]) -> FileResult:
+    return FileResult(file=FileRef(f"/x/{name}", name, 1, 0.0), findings=findings)
+
+
+def _spill_file_bytes(spilled: SpilledFindings) -> bytes:
+    fd = spilled._spill._file.fileno()  # type: ignore[union-attr]
+    return os.pread(fd, os.fstat(fd).st_size, 0)
+
+
+def test_findings_past_the_budget_go_to_disk_and_come_back_the_same() -> None:
+    spill = Spill(in_memory=10)
+    results = [_result(f"{n}.csv", [_finding(n * 10 + i) for i in range(6)]) for n in range(5)]
+    originals = [list(r.findings) for r in results]
+    for r in results:
+        spill.hold(r)
+    kinds = [type(r.findings) for r in results]
+    # 30 findings held: the oldest files were written out until at most half the room is used
+    assert kinds[:4] == [SpilledFindings] * 4 and kinds[4] is list
+    assert spill.spilled == 24
+    for r, before in zip(results, originals, strict=True):
+        assert len(r.findings) == len(before)
+        assert list(r.findings) == before  # every field, every time it is read
+        assert list(r.findings) == before
+        assert r.findings[2] == before[2] and r.findings[1:3] == before[1:3]
+
+
+def test_raw_values_never_reach_the_disk_and_are_put_back() -> None:
+    spill = Spill(in_memory=0)
+    secret = "090-1234-5678"
+    fr = _result("a.txt", [_finding(1, value=secret), _finding(2, value=None)])
+    spill.hold(fr)
+    assert isinstance(fr.findings, SpilledFindings)
+    assert [f.value for f in fr.findings] == [secret, None]
+    assert all(f.baseline_fingerprint is None for f in fr.findings)  # used up before
+    raw = zlib.decompress(_spill_file_bytes(fr.findings))
+    assert secret.encode() not in raw and b"b" * 32 not in raw
+    assert b"***-****-0001" in raw  # what a report may show is what is written
+    listed, rows = marshal.loads(raw)
+    assert len(rows) == 2
+
+
+def test_the_spill_file_is_unnamed_and_owner_only() -> None:
+    spill = Spill(in_memory=0)
+    fr = _result("a.txt", [_finding(1)])
+    spill.hold(fr)
+    assert isinstance(fr.findings, SpilledFindings)
+    info = os.fstat(fr.findings._spill._file.fileno())  # type: ignore[union-attr]
+    assert info.st_nlink == 0  # nothing left behind however the process ends
+    assert stat.S_IMODE(info.st_mode) & 0o077 == 0
+
+
+def test_results_without_findings_are_not_held() -> None:
+    spill = Spill(in_memory=0)
+    fr = _result("empty.txt", [])
+    spill.hold(fr)
+    assert fr.findings == [] and spill.spilled == 0 and spill._file is None
+
+
+FORMATS = sorted(report.REGISTRY)
+
+
+@pytest.fixture(scope="module")
+def share_result(tmp_path_factory: pytest.TempPathFactory) -> ScanResult:
+    root = make_share(tmp_path_factory.mktemp("share"), texts=8)
+    result = scan_tree([str(root)], Settings(jobs=1))
+    assert sum(len(fr.findings) for fr in result.files) > 30
+    return result
+
+
+def test_every_report_is_the_same_bytes_when_the_findings_are_on_disk(
+        share_result: ScanResult) -> None:
+    before = {name: report.get(name)(share_result) for name in FORMATS}
+    spill = Spill(in_memory=0)
+    for fr in share_result.files:
+        spill.hold(fr)
+    assert spill.spilled == sum(len(fr.findings) for fr in share_result.files)
+    after = {name: report.get(name)(share_result) for name in FORMATS}
+    for name in FORMATS:
+        assert after[name] == before[name], name
+
+
+def test_the_tally_gathered_during_a_run_equals_one_made_from_its_files(
+        share_result: ScanResult) -> None:
+    gathered = share_result.tally
+    assert isinstance(gathered, RunTally)
+    made = tally(replace(share_result, tally=None))
+    assert made is not gathered
+    for name in ("by_type", "by_category", "rule_ids", "types", "worst", "shows_values"):
+        assert getattr(made, name) == getattr(gathered, name), name
+    assert made.people.count() == gathered.people.count()
+    assert gathered.worst is not None and sum(gathered.by_type.values()) > 0
+
+
+def test_a_run_past_the_budget_spills_and_reports_the_same(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = make_share(tmp_path / "share", texts=8)
+    kept = scan_tree([str(root)], Settings(jobs=1))
+    monkeypatch.setattr(Spill, "IN_MEMORY", 5)
+    spilled = scan_tree([str(root)], Settings(jobs=1))
+    assert any(isinstance(fr.findings, SpilledFindings) for fr in spilled.files)
+    spilled.started, spilled.finished = kept.started, kept.finished
+    for fr, other in zip(spilled.files, kept.files, strict=True):
+        fr.elapsed = other.elapsed
+    assert report.get("json")(spilled) == report.get("json")(kept)
+    assert session.fail_level_reached(spilled, Level.LOW)
