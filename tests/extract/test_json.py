@@ -132,3 +132,17 @@ def test_json_lines_scan_a_repeated_data_key_once(tmp_path: Path) -> None:
     segments = fx.segments_of(fx.extract_file(path))
     assert [s.location.line for s in segments if s.text == fx.EMAIL] == [1]
     assert [s.header for s in segments if s.text == "2"] == [fx.EMAIL]
+
+
+def test_an_array_of_rows_is_a_table_with_its_header_row(tmp_path: Path) -> None:
+    """A spreadsheet API's ``values``: the first row names the columns."""
+    path = tmp_path / "values.json"
+    path.write_text(json.dumps({"values": [["氏名", "電話", "誕生日"],
+                                           ["山田 花子", "090-1234-5678", "1980/1/2"],
+                                           ["佐藤 一郎", "080-2345-6789", 19750304]]},
+                               ensure_ascii=False), "utf-8")
+    found = {s.text: s for s in fx.segments_of(fx.extract_file(path))}
+    assert found["1980/1/2"].header == "誕生日"
+    assert found["19750304"].header == "誕生日"
+    assert found["090-1234-5678"].location.part == "$.values[1][1]"
+    assert found["山田 花子"].record == found["1980/1/2"].record != found["佐藤 一郎"].record

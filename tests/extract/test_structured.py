@@ -182,3 +182,29 @@ def test_the_fenced_code_of_a_markdown_file_has_keys(tmp_path: Path) -> None:
     assert found["to clinic shibuya"].header == "name → 名称"
     assert found["東京都渋谷区桜丘町１－４"].header == "address → 住所"
     assert "本文の値" not in found  # prose outside the fences is plain text
+
+
+def test_arrays_of_rows_in_a_markdown_block_are_a_table_with_its_header_row(
+        tmp_path: Path) -> None:
+    """A query tool's output pasted into a README (groonga + jq): the first array holds the
+    column names, the rest the rows, one value per line."""
+    rows = [[1, "アドレス", "誕生日", "ふりがな", "携帯", "名前"],
+            [2, "tahara@example.jp", "1979/8/25", "たはら みな", "090-3554-6247", "田原 美菜"],
+            [3, "komine@example.jp", "1995/7/6", "こみね はるか", "080-6298-3392", "小峰 遥"]]
+    body = ",\n".join("  [\n" + ",\n".join(f'    "{v}"' if isinstance(v, str) else f"    {v}"
+                                          for v in row) + "\n  ]" for row in rows)
+    path = tmp_path / "README.md"
+    path.write_text(f"# log\n\n```json\necho 'select' | jq .\n[\n{body}\n]\n```\n", "utf-8")
+    found = cells(path)
+    assert found["1979/8/25"].header == "誕生日"
+    assert found["小峰 遥"].header == "名前"
+    assert found["090-3554-6247"].location.line == 19
+    assert found["田原 美菜"].record == found["1979/8/25"].record != found["小峰 遥"].record
+
+
+def test_two_arrays_or_arrays_of_other_widths_are_no_table(tmp_path: Path) -> None:
+    path = tmp_path / "x.ts"
+    path.write_text('const a = [["氏名", "電話", "誕生日"], ["山田 花子", "090-1234-5678", '
+                    '"1980/1/2"]];\nconst b = [["x", "y", "z"], ["p", "q"], ["r", "s", "t"]];\n',
+                    "utf-8")
+    assert not any(s.header == "誕生日" for s in segments(path))

@@ -108,3 +108,19 @@ def test_a_field_label_in_a_name_column_is_not_a_name(label: str) -> None:
 def test_a_name_in_a_name_column_is_still_found() -> None:
     (found,) = person_names(normalize("山田 太郎"), "氏名")
     assert (found.start, found.end, str(found.confidence)) == (0, 5, "high")
+
+
+def test_a_surname_in_hiragana_before_a_kanji_given_name_is_a_name_in_a_name_column() -> None:
+    assert [text[c.start:c.end] for text in ["はしの 小百合"]
+            for c in person_names(text, "名前")] == ["はしの 小百合"]
+
+
+def test_an_address_reading_is_no_name_reading() -> None:
+    """The ふりがな over a 住所 on a 履歴書: one of its words is a municipality's reading."""
+    assert not list(kana_names("ふりがな トウキョウト チヨダク", None))
+    assert not list(kana_names("トウキョウト シブヤク", "フリガナ"))
+    assert list(kana_names("ふりがな ヤマダ タロウ", None))
+
+
+def test_a_reading_column_instruction_is_no_reading() -> None:
+    assert not list(kana_names("カタカナ", "フリガナ"))

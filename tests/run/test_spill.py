@@ -71,7 +71,7 @@ def test_raw_values_never_reach_the_disk_and_are_put_back() -> None:
     raw = zlib.decompress(_spill_file_bytes(fr.findings))
     assert secret.encode() not in raw and b"b" * 32 not in raw
     assert b"***-****-0001" in raw  # what a report may show is what is written
-    listed, rows = marshal.loads(raw)
+    _reasons, rows = marshal.loads(raw)
     assert len(rows) == 2
 
 

@@ -136,3 +136,11 @@ def test_a_headerless_column_of_clinics_names_organisations() -> None:
     data = rows(*[[f"12281{i}", n, "2730002", "船橋市東船橋２－１７－１６"]
                   for i, n in enumerate(names)])
     assert headers(data)["加藤医院"] == "#2 → 名称"
+
+
+def test_a_kana_column_beside_a_named_reading_column_is_no_reading() -> None:
+    """キャリア (ドコモ, ソフトバンク) next to ふりがな: the table has its readings already."""
+    data = rows(["ふりがな", "キャリア", "名前"], ["たはら みな", "ドコモ", "田原 美菜"],
+                ["こみね はるか", "ソフトバンク", "小峰 遥"], ["はしの さゆり", "ドコモ", "はしの 小百合"])
+    found = headers(data)
+    assert found["ドコモ"] == "キャリア" and found["たはら みな"] == "ふりがな → フリガナ"

@@ -19,6 +19,7 @@ from piiscan.columns import resolve
 from piiscan.extract import text as text_extractor
 from piiscan.extract.csv import line_segments
 from piiscan.models import Location, Note, Segment, Skip
+from piiscan.structure.table import Cell, Row, Table
 
 if TYPE_CHECKING:
     from piiscan.extract import Blob, ExtractContext, Item
@@ -128,6 +129,20 @@ def _member_prefix(blob: Blob) -> str:
     return "!".join(members) + "!" if members else ""
 
 
+MIN_TABLE_ROWS = 3  # as for arrays of rows in code (piiscan.extract.structured)
+
+
+def _rows_of_a_table(items: list[object]) -> bool:
+    """Three or more arrays of one width (three or more), holding strings, numbers and nulls
+    only."""
+    if len(items) < MIN_TABLE_ROWS or not all(isinstance(row, list) for row in items):
+        return False
+    widths = {len(row) for row in items if isinstance(row, list)}
+    return len(widths) == 1 and widths.pop() >= 3 and all(
+        item is None or isinstance(item, (str, bool)) for row in items
+        if isinstance(row, list) for item in row)
+
+
 def child_path(path: str, key: str) -> str:
     if key.isidentifier():
         return f"{path}.{key}"
@@ -181,6 +196,8 @@ class _Walker:
                     _Node(v, child_path(node.path, k), k, node.record)
                     for k, v in reversed(list(node.value.items()))
                 )
+            elif isinstance(node.value, list) and _rows_of_a_table(node.value):
+                yield from self._table(node)
             elif isinstance(node.value, list):
                 stack.extend(self._items(node))
             elif isinstance(node.value, str) and node.value.strip():
@@ -190,6 +207,19 @@ class _Walker:
                     header=resolve(node.key),
                     record=node.record,
                 )
+
+    def _table(self, node: _Node) -> Iterator[Segment]:
+        """An array of rows (``[["氏名", "電話"], ["山田 太郎", "090…"], …]``, a spreadsheet
+        API's ``values``): a table whose header row, if it has one, names the columns."""
+        assert isinstance(node.value, list)
+        rows = []
+        for index, row in enumerate(node.value):
+            path = f"{node.path}[{index}]"
+            cells = [Cell(col, item, replace(self.location, part=f"{path}[{col - 1}]"))
+                     for col, item in enumerate(row, start=1)
+                     if isinstance(item, str) and item.strip()]
+            rows.append(Row(cells, f"{self.record_prefix}{path}"))
+        yield from Table().segments(rows)
 
     def _items(self, node: _Node) -> Iterator[_Node]:
         assert isinstance(node.value, list)

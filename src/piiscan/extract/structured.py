@@ -10,7 +10,10 @@ Personal data in these files sits in values whose key or column says what they a
   FHIR shorthand ``* name.family = "山田"``, ``email=...`` in a log line: the key is the
   header of its value, and the enclosing object (braces, a YAML block, an FSH instance, a
   log line) its record;
-- **Markdown tables**: the header line above the ``|---|`` line.
+- **Markdown tables**: the header line above the ``|---|`` line;
+- **rows as arrays**: ``[1, "田原 美菜", "1979/8/25"], [2, …]`` (a query tool's output, a
+  spreadsheet API's ``values``, a test table in code): three or more arrays of the same
+  width in a row are a table, its first row the header when it reads as one.
 
 Each value becomes a segment with its header, its record and its line and column. The rest
 of the text is scanned as plain text, with those values blanked out so nothing is reported
@@ -74,6 +77,11 @@ _DATE_CALL = re.compile(
     rf"(?<![\w$.])(?P<qk>[\"']?)(?P<key>{_KEY})(?P=qk)\s*(?::|=>|=)\s*(?P<new>new\s+)?"
     r"[A-Za-z_][\w.]{0,30}\(\s*(?P<y>(?:18|19|20)[0-9]{2})\s*,\s*(?P<m>[0-9]{1,2})\s*,\s*"
     r"(?P<d>[0-9]{1,2})\s*\)")
+# An array of three or more literals (strings, numbers, null/true/false), one row of a table.
+_ARRAY_ITEM = r'(?:"(?:\\.|[^"\\\n])*"|\'(?:\\.|[^\'\\\n])*\'|-?[0-9][0-9.]*|null|true|false|None|nil)'
+_ARRAY_ROW = lazy(rf"\[[ \t\n]*{_ARRAY_ITEM}(?:[ \t\n]*,[ \t\n]*{_ARRAY_ITEM}){{2,}}[ \t\n]*,?[ \t\n]*\]")
+_ARRAY_GAP = re.compile(r"[ \t\n]*,[ \t\n]*\Z")
+MIN_ARRAY_ROWS = 3
 _MD_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
 
 
@@ -94,9 +102,13 @@ def extract(blob: Blob, ctx: ExtractContext) -> Iterator[Item]:
         yield from doc.sql()
     if ext in MARKDOWN_EXTENSIONS:
         yield from doc.markdown()
-        for language, spans in _fences(text).items():
+        fences = _fences(text)
+        yield from doc.arrays(within=[span for spans in fences.values() for span in spans])
+        for language, spans in fences.items():
             yield from doc.pairs(language, within=spans)  # ```json, ```ts, ```yaml blocks
     else:
+        if ext not in LOG_EXTENSIONS:
+            yield from doc.arrays()
         yield from doc.pairs(ext)
     yield from line_segments(doc.rest().splitlines(keepends=True), blob, 1, ctx)
 
@@ -304,6 +316,40 @@ class _Document:
     def _inside_taken(self, offset: int) -> bool:
         return any(s <= offset < e for s, e in self.taken)
 
+    # ---------------------------------------------------------------- rows as arrays
+
+    def arrays(self, within: list[tuple[int, int]] | None = None) -> Iterator[Segment]:
+        """Runs of MIN_ARRAY_ROWS or more arrays of literals of one width, separated by
+        commas only: each run a table (structure.table finds its header row, or reads its
+        columns from their values)."""
+        runs: list[list[re.Match[str]]] = []
+        for m in _ARRAY_ROW().finditer(self.text):
+            if within is not None and not any(s <= m.start() < e for s, e in within):
+                continue
+            last = runs[-1][-1] if runs else None
+            if last is not None and _ARRAY_GAP.match(self.text[last.end():m.start()]) and \
+                    _width(last.group()) == _width(m.group()):
+                runs[-1].append(m)
+            else:
+                runs.append([m])
+        for run in runs:
+            if len(run) < MIN_ARRAY_ROWS:
+                continue
+            first = self.at(run[0].start()).line
+            rows = [self._array_row(m, f"{self.prefix}array line {first} row {n}")
+                    for n, m in enumerate(run, start=1)]
+            yield from Table().segments(rows)
+
+    def _array_row(self, m: re.Match[str], record: str) -> Row:
+        cells = []
+        start, end = m.start() + 1, m.end() - 1
+        for col, (raw, at) in enumerate(_split(self.text, start, end), start=1):
+            value = _literal(raw, at)
+            if value is not None and value.text and \
+                    self.take(value.start, value.start + len(value.text)):
+                cells.append(Cell(col, value.text, self.at(value.start)))
+        return Row(cells, record)
+
     # ---------------------------------------------------------------- Markdown tables
 
     def markdown(self) -> Iterator[Segment]:
@@ -427,6 +473,10 @@ def _literal(raw: str, at: int) -> _Value | None:
     if _NUMBER.fullmatch(item):
         return _Value(item, at)
     return None
+
+
+def _width(array: str) -> int:
+    return sum(1 for item, _ in _split(array, 1, len(array) - 1) if item.strip())
 
 
 def _md_cells(line: str, offset: int) -> Iterator[tuple[str, int]]:

@@ -68,7 +68,7 @@ _NOT_KANA_COLUMNS = frozenset({
 # Katakana words that sit in reading columns of forms but are not names.
 _KANA_STOP = frozenset({"メール", "アドレス", "フリガナ", "ふりがな", "カナ", "ヨミガナ", "セイメイ", "ナシ",
                         "ミキニュウ", "ベツシ", "ホンニン", "ドウジョウ", "メールアドレス", "フメイ",
-                        "ミテイ"})
+                        "ミテイ", "カタカナ", "ひらがな", "ヒラガナ", "ゼンカク", "ハンカク"})
 # A kanji run ending in one of these is an organisation or a place, not a given name.
 _ORG_SUFFIXES = ("商事", "商店", "工業", "産業", "建設", "銀行", "会社", "病院", "医院", "事務所", "組合",
                  "協会", "大学", "学校", "学園", "法人", "株式", "有限", "市", "町", "村", "区", "県",
@@ -126,8 +126,9 @@ _SPACED_RE = lazy(
     f"(?![{KANJI[1:-1]}ぁ-ゖァ-ヺー])")
 _RUN_RE = lazy(f"(?<!{KANJI})({KANJI}{{3,6}})(?!{KANJI})")
 _GIVEN_MIX = f"(?:{KANJI}{{1,5}}|{HIRA}{{1,6}}|{_KANA_GIVEN}|{KATA}{{1,8}})"
-_CELL_RE = lazy(
-    f"^{_SPACE}*({KANJI}{{1,5}}(?:{_SPACE}?{_GIVEN_MIX})?){_SPACE}*$")
+_CELL_RE = lazy(  # 山田 太郎, 山田花子, 山田 さくら; はしの 小百合 (a surname in hiragana)
+    f"^{_SPACE}*({KANJI}{{1,5}}(?:{_SPACE}?{_GIVEN_MIX})?|{HIRA}{{2,6}}{_SPACE}{KANJI}{{1,5}})"
+    f"{_SPACE}*$")
 _ROMAJI_CELL_RE = lazy(r"^[ 　]*([A-Z][A-Za-z'\-]+(?:[ 　,]+[A-Z][A-Za-z'\-]+){1,3})[ 　]*$")
 _ROMAJI_WORD_CELL_RE = lazy(  # Sato, SATO, and TakiHina written as one word
     r"^[ 　]*([A-Z][a-z'\-]{1,20}(?:[A-Z][a-z]{1,20})?|[A-Z]{2,20})[ 　]*$")
@@ -465,13 +466,15 @@ def kana_names(text: str, header: str | None) -> Iterator[Candidate]:
             and (not column.verify or _known_reading(text)))):
         m = _KANA_CELL_RE().match(text)
         value = m.group(1) if m else ""
-        if m and len(re.sub(_SPACE, "", value)) >= 2 and value.strip() not in _KANA_STOP:
+        if m and len(re.sub(_SPACE, "", value)) >= 2 and value.strip() not in _KANA_STOP \
+                and not place_reading(value):
             yield Candidate(m.start(1), m.end(1), Level.HIGH, ("reading column",))
             return
     seen: set[int] = set()
     for m in _KANA_LABEL_RE().finditer(text):
         value = m.group(2)
-        if value.strip() in _KANA_STOP or len(re.sub(_SPACE, "", value)) < 2:
+        if value.strip() in _KANA_STOP or len(re.sub(_SPACE, "", value)) < 2 \
+                or place_reading(value):
             continue
         if not m.group("sep") and (_PARTICLE_START().match(value) or re.match(HIRA, value)
                                    or m.group(0).startswith(("カナ", "セイメイ"))):
@@ -486,6 +489,20 @@ def kana_names(text: str, header: str | None) -> Iterator[Candidate]:
                 to_katakana(m.group(2)) in _readings("given_names"):
             yield Candidate(m.start(), m.end(), Level.MEDIUM, ("known surname and given-name "
                                                                "readings",))
+
+
+@cache
+def _place_readings() -> frozenset[str]:
+    """Readings of the municipalities (チヨダク, ナゴヤシナカク) that no name shares."""
+    names = _readings("surnames") | _readings("given_names")
+    return frozenset(row[3] for row in data.load_table("municipalities")
+                     if len(row) > 3 and row[3] and row[3] not in names)
+
+
+def place_reading(value: str) -> bool:
+    """The reading of an address (トウキョウト チヨダク, over a 住所 on a form), not a name's:
+    one of its words is a municipality's reading."""
+    return any(to_katakana(w) in _place_readings() for w in re.split(_SPACE, value.strip()) if w)
 
 
 def _known_reading(text: str) -> bool:

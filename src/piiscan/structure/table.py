@@ -30,7 +30,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from piiscan import columns
-from piiscan.columns import Column
+from piiscan.columns import KANA_KINDS, Column
 from piiscan.models import Location, Segment
 from piiscan.structure import values
 from piiscan.validators.identifiers import parse_date
@@ -302,12 +302,13 @@ def infer(samples: dict[int, list[str]], unknown: list[int], known: dict[int, Co
     _name_parts(unknown, shapes, put, kinds)
     _address_parts(sorted(samples), samples, shapes, put, kinds)
     people = any(table.kinds[k].person for k in kinds.values() if k in table.kinds)
+    header_named = {k.kind for k in known.values()}
     for col in unknown:
         if col in out:
             continue
         shape = shapes[col]
-        if shape == "KANA" and people:
-            put(col, "NAME_KANA")
+        if shape == "KANA" and people and not (header_named & KANA_KINDS):
+            put(col, "NAME_KANA")  # a second kana column beside a named reading: キャリア
         elif shape == "DATE" and headerless and people and _birth_years(samples[col]):
             put(col, "BIRTH_DATE")
         elif shape is None and _organisations(samples[col]):
