@@ -11,7 +11,7 @@ from piiscan.models import FileResult, SkipKind
 
 import fixtures_office as office
 from clirunner import CLI
-from scankit import FileScanner
+from scankit import FileScanner, scan_tree
 
 HEAD = "担当 電話 090-1234-5678\n"
 TAIL = "連絡先 電話 080-2345-6789\n"
@@ -61,3 +61,20 @@ def test_cli_lists_partial_files_without_calling_them_unreadable(tmp_path: Path)
     assert report["summary"]["unreadable"] == 0 and report["summary"]["skipped"] == 1
     sarif = cli.run("scan", str(tmp_path), "--max-bytes-per-file", "4K", "-f", "sarif")
     assert "only the first 4 KiB" in sarif.stdout
+
+
+def test_findings_past_the_per_file_limit_are_counted_not_listed(tmp_path: Path) -> None:
+    """One huge log cannot fill the memory: past ``limits.findings_per_file`` matches are
+    counted by type in a note that names no value."""
+    from dataclasses import replace as with_
+
+    from piiscan.config import Limits
+
+    path = tmp_path / "app.log"
+    path.write_text("".join(f"tel=090-{1000 + i}-{5000 + i} ok\n" for i in range(10)), "utf-8")
+    settings = with_(Settings(jobs=1), limits=Limits(findings_per_file=3))
+    result = scan_tree([str(tmp_path)], settings).files[0]
+    assert len(result.findings) + result.below_threshold == 3
+    assert result.notes == ["more than 3 findings: the first 3 are listed, 7 more were "
+                            "counted, not listed (PHONE 7)"]
+    assert not any("090" in n for n in result.notes)

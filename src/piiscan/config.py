@@ -32,6 +32,9 @@ class Limits:
     member_size: int = 256 * MiB
     archive_ratio: float = 200.0  # expanded/compressed ratio above which a member is a bomb
     image_pixels: int = 50_000_000  # larger images are skips (decompression bombs), not OCR'd
+    # Findings listed for one file; past this they are counted by type, not listed (a file
+    # with this many is a list of people anyway), so one huge log cannot fill the memory.
+    findings_per_file: int = 100_000
 
 
 @dataclass(frozen=True)

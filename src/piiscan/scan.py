@@ -14,6 +14,7 @@ import bisect
 import functools
 import re
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from functools import partial
@@ -158,6 +159,8 @@ def _scan(ref: FileRef, rules: CompiledRules, settings: Settings, keys: Keys) ->
             result.skips.append(Skip(ref.display, f"cannot read: {exc.strerror or exc}"))
         result.encoding = ", ".join(ctx.encodings) or None
         result.kind = kind = ctx.kind
+    if findings.unlisted:
+        result.notes.append(findings.unlisted_note())
     linked = link_sensitive(author_names(findings.finish(signals, kind)), signals, rules.types,
                             findings.record_ids)
     _keep_confident(demote_samples(linked, signals), result, settings)
@@ -380,6 +383,8 @@ class _Findings:
         self.organisation_types = rules.types.where(contact=True) | ORGANISATION_TYPES
         self.mobiles: set[int] = set()  # indexes in ``out`` of mobile phone numbers
         self.contact_types = rules.types.where(contact=True)
+        self.limit = settings.limits.findings_per_file
+        self.unlisted: Counter[str] = Counter()  # matches past the limit, by type
 
     def add(self, segment: Segment, matches: list[Match]) -> None:
         if matches:
@@ -391,6 +396,9 @@ class _Findings:
         line_starts = _line_starts(segment.text) if segment.line_based else None
         ignore_text = segment.text if MARKER in segment.text else None
         for m in matches:
+            if len(self.out) >= self.limit:
+                self.unlisted[self.rules[m.rule_id].type] += 1
+                continue
             finding = self._finding(self.rules[m.rule_id], m, segment, spans, line_starts)
             if finding.type == "PHONE" and _MOBILE.match(m.value):
                 self.mobiles.add(len(self.out))
@@ -398,6 +406,11 @@ class _Findings:
                                                           finding.type):
                 finding = replace(finding, suppressed_by=INLINE)
             self.out.append(finding)
+
+    def unlisted_note(self) -> str:
+        counts = ", ".join(f"{t} {n:,}" for t, n in sorted(self.unlisted.items()))
+        return (f"more than {self.limit:,} findings: the first {self.limit:,} are listed, "
+                f"{sum(self.unlisted.values()):,} more were counted, not listed ({counts})")
 
     def finish(self, signals: DocumentSignals, kind: str | None) -> list[Finding]:
         """Every finding of the file, EDM matches marked, a publisher's contact data low."""

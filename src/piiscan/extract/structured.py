@@ -294,7 +294,12 @@ class _Document:
             patterns = [_QUOTED_PAIR, _QUOTED_KEY]
         seen: set[int] = set()
         for pattern in patterns:
+            # Only the first MAX_VALUES values of the file become segments (take), so no
+            # pattern needs to give more: a log of a million key=value pairs stays small.
+            first = len(found)
             for m in pattern.finditer(self.text):
+                if len(found) - first >= MAX_VALUES:
+                    break
                 start = m.start("value")
                 value = m.group("value")
                 if value.startswith('"') and value.endswith('"') and len(value) >= 2:
