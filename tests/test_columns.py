@@ -31,6 +31,8 @@ def test_headers_name_their_kind(header: str, kind: str) -> None:
     ("町域名", "TOWN"), ("市区町村名", "MUNICIPALITY"), ("都道府県名", "PREFECTURE"),
     ("商品名", "THING"), ("menuName", "THING"), ("店舗名", "ORG_NAME"), ("施設名", "ORG_NAME"),
     ("名称_カナ", "ORG_NAME"), ("代表電話", "ORG_PHONE"), ("所在地", "ORG_ADDRESS"),
+    ("company_address", "ORG_ADDRESS"), ("会社住所", "ORG_ADDRESS"), ("住所", "ADDRESS"),
+    ("company_phone", "ORG_PHONE"),
     ("latitude", "GEO"), ("都道府県コード", "THING"), ("store_id", "THING"),
     ("保険者番号", "INSURER_NUMBER"),  # the insurer's number: no person in it alone
 ])

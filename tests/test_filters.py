@@ -101,6 +101,8 @@ rules:
     ("メール：xxxxxx@xxxx.xxx", "xxxxxx@xxxx.xxx", True),  # one character throughout
     ("電話 090-1234-5678", "090-1234-5678", False),
     ("〒540-0001", "540-0001", False),
+    ("number: '+81123456789'", "+81123456789", True),
+    ("tel +81 90 1234 5678", "+81 90 1234 5678", False),
 ])
 def test_placeholder(text: str, value: str, expected: bool) -> None:
     assert at_end(filters.placeholder, text, value) is expected

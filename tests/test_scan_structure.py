@@ -215,3 +215,19 @@ def test_a_web_pages_office_table_is_the_publishers(tmp_path: Path) -> None:
     rows = "電話番号\n03-3831-3921\n06-6942-7212\n"  # a CSV of numbers alone: people's
     found = scan(tmp_path, "list.csv", ("株式会社サンプル 顧客\n" + rows).encode("utf-8"))
     assert any(f[0] == "PHONE" and f[2] > Level.LOW for f in found)
+
+
+def test_an_organisations_address_column_is_its_whoever_the_row_names(tmp_path: Path) -> None:
+    csv = ("company_name,company_address,representative_name\n"
+           "株式会社ABC商事,東京都千代田区丸の内1-1-1,山田 太郎\n")
+    found = {f[1]: (f[2], f[3]) for f in scan(tmp_path, "c.csv", csv.encode("utf-8"))}
+    assert found["山田 太郎"][0] == Level.HIGH
+    level, why = found["東京都千代田区丸の内1-1-1"]
+    assert level == Level.LOW and "所在地" in why
+
+
+def test_a_placeholder_is_an_example(tmp_path: Path) -> None:
+    jsx = ('<input name="phone" placeholder="例）080-5455-4444" />\n'
+           '<input name="name" placeholder="山田花子" />\n')
+    found = {f[1]: f[2] for f in scan(tmp_path, "form.jsx", jsx.encode("utf-8"))}
+    assert found and all(level == Level.LOW for level in found.values())

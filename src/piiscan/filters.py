@@ -87,14 +87,16 @@ _MASK_BEFORE = rf"[{_MASK}]-?\Z"
 
 def placeholder(text: str, start: int, end: int) -> bool:
     """A placeholder, not a value: digits next to masked ones (090-1234-XXXX, XXX-1234),
-    one digit repeated (111-1111, 090-0000-0000), counting (1234567, 234-5678), or one
-    character throughout (xxxxxx@xxxx.xxx)."""
+    one digit repeated (111-1111, 090-0000-0000), counting (1234567, 234-5678, +81123456789),
+    or one character throughout (xxxxxx@xxxx.xxx)."""
     if len({c.lower() for c in text[start:end] if c.isalnum()}) == 1:
         return True  # xxxxxx@xxxx.xxx, 0000-0000: one character over and over
     if _compiled(_MASK_AFTER, False).match(text, end) or \
             _compiled(_MASK_BEFORE, False).search(text[max(0, start - 2):start]):
         return True
     digits = _compiled(_NOT_DIGIT, False).sub("", text[start:end])
+    if text.startswith("+81", start):
+        digits = "0" + digits[2:]  # +81123456789 is 0123456789
     if len(digits) < 7:
         return False
     if len(set(digits)) == 1 or len(set(digits[-8:])) == 1:

@@ -20,6 +20,8 @@ from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import TYPE_CHECKING, TypeVar
 
+from piiscan import columns
+from piiscan.columns import ARROW
 from piiscan.config import Settings
 from piiscan.extract import (
     Blob,
@@ -350,6 +352,25 @@ _PERSONAL_WORDS = frozenset({"自宅", "携帯", "ケータイ", "緊急連絡",
 
 
 _PUBLISHER = "the publisher's contact data"
+# Columns of an organisation's contact data (所在地, 代表電話, company_address): their values
+# are the organisation's, whoever else the row names (its representative).
+_ORG_CONTACT_KINDS = frozenset({"ORG_ADDRESS", "ORG_PHONE"})
+# Keys whose value is an example for whoever fills a form in (placeholder="例）山田花子").
+_HINT_KEYS = frozenset({"placeholder", "hint", "example", "sample", "記入例", "入力例", "例"})
+
+
+@functools.lru_cache(maxsize=1024)
+def _column_verdict(header: str) -> Reason | None:
+    """What a value's own column or key says of it before any rule: an example's
+    (``placeholder``), or an organisation's contact data (所在地)."""
+    key = header.split(ARROW)[0].strip().rsplit(".", 1)[-1].lower()
+    if key in _HINT_KEYS:
+        return Reason("sample", key)
+    kind = columns.kind_of(header)
+    if kind in _ORG_CONTACT_KINDS:
+        return Reason("organisation", f"an organisation's column ({columns.table().kinds[kind].label})")
+    return None
+
 # Kinds of file that are documents for people to read, not data: pages, brochures, slides.
 DOCUMENT_KINDS = frozenset({"html", "pdf", "docx", "pptx", "text"})
 
@@ -395,11 +416,16 @@ class _Findings:
         spans = sorted([(m.start, m.end) for m in matches] + unlabelled)
         line_starts = _line_starts(segment.text) if segment.line_based else None
         ignore_text = segment.text if MARKER in segment.text else None
+        verdict = _column_verdict(segment.header) if segment.header else None
         for m in matches:
             if len(self.out) >= self.limit:
                 self.unlisted[self.rules[m.rule_id].type] += 1
                 continue
             finding = self._finding(self.rules[m.rule_id], m, segment, spans, line_starts)
+            if verdict is not None and finding.confidence > Level.LOW and (
+                    verdict.code == "sample" or finding.type in self.contact_types):
+                finding = replace(finding, confidence=Level.LOW,
+                                  reasons=(*finding.reasons, verdict))
             if finding.type == "PHONE" and _MOBILE.match(m.value):
                 self.mobiles.add(len(self.out))
             if ignore_text is not None and inline_ignored(ignore_text, m.start, m.end,

@@ -208,3 +208,17 @@ def test_two_arrays_or_arrays_of_other_widths_are_no_table(tmp_path: Path) -> No
                     '"1980/1/2"]];\nconst b = [["x", "y", "z"], ["p", "q"], ["r", "s", "t"]];\n',
                     "utf-8")
     assert not any(s.header == "誕生日" for s in segments(path))
+
+
+def test_tab_separated_rows_in_fenced_blocks_are_a_table_headed_by_the_block_above(
+        tmp_path: Path) -> None:
+    path = tmp_path / "guide.md"
+    path.write_text("**1行目に以下をコピペ**\n```\nID\t氏名\t生年月日\t住所\n```\n\n"
+                    "**サンプルデータ（2行目以降）**\n```\n"
+                    "U001\t山田太郎\t1950/1/1\t東京都港区1-1-1\n"
+                    "U002\t鈴木花子\t1948/5/15\t東京都渋谷区2-2-2\n```\n", "utf-8")
+    found = cells(path)
+    assert found["1950/1/1"].header == "生年月日"
+    assert found["東京都渋谷区2-2-2"].header == "住所"
+    assert found["東京都渋谷区2-2-2"].location.line == 9
+    assert found["山田太郎"].record != found["鈴木花子"].record

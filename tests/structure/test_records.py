@@ -111,3 +111,14 @@ def test_a_text_headed_by_an_organisations_name_is_the_organisations() -> None:
     plain = Segment("TEL:099-256-2729", Location("p.html"), header="電話番号")
     assert Assembler().feed(under)[0].organisation is not None
     assert Assembler().feed(plain)[0].organisation is None
+
+
+def test_a_birth_date_over_year_month_and_day_columns_is_one_date() -> None:
+    rec = record(("山田　太郎", "name"), ("昭和51", "birth_year"), ("12", "birth_month"),
+                 ("12", "birth_day"), ("令和10", "expired_year"), ("12", "expired_month"),
+                 ("12", "expired_day"))
+    found = texts(rec)
+    assert found["昭和51年12月12日"] == "birth_year・birth_month・birth_day → 生年月日"
+    assert "令和10" in found  # an expiry date is no birth date: left as it is
+    assert texts(record(("1980", "生年月日(年)"), ("3", "生年月日(月)"), ("4", "生年月日(日)"))) == {
+        "1980年3月4日": "生年月日(年)・生年月日(月)・生年月日(日) → 生年月日"}

@@ -103,7 +103,9 @@ def extract(blob: Blob, ctx: ExtractContext) -> Iterator[Item]:
     if ext in MARKDOWN_EXTENSIONS:
         yield from doc.markdown()
         fences = _fences(text)
-        yield from doc.arrays(within=[span for spans in fences.values() for span in spans])
+        blocks = sorted(span for spans in fences.values() for span in spans)
+        yield from doc.tab_separated(blocks)
+        yield from doc.arrays(within=blocks)
         for language, spans in fences.items():
             yield from doc.pairs(language, within=spans)  # ```json, ```ts, ```yaml blocks
     else:
@@ -320,6 +322,52 @@ class _Document:
 
     def _inside_taken(self, offset: int) -> bool:
         return any(s <= offset < e for s, e in self.taken)
+
+    # ---------------------------------------------------------------- tab-separated blocks
+
+    def tab_separated(self, blocks: list[tuple[int, int]]) -> Iterator[Segment]:
+        """Fenced blocks of tab-separated rows (sample rows to paste into a spreadsheet):
+        each a table; a block of one row just before rows of its width is their header
+        (「1行目に以下をコピペ」, then 「サンプルデータ（2行目以降）」)."""
+        tables = [rows for start, end in blocks if (rows := self._tsv_rows(start, end))]
+        i = 0
+        while i < len(tables):
+            rows = tables[i]
+            if len(rows) == 1 and i + 1 < len(tables) and \
+                    len(tables[i + 1][0]) == len(rows[0]):
+                header = [text for text, _ in rows[0]]
+                rows, i = tables[i + 1], i + 1
+                yield from Table(header).segments(self._rows(rows))
+            else:
+                yield from Table().segments(self._rows(rows))
+            i += 1
+
+    def _tsv_rows(self, start: int, end: int) -> list[list[tuple[str, int]]]:
+        """The cells (text, offset) of each line of a block whose lines all hold the same
+        number of tabs, two or more; else nothing."""
+        rows = []
+        pos = start
+        for line in self.text[start:end].split("\n"):
+            if line.strip():
+                cells, at = [], pos
+                for part in line.split("\t"):
+                    cells.append((part, at))
+                    at += len(part) + 1
+                rows.append(cells)
+            pos += len(line) + 1
+        widths = {len(r) for r in rows}
+        return rows if len(widths) == 1 and widths.pop() >= 3 else []
+
+    def _rows(self, rows: list[list[tuple[str, int]]]) -> Iterator[Row]:
+        for cells in rows:
+            line = self.at(cells[0][1]).line
+            row = []
+            for col, (raw, at) in enumerate(cells, start=1):
+                text = raw.strip()
+                at += len(raw) - len(raw.lstrip())
+                if text and self.take(at, at + len(text)):
+                    row.append(Cell(col, text, self.at(at)))
+            yield Row(row, f"{self.prefix}line {line}")
 
     # ---------------------------------------------------------------- rows as arrays
 

@@ -134,6 +134,7 @@ class _Plan:
     has_ids: bool
     sample: str | None  # a header that says its value is an example (例:, sample:)
     unknown: tuple[int, ...]  # cells whose header the column table does not know
+    dates: tuple[tuple[int, int, int], ...] = ()  # a birth date's year | month | day cells
 
 
 @lru_cache(maxsize=512)
@@ -163,7 +164,8 @@ def _plan(headers: tuple[str | None, ...]) -> _Plan:
                  any(k is not None and k.kind in _ADDRESS_KINDS for k in kinds), known, place,
                  tuple(i for i, k in enumerate(kinds)
                        if k is not None and k.kind in ("PERSON_NAME", "ORG_NAME", "THING")),
-                 ids, any(ids), sample, tuple(i for i, k in enumerate(kinds) if k is None))
+                 ids, any(ids), sample, tuple(i for i, k in enumerate(kinds) if k is None),
+                 _date_parts(headers))
 
 
 def assemble(cells: list[Segment], key: str | None) -> Record:
@@ -177,6 +179,10 @@ def assemble(cells: list[Segment], key: str | None) -> Record:
     for i, j, whole in plan.pairs:
         composites.append((i, _joined([cells[i], cells[j]], whole, " ")))
         used.update((i, j))
+    for parts in plan.dates:
+        if not used.intersection(parts):
+            composites.append((parts[0], _date_joined([cells[i] for i in parts])))
+            used.update(parts)
     if plan.address_columns or any(len(c.text) <= 8 and values.is_prefecture(c.text)
                                    for c in cells):
         for run in _address_runs(cells, kinds, used):
@@ -422,6 +428,38 @@ def _free(kind: Column | None) -> bool:
 
 
 _NOTE = re.compile(r"[（(][^()（）]{0,12}[)）]")
+
+
+# A header naming one part of a birth date (birth_year, 生年月日(月), 誕生日): its stem, its part.
+_DATE_PART = re.compile(r"^(?P<stem>.*?)[\s_.\-(（]*(?P<part>year|month|day|yyyy|mm|dd|年|月|日)"
+                        r"[)）]?$")
+_BIRTH_STEM = re.compile(r"birth|dob|生|誕生")
+_PART_ORDER = {"year": 0, "yyyy": 0, "年": 0, "month": 1, "mm": 1, "月": 1, "day": 2, "dd": 2,
+               "日": 2}
+
+
+def _date_parts(headers: tuple[str | None, ...]) -> tuple[tuple[int, int, int], ...]:
+    """A birth date over three columns of one stem (birth_year | birth_month | birth_day,
+    生年月日(年) | (月) | (日)), as forms and 名簿 split it: (year, month, day) cell indexes."""
+    stems: dict[str, list[int | None]] = {}
+    for i, header in enumerate(headers):
+        m = _DATE_PART.match(columns.fold(header or "").split(ARROW)[0].strip())
+        if m is None or _BIRTH_STEM.search(m.group("stem")) is None:
+            continue
+        parts = stems.setdefault(m.group("stem"), [None, None, None])
+        parts[_PART_ORDER[m.group("part")]] = i
+    return tuple((y, mo, d) for y, mo, d in stems.values()
+                 if y is not None and mo is not None and d is not None)
+
+
+def _date_joined(parts: list[Segment]) -> Segment:
+    """One 生年月日 segment for a date split over three cells (昭和51 | 12 | 12)."""
+    year, month, day = (p.text.strip() for p in parts)
+    year = year.removesuffix("年")
+    text = f"{year}年{month.removesuffix('月')}月{day.removesuffix('日')}日"
+    label = columns.table().kinds["BIRTH_DATE"].label
+    names = "・".join(dict.fromkeys((p.header or "").split(ARROW)[0].strip() for p in parts))
+    return replace(parts[0], text=text, header=f"{names}{ARROW}{label}" if names else label)
 
 
 def _joined(parts: list[Segment], kind: str, sep: str) -> Segment:
