@@ -56,6 +56,8 @@ bench: dev
 bench-memory: dev
 	$(BIN)/python benchmarks/memory.py bomb
 	$(BIN)/python benchmarks/memory.py reports
+	$(BIN)/python benchmarks/memory.py share
+	$(BIN)/python benchmarks/memory.py log
 
 # piiscan git over a generated 10,000-commit history (docs/benchmarks.md, Git history)
 bench-git: dev

@@ -1,11 +1,20 @@
-"""Peak memory on hostile or huge inputs: a PDF decompression bomb, and writing every report
-format for a scan with hundreds of thousands of findings. Figures go to docs/benchmarks.md;
-nothing here is asserted by the test suite.
+"""Peak memory on hostile or huge inputs: a PDF decompression bomb, writing every report
+format for a scan with hundreds of thousands of findings, a whole run over more and more
+copies of the benchmark share, and one big log. Figures go to docs/benchmarks.md; nothing
+here is asserted by the test suite.
 
-    make bench-memory                        # both, with the defaults below
+    make bench-memory                        # bomb, reports, share, log, with the defaults
     .venv/bin/python benchmarks/memory.py bomb [--size-mb 10] [--src DIR]
     .venv/bin/python benchmarks/memory.py reports [--findings 600000] [--formats json,csv]
                                                   [--src DIR]
+    .venv/bin/python benchmarks/memory.py share [--copies 1,4] [--src DIR]
+    .venv/bin/python benchmarks/memory.py log [--sizes-mb 10,100] [--src DIR]
+
+``share`` copies the benchmark corpus (``size10-seed1``, generated if missing) N times into
+one folder and runs ``piiscan scan DIR -q -j1 -o report.json`` on it: peak RSS should not
+grow with the copies (run.spill). ``log`` writes an application log of the given size (one
+line in ten with a customer's phone) and scans it the same way: peak RSS should not grow
+with the size (limits.findings_per_file).
 
 ``bomb`` builds (once, cached in benchmarks/.corpus/) a PDF of about ``--size-mb`` MB whose
 single Flate content stream inflates about a thousand times, and runs ``piiscan scan`` on it
@@ -26,6 +35,8 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import random
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -168,6 +179,56 @@ def reports(args: argparse.Namespace) -> None:
                   f"{info['bytes'] / MiB:,.0f} |", flush=True)
 
 
+# --- share and log --------------------------------------------------------------------------
+
+
+def scan_peak(folder: Path, src: str | None, extra: tuple[str, ...] = ()) -> str:
+    with tempfile.TemporaryDirectory() as tmp:
+        report = Path(tmp) / "r.json"
+        cmd = [sys.executable, "-m", "piiscan", "scan", str(folder), "-q", "-j1",
+               "-o", str(report), *extra]
+        code, seconds, peak, output = run_child(cmd, child_env(src))
+    summary = output.strip().splitlines()[-1] if output.strip() else ""
+    return f"exit {code}, {seconds:.1f} s, peak RSS {peak / MiB:,.0f} MiB — {summary}"
+
+
+def share(args: argparse.Namespace) -> None:
+    sys.path.insert(0, str(HERE))
+    import corpus
+
+    source = corpus.generate(10, 1) / "files"
+    for copies in (int(c) for c in args.copies.split(",")):
+        with tempfile.TemporaryDirectory() as tmp:
+            for i in range(copies):
+                shutil.copytree(source, Path(tmp) / f"copy{i}")
+            size = sum(p.stat().st_size for p in Path(tmp).rglob("*") if p.is_file())
+            print(f"{copies} × the share ({size / MiB:.1f} MiB): "
+                  f"{scan_peak(Path(tmp), args.src)}", flush=True)
+
+
+def write_log(path: Path, size_mb: int) -> None:
+    rng = random.Random(1)
+    with path.open("w", encoding="utf-8") as out:
+        written, i = 0, 0
+        while written < size_mb * MiB:
+            i += 1
+            if i % 10 == 0:
+                line = (f"2026-12-01 10:{i % 60:02d}:{i % 60:02d} INFO order={i} customer "
+                        f"tel=090-{rng.randint(1000, 9999)}-{rng.randint(1000, 9999)}\n")
+            else:
+                line = (f"2026-12-01 10:{i % 60:02d}:{i % 60:02d} DEBUG request id={i} "
+                        f"path=/api/v1/items/{i % 977} status=200 bytes={i % 5000}\n")
+            written += out.write(line)
+
+
+def log(args: argparse.Namespace) -> None:
+    for size_mb in (int(s) for s in args.sizes_mb.split(",")):
+        with tempfile.TemporaryDirectory() as tmp:
+            write_log(Path(tmp) / "app.log", size_mb)
+            print(f"one {size_mb} MB log: "
+                  f"{scan_peak(Path(tmp), args.src, ('--max-file-size', '2G'))}", flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -178,10 +239,16 @@ def main() -> None:
     two.add_argument("--findings", type=int, default=600_000)
     two.add_argument("--formats", default=",".join(EXTENSIONS))
     two.add_argument("--src", default=None, help="run against this checkout's src folder")
+    three = sub.add_parser("share", help="peak RSS of a run over N copies of the share")
+    three.add_argument("--copies", default="1,4")
+    three.add_argument("--src", default=None, help="run against this checkout's src folder")
+    four = sub.add_parser("log", help="peak RSS scanning one log of each size")
+    four.add_argument("--sizes-mb", default="10,100")
+    four.add_argument("--src", default=None, help="run against this checkout's src folder")
     args = parser.parse_args()
     print(f"python {sys.version.split()[0]}; {os.cpu_count()} cores; "
           f"src: {args.src or 'this checkout'}")
-    bomb(args) if args.command == "bomb" else reports(args)
+    {"bomb": bomb, "reports": reports, "share": share, "log": log}[args.command](args)
 
 
 if __name__ == "__main__":

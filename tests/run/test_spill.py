@@ -139,3 +139,18 @@ def test_a_run_past_the_budget_spills_and_reports_the_same(
         fr.elapsed = other.elapsed
     assert report.get("json")(spilled) == report.get("json")(kept)
     assert session.fail_level_reached(spilled, Level.LOW)
+
+
+def test_a_files_findings_are_laid_out_in_pieces_with_the_same_bytes(
+        share_result: ScanResult, monkeypatch: pytest.MonkeyPatch) -> None:
+    """JSON and JSON Lines write a file's findings a few at a time (a file with 100,000
+    findings is never one huge string); the bytes are those of laying it out at once."""
+    from piiscan.report import json as json_report
+    from piiscan.report import jsonl
+
+    whole = {name: report.get(name)(share_result) for name in ("json", "jsonl")}
+    assert max(len(fr.findings) for fr in share_result.files) > 3
+    monkeypatch.setattr(json_report, "FINDINGS_AT_ONCE", 2)
+    monkeypatch.setattr(jsonl, "FINDINGS_AT_ONCE", 2)
+    for name in ("json", "jsonl"):
+        assert report.get(name)(share_result) == whole[name], name

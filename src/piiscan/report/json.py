@@ -103,9 +103,10 @@ def revision_dict(ref: FileRef) -> dict[str, str] | None:
     return out
 
 
-def file_dict(fr: FileResult) -> dict[str, Any]:
-    findings = sort_findings(fr.findings)  # read once: they may be on disk (run.spill)
-    counts = Counter(f.type for f in findings if f.suppressed_by is None)
+def file_dict(fr: FileResult, findings: list[Any] | None = None) -> dict[str, Any]:
+    """A file's entry (``findings``: what to put under "findings" instead of them)."""
+    ordered = sort_findings(fr.findings)  # read once: they may be on disk (run.spill)
+    counts = Counter(f.type for f in ordered if f.suppressed_by is None)
     out: dict[str, Any] = {
         "path": fr.file.display,
         "kind": fr.kind,
@@ -116,7 +117,7 @@ def file_dict(fr: FileResult) -> dict[str, Any]:
         "people_estimate": fr.people_estimate,
         "triggers": fr.triggers,
         "counts": dict(sorted(counts.items())),
-        "findings": [finding_dict(f) for f in findings],
+        "findings": ([finding_dict(f) for f in ordered] if findings is None else findings),
         "below_threshold": fr.below_threshold,
         "suppressed": fr.suppressed,
         "skips": [skip_dict(s) for s in fr.skips],
@@ -221,9 +222,29 @@ def write(result: ScanResult, out: BinaryIO) -> None:
     head, tail = dumps(to_dict(result, [_MARK])).split(dumps(_MARK), 1)
     out.write(head)
     for index, fr in enumerate(files):
-        entry = dumps(file_dict(fr)).replace(b"\n", b"\n    ")  # JSON strings hold no newline
-        out.write((b",\n    " if index else b"") + entry)
+        out.write(b",\n    " if index else b"")
+        _write_file(fr, out)
     out.write(tail + b"\n")
+
+
+FINDINGS_AT_ONCE = 1_000  # a file's findings are laid out this many at a time
+
+
+def _write_file(fr: FileResult, out: BinaryIO) -> None:
+    """One file's entry, indented as in the whole report, its findings a thousand at a
+    time: a file with a hundred thousand findings is never one huge string in memory."""
+    if len(fr.findings) <= FINDINGS_AT_ONCE:
+        out.write(dumps(file_dict(fr)).replace(b"\n", b"\n    "))  # strings hold no newline
+        return
+    head, tail = dumps(file_dict(fr, [_MARK])).replace(b"\n", b"\n    ").split(
+        dumps(_MARK), 1)
+    out.write(head)
+    ordered = sort_findings(fr.findings)
+    for start in range(0, len(ordered), FINDINGS_AT_ONCE):
+        batch = [finding_dict(f) for f in ordered[start:start + FINDINGS_AT_ONCE]]
+        laid = dumps(batch)[1:-1].strip(b"\n").lstrip(b" ").replace(b"\n", b"\n      ")
+        out.write((b",\n        " if start else b"") + laid)
+    out.write(tail)
 
 
 def render(result: ScanResult) -> bytes:

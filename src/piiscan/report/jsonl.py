@@ -15,12 +15,21 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, BinaryIO
 
 from piiscan import __version__
 from piiscan.models import FileResult, ScanResult
-from piiscan.report.json import SCHEMA_VERSION, file_dict, scan_dict, skip_dict, summary_dict
+from piiscan.report.json import (
+    SCHEMA_VERSION,
+    file_dict,
+    finding_dict,
+    scan_dict,
+    skip_dict,
+    sort_findings,
+    summary_dict,
+)
 from piiscan.report.record import overdue_dict
 
 SCHEMA = "piiscan-report-jsonl"
@@ -36,7 +45,28 @@ def header_line() -> bytes:
 
 
 def file_line(fr: FileResult) -> bytes:
-    return _line({"type": "file", **file_dict(fr)})
+    return b"".join(file_chunks(fr))
+
+
+_MARK = "\x00piiscan-findings\x00"  # stands for the findings while the rest is laid out
+FINDINGS_AT_ONCE = 1_000
+
+
+def file_chunks(fr: FileResult) -> Iterator[bytes]:
+    """A file's line in pieces, its findings a thousand at a time: a file with a hundred
+    thousand findings is never one huge string in memory."""
+    if len(fr.findings) <= FINDINGS_AT_ONCE:
+        yield _line({"type": "file", **file_dict(fr)})
+        return
+    head, tail = _line({"type": "file", **file_dict(fr, [_MARK])}).split(
+        json.dumps(_MARK).encode("utf-8"), 1)
+    yield head
+    ordered = sort_findings(fr.findings)
+    for start in range(0, len(ordered), FINDINGS_AT_ONCE):
+        batch = [finding_dict(f) for f in ordered[start:start + FINDINGS_AT_ONCE]]
+        laid = json.dumps(batch, ensure_ascii=False, separators=(",", ":"))[1:-1]
+        yield ((b"," if start else b"") + laid.encode("utf-8"))
+    yield tail
 
 
 def tail_lines(result: ScanResult) -> bytes:
@@ -54,7 +84,8 @@ def write(result: ScanResult, out: BinaryIO) -> None:
     """The whole report at once, line by line: the same bytes a ``Stream`` writes."""
     out.write(header_line())
     for fr in result.files:
-        out.write(file_line(fr))
+        for chunk in file_chunks(fr):
+            out.write(chunk)
     out.write(tail_lines(result))
 
 
@@ -89,7 +120,9 @@ class Stream:
         self.out.flush()
 
     def on_file(self, fr: FileResult) -> None:
-        self._write(file_line(fr))
+        for chunk in file_chunks(fr):
+            self.out.write(chunk)
+        self.out.flush()
 
     def finish(self, result: ScanResult) -> None:
         self._write(tail_lines(result))
