@@ -32,7 +32,7 @@ def test_headers_name_their_kind(header: str, kind: str) -> None:
     ("商品名", "THING"), ("menuName", "THING"), ("店舗名", "ORG_NAME"), ("施設名", "ORG_NAME"),
     ("名称_カナ", "ORG_NAME"), ("代表電話", "ORG_PHONE"), ("所在地", "ORG_ADDRESS"),
     ("company_address", "ORG_ADDRESS"), ("会社住所", "ORG_ADDRESS"), ("住所", "ADDRESS"),
-    ("company_phone", "ORG_PHONE"),
+    ("company_phone", "ORG_PHONE"), ("被請求者", "PERSON_NAME"), ("請求先", "PERSON_NAME"),
     ("latitude", "GEO"), ("都道府県コード", "THING"), ("store_id", "THING"),
     ("保険者番号", "INSURER_NUMBER"),  # the insurer's number: no person in it alone
 ])
