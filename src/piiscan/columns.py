@@ -36,9 +36,11 @@ NAME_KINDS = frozenset({"PERSON_NAME", "SURNAME", "GIVEN_NAME"})
 ROMAJI_KINDS = frozenset({"NAME_ROMAJI", "SURNAME_ROMAJI", "GIVEN_ROMAJI"})
 KANA_KINDS = frozenset({"NAME_KANA", "SURNAME_KANA", "GIVEN_KANA"})
 ADDRESS_PARTS = ("PREFECTURE", "MUNICIPALITY", "TOWN", "STREET", "BUILDING")
+ADDRESS_READINGS = frozenset({"ADDRESS_KANA", "ADDRESS_ROMAJI"})  # an address in kana, romaji
 # Groups of kinds a rule can name (``exclude: columns: [names, addresses]``).
 KIND_GROUPS = {"names": NAME_KINDS | ROMAJI_KINDS | KANA_KINDS,
-               "addresses": frozenset({"ADDRESS", "ORG_ADDRESS", *ADDRESS_PARTS}),
+               "addresses": frozenset({"ADDRESS", "ORG_ADDRESS", *ADDRESS_PARTS,
+                                       *ADDRESS_READINGS}),
                "identifiers": frozenset({
                    "PERSON_ID", "MY_NUMBER", "BANK_ACCOUNT", "CARD_NUMBER", "PASSPORT",
                    "DRIVERS_LICENSE", "RESIDENCE_CARD", "PENSION_NUMBER", "HEALTH_INSURANCE",
@@ -46,10 +48,12 @@ KIND_GROUPS = {"names": NAME_KINDS | ROMAJI_KINDS | KANA_KINDS,
 SENSITIVE_KINDS = {"MEDICAL": "SENSITIVE_MEDICAL", "DISABILITY": "SENSITIVE_DISABILITY",
                    "BELIEF": "SENSITIVE_BELIEF", "ORIGIN": "SENSITIVE_ORIGIN",
                    "CRIMINAL": "SENSITIVE_CRIMINAL"}
-_READING = {"PERSON_NAME": "NAME_KANA", "SURNAME": "SURNAME_KANA", "GIVEN_NAME": "GIVEN_KANA"}
+_READING = {"PERSON_NAME": "NAME_KANA", "SURNAME": "SURNAME_KANA", "GIVEN_NAME": "GIVEN_KANA",
+            "ADDRESS": "ADDRESS_KANA"}
 _ROMAJI = {"PERSON_NAME": "NAME_ROMAJI", "SURNAME": "SURNAME_ROMAJI", "GIVEN_NAME": "GIVEN_ROMAJI",
            "NAME_KANA": "NAME_ROMAJI", "SURNAME_KANA": "SURNAME_ROMAJI",
-           "GIVEN_KANA": "GIVEN_ROMAJI"}
+           "GIVEN_KANA": "GIVEN_ROMAJI", "ADDRESS": "ADDRESS_ROMAJI",
+           "ADDRESS_KANA": "ADDRESS_ROMAJI"}
 # With only a modifier left (フリガナ, ruby, user_pronoun), the column is a person's name.
 _PERSONISH = frozenset({"user", "customer", "member", "person", "patient", "client", "staff",
                         "employee", "contact", "name", "namae", "shimei", "full", "氏名", "名前",

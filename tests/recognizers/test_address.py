@@ -62,3 +62,14 @@ def test_a_stand_in_for_a_town_or_a_number_is_no_address(text: str) -> None:
 
 def test_a_masked_street_number_leaves_the_town() -> None:
     assert found("滋賀県東近江市佐目町X-XX-XX") == [("滋賀県東近江市佐目町", Level.LOW)]
+
+
+def test_an_address_column_in_kana_or_romaji_holds_addresses() -> None:
+    from piiscan.recognizers.address import addresses
+
+    for text, header in (("トウキョウトミナトクシバコウエン1-4-14", "住所（カタカナ）"),
+                         ("Toukyouto Minatoku Shibakouen 1-4-14", "address_romaji")):
+        found = list(addresses(text, header))
+        assert [(c.start, c.end) for c in found] == [(0, len(text))], text
+    assert not list(addresses("トウキョウト", "住所（カタカナ）"))  # no number: a place
+    assert not list(addresses("Toukyouto Minatoku 1-4-14", None))  # no column: no address

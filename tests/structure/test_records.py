@@ -122,3 +122,24 @@ def test_a_birth_date_over_year_month_and_day_columns_is_one_date() -> None:
     assert "令和10" in found  # an expiry date is no birth date: left as it is
     assert texts(record(("1980", "生年月日(年)"), ("3", "生年月日(月)"), ("4", "生年月日(日)"))) == {
         "1980年3月4日": "生年月日(年)・生年月日(月)・生年月日(日) → 生年月日"}
+
+
+def test_an_address_in_kana_or_romaji_over_cells_is_one_address_of_its_own() -> None:
+    kana, romaji = "住所（カタカナ）", "住所（ローマ字）"  # spanning cells, as the table layer gives them
+    rec = record(("東京都", "住所"), ("港区", "住所"), ("芝公園1-4-14", "住所"),
+                 ("トウキョウト", kana), ("ミナトク", kana), ("シバコウエン", kana), ("1-4-14", kana),
+                 ("Toukyouto", romaji), ("Minatoku", romaji), ("Shibakouen", romaji),
+                 ("1-4-14", romaji))
+    found = texts(rec)
+    assert "トウキョウトミナトクシバコウエン1-4-14" in found
+    assert found["ToukyoutoMinatokuShibakouen1-4-14"] == "住所（ローマ字）"
+
+
+def test_an_organisation_in_a_persons_column_makes_the_row_the_organisations() -> None:
+    """An events table's contact_name holds the organiser (福岡市保健福祉局): the row's
+    address and phone are the organiser's."""
+    rec = record(("健康講座", "title"), ("福岡市中央区天神4-4-4", "address_block"),
+                 ("福岡市保健福祉局", "contact_name"), ("092-1111-3333", "contact_phone"))
+    assert rec.organisation is not None
+    assert record(("山田 太郎", "contact_name"), ("092-1111-3333", "contact_phone")
+                  ).organisation is None

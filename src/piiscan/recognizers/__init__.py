@@ -49,8 +49,14 @@ def _kana_possible(text: str, header: str | None) -> bool:
 
 
 def _address_possible(text: str, header: str | None) -> bool:
-    # Every municipality name ends in one of these.
-    return "市" in text or "区" in text or "町" in text or "村" in text
+    # Every municipality name ends in one of these; a column says so of kana and romaji.
+    if "市" in text or "区" in text or "町" in text or "村" in text:
+        return True
+    if header is None:
+        return False
+    from piiscan import columns
+
+    return columns.kind_of(header) in columns.ADDRESS_READINGS
 
 
 # Cheap checks on a short text that hold whenever the recognizer could find something in

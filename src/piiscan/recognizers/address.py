@@ -127,7 +127,15 @@ def _unlisted(text: str, end: int, prefectures: frozenset[str]) -> int | None:
     return None
 
 
+# An address written in kana or romaji under its own column (住所（カタカナ）, address_romaji):
+# the column says what it is; a street number says it is a home's.
+_READING_ADDRESS = re.compile(r"[ァ-ヺー・ぁ-ゖA-Za-z][ァ-ヺー・ぁ-ゖA-Za-z0-9 　\-]{3,118}")
+
+
 def addresses(text: str, header: str | None) -> Iterator[Candidate]:
+    if header and columns.kind_of(header) in columns.ADDRESS_READINGS:
+        yield from _address_reading(text)
+        return
     if not _could_hold_address(text):
         return
     for start, muni_end, has_prefecture in _municipalities(text):
@@ -169,6 +177,16 @@ def addresses(text: str, header: str | None) -> Iterator[Candidate]:
         reasons = ("prefecture, municipality and street number" if has_prefecture
                    else "municipality and street number",)
         yield Candidate(start, end, level, reasons)
+
+
+def _address_reading(text: str) -> Iterator[Candidate]:
+    """The whole cell of an address column written in kana or romaji, with a number in it
+    (トウキョウトミナトクシバコウエン1-4-14, Toukyouto Minatoku Shibakouen 1-4-14)."""
+    lead = len(text) - len(text.lstrip())
+    value = text.strip()
+    if _READING_ADDRESS.fullmatch(value) and any(ch.isdigit() for ch in value):
+        yield Candidate(lead, lead + len(value), Level.HIGH, ("an address column in kana or "
+                                                              "romaji",))
 
 
 def _street_end(tail: str) -> tuple[int | None, bool]:

@@ -25,8 +25,9 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from piiscan import columns
-from piiscan.columns import ADDRESS_PARTS, ARROW, NAME_KINDS, Column
+from piiscan.columns import ADDRESS_PARTS, ADDRESS_READINGS, ARROW, NAME_KINDS, Column
 from piiscan.models import Segment
+from piiscan.recognizers import names
 from piiscan.structure import values
 
 MAX_CELLS = 400
@@ -37,7 +38,8 @@ _PAIRS = (("SURNAME", "GIVEN_NAME", "PERSON_NAME"),
 # Keys that name a name's parts only beside each other (FHIR HumanName, many APIs).
 _PART_KEYS = {"family": "SURNAME", "last": "SURNAME", "given": "GIVEN_NAME",
               "first": "GIVEN_NAME"}
-_ADDRESS_KINDS = frozenset({"ADDRESS", *ADDRESS_PARTS})
+_ADDRESS_KINDS = frozenset({"ADDRESS", *ADDRESS_PARTS, *ADDRESS_READINGS})
+_WHOLE_ADDRESS = frozenset({"ADDRESS", *ADDRESS_READINGS})  # a column of the whole address
 _STOP_SHAPES = frozenset({"EMAIL", "PHONE", "POSTAL_CODE", "DATE", "SEX", "KANA", "ROMAJI",
                           "PERSON_NAME", "PREFECTURE"})
 
@@ -135,6 +137,9 @@ class _Plan:
     sample: str | None  # a header that says its value is an example (例:, sample:)
     unknown: tuple[int, ...]  # cells whose header the column table does not know
     dates: tuple[tuple[int, int, int], ...] = ()  # a birth date's year | month | day cells
+    # cells of a person's name column: an organisation there (contact_name: 福岡市保健福祉局)
+    # makes the row the organisation's
+    person_columns: tuple[int, ...] = ()
 
 
 @lru_cache(maxsize=512)
@@ -165,7 +170,9 @@ def _plan(headers: tuple[str | None, ...]) -> _Plan:
                  tuple(i for i, k in enumerate(kinds)
                        if k is not None and k.kind in ("PERSON_NAME", "ORG_NAME", "THING")),
                  ids, any(ids), sample, tuple(i for i, k in enumerate(kinds) if k is None),
-                 _date_parts(headers))
+                 _date_parts(headers),
+                 tuple(i for i, k in enumerate(kinds) if k is not None and k.kind == "PERSON_NAME"
+                       and not k.verify))
 
 
 def assemble(cells: list[Segment], key: str | None) -> Record:
@@ -188,7 +195,10 @@ def assemble(cells: list[Segment], key: str | None) -> Record:
         for run in _address_runs(cells, kinds, used):
             if not _complete(cells, kinds, run):
                 continue
-            composites.append((run[0], _joined([cells[i] for i in run], "ADDRESS", "")))
+            head = kinds[run[0]]
+            written = head.kind if head is not None and head.kind in ADDRESS_READINGS else \
+                "ADDRESS"
+            composites.append((run[0], _joined([cells[i] for i in run], written, "")))
             used.update(run)
     out = [c for i, c in enumerate(cells) if i not in used]
     if composites:
@@ -197,9 +207,18 @@ def assemble(cells: list[Segment], key: str | None) -> Record:
     sample = sample or plan.sample
     if plan.place is None and company is None:
         company = next((_COMPANY_ROW for i in plan.name_columns
-                        if _COMPANY.search(cells[i].text.strip())), None)
+                        if _COMPANY.search(text := cells[i].text.strip()) or (
+                            i in plan.person_columns and _organisation_not_person(text))),
+                       None)
     return Record(out, key, plan.known, plan.place or company, plan.place is not None, sample,
                   _keys(cells, plan.ids) if plan.has_ids else ())
+
+
+def _organisation_not_person(text: str) -> bool:
+    """A value of a person's column that names an organisation (福岡市保健福祉局), not a
+    person whose given name ends like one (及川 渚園: a known surname, then a space)."""
+    head, space, _ = text.replace("　", " ").partition(" ")
+    return values.looks_like_organisation(text) and not (space and names.is_surname(head))
 
 
 # Documents a row may name in a cell of its own (書類種別 | 書類番号 tables), and the kind of
@@ -366,7 +385,7 @@ def _complete(cells: list[Segment], kinds: list[Column | None], run: list[int]) 
     found by their own headers (都道府県, 市区町村 ...) or by their values make an address
     only with a street number: a prefecture and a municipality are a place."""
     first = kinds[run[0]]
-    if first is not None and first.kind == "ADDRESS" and all(
+    if first is not None and first.kind in _WHOLE_ADDRESS and all(
             cells[i].header == cells[run[0]].header for i in run):
         return True
     for i in run[1:]:
@@ -388,9 +407,9 @@ def _by_header(cells: list[Segment], kinds: list[Column | None], start: int,
         k = kinds[i]
         if i in used or k is None or k.kind not in _ADDRESS_KINDS:
             break
-        if k.kind == "ADDRESS" and kind.kind == "ADDRESS" and cells[i].header != \
-                cells[start].header:
-            break  # two address columns (自宅, 勤務先): two addresses
+        if k.kind in _WHOLE_ADDRESS and kind.kind in _WHOLE_ADDRESS and \
+                cells[i].header != cells[start].header:
+            break  # two address columns (自宅, 勤務先; 住所, 住所（カナ）): two addresses
         run.append(i)
     return run
 
@@ -465,7 +484,7 @@ def _date_joined(parts: list[Segment]) -> Segment:
 def _joined(parts: list[Segment], kind: str, sep: str) -> Segment:
     """One segment for a value split over cells, at the first cell's place."""
     texts = [p.text.strip() for p in parts]
-    if kind != "ADDRESS":  # 朝陽(アサヒ), (名前)理紗: a note typed into a name cell
+    if kind not in _WHOLE_ADDRESS:  # 朝陽(アサヒ), (名前)理紗: a note typed into a name cell
         texts = [_NOTE.sub("", t).strip() or t for t in texts]
     if sep:
         text = sep.join(texts)
