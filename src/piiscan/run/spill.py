@@ -31,6 +31,7 @@ import zlib
 from collections import deque
 from collections.abc import Iterator, Sequence
 from dataclasses import fields
+from operator import attrgetter
 from typing import IO, Any, overload
 
 from piiscan.models import Category, FileResult, Finding, Level, Location, Reason
@@ -39,7 +40,13 @@ _FIELDS = tuple(f.name for f in fields(Finding))
 _LOCATION_FIELDS = tuple(f.name for f in fields(Location))
 _LEVELS = {int(level): level for level in Level}
 _CATEGORIES = {c.value: c for c in Category}
-_NOT_WRITTEN = frozenset({"value", "baseline_fingerprint"})
+_CATEGORY_VALUES = {c: c.value for c in Category}
+_GET_FIELDS = attrgetter(*_FIELDS)
+_GET_LOCATION = attrgetter(*_LOCATION_FIELDS)
+_CATEGORY, _SEVERITY, _CONFIDENCE, _REASONS, _LOCATION = (
+    _FIELDS.index(name) for name in ("category", "severity", "confidence", "reasons", "location"))
+_NOT_WRITTEN = tuple(_FIELDS.index(name) for name in ("value", "baseline_fingerprint"))
+_VALUE = _FIELDS.index("value")
 
 
 class Spill:
@@ -93,36 +100,41 @@ class Spill:
         return _findings(marshal.loads(zlib.decompress(data)), values)
 
 
-def _rows(findings: Sequence[Finding]) -> tuple[list[Any], list[tuple[Any, ...]]]:
-    """Findings as plain tuples in field order; reason lists once each, by index."""
-    reasons: dict[tuple[Reason, ...], int] = {}
+def _rows(findings: Sequence[Finding]) -> tuple[list[Any], list[list[Any]]]:
+    """Findings as plain lists in field order; reason lists once each, by index (the
+    findings of a file share their reason tuples: looked up by identity, not hashed)."""
+    index: dict[int, int] = {}
+    listed: list[tuple[Reason, ...]] = []
     rows = []
     for f in findings:
-        row = {name: getattr(f, name) for name in _FIELDS}
-        row["category"] = f.category.value
-        row["severity"], row["confidence"] = int(f.severity), int(f.confidence)
-        row["reasons"] = reasons.setdefault(f.reasons, len(reasons))
-        row["location"] = tuple(getattr(f.location, name) for name in _LOCATION_FIELDS)
-        for name in _NOT_WRITTEN:
-            row[name] = None
-        rows.append(tuple(row.values()))
-    return [[(r.code, r.detail) for r in listed] for listed in reasons], rows
+        row = list(_GET_FIELDS(f))
+        row[_CATEGORY] = _CATEGORY_VALUES[f.category]
+        row[_SEVERITY], row[_CONFIDENCE] = int(f.severity), int(f.confidence)
+        at = index.get(id(f.reasons))
+        if at is None:
+            at = index[id(f.reasons)] = len(listed)
+            listed.append(f.reasons)
+        row[_REASONS] = at
+        row[_LOCATION] = _GET_LOCATION(f.location)
+        for position in _NOT_WRITTEN:
+            row[position] = None
+        rows.append(row)
+    return [[(r.code, r.detail) for r in reasons] for reasons in listed], rows
 
 
-def _findings(data: tuple[list[Any], list[tuple[Any, ...]]],
+def _findings(data: tuple[list[Any], list[list[Any]]],
               values: tuple[str | None, ...] | None) -> list[Finding]:
     listed, rows = data
     reasons = [tuple(Reason(code, detail) for code, detail in each) for each in listed]
     out = []
     for index, row in enumerate(rows):
-        f = dict(zip(_FIELDS, row, strict=True))
         if values is not None:
-            f["value"] = values[index]
-        f["category"] = _CATEGORIES[f["category"]]
-        f["severity"], f["confidence"] = _LEVELS[f["severity"]], _LEVELS[f["confidence"]]
-        f["reasons"] = reasons[f["reasons"]]
-        f["location"] = Location(*f["location"])
-        out.append(Finding(**f))
+            row[_VALUE] = values[index]
+        row[_CATEGORY] = _CATEGORIES[row[_CATEGORY]]
+        row[_SEVERITY], row[_CONFIDENCE] = _LEVELS[row[_SEVERITY]], _LEVELS[row[_CONFIDENCE]]
+        row[_REASONS] = reasons[row[_REASONS]]
+        row[_LOCATION] = Location(*row[_LOCATION])
+        out.append(Finding(*row))
     return out
 
 
