@@ -13,6 +13,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 from piiscan.models import Level
 
@@ -50,10 +51,12 @@ def _kana_possible(text: str, header: str | None) -> bool:
 
 def _address_possible(text: str, header: str | None) -> bool:
     # Every municipality name ends in one of these; a column says so of kana and romaji.
-    if "市" in text or "区" in text or "町" in text or "村" in text:
-        return True
-    if header is None:
-        return False
+    return "市" in text or "区" in text or "町" in text or "村" in text or (
+        header is not None and _reading_address_column(header))
+
+
+@lru_cache(maxsize=1024)
+def _reading_address_column(header: str) -> bool:
     from piiscan import columns
 
     return columns.kind_of(header) in columns.ADDRESS_READINGS

@@ -103,9 +103,12 @@ def revision_dict(ref: FileRef) -> dict[str, str] | None:
     return out
 
 
-def file_dict(fr: FileResult, findings: list[Any] | None = None) -> dict[str, Any]:
-    """A file's entry (``findings``: what to put under "findings" instead of them)."""
-    ordered = sort_findings(fr.findings)  # read once: they may be on disk (run.spill)
+def file_dict(fr: FileResult, findings: list[Any] | None = None,
+              ordered: list[Finding] | None = None) -> dict[str, Any]:
+    """A file's entry (``findings``: what to put under "findings" instead of them;
+    ``ordered``: the file's findings already sorted)."""
+    if ordered is None:
+        ordered = sort_findings(fr.findings)  # read once: they may be on disk (run.spill)
     counts = Counter(f.type for f in ordered if f.suppressed_by is None)
     out: dict[str, Any] = {
         "path": fr.file.display,
@@ -236,10 +239,10 @@ def _write_file(fr: FileResult, out: BinaryIO) -> None:
     if len(fr.findings) <= FINDINGS_AT_ONCE:
         out.write(dumps(file_dict(fr)).replace(b"\n", b"\n    "))  # strings hold no newline
         return
-    head, tail = dumps(file_dict(fr, [_MARK])).replace(b"\n", b"\n    ").split(
+    ordered = sort_findings(fr.findings)
+    head, tail = dumps(file_dict(fr, [_MARK], ordered)).replace(b"\n", b"\n    ").split(
         dumps(_MARK), 1)
     out.write(head)
-    ordered = sort_findings(fr.findings)
     for start in range(0, len(ordered), FINDINGS_AT_ONCE):
         batch = [finding_dict(f) for f in ordered[start:start + FINDINGS_AT_ONCE]]
         laid = dumps(batch)[1:-1].strip(b"\n").lstrip(b" ").replace(b"\n", b"\n      ")

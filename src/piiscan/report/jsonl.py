@@ -58,10 +58,10 @@ def file_chunks(fr: FileResult) -> Iterator[bytes]:
     if len(fr.findings) <= FINDINGS_AT_ONCE:
         yield _line({"type": "file", **file_dict(fr)})
         return
-    head, tail = _line({"type": "file", **file_dict(fr, [_MARK])}).split(
+    ordered = sort_findings(fr.findings)
+    head, tail = _line({"type": "file", **file_dict(fr, [_MARK], ordered)}).split(
         json.dumps(_MARK).encode("utf-8"), 1)
     yield head
-    ordered = sort_findings(fr.findings)
     for start in range(0, len(ordered), FINDINGS_AT_ONCE):
         batch = [finding_dict(f) for f in ordered[start:start + FINDINGS_AT_ONCE]]
         laid = json.dumps(batch, ensure_ascii=False, separators=(",", ":"))[1:-1]

@@ -135,7 +135,7 @@ def looks_like_organisation(text: str) -> bool:
     (小野寺 ends like a temple)."""
     table = columns.table()
     value = columns.fold(text)
-    if not value or any(w in value for w in table.org_contains):
+    if not value or table.org_word.search(value) is not None:
         return bool(value)
     if table.org_ascii.intersection(columns.tokens(text)):
         return True
