@@ -368,8 +368,10 @@ def _column_verdict(header: str) -> Reason | None:
         return Reason("sample", key)
     kind = columns.kind_of(header)
     if kind in _ORG_CONTACT_KINDS:
-        return Reason("organisation", f"an organisation's column ({columns.table().kinds[kind].label})")
+        label = columns.table().kinds[kind].label
+        return Reason("organisation", f"an organisation's column ({label})")
     return None
+
 
 # Kinds of file that are documents for people to read, not data: pages, brochures, slides.
 DOCUMENT_KINDS = frozenset({"html", "pdf", "docx", "pptx", "text"})
