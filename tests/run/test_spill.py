@@ -154,3 +154,19 @@ def test_a_files_findings_are_laid_out_in_pieces_with_the_same_bytes(
     monkeypatch.setattr(jsonl, "FINDINGS_AT_ONCE", 2)
     for name in ("json", "jsonl"):
         assert report.get(name)(share_result) == whole[name], name
+
+
+def test_without_a_usable_temporary_folder_the_findings_stay_in_memory(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No temporary folder (or no room in it) must not end a nightly scan: the findings stay
+    where they were, and the reports are what they would have been."""
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "missing"))
+    spill = Spill(in_memory=2)
+    results = [_result(f"{n}.csv", [_finding(n * 10 + i) for i in range(3)]) for n in range(3)]
+    originals = [list(r.findings) for r in results]
+    for r in results:
+        spill.hold(r)
+    assert spill.failed is not None and spill.spilled == 0
+    assert [r.findings for r in results] == originals

@@ -61,6 +61,7 @@ class Spill:
         self._held: deque[FileResult] = deque()
         self._count = 0
         self.spilled = 0  # findings written out so far
+        self.failed: str | None = None  # why nothing more is written out (no room on disk)
 
     def hold(self, result: FileResult) -> None:
         """Keep ``result``'s findings in memory while there is room, else write out those of
@@ -71,10 +72,18 @@ class Spill:
         self._count += len(result.findings)
         if self._count <= self.in_memory:
             return
-        while self._held and self._count > self.in_memory // 2:
-            oldest = self._held.popleft()
+        while self._held and self._count > self.in_memory // 2 and self.failed is None:
+            oldest = self._held[0]
+            try:
+                spilled = self._write(oldest.findings)
+            except OSError as exc:
+                # No temporary folder, or no room in it: the findings stay in memory, as
+                # they did before there was a spill; the run and its reports go on.
+                self.failed = exc.strerror or str(exc)
+                return
+            self._held.popleft()
             self._count -= len(oldest.findings)
-            oldest.findings = self._write(oldest.findings)
+            oldest.findings = spilled
 
     def _write(self, findings: Sequence[Finding]) -> SpilledFindings:
         if self._file is None:
