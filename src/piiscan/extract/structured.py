@@ -79,7 +79,10 @@ _DATE_CALL = re.compile(
     r"(?P<d>[0-9]{1,2})\s*\)")
 # An array of three or more literals (strings, numbers, null/true/false), one row of a table.
 _ARRAY_ITEM = r'(?:"(?:\\.|[^"\\\n])*"|\'(?:\\.|[^\'\\\n])*\'|-?[0-9][0-9.]*|null|true|false|None|nil)'
-_ARRAY_ROW = lazy(rf"\[[ \t\n]*{_ARRAY_ITEM}(?:[ \t\n]*,[ \t\n]*{_ARRAY_ITEM}){{2,}}[ \t\n]*,?[ \t\n]*\]")
+# (No two runs of white space side by side: ``[1,2,3`` before a long run of spaces must fail
+# in linear time.)
+_ARRAY_ROW = lazy(rf"\[[ \t\n]*{_ARRAY_ITEM}(?:[ \t\n]*,[ \t\n]*{_ARRAY_ITEM}){{2,}}"
+                  rf"[ \t\n]*(?:,[ \t\n]*)?\]")
 _ARRAY_GAP = re.compile(r"[ \t\n]*,[ \t\n]*\Z")
 MIN_ARRAY_ROWS = 3
 _MD_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")

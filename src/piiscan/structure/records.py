@@ -453,6 +453,7 @@ _NOTE = re.compile(r"[（(][^()（）]{0,12}[)）]")
 _DATE_PART = re.compile(r"^(?P<stem>.*?)[\s_.\-(（]*(?P<part>year|month|day|yyyy|mm|dd|年|月|日)"
                         r"[)）]?$")
 _BIRTH_STEM = re.compile(r"birth|dob|生|誕生")
+MAX_DATE_HEADER = 60  # a longer "header" is text, not a column name
 _PART_ORDER = {"year": 0, "yyyy": 0, "年": 0, "month": 1, "mm": 1, "月": 1, "day": 2, "dd": 2,
                "日": 2}
 
@@ -462,7 +463,9 @@ def _date_parts(headers: tuple[str | None, ...]) -> tuple[tuple[int, int, int], 
     生年月日(年) | (月) | (日)), as forms and 名簿 split it: (year, month, day) cell indexes."""
     stems: dict[str, list[int | None]] = {}
     for i, header in enumerate(headers):
-        m = _DATE_PART.match(columns.fold(header or "").split(ARROW)[0].strip())
+        if not header or len(header) > MAX_DATE_HEADER:
+            continue
+        m = _DATE_PART.match(columns.fold(header).split(ARROW)[0].strip())
         if m is None or _BIRTH_STEM.search(m.group("stem")) is None:
             continue
         parts = stems.setdefault(m.group("stem"), [None, None, None])
