@@ -71,10 +71,13 @@ def test_findings_past_the_per_file_limit_are_counted_not_listed(tmp_path: Path)
     from piiscan.config import Limits
 
     path = tmp_path / "app.log"
-    path.write_text("".join(f"tel=090-{1000 + i}-{5000 + i} ok\n" for i in range(10)), "utf-8")
+    path.write_text("".join(f"tel=090-{1000 + i}-{5000 + i} ok\n" for i in range(10))
+                    + "マイナンバー 1234 5678 9018\n", "utf-8")
     settings = with_(Settings(jobs=1), limits=Limits(findings_per_file=3))
     result = scan_tree([str(tmp_path)], settings).files[0]
-    assert len(result.findings) + result.below_threshold == 3
-    assert result.notes == ["more than 3 findings: the first 3 are listed, 7 more were "
-                            "counted, not listed (PHONE 7)"]
+    assert len(result.findings) + result.below_threshold == 4
+    # the My Number after the limit is still listed: the first of its rule
+    assert "MY_NUMBER" in {f.type for f in result.findings} and "my_number" in result.triggers
+    assert result.notes == ["more than 3 findings: the first 3 and the first of each rule are "
+                            "listed, 7 more were counted, not listed (PHONE 7)"]
     assert not any("090" in n for n in result.notes)

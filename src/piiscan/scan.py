@@ -408,21 +408,20 @@ class _Findings:
         self.contact_types = rules.types.where(contact=True)
         self.limit = settings.limits.findings_per_file
         self.unlisted: Counter[str] = Counter()  # matches past the limit, by type
+        self.listed_rules: set[str] = set()  # rules with a finding listed in this file
 
     def add(self, segment: Segment, matches: list[Match]) -> None:
         if matches:
             matches = _best_per_span(matches, self.rules)
-        unlabelled = self.edm.observe(segment, matches, len(self.out)) if self.edm else []
+        listed = self._within_limit(matches) if matches else matches
+        unlabelled = self.edm.observe(segment, listed, len(self.out)) if self.edm else []
         if not matches:
             return
         spans = sorted([(m.start, m.end) for m in matches] + unlabelled)
         line_starts = _line_starts(segment.text) if segment.line_based else None
         ignore_text = segment.text if MARKER in segment.text else None
         verdict = _column_verdict(segment.header) if segment.header else None
-        for m in matches:
-            if len(self.out) >= self.limit:
-                self.unlisted[self.rules[m.rule_id].type] += 1
-                continue
+        for m in listed:
             finding = self._finding(self.rules[m.rule_id], m, segment, spans, line_starts)
             if verdict is not None and finding.confidence > Level.LOW and (
                     verdict.code == "sample" or finding.type in self.contact_types):
@@ -435,10 +434,28 @@ class _Findings:
                 finding = replace(finding, suppressed_by=INLINE)
             self.out.append(finding)
 
+    def _within_limit(self, matches: list[Match]) -> list[Match]:
+        """The matches to list: all of them until the file has ``findings_per_file``, then
+        only the first of each rule, so the file's worst severity and its triggers (a My
+        Number after 100,000 phone numbers) are still there; the rest are counted."""
+        room = self.limit - len(self.out)
+        if len(matches) <= room:
+            self.listed_rules.update(m.rule_id for m in matches)
+            return matches
+        listed = []
+        for i, m in enumerate(matches):
+            if i < room or m.rule_id not in self.listed_rules:
+                listed.append(m)
+                self.listed_rules.add(m.rule_id)
+            else:
+                self.unlisted[self.rules[m.rule_id].type] += 1
+        return listed
+
     def unlisted_note(self) -> str:
         counts = ", ".join(f"{t} {n:,}" for t, n in sorted(self.unlisted.items()))
-        return (f"more than {self.limit:,} findings: the first {self.limit:,} are listed, "
-                f"{sum(self.unlisted.values()):,} more were counted, not listed ({counts})")
+        return (f"more than {self.limit:,} findings: the first {self.limit:,} and the first of "
+                f"each rule are listed, {sum(self.unlisted.values()):,} more were counted, "
+                f"not listed ({counts})")
 
     def finish(self, signals: DocumentSignals, kind: str | None) -> list[Finding]:
         """Every finding of the file, EDM matches marked, a publisher's contact data low."""

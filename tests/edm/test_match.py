@@ -199,3 +199,30 @@ def test_a_primary_type_no_rule_finds(world: World) -> None:
     with pytest.raises(UsageError, match="column '会員番号' holds MEMBER_ID values, but no rule "
                                          "in use finds MEMBER_ID: add the rule file"):
         matcher.check_rules(load_ruleset())
+
+
+def test_a_customer_value_past_the_per_file_limit_is_still_matched(world: World,
+                                                                     tmp_path: Path) -> None:
+    """The per-file findings limit and the customer master together: matches past the
+    limit are counted, never mistaken for findings that were not made (an IndexError made
+    the whole file unreadable)."""
+    from dataclasses import replace as with_
+
+    from piiscan.config import Limits, Settings
+    from piiscan.edm.match import EdmMatcher
+    from piiscan.rules.loader import load_ruleset
+    from piiscan.run.session import ScanSession, SessionOptions
+
+    from scankit import KEY
+
+    person = world.master[7]
+    path = tmp_path / "memo.txt"
+    path.write_text("".join(f"tel 090-{1000 + i}-{5000 + i}\n" for i in range(5))
+                    + f"{person.name} {person.phone}\n", encoding="utf-8")
+    rules = (str(world.rules),)
+    matcher = EdmMatcher.load(str(world.index), str(world.key))
+    settings = with_(Settings(rule_dirs=rules, jobs=1), limits=Limits(findings_per_file=3))
+    with ScanSession(load_ruleset(rules), settings, SessionOptions(key=KEY, edm=matcher)) as s:
+        found = s.run([str(path)]).files[0]
+    assert not found.skips
+    assert len(found.findings) + found.below_threshold >= 3 and found.notes

@@ -143,3 +143,9 @@ def test_an_organisation_in_a_persons_column_makes_the_row_the_organisations() -
     assert rec.organisation is not None
     assert record(("山田 太郎", "contact_name"), ("092-1111-3333", "contact_phone")
                   ).organisation is None
+
+
+def test_year_month_and_day_columns_of_another_date_are_no_birth_date() -> None:
+    for stem in ("発生", "生産", "expired_"):
+        rec = record(("2024", f"{stem}年"), ("3", f"{stem}月"), ("4", f"{stem}日"))
+        assert not any("生年月日" in (h or "") for h in texts(rec).values()), stem

@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from piiscan.columns import resolve
 from piiscan.extract import text as text_extractor
@@ -132,15 +132,14 @@ def _member_prefix(blob: Blob) -> str:
 MIN_TABLE_ROWS = 3  # as for arrays of rows in code (piiscan.extract.structured)
 
 
-def _rows_of_a_table(items: list[object]) -> bool:
-    """Three or more arrays of one width (three or more), holding strings, numbers and nulls
-    only."""
+def _rows_of_a_table(items: list[Any]) -> bool:
+    """Three or more arrays of one width (three or more), holding strings, numbers (kept as
+    strings), booleans and nulls only."""
     if len(items) < MIN_TABLE_ROWS or not all(isinstance(row, list) for row in items):
         return False
-    widths = {len(row) for row in items if isinstance(row, list)}
+    widths = {len(row) for row in items}
     return len(widths) == 1 and widths.pop() >= 3 and all(
-        item is None or isinstance(item, (str, bool)) for row in items
-        if isinstance(row, list) for item in row)
+        item is None or isinstance(item, (str, bool)) for row in items for item in row)
 
 
 def child_path(path: str, key: str) -> str:
@@ -212,14 +211,17 @@ class _Walker:
         """An array of rows (``[["氏名", "電話"], ["山田 太郎", "090…"], …]``, a spreadsheet
         API's ``values``): a table whose header row, if it has one, names the columns."""
         assert isinstance(node.value, list)
-        rows = []
-        for index, row in enumerate(node.value):
-            path = f"{node.path}[{index}]"
-            cells = [Cell(col, item, replace(self.location, part=f"{path}[{col - 1}]"))
+        yield from Table().segments(self._rows(node.path, node.value))
+
+    def _rows(self, path: str, table: list[Any]) -> Iterator[Row]:
+        """The rows of an array of rows, made as the table reads them."""
+        for index, row in enumerate(table):
+            self.ctx.check_time()
+            at = f"{path}[{index}]"
+            cells = [Cell(col, item, replace(self.location, part=f"{at}[{col - 1}]"))
                      for col, item in enumerate(row, start=1)
                      if isinstance(item, str) and item.strip()]
-            rows.append(Row(cells, f"{self.record_prefix}{path}"))
-        yield from Table().segments(rows)
+            yield Row(cells, f"{self.record_prefix}{at}")
 
     def _items(self, node: _Node) -> Iterator[_Node]:
         assert isinstance(node.value, list)

@@ -24,8 +24,9 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
+from itertools import accumulate
 from typing import TYPE_CHECKING
 
 from piiscan.columns import annotate, read_header, resolve
@@ -298,6 +299,7 @@ class _Document:
         else:
             patterns = [_QUOTED_PAIR, _QUOTED_KEY]
         seen: set[int] = set()
+        inside_taken = self._inside_taken()
         for pattern in patterns:
             # Only the first MAX_VALUES values of the file become segments (take), so no
             # pattern needs to give more: a log of a million key=value pairs stays small.
@@ -309,7 +311,7 @@ class _Document:
                 value = m.group("value")
                 if value.startswith('"') and value.endswith('"') and len(value) >= 2:
                     value, start = value[1:-1], start + 1
-                if start in seen or not value.strip() or self._inside_taken(start):
+                if start in seen or not value.strip() or inside_taken(start):
                     continue
                 seen.add(start)
                 found.append((m.start(), _key(m.group("key")), value, start,
@@ -323,8 +325,18 @@ class _Document:
                                   m.end()))
         return found
 
-    def _inside_taken(self, offset: int) -> bool:
-        return any(s <= offset < e for s, e in self.taken)
+    def _inside_taken(self) -> Callable[[int], bool]:
+        """Whether an offset lies in a value already handed out (SQL, arrays, tables), by
+        bisection: a file of a hundred thousand values asks this once per pair."""
+        spans = sorted(self.taken)
+        starts = [start for start, _ in spans]
+        reach = list(accumulate((end for _, end in spans), max))
+
+        def inside(offset: int) -> bool:
+            i = bisect.bisect_right(starts, offset) - 1
+            return i >= 0 and reach[i] > offset
+
+        return inside
 
     # ---------------------------------------------------------------- tab-separated blocks
 
@@ -377,24 +389,43 @@ class _Document:
     def arrays(self, within: list[tuple[int, int]] | None = None) -> Iterator[Segment]:
         """Runs of MIN_ARRAY_ROWS or more arrays of literals of one width, separated by
         commas only: each run a table (structure.table finds its header row, or reads its
-        columns from their values)."""
-        runs: list[list[re.Match[str]]] = []
-        for m in _ARRAY_ROW().finditer(self.text):
-            if within is not None and not any(s <= m.start() < e for s, e in within):
-                continue
-            last = runs[-1][-1] if runs else None
-            if last is not None and _ARRAY_GAP.match(self.text[last.end():m.start()]) and \
-                    _width(last.group()) == _width(m.group()):
-                runs[-1].append(m)
-            else:
-                runs.append([m])
-        for run in runs:
+        columns from their values), its rows read as they are found: a JSON-like file of a
+        million rows is never a million rows in memory."""
+        spans = within if within is not None else [(0, len(self.text))]
+        found = (m for start, end in spans for m in _ARRAY_ROW().finditer(self.text, start, end))
+        pending = next(found, None)
+        while pending is not None:
+            run = [pending]
+            pending = None
+            for m in found:
+                if not _continues(self.text, run[-1], m):
+                    pending = m
+                    break
+                run.append(m)
+                if len(run) == MIN_ARRAY_ROWS:
+                    break
             if len(run) < MIN_ARRAY_ROWS:
                 continue
-            first = self.at(run[0].start()).line
-            rows = [self._array_row(m, f"{self.prefix}array line {first} row {n}")
-                    for n, m in enumerate(run, start=1)]
-            yield from Table().segments(rows)
+            after: list[re.Match[str]] = []  # the first array after the run, if any
+            yield from Table().segments(self._array_rows(run, found, after))
+            pending = after[0] if after else None
+
+    def _array_rows(self, run: list[re.Match[str]], found: Iterator[re.Match[str]],
+                    after: list[re.Match[str]]) -> Iterator[Row]:
+        """The rows of a run: its first arrays, then the next ones while they continue it
+        (the first that does not is left in ``after``)."""
+        first = self.at(run[0].start()).line
+        last = run[-1]
+        for n, m in enumerate(run, start=1):
+            yield self._array_row(m, f"{self.prefix}array line {first} row {n}")
+        n = len(run)
+        for m in found:
+            if not _continues(self.text, last, m):
+                after.append(m)
+                return
+            n += 1
+            last = m
+            yield self._array_row(m, f"{self.prefix}array line {first} row {n}")
 
     def _array_row(self, m: re.Match[str], record: str) -> Row:
         cells = []
@@ -529,6 +560,12 @@ def _literal(raw: str, at: int) -> _Value | None:
     if _NUMBER.fullmatch(item):
         return _Value(item, at)
     return None
+
+
+def _continues(text: str, last: re.Match[str], m: re.Match[str]) -> bool:
+    """``m`` is the next row of the run ``last`` ends: only a comma between, same width."""
+    return _ARRAY_GAP.match(text, last.end(), m.start()) is not None and \
+        _width(last.group()) == _width(m.group())
 
 
 def _width(array: str) -> int:

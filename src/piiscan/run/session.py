@@ -30,6 +30,7 @@ from piiscan.models import FileRef, FileResult, Level, ScanResult, Skip, SkipKin
 from piiscan.record import build_run_record
 from piiscan.run.baseline import BaselineMatcher
 from piiscan.run.cache import FileCache, RunCache, Source
+from piiscan.run.guard import held
 from piiscan.run.spill import Spill
 from piiscan.scan import CompiledRules, scan_file
 from piiscan.score import RunTally, score_file, tally
@@ -327,7 +328,8 @@ def scan_paths(paths: Iterable[str], rules: CompiledRules, settings: Settings, k
                     result.suppressed[f.suppressed_by] = result.suppressed.get(
                         f.suppressed_by, 0) + 1
             if on_file is not None:
-                on_file(file_result)
+                with held():  # a streamed report's line is written whole, or not at all
+                    on_file(file_result)
             counts.add(file_result)
             spill.hold(file_result)  # from here on the findings are only read
     except KeyboardInterrupt:
@@ -336,8 +338,9 @@ def scan_paths(paths: Iterable[str], rules: CompiledRules, settings: Settings, k
         results.close()  # stops the worker pool, however the loop ends
         keeper.release()
     result.finished = now_iso()
-    if result.complete:  # else a file may have been listed and not counted: made when asked
-        result.tally = counts
+    # An interrupted run may have listed a file it did not count: then count them again,
+    # once, rather than at every report's every question.
+    result.tally = counts if result.complete else tally(result)
     return result
 
 

@@ -452,7 +452,9 @@ _NOTE = re.compile(r"[（(][^()（）]{0,12}[)）]")
 # A header naming one part of a birth date (birth_year, 生年月日(月), 誕生日): its stem, its part.
 _DATE_PART = re.compile(r"^(?P<stem>.*?)[\s_.\-(（]*(?P<part>year|month|day|yyyy|mm|dd|年|月|日)"
                         r"[)）]?$")
-_BIRTH_STEM = re.compile(r"birth|dob|生|誕生")
+# The whole stem, not a word in it: 発生年 | 発生月 | 発生日 and 生産年 … are no birth date.
+_BIRTH_STEM = re.compile(r"(?:.*[_\s.-])?(?:birth|dob|date_?of_?birth)[_\s.-]?|生|出生|誕生|生年月日|"
+                         r"誕生日|生年月日[(（]")
 MAX_DATE_HEADER = 60  # a longer "header" is text, not a column name
 _PART_ORDER = {"year": 0, "yyyy": 0, "年": 0, "month": 1, "mm": 1, "月": 1, "day": 2, "dd": 2,
                "日": 2}
@@ -466,7 +468,7 @@ def _date_parts(headers: tuple[str | None, ...]) -> tuple[tuple[int, int, int], 
         if not header or len(header) > MAX_DATE_HEADER:
             continue
         m = _DATE_PART.match(columns.fold(header).split(ARROW)[0].strip())
-        if m is None or _BIRTH_STEM.search(m.group("stem")) is None:
+        if m is None or _BIRTH_STEM.fullmatch(m.group("stem")) is None:
             continue
         parts = stems.setdefault(m.group("stem"), [None, None, None])
         parts[_PART_ORDER[m.group("part")]] = i
