@@ -264,7 +264,7 @@ def table() -> ColumnTable:
     return ColumnTable(compiled.yaml_data(path.read_bytes()))
 
 
-@lru_cache(maxsize=4096)  # asked once per cell; a column has one header
+@lru_cache(maxsize=1 << 16)  # asked per cell by several stages; a file may have 25k keys
 def read_header(header: str | None) -> Column | None:
     """How the built-in table reads a header (None: not a column it knows)."""
     if not header:

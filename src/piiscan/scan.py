@@ -359,7 +359,7 @@ _ORG_CONTACT_KINDS = frozenset({"ORG_ADDRESS", "ORG_PHONE"})
 _HINT_KEYS = frozenset({"placeholder", "hint", "example", "sample", "記入例", "入力例", "例"})
 
 
-@functools.lru_cache(maxsize=1024)
+@functools.lru_cache(maxsize=1 << 16)
 def _column_verdict(header: str) -> Reason | None:
     """What a value's own column or key says of it before any rule: an example's
     (``placeholder``), or an organisation's contact data (所在地)."""

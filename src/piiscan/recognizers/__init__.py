@@ -55,7 +55,7 @@ def _address_possible(text: str, header: str | None) -> bool:
         header is not None and _reading_address_column(header))
 
 
-@lru_cache(maxsize=1024)
+@lru_cache(maxsize=1 << 16)
 def _reading_address_column(header: str) -> bool:
     from piiscan import columns
 
