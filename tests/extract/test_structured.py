@@ -222,3 +222,11 @@ def test_tab_separated_rows_in_fenced_blocks_are_a_table_headed_by_the_block_abo
     assert found["東京都渋谷区2-2-2"].header == "住所"
     assert found["東京都渋谷区2-2-2"].location.line == 9
     assert found["山田太郎"].record != found["鈴木花子"].record
+
+
+def test_a_one_row_block_heads_only_the_block_right_after_it(tmp_path: Path) -> None:
+    path = tmp_path / "guide.md"
+    path.write_text("```\nID\t氏名\t生年月日\t住所\n```\n\n```python\nprint(1)\n```\n\n"
+                    "```\nU001\t山田太郎\t1950/1/1\t東京都港区1-1-1\n"
+                    "U002\t鈴木花子\t1948/5/15\t東京都渋谷区2-2-2\n```\n", "utf-8")
+    assert cells(path)["1950/1/1"].header != "生年月日"  # another block came between

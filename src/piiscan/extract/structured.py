@@ -344,14 +344,15 @@ class _Document:
         """Fenced blocks of tab-separated rows (sample rows to paste into a spreadsheet):
         each a table; a block of one row just before rows of its width is their header
         (「1行目に以下をコピペ」, then 「サンプルデータ（2行目以降）」)."""
-        tables = [rows for start, end in blocks if (rows := self._tsv_rows(start, end))]
+        tables = [(n, rows) for n, (start, end) in enumerate(blocks)
+                  if (rows := self._tsv_rows(start, end))]
         i = 0
         while i < len(tables):
-            rows = tables[i]
-            if len(rows) == 1 and i + 1 < len(tables) and \
-                    len(tables[i + 1][0]) == len(rows[0]):
+            block, rows = tables[i]
+            if len(rows) == 1 and i + 1 < len(tables) and tables[i + 1][0] == block + 1 and \
+                    len(tables[i + 1][1][0]) == len(rows[0]):
                 header = [text for text, _ in rows[0]]
-                rows, i = tables[i + 1], i + 1
+                rows, i = tables[i + 1][1], i + 1
                 yield from Table(header).segments(self._rows(rows))
             else:
                 yield from Table().segments(self._rows(rows))
