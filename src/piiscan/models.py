@@ -123,7 +123,7 @@ class Location:
 
     def __reduce__(self) -> tuple[type[Location], tuple[object, ...]]:
         # Pickled as its constructor's arguments, as Finding is (see there).
-        return (Location, _location_fields(self))
+        return (Location, location_fields(self))
 
     def render(self) -> str:
         """``customers.zip!2024/list.csv:12:5``, ``名簿.xlsx!顧客!B12``, ``a.pdf#page=3``."""
@@ -269,11 +269,12 @@ class Finding:
         """Pickled as its constructor's arguments: findings cross process boundaries by the
         hundred thousand (run.pool, run.cluster), and a slotted dataclass's generic state
         takes twice the time and a third more bytes."""
-        return (Finding, _finding_fields(self))
+        return (Finding, finding_fields(self))
 
 
-_location_fields = attrgetter(*(f.name for f in fields(Location)))
-_finding_fields = attrgetter(*(f.name for f in fields(Finding)))
+# Every field of a Location / a Finding as a tuple, in constructor order (pickling, run.spill).
+location_fields = attrgetter(*(f.name for f in fields(Location)))
+finding_fields = attrgetter(*(f.name for f in fields(Finding)))
 
 
 @dataclass

@@ -36,6 +36,10 @@ class Category(str, enum.Enum):
         return f"{self.value} ({self.english})"
 
 
+# Each category's value, for loops over many findings (the enum's ``.value`` is a property
+# lookup each time).
+CATEGORY_VALUES = {c: c.value for c in Category}
+
 _CATEGORY_EN = {
     Category.PERSONAL: "personal information",
     Category.IDENTIFIER: "personal identification code",

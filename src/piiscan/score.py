@@ -27,6 +27,7 @@ from functools import lru_cache
 
 from piiscan.config import Settings
 from piiscan.models import Category, FileResult, Finding, Level, ScanResult, TypeRegistry
+from piiscan.pii_types import CATEGORY_VALUES
 
 LEVELS = ("none", "low", "medium", "high", "critical")
 
@@ -384,9 +385,6 @@ def count_people(files: Iterable[FileResult], types: TypeRegistry) -> PeopleCoun
     return counter.count()
 
 
-_CATEGORY_VALUES = {c: c.value for c in Category}  # faster than the enum's .value
-
-
 class RunTally:
     """What the whole run's figures need from its findings, gathered in one pass: as a run's
     files finish (``piiscan.run``, before their findings may be written out of memory by
@@ -411,7 +409,7 @@ class RunTally:
                 self.shows_values = True
             if f.suppressed_by is None:
                 self.by_type[f.type] += 1
-                self.by_category[_CATEGORY_VALUES[f.category]] += 1
+                self.by_category[CATEGORY_VALUES[f.category]] += 1
                 if worst is None or f.severity > worst:
                     worst = f.severity
         self.worst = worst

@@ -31,18 +31,24 @@ import zlib
 from collections import deque
 from collections.abc import Iterator, Sequence
 from dataclasses import fields
-from operator import attrgetter
 from typing import IO, Any, overload
 
-from piiscan.models import Category, FileResult, Finding, Level, Location, Reason
+from piiscan.models import (
+    Category,
+    FileResult,
+    Finding,
+    Level,
+    Location,
+    Reason,
+    finding_fields,
+    location_fields,
+)
+from piiscan.pii_types import CATEGORY_VALUES
 
 _FIELDS = tuple(f.name for f in fields(Finding))
 _LOCATION_FIELDS = tuple(f.name for f in fields(Location))
 _LEVELS = {int(level): level for level in Level}
 _CATEGORIES = {c.value: c for c in Category}
-_CATEGORY_VALUES = {c: c.value for c in Category}
-_GET_FIELDS = attrgetter(*_FIELDS)
-_GET_LOCATION = attrgetter(*_LOCATION_FIELDS)
 _CATEGORY, _SEVERITY, _CONFIDENCE, _REASONS, _LOCATION = (
     _FIELDS.index(name) for name in ("category", "severity", "confidence", "reasons", "location"))
 _NOT_WRITTEN = tuple(_FIELDS.index(name) for name in ("value", "baseline_fingerprint"))
@@ -116,15 +122,15 @@ def _rows(findings: Sequence[Finding]) -> tuple[list[Any], list[list[Any]]]:
     listed: list[tuple[Reason, ...]] = []
     rows = []
     for f in findings:
-        row = list(_GET_FIELDS(f))
-        row[_CATEGORY] = _CATEGORY_VALUES[f.category]
+        row = list(finding_fields(f))
+        row[_CATEGORY] = CATEGORY_VALUES[f.category]
         row[_SEVERITY], row[_CONFIDENCE] = int(f.severity), int(f.confidence)
         at = index.get(id(f.reasons))
         if at is None:
             at = index[id(f.reasons)] = len(listed)
             listed.append(f.reasons)
         row[_REASONS] = at
-        row[_LOCATION] = _GET_LOCATION(f.location)
+        row[_LOCATION] = location_fields(f.location)
         for position in _NOT_WRITTEN:
             row[position] = None
         rows.append(row)
