@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import io
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from typing import Any, BinaryIO
 
@@ -233,20 +233,31 @@ def write(result: ScanResult, out: BinaryIO) -> None:
 FINDINGS_AT_ONCE = 1_000  # a file's findings are laid out this many at a time
 
 
+def in_pieces(fr: FileResult) -> list[Finding] | None:
+    """A file whose findings are laid out a thousand at a time (JSON and JSON Lines), so
+    that a file with a hundred thousand is never one huge string in memory: its findings,
+    sorted; None for a file small enough to lay out at once."""
+    return sort_findings(fr.findings) if len(fr.findings) > FINDINGS_AT_ONCE else None
+
+
+def finding_batches(ordered: list[Finding]) -> Iterator[list[dict[str, Any]]]:
+    """``ordered`` as report entries, FINDINGS_AT_ONCE at a time."""
+    for start in range(0, len(ordered), FINDINGS_AT_ONCE):
+        yield [finding_dict(f) for f in ordered[start:start + FINDINGS_AT_ONCE]]
+
+
 def _write_file(fr: FileResult, out: BinaryIO) -> None:
-    """One file's entry, indented as in the whole report, its findings a thousand at a
-    time: a file with a hundred thousand findings is never one huge string in memory."""
-    if len(fr.findings) <= FINDINGS_AT_ONCE:
+    """One file's entry, indented as in the whole report."""
+    ordered = in_pieces(fr)
+    if ordered is None:
         out.write(dumps(file_dict(fr)).replace(b"\n", b"\n    "))  # strings hold no newline
         return
-    ordered = sort_findings(fr.findings)
     head, tail = dumps(file_dict(fr, [_MARK], ordered)).replace(b"\n", b"\n    ").split(
         dumps(_MARK), 1)
     out.write(head)
-    for start in range(0, len(ordered), FINDINGS_AT_ONCE):
-        batch = [finding_dict(f) for f in ordered[start:start + FINDINGS_AT_ONCE]]
+    for index, batch in enumerate(finding_batches(ordered)):
         laid = dumps(batch)[1:-1].strip(b"\n").lstrip(b" ").replace(b"\n", b"\n      ")
-        out.write((b",\n        " if start else b"") + laid)
+        out.write((b",\n        " if index else b"") + laid)
     out.write(tail)
 
 

@@ -24,10 +24,10 @@ from piiscan.models import FileResult, ScanResult
 from piiscan.report.json import (
     SCHEMA_VERSION,
     file_dict,
-    finding_dict,
+    finding_batches,
+    in_pieces,
     scan_dict,
     skip_dict,
-    sort_findings,
     summary_dict,
 )
 from piiscan.report.record import overdue_dict
@@ -49,23 +49,20 @@ def file_line(fr: FileResult) -> bytes:
 
 
 _MARK = "\x00piiscan-findings\x00"  # stands for the findings while the rest is laid out
-FINDINGS_AT_ONCE = 1_000
 
 
 def file_chunks(fr: FileResult) -> Iterator[bytes]:
-    """A file's line in pieces, its findings a thousand at a time: a file with a hundred
-    thousand findings is never one huge string in memory."""
-    if len(fr.findings) <= FINDINGS_AT_ONCE:
+    """A file's line, in pieces when its findings are many (``report.json.in_pieces``)."""
+    ordered = in_pieces(fr)
+    if ordered is None:
         yield _line({"type": "file", **file_dict(fr)})
         return
-    ordered = sort_findings(fr.findings)
     head, tail = _line({"type": "file", **file_dict(fr, [_MARK], ordered)}).split(
         json.dumps(_MARK).encode("utf-8"), 1)
     yield head
-    for start in range(0, len(ordered), FINDINGS_AT_ONCE):
-        batch = [finding_dict(f) for f in ordered[start:start + FINDINGS_AT_ONCE]]
+    for index, batch in enumerate(finding_batches(ordered)):
         laid = json.dumps(batch, ensure_ascii=False, separators=(",", ":"))[1:-1]
-        yield ((b"," if start else b"") + laid.encode("utf-8"))
+        yield (b"," if index else b"") + laid.encode("utf-8")
     yield tail
 
 
