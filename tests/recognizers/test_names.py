@@ -124,3 +124,9 @@ def test_an_address_reading_is_no_name_reading() -> None:
 
 def test_a_reading_column_instruction_is_no_reading() -> None:
     assert not list(kana_names("カタカナ", "フリガナ"))
+
+
+def test_the_next_fields_label_ends_a_labelled_name() -> None:
+    text = "氏名 山田花子 電話 090-1234-5678"
+    assert [text[c.start:c.end] for c in person_names(text, None)
+            if "labelled as a name" in c.reasons] == ["山田花子"]

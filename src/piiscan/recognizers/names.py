@@ -387,6 +387,9 @@ def _dictionary_name(value: str) -> bool:
 def _by_label(text: str) -> Iterator[Candidate]:
     for m in _LABEL_RE().finditer(text):
         value = m.group("value").rstrip(" 　")
+        parts = re.split(_SPACE, value, maxsplit=1)
+        if len(parts) == 2 and is_field_label(parts[1].strip()):
+            value = parts[0]  # 氏名 山田花子 電話 090…: the next field's label ends the name
         if m.group("label") in _ROLE_LABELS and m.group("sep").strip(" 　") in ("", "は", "の"):
             continue  # 利用者は当該費用を: a role in a sentence, not a label
         head = re.split(_SPACE, value, maxsplit=1)[0]
