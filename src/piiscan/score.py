@@ -357,18 +357,17 @@ class PeopleCounter:
         self.master_rows: set[str] = set()  # customer master rows (--edm): each one person
 
     def add(self, fr: FileResult) -> None:
+        self.merge(FilePeople.of(fr, self.identifying))
+
+    def merge(self, part: FilePeople) -> None:
         out = self.out
-        out.estimate = max(out.estimate, fr.people_estimate)
-        out.upper_bound += fr.people_estimate
-        current = active(fr.findings)
-        sure = [f for f in current if f.confidence >= TRIGGER_CONFIDENCE]
-        out.my_number = max(out.my_number, my_number_people(sure))
-        self.master_rows.update(f.edm_row for f in current if f.edm_row is not None)
-        for f in sure:
-            if f.type in self.identifying:
-                self.per_type[f.type].add(f.fingerprint)
-            if f.category == Category.MY_NUMBER:
-                self.my_numbers.add(f.fingerprint)
+        out.estimate = max(out.estimate, part.estimate)
+        out.upper_bound += part.estimate
+        out.my_number = max(out.my_number, part.my_number)
+        self.master_rows |= part.master_rows
+        for type_id, fingerprints in part.per_type.items():
+            self.per_type[type_id] |= fingerprints
+        self.my_numbers |= part.my_numbers
 
     def count(self) -> PeopleCount:
         distinct = max(max((len(v) for v in self.per_type.values()), default=0),
@@ -376,6 +375,30 @@ class PeopleCounter:
         return PeopleCount(estimate=max(self.out.estimate, distinct),
                            upper_bound=self.out.upper_bound,
                            my_number=max(self.out.my_number, len(self.my_numbers)))
+
+
+@dataclass
+class FilePeople:
+    """One file's share of ``count_people``: what it adds to the run's people figures."""
+
+    estimate: int = 0  # the file's own estimate (FileResult.people_estimate)
+    my_number: int = 0  # people with a My Number in this file
+    master_rows: set[str] = field(default_factory=set)
+    per_type: dict[str, set[str]] = field(default_factory=dict)  # identifying fingerprints
+    my_numbers: set[str] = field(default_factory=set)
+
+    @classmethod
+    def of(cls, fr: FileResult, identifying: frozenset[str]) -> FilePeople:
+        current = active(fr.findings)
+        sure = [f for f in current if f.confidence >= TRIGGER_CONFIDENCE]
+        part = cls(fr.people_estimate, my_number_people(sure),
+                   {f.edm_row for f in current if f.edm_row is not None})
+        for f in sure:
+            if f.type in identifying:
+                part.per_type.setdefault(f.type, set()).add(f.fingerprint)
+            if f.category == Category.MY_NUMBER:
+                part.my_numbers.add(f.fingerprint)
+        return part
 
 
 def count_people(files: Iterable[FileResult], types: TypeRegistry) -> PeopleCount:
@@ -389,7 +412,8 @@ class RunTally:
     """What the whole run's figures need from its findings, gathered in one pass: as a run's
     files finish (``piiscan.run``, before their findings may be written out of memory by
     ``piiscan.run.spill``), or at once from a finished result (``tally``). Reports and the
-    exit code read these instead of going through every finding again."""
+    exit code read these instead of going through every finding again. Each file adds its
+    ``FileTally``, made where the file was finished (a worker process, under ``--jobs``)."""
 
     def __init__(self, types: TypeRegistry) -> None:
         self.by_type: Counter[str] = Counter()  # findings not suppressed, by type
@@ -401,19 +425,51 @@ class RunTally:
         self.people = PeopleCounter(types)
 
     def add(self, fr: FileResult) -> None:
-        worst = self.worst
+        self.merge(FileTally.of(fr, self.people.identifying))
+
+    def merge(self, part: FileTally) -> None:
+        self.by_type.update(part.by_type)
+        self.by_category.update(part.by_category)
+        self.rule_ids |= part.rule_ids
+        self.types |= part.types
+        if part.worst is not None and (self.worst is None or part.worst > self.worst):
+            self.worst = part.worst
+        self.shows_values = self.shows_values or part.shows_values
+        self.people.merge(part.people)
+
+
+@dataclass
+class FileTally:
+    """One file's share of a ``RunTally``: made once, from its findings, where the file is
+    finished, so that the process holding the run only adds counts."""
+
+    by_type: Counter[str] = field(default_factory=Counter)  # findings not suppressed
+    by_category: Counter[str] = field(default_factory=Counter)
+    suppressed: Counter[str] = field(default_factory=Counter)  # by what suppressed them
+    rule_ids: set[str] = field(default_factory=set)
+    types: set[str] = field(default_factory=set)
+    worst: Level | None = None
+    shows_values: bool = False
+    people: FilePeople = field(default_factory=FilePeople)
+
+    @classmethod
+    def of(cls, fr: FileResult, identifying: frozenset[str]) -> FileTally:
+        part = cls(people=FilePeople.of(fr, identifying))
+        worst = None
         for f in fr.findings:
-            self.rule_ids.add(f.rule_id)
-            self.types.add(f.type)
+            part.rule_ids.add(f.rule_id)
+            part.types.add(f.type)
             if f.value is not None:
-                self.shows_values = True
+                part.shows_values = True
             if f.suppressed_by is None:
-                self.by_type[f.type] += 1
-                self.by_category[CATEGORY_VALUES[f.category]] += 1
+                part.by_type[f.type] += 1
+                part.by_category[CATEGORY_VALUES[f.category]] += 1
                 if worst is None or f.severity > worst:
                     worst = f.severity
-        self.worst = worst
-        self.people.add(fr)
+            else:
+                part.suppressed[f.suppressed_by] += 1
+        part.worst = worst
+        return part
 
 
 def tally(result: ScanResult) -> RunTally:

@@ -18,7 +18,7 @@ from piiscan.models import FileRef, FileResult, Finding, Level, Location, Reason
 from piiscan.pii_types import Category
 from piiscan.run import session
 from piiscan.run.spill import Spill, SpilledFindings
-from piiscan.score import RunTally, tally
+from piiscan.score import FileTally, RunTally, tally
 
 from scankit import scan_tree
 from sharegen import make_share
@@ -141,6 +141,12 @@ def test_the_tally_gathered_during_a_run_equals_one_made_from_its_files(
         assert getattr(made, name) == getattr(gathered, name), name
     assert made.people.count() == gathered.people.count()
     assert gathered.worst is not None and sum(gathered.by_type.values()) > 0
+    merged = RunTally(share_result.types)  # each file's share, made where it was finished
+    for fr in share_result.files:
+        merged.merge(FileTally.of(fr, share_result.types.where(identifying=True)))
+    for name in ("by_type", "by_category", "rule_ids", "types", "worst", "shows_values"):
+        assert getattr(merged, name) == getattr(gathered, name), name
+    assert merged.people.count() == gathered.people.count()
 
 
 def test_a_run_past_the_budget_spills_and_reports_the_same(
