@@ -3,6 +3,7 @@ from __future__ import annotations
 import io
 import marshal
 import os
+import pickle
 import stat
 import zipfile
 import zlib
@@ -17,7 +18,7 @@ from piiscan.config import Settings
 from piiscan.models import FileRef, FileResult, Finding, Level, Location, Reason, ScanResult
 from piiscan.pii_types import Category
 from piiscan.run import session
-from piiscan.run.spill import Spill, SpilledFindings
+from piiscan.run.spill import PackedFindings, Spill, SpilledFindings, pack
 from piiscan.score import FileTally, RunTally, tally
 
 from scankit import scan_tree
@@ -93,6 +94,26 @@ def test_results_without_findings_are_not_held() -> None:
     fr = _result("empty.txt", [])
     spill.hold(fr)
     assert fr.findings == [] and spill.spilled == 0 and spill._file is None
+
+
+def test_packed_findings_read_back_the_same_and_are_written_out_as_they_are() -> None:
+    """What a worker sends (run.pool): the spill's rows in memory, values beside them; the
+    spill writes those bytes without laying them out again."""
+    secret = "090-1234-5678"
+    findings = [replace(_finding(1), baseline_fingerprint=None),
+                replace(_finding(2, value=secret), baseline_fingerprint=None)]
+    packed = pack(findings)
+    assert len(packed) == 2 and list(packed) == findings and packed[1] == findings[1]
+    assert secret.encode() not in zlib.decompress(packed.data)
+    travelled = pickle.loads(pickle.dumps(packed))
+    assert isinstance(travelled, PackedFindings) and list(travelled) == findings
+    fr = _result("a.txt", [])
+    fr.findings = travelled
+    spill = Spill(in_memory=0)
+    spill.hold(fr)
+    assert isinstance(fr.findings, SpilledFindings)
+    assert _spill_file_bytes(fr.findings) == packed.data
+    assert list(fr.findings) == findings
 
 
 FORMATS = sorted(report.REGISTRY)

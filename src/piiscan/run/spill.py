@@ -19,6 +19,11 @@ however the process ends, and it closes when the last result pointing into it is
 
 The spill starts after a file is finished (baseline, suppressions, score) and reported to
 the streamed reports: from then on its findings are only read.
+
+A file finished in a worker process (``run.pool``, ``--jobs``) reaches this process with its
+findings already in that form (``PackedFindings``: the same compressed rows, in memory), so
+the process holding the run neither unpickles them into objects nor lays them out again; the
+spill writes their bytes as they are.
 """
 
 from __future__ import annotations
@@ -95,16 +100,15 @@ class Spill:
         if self._file is None:
             self._file = tempfile.TemporaryFile(prefix="piiscan-")  # noqa: SIM115 (kept open)
             weakref.finalize(self, self._file.close)  # once no result points into it
-        data = zlib.compress(marshal.dumps(_rows(findings)), 1)
+        packed = findings if isinstance(findings, PackedFindings) else pack(findings)
+        data = packed.data
         offset = self._end
         written = 0
         while written < len(data):
             written += os.pwrite(self._file.fileno(), data[written:], offset + written)
         self._end += len(data)
         self.spilled += len(findings)
-        values = (tuple(f.value for f in findings)
-                  if any(f.value is not None for f in findings) else None)
-        return SpilledFindings(self, offset, len(data), len(findings), values)
+        return SpilledFindings(self, offset, len(data), len(findings), packed.values)
 
     def _read(self, offset: int, size: int, values: tuple[str | None, ...] | None
               ) -> list[Finding]:
@@ -112,7 +116,20 @@ class Spill:
         data = os.pread(self._file.fileno(), size, offset)
         if len(data) != size:
             raise OSError(f"the run's spill file was cut short ({len(data)} of {size} bytes)")
-        return _findings(marshal.loads(zlib.decompress(data)), values)
+        return unpack(data, values)
+
+
+def pack(findings: Sequence[Finding]) -> PackedFindings:
+    """Findings as compressed rows of what a report may show; raw values (``--show-values``)
+    beside them, never in the rows."""
+    values = (tuple(f.value for f in findings)
+              if any(f.value is not None for f in findings) else None)
+    return PackedFindings(zlib.compress(marshal.dumps(_rows(findings)), 1), len(findings),
+                          values)
+
+
+def unpack(data: bytes, values: tuple[str | None, ...] | None) -> list[Finding]:
+    return _findings(marshal.loads(zlib.decompress(data)), values)
 
 
 def _rows(findings: Sequence[Finding]) -> tuple[list[Any], list[list[Any]]]:
@@ -151,6 +168,40 @@ def _findings(data: tuple[list[Any], list[list[Any]]],
         row[_LOCATION] = Location(*row[_LOCATION])
         out.append(Finding(*row))
     return out
+
+
+class PackedFindings(Sequence[Finding]):
+    """The findings of one file as compressed rows in memory (``pack``): what a worker
+    sends, unpacked each time they are gone through."""
+
+    __slots__ = ("data", "length", "values")
+
+    def __init__(self, data: bytes, length: int, values: tuple[str | None, ...] | None
+                 ) -> None:
+        self.data = data
+        self.length = length
+        self.values = values
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return PackedFindings, (self.data, self.length, self.values)
+
+    def __len__(self) -> int:
+        return self.length
+
+    def __iter__(self) -> Iterator[Finding]:
+        return iter(unpack(self.data, self.values))
+
+    @overload
+    def __getitem__(self, index: int) -> Finding: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Finding]: ...
+
+    def __getitem__(self, index: int | slice) -> Finding | list[Finding]:
+        return unpack(self.data, self.values)[index]
+
+    def __repr__(self) -> str:
+        return f"<{self.length} findings packed>"
 
 
 class SpilledFindings(Sequence[Finding]):
