@@ -27,7 +27,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from piiscan.models import FileResult, Finding, Reason
 
@@ -72,6 +72,14 @@ def inline_ignored(text: str, start: int, end: int, value_type: str) -> bool:
     return types is not None and (not types or value_type in types)
 
 
+def _path_spec(patterns: tuple[str, ...]) -> pathspec.GitIgnoreSpec | None:
+    if not patterns:
+        return None
+    import pathspec
+
+    return pathspec.GitIgnoreSpec.from_lines(patterns)
+
+
 @dataclass
 class Suppressor:
     """Applies allowlists and the audit switch to a file's findings (after the cache: the
@@ -80,6 +88,7 @@ class Suppressor:
 
     no_ignore: bool = False
     path_spec: pathspec.GitIgnoreSpec | None = None
+    allow_paths: tuple[str, ...] = ()  # what path_spec was compiled from
     root: str = "."
     value_fingerprints: frozenset[str] = frozenset()
     previous: frozenset[tuple[str, str, str]] | None = None
@@ -92,21 +101,26 @@ class Suppressor:
               fingerprint: Fingerprinter | None = None, types: Iterable[str] = (),
               previous: frozenset[tuple[str, str, str]] | None = None,
               verdicts: Mapping[str, str] | None = None) -> Suppressor:
-        patterns = [p for p in allow_paths if p.strip()]
-        spec = None
-        if patterns:
-            import pathspec
-
-            spec = pathspec.GitIgnoreSpec.from_lines(patterns)
+        patterns = tuple(p for p in allow_paths if p.strip())
         values = list(allow_values)
         fps: set[str] = set()
         if values and fingerprint is not None:
             # Fingerprints under this run's key, for every type: the raw allowlisted values
             # are compared without being kept beside any finding.
             fps = {fingerprint(t, v) for t in set(types) for v in values}
-        return cls(no_ignore=no_ignore, path_spec=spec, root=os.path.abspath(root),
+        return cls(no_ignore=no_ignore, path_spec=_path_spec(patterns),
+                   allow_paths=patterns, root=os.path.abspath(root),
                    value_fingerprints=frozenset(fps), previous=previous,
                    verdicts=dict(verdicts or {}))
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickled (to a worker process) without the compiled path spec, which may not
+        pickle (pathspec's hyperscan backend): the worker compiles its own."""
+        return {**self.__dict__, "path_spec": None}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self.path_spec = _path_spec(self.allow_paths)
 
     def path_allowed(self, path: str) -> bool:
         """Whether ``allow_paths`` covers this file: a local path relative to the config's
