@@ -100,8 +100,9 @@ def client_cost(files: Path) -> dict[str, float]:
     from piiscan.mask import Fingerprinter, Keys
     from piiscan.report.json import file_dict
     from piiscan.rules.loader import load_ruleset
+    from piiscan.run.finish import Finisher
     from piiscan.run.pool import _unpickle
-    from piiscan.run.session import Finisher, cache_digest, scan_paths
+    from piiscan.run.session import cache_digest, scan_paths
     from piiscan.scan import CompiledRules
     from piiscan.state.store import StateStore
 

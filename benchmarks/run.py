@@ -76,7 +76,8 @@ def child_scan(path: str, jobs: int, runs: int, rules_only: Sequence[str]) -> di
     from piiscan.mask import Fingerprinter, Keys
     from piiscan.models import FileRef
     from piiscan.rules.loader import load_ruleset
-    from piiscan.run.session import Finisher, scan_paths
+    from piiscan.run.finish import Finisher
+    from piiscan.run.session import scan_paths
     from piiscan.scan import CompiledRules, scan_file
 
     disabled: tuple[str, ...] = ()
@@ -488,7 +489,8 @@ def profile_text(folder: Path, top: int = 15) -> str:
 
     from piiscan.config import Settings
     from piiscan.mask import Fingerprinter, Keys
-    from piiscan.run.session import Finisher, scan_paths
+    from piiscan.run.finish import Finisher
+    from piiscan.run.session import scan_paths
     from piiscan.scan import CompiledRules
 
     settings = Settings(jobs=1)

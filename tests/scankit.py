@@ -14,7 +14,8 @@ from piiscan.config import Settings
 from piiscan.mask import Fingerprinter, Keys
 from piiscan.models import FileRef, FileResult, ScanResult
 from piiscan.rules.loader import RuleSet, load_ruleset
-from piiscan.run.session import Finisher, ScanSession, SessionOptions, scan_paths
+from piiscan.run.finish import Finisher
+from piiscan.run.session import ScanSession, SessionOptions, scan_paths
 from piiscan.scan import CompiledRules, scan_file
 
 KEY = b"k" * 32

@@ -25,7 +25,7 @@ from piiscan.pii_types import TypeRegistry as TypeRegistry
 from piiscan.pii_types import builtin_registry
 
 if TYPE_CHECKING:
-    from piiscan.score import RunTally
+    from piiscan.score import FileTally, RunTally
 
 
 class Level(enum.IntEnum):
@@ -299,6 +299,9 @@ class FileResult:
     owner: str | None = None  # user name (or uid) owning the file, when known
     group: str | None = None  # group name (or gid) of the file, when known
     flags: list[str] = field(default_factory=list)  # exposure and retention (score.FLAGS)
+    # Set by a worker that also finished the file (run.finish): its share of the run's
+    # figures, which the run adds to its own and then clears
+    tally: FileTally | None = field(default=None, repr=False, compare=False)
 
 
 @dataclass(frozen=True)

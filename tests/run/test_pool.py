@@ -27,6 +27,8 @@ from piiscan.models import FileRef, FileResult, ScanResult, Skip
 from piiscan.report.json import render
 from piiscan.run import pool
 from piiscan.run.guard import Interrupted
+from piiscan.run.spill import PackedFindings
+from piiscan.suppress import ALLOWLIST, INLINE, Suppressor
 
 import fixtures_containers as containers
 import fixtures_office as office
@@ -87,6 +89,37 @@ def test_same_report_for_any_jobs(tmp_path: Path, small_pool: list[pool.PoolScan
     assert displays[0].endswith("0_big.log") and len(displays) > 50
     assert two.excluded == 1 and any("FIFO" in s.reason for s in two.skips)
     assert any(fr.findings for fr in two.files) and any(fr.skips for fr in two.files)
+
+
+def test_workers_finish_files_as_this_process_would(tmp_path: Path,
+                                                    small_pool: list[pool.PoolScan]) -> None:
+    """Without a cache or a baseline the workers also apply the suppressions and the score
+    and send the findings packed with their share of the run's figures: the report is the
+    one finishing here gives, inline ignores, allowed paths and values included; with
+    --no-ignore (it counts what it shows) the files are finished here."""
+    root = mixed_share(tmp_path / "share")
+    allowed = "090-3141-5926"
+    (root / "texts" / "allowed.txt").write_text(
+        f"代表 電話 {allowed}\n担当 電話 080-2718-2818  # piiscan:ignore\n", encoding="utf-8")
+
+    def run(jobs: int, **settings: Any) -> ScanResult:
+        scanner = FileScanner(settings=Settings(jobs=jobs, excludes=("*.me",),
+                                                allow_paths=("doc0*.txt",), **settings))
+        scanner.finish.suppressor = Suppressor.build(
+            no_ignore=scanner.settings.no_ignore, allow_paths=scanner.settings.allow_paths,
+            allow_values=[allowed], fingerprint=scanner.keys.fingerprint,
+            types={r.type for r in scanner.rules.ruleset.rules})
+        return scanner.scan_paths([str(root)])
+
+    one, two = run(jobs=1), run(jobs=2)
+    assert comparable(render(two)) == comparable(render(one))
+    assert set(two.suppressed) == {ALLOWLIST, INLINE} and two.suppressed == one.suppressed
+    assert any(isinstance(fr.findings, PackedFindings) for fr in two.files)
+    assert all(fr.tally is None for fr in two.files)  # added to the run's, then let go
+    audit_one, audit_two = run(jobs=1, no_ignore=True), run(jobs=2, no_ignore=True)
+    assert comparable(render(audit_two)) == comparable(render(audit_one))
+    assert not audit_two.suppressed and len(small_pool) == 2
+    assert not any(isinstance(fr.findings, PackedFindings) for fr in audit_two.files)
 
 
 def test_few_small_files_never_start_a_pool(tmp_path: Path, monkeypatch: pytest.MonkeyPatch

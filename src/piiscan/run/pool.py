@@ -73,6 +73,8 @@ if TYPE_CHECKING:
     from piiscan.config import Settings
     from piiscan.mask import Keys
     from piiscan.run.cache import FileCache
+    from piiscan.run.finish import Finisher
+    from piiscan.suppress import Suppressor
 
 BATCH_FILES = 16  # files per task, at most
 BATCH_BYTES = 128 * 1024  # weighted bytes per task, at most (a bigger file goes alone)
@@ -101,11 +103,14 @@ WORKER_DIED = ("the worker process scanning this file died (a crash in a parser 
 
 @dataclass(frozen=True)
 class WorkerSpec:
-    """What a worker needs to scan as the parent does (pickled once per worker)."""
+    """What a worker needs to scan as the parent does (pickled once per worker); with a
+    ``suppressor``, it also finishes each file (``Finisher.finish_for_run``) and sends the
+    findings packed (``run.spill.pack``), so the parent never builds them."""
 
     settings: Settings
     rules_digest: str
     keys: Keys
+    suppressor: Suppressor | None = None
 
 
 _rules: CompiledRules | None = None
@@ -143,6 +148,14 @@ def _scan_batch(refs: list[FileRef]) -> bytes | str:
     import pickle
 
     batch = [scan_file(ref, _rules, _spec.settings, _spec.keys) for ref in refs]
+    if _spec.suppressor is not None:
+        from piiscan.run.finish import Finisher
+        from piiscan.run.spill import pack
+
+        finish = Finisher(_spec.settings, _rules, _spec.suppressor)
+        for result in batch:
+            finish.finish_for_run(result)
+            result.findings = pack(result.findings)
     return pickle.dumps(batch, protocol=pickle.HIGHEST_PROTOCOL)
 
 
@@ -276,11 +289,12 @@ class PoolScan:
     """The parent's bookkeeping for one ``scan_in_pool`` run."""
 
     def __init__(self, rules: CompiledRules, settings: Settings, keys: Keys,
-                 cache: FileCache | None, jobs: int) -> None:
+                 cache: FileCache | None, jobs: int, finish: Finisher | None = None) -> None:
         self.rules = rules
         self.settings = settings
         self.keys = keys
         self.cache = cache
+        self.finish = finish  # files scanned here are finished too, as the workers do
         self.jobs = max(1, jobs)
         self.max_in_flight = IN_FLIGHT_PER_JOB * self.jobs
         self.mode = WAIT if self.jobs > 1 else LOCAL
@@ -360,6 +374,8 @@ class PoolScan:
     def _scan_here(self, slot: _Slot) -> None:
         start = time.monotonic()
         slot.result = scan_file(_ref(slot), self.rules, self.settings, self.keys)
+        if self.finish is not None:
+            self.finish.finish_for_run(slot.result)
         if self.mode == WAIT:
             self.local_seconds += time.monotonic() - start
 
@@ -379,7 +395,8 @@ class PoolScan:
             context = forkserver
         else:  # pragma: no cover - Windows
             context = multiprocessing.get_context("spawn")
-        spec = WorkerSpec(self.settings, self.rules.digest, self.keys)
+        spec = WorkerSpec(self.settings, self.rules.digest, self.keys,
+                          self.finish.suppressor if self.finish is not None else None)
         self.pools_started += 1
         executor = ProcessPoolExecutor(max_workers=self.jobs, mp_context=context,
                                        initializer=_init_worker, initargs=(spec,))
@@ -525,11 +542,13 @@ class PoolScan:
 
 
 def scan_in_pool(items: Iterator[FileRef | Skip], rules: CompiledRules, settings: Settings,
-                 keys: Keys, cache: FileCache | None = None, jobs: int | None = None
-                 ) -> Iterator[FileResult | Skip]:
-    """Unscored results in walk order, files scanned by ``jobs`` (default: the settings')
-    worker processes. Closing the iterator stops the workers."""
-    run = PoolScan(rules, settings, keys, cache, settings.jobs if jobs is None else jobs)
+                 keys: Keys, cache: FileCache | None = None, jobs: int | None = None,
+                 finish: Finisher | None = None) -> Iterator[FileResult | Skip]:
+    """Results in walk order, files scanned by ``jobs`` (default: the settings') worker
+    processes; unscored, or finished by ``finish`` (then with their ``tally``) wherever
+    they were scanned. Closing the iterator stops the workers."""
+    run = PoolScan(rules, settings, keys, cache, settings.jobs if jobs is None else jobs,
+                   finish)
     finished = False
     try:
         yield from run.results(items)

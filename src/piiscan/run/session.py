@@ -30,10 +30,11 @@ from piiscan.models import FileRef, FileResult, Level, ScanResult, Skip, SkipKin
 from piiscan.record import build_run_record
 from piiscan.run.baseline import BaselineMatcher
 from piiscan.run.cache import FileCache, RunCache, Source
+from piiscan.run.finish import Finisher
 from piiscan.run.guard import held
 from piiscan.run.spill import Spill
 from piiscan.scan import CompiledRules, scan_file
-from piiscan.score import RunTally, score_file, tally
+from piiscan.score import FileTally, RunTally, tally
 from piiscan.sources import is_url
 from piiscan.sources.walk import iter_sources
 from piiscan.state.baseline import BASELINE_FILE, Baseline, Entry
@@ -71,32 +72,6 @@ class SessionOutcome:
     audited: dict[str, int] = field(default_factory=dict)
     previous_run: int | None = None
     collected: set[Entry] = field(default_factory=set)
-
-
-@dataclass
-class Finisher:
-    """What is applied to each file's scan result, fresh or from the cache, in walk order:
-    the baseline, then allowlists, triage verdicts, --no-ignore and --new-only, then the risk
-    score."""
-
-    settings: Settings
-    rules: CompiledRules
-    suppressor: Suppressor
-    baseline: BaselineMatcher | None = None
-
-    @classmethod
-    def from_settings(cls, settings: Settings, rules: CompiledRules) -> Finisher:
-        """Suppressions the settings alone ask for (no baseline, no value allowlist, no
-        previous run): a run without state, as benchmarks and tests make one."""
-        return cls(settings, rules, Suppressor.build(no_ignore=settings.no_ignore,
-                                                     allow_paths=settings.allow_paths))
-
-    def __call__(self, result: FileResult) -> FileResult:
-        if self.baseline is not None:
-            self.baseline.apply(result)
-        self.suppressor.apply(result)
-        score_file(result, self.settings, self.rules.types)
-        return result
 
 
 def find_baseline(config_dir: Path | None) -> Path | None:
@@ -226,12 +201,13 @@ class ScanSession:
 
         def finish_and_record(file_result: FileResult) -> FileResult:
             file_result = finish(file_result)
-            if recorder is not None:
-                recorder.add(file_result)
+            assert recorder is not None
+            recorder.add(file_result)
             return file_result
 
         try:
-            result = scan_paths(paths, self.rules, self.settings, keys, finish_and_record,
+            result = scan_paths(paths, self.rules, self.settings, keys,
+                                finish if recorder is None else finish_and_record,
                                 on_file=on_file, cache=cache, source=source)
         finally:
             if guard is not None:
@@ -301,10 +277,16 @@ def scan_paths(paths: Iterable[str], rules: CompiledRules, settings: Settings, k
                         record=build_run_record(roots, settings, rules.digest,
                                                 len(rules.ruleset.rules)))
     items = source.items() if source is not None else iter_sources(result.roots, settings)
-    results = _raw_results(items, rules, settings, keys, cache)
+    # Workers may finish the files they scan (then the findings come back packed, with
+    # their tally) when finishing needs nothing of this process: no cache (it keeps results
+    # before finishing), no history source (it compares results before), no counts kept.
+    elsewhere = (finish if isinstance(finish, Finisher) and finish.portable and cache is None
+                 and source is None else None)
+    results = _raw_results(items, rules, settings, keys, cache, elsewhere)
     scan_one = partial(_scan_one, rules, settings, keys, cache)
     keeper = HeldResults()
     counts = RunTally(result.types)
+    identifying = result.types.where(identifying=True)
     spill = Spill()
     try:
         for item in results:
@@ -319,18 +301,18 @@ def scan_paths(paths: Iterable[str], rules: CompiledRules, settings: Settings, k
                 if prepared is None:
                     continue
                 item = prepared
-            file_result = finish(item)
+            file_result = item if item.tally is not None else finish(item)
+            share = file_result.tally or FileTally.of(file_result, identifying)
+            file_result.tally = None
             result.files.append(file_result)
             keeper.add(file_result)
             result.low_confidence_hidden += file_result.below_threshold
-            for f in file_result.findings:
-                if f.suppressed_by is not None:
-                    result.suppressed[f.suppressed_by] = result.suppressed.get(
-                        f.suppressed_by, 0) + 1
+            for reason, count in share.suppressed.items():
+                result.suppressed[reason] = result.suppressed.get(reason, 0) + count
             if on_file is not None:
                 with held():  # a streamed report's line is written whole, or not at all
                     on_file(file_result)
-            counts.add(file_result)
+            counts.merge(share)
             spill.hold(file_result)  # from here on the findings are only read
     except KeyboardInterrupt:
         result.complete = False
@@ -345,11 +327,12 @@ def scan_paths(paths: Iterable[str], rules: CompiledRules, settings: Settings, k
 
 
 def _raw_results(items: Iterator[FileRef | Skip], rules: CompiledRules, settings: Settings,
-                 keys: Keys, cache: FileCache | None
+                 keys: Keys, cache: FileCache | None, elsewhere: Finisher | None = None
                  ) -> Generator[FileResult | Skip, None, None]:
     """Unscored results in walk order; skips pass through. On a cluster (piiscan.run.cluster)
     or with ``jobs`` above 1 (piiscan.run.pool) the files are scanned in other processes,
-    still in this order."""
+    still in this order; there a file is also finished by ``elsewhere``, when given (its
+    ``tally`` is then set)."""
     if settings.cluster is not None:
         from piiscan.run.cluster import scan_on_cluster
 
@@ -358,7 +341,7 @@ def _raw_results(items: Iterator[FileRef | Skip], rules: CompiledRules, settings
     if settings.jobs > 1:
         from piiscan.run.pool import scan_in_pool
 
-        yield from scan_in_pool(items, rules, settings, keys, cache)
+        yield from scan_in_pool(items, rules, settings, keys, cache, finish=elsewhere)
         return
     for item in items:
         if isinstance(item, Skip):
