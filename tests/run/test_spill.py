@@ -4,6 +4,7 @@ import io
 import marshal
 import os
 import pickle
+import re
 import stat
 import zipfile
 import zlib
@@ -128,14 +129,16 @@ def share_result(tmp_path_factory: pytest.TempPathFactory) -> ScanResult:
 
 
 def _rendered(result: ScanResult) -> dict[str, Any]:
-    """Every report format's bytes; a workbook's by member (the zip stamps each member with
-    the time it was written)."""
+    """Every report format's bytes; a workbook's by member, without the time it was saved
+    (the zip stamps each member with it, openpyxl writes it as the book's "modified")."""
     out: dict[str, Any] = {}
     for name in FORMATS:
         data = report.get(name)(result)
         if name == "xlsx":
             with zipfile.ZipFile(io.BytesIO(data)) as book:
                 data = {member: book.read(member) for member in book.namelist()}
+            data["docProps/core.xml"] = re.sub(rb"<dcterms:modified[^>]*>[^<]*</dcterms:modified>",
+                                               b"", data["docProps/core.xml"])
         out[name] = data
     return out
 

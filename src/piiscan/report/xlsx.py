@@ -365,7 +365,7 @@ def write(result: ScanResult, out: BinaryIO) -> None:
     _skips(wb, result)
     try:
         stamp = datetime.fromisoformat(result.started).astimezone(timezone.utc)
-        wb.properties.created = wb.properties.modified = stamp.replace(tzinfo=None)
+        wb.properties.created = stamp.replace(tzinfo=None)  # openpyxl stamps "modified" itself
     except ValueError:
         pass
     wb.properties.creator = "piiscan"
