@@ -302,6 +302,9 @@ class FileResult:
     # Set by a worker that also finished the file (run.finish): its share of the run's
     # figures, which the run adds to its own and then clears
     tally: FileTally | None = field(default=None, repr=False, compare=False)
+    # Set by a worker when the run has a state cache: the result as scanned, before it was
+    # finished, in the cache's form (state.codec.encode_result); let go once stored
+    cache_entry: str | None = field(default=None, repr=False, compare=False)
 
 
 @dataclass(frozen=True)

@@ -9,11 +9,13 @@ import json
 import os
 import random
 import signal
+import sqlite3
 import subprocess
 import sys
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -25,8 +27,10 @@ from piiscan.cli import main
 from piiscan.config import Settings
 from piiscan.models import FileRef, FileResult, ScanResult, Skip
 from piiscan.report.json import render
+from piiscan.rules.loader import load_ruleset
 from piiscan.run import pool
 from piiscan.run.guard import Interrupted
+from piiscan.run.session import ScanSession, SessionOptions, SessionOutcome
 from piiscan.run.spill import PackedFindings
 from piiscan.suppress import ALLOWLIST, INLINE, Suppressor
 
@@ -93,7 +97,7 @@ def test_same_report_for_any_jobs(tmp_path: Path, small_pool: list[pool.PoolScan
 
 def test_workers_finish_files_as_this_process_would(tmp_path: Path,
                                                     small_pool: list[pool.PoolScan]) -> None:
-    """Without a cache or a baseline the workers also apply the suppressions and the score
+    """Without a baseline the workers also apply the suppressions and the score
     and send the findings packed with their share of the run's figures: the report is the
     one finishing here gives, inline ignores, allowed paths and values included; with
     --no-ignore (it counts what it shows) the files are finished here."""
@@ -120,6 +124,49 @@ def test_workers_finish_files_as_this_process_would(tmp_path: Path,
     assert comparable(render(audit_two)) == comparable(render(audit_one))
     assert not audit_two.suppressed and len(small_pool) == 2
     assert not any(isinstance(fr.findings, PackedFindings) for fr in audit_two.files)
+
+
+def test_workers_finish_files_and_fill_the_state_cache_as_this_process_would(
+        tmp_path: Path, small_pool: list[pool.PoolScan]) -> None:
+    """With a state (the nightly cron) the workers still finish their files, and encode for
+    the cache each result as it was before finishing: the cache holds what -j1 writes, and a
+    value allowed on one run is found again from the cache on a run that does not allow it."""
+    root = mixed_share(tmp_path / "share")
+    allowed = "090-3141-5926"
+    (root / "texts" / "allowed.txt").write_text(f"代表 電話 {allowed}\n", encoding="utf-8")
+
+    def run(jobs: int, state: Path, allow_values: tuple[str, ...] = ()
+            ) -> tuple[ScanResult, SessionOutcome]:
+        settings = Settings(jobs=jobs, excludes=("*.me",), allow_paths=("doc0*.txt",))
+        options = SessionOptions(state=state, key=KEY, allow_values=allow_values, root=root)
+        with ScanSession(load_ruleset(), settings, options) as session:
+            return session.run([str(root)]), session.outcome
+
+    def cached(state: Path) -> list[tuple[str, dict[str, Any]]]:
+        with closing(sqlite3.connect(state)) as db:
+            rows = db.execute("SELECT path, result FROM files ORDER BY path").fetchall()
+        return [(path, {k: v for k, v in json.loads(result).items() if k != "elapsed"})
+                for path, result in rows]
+
+    one, _ = run(1, tmp_path / "one.db", (allowed,))
+    two, outcome = run(2, tmp_path / "two.db", (allowed,))
+    assert comparable(render(two)) == comparable(render(one))
+    assert two.suppressed == one.suppressed and set(two.suppressed) == {ALLOWLIST}
+    assert any(isinstance(fr.findings, PackedFindings) for fr in two.files)
+    assert outcome.cache_misses == len(two.files) and len(small_pool) == 1
+    assert cached(tmp_path / "two.db") == cached(tmp_path / "one.db")
+    with pytest.MonkeyPatch.context() as patch:  # no pool: every file is scanned here
+        patch.setattr(pool, "POOL_AFTER_SECONDS", 1e9)
+        here, _ = run(2, tmp_path / "here.db", (allowed,))
+    assert len(small_pool) == 1 and comparable(render(here)) == comparable(render(one))
+    assert cached(tmp_path / "here.db") == cached(tmp_path / "one.db")
+    assert any(r["findings"] for _, r in cached(tmp_path / "two.db"))
+    assert all(f["suppressed_by"] is None for _, r in cached(tmp_path / "two.db")
+               for f in r["findings"])  # as scanned: the allowlists are applied each run
+    again, outcome = run(2, tmp_path / "two.db")  # every file from the cache, nothing allowed
+    assert outcome.cache_hits == len(again.files) and outcome.cache_misses == 0
+    assert comparable(render(again)) == comparable(render(run(1, tmp_path / "three.db")[0]))
+    assert set(again.suppressed) == {ALLOWLIST}  # the allowed path only, not the value
 
 
 def test_few_small_files_never_start_a_pool(tmp_path: Path, monkeypatch: pytest.MonkeyPatch

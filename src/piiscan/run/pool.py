@@ -19,7 +19,9 @@ How, and why:
   are pickled to it; the rules are loaded again from the same files (``CompiledRules.load``)
   rather than pickled with their compiled patterns, and must have the parent's digest. A
   worker that cannot load them says so; the scan then goes on in this process, with the same
-  results. A worker calls nothing but the pure per-file scan (``piiscan.scan.scan_file``).
+  results. A worker calls the pure per-file scan (``piiscan.scan.scan_file``) and, when the
+  run allows it (``run.finish.Finisher.portable``), finishes the file as this process would
+  (suppressions, score, the file's share of the run's figures), sending its findings packed.
 - Small files travel in batches (up to ``BATCH_FILES`` files or ``BATCH_BYTES`` per task,
   compressed containers weighing ``PACKED_WEIGHT`` times their size) to cut inter-process
   traffic; a big file is a task of its own. Results come back pickled by the worker and are
@@ -27,7 +29,8 @@ How, and why:
 - Memory stays bounded on a million files: at most ``IN_FLIGHT_PER_JOB`` tasks per worker are
   queued, and at most ``MAX_PENDING`` walk entries wait for an earlier, slower file.
 - The state cache is read and written in this process only, in walk order and just before a
-  result is handed on, as ``--jobs 1`` does.
+  result is handed on, as ``--jobs 1`` does; a worker encodes what the cache stores
+  (``complete``), as the file was scanned, before finishing it.
 - SIGINT and SIGTERM are the parent's (run.guard.SignalGuard raises ``Interrupted`` in its main
   thread). Workers ignore SIGINT, which a terminal sends to the whole process group; the
   parent kills them when the scan is interrupted and the run ends incomplete (exit 4). A
@@ -111,6 +114,7 @@ class WorkerSpec:
     rules_digest: str
     keys: Keys
     suppressor: Suppressor | None = None
+    for_cache: bool = False  # encode each result for the state cache (``complete``)
 
 
 _rules: CompiledRules | None = None
@@ -148,15 +152,31 @@ def _scan_batch(refs: list[FileRef]) -> bytes | str:
     import pickle
 
     batch = [scan_file(ref, _rules, _spec.settings, _spec.keys) for ref in refs]
+    finish = None
     if _spec.suppressor is not None:
         from piiscan.run.finish import Finisher
-        from piiscan.run.spill import pack
 
         finish = Finisher(_spec.settings, _rules, _spec.suppressor)
+    if finish is not None or _spec.for_cache:
+        from piiscan.run.spill import pack
+
         for result in batch:
-            finish.finish_for_run(result)
-            result.findings = pack(result.findings)
+            complete(result, finish, _spec.for_cache)
+            if finish is not None:
+                result.findings = pack(result.findings)
     return pickle.dumps(batch, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def complete(result: FileResult, finish: Finisher | None, for_cache: bool) -> None:
+    """What the process that scanned a file does before handing it on: encode it as the
+    state cache stores it (``FileResult.cache_entry``, before any finishing: allowlists and
+    verdicts may change by the next run), then finish it, when asked to."""
+    if for_cache:
+        from piiscan.state.codec import encode_result
+
+        result.cache_entry = encode_result(result)
+    if finish is not None:
+        finish.finish_for_run(result)
 
 
 def _unpickle(data: bytes) -> list[FileResult]:
@@ -248,6 +268,7 @@ def hand_on(pending: deque[_Slot], cache: FileCache | None) -> Iterator[FileResu
         assert result is not None
         if slot.ref is not None and isinstance(result, FileResult) and cache is not None:
             cache.put(slot.ref, result)
+            result.cache_entry = None
         yield result
 
 
@@ -374,8 +395,8 @@ class PoolScan:
     def _scan_here(self, slot: _Slot) -> None:
         start = time.monotonic()
         slot.result = scan_file(_ref(slot), self.rules, self.settings, self.keys)
-        if self.finish is not None:
-            self.finish.finish_for_run(slot.result)
+        if self.finish is not None:  # else the cache encodes the result as it is handed on
+            complete(slot.result, self.finish, self.cache is not None)
         if self.mode == WAIT:
             self.local_seconds += time.monotonic() - start
 
@@ -396,7 +417,8 @@ class PoolScan:
         else:  # pragma: no cover - Windows
             context = multiprocessing.get_context("spawn")
         spec = WorkerSpec(self.settings, self.rules.digest, self.keys,
-                          self.finish.suppressor if self.finish is not None else None)
+                          self.finish.suppressor if self.finish is not None else None,
+                          for_cache=self.cache is not None)
         self.pools_started += 1
         executor = ProcessPoolExecutor(max_workers=self.jobs, mp_context=context,
                                        initializer=_init_worker, initargs=(spec,))

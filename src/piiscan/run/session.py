@@ -199,16 +199,10 @@ class ScanSession:
                                                   self.settings.digest(),
                                                   self.settings.reporting())
 
-        def finish_and_record(file_result: FileResult) -> FileResult:
-            file_result = finish(file_result)
-            assert recorder is not None
-            recorder.add(file_result)
-            return file_result
-
         try:
-            result = scan_paths(paths, self.rules, self.settings, keys,
-                                finish if recorder is None else finish_and_record,
-                                on_file=on_file, cache=cache, source=source)
+            result = scan_paths(paths, self.rules, self.settings, keys, finish,
+                                on_file=on_file, cache=cache, source=source,
+                                record=recorder.add if recorder is not None else None)
         finally:
             if guard is not None:
                 guard.settle()  # from here on the run is written out, whatever arrives
@@ -267,9 +261,11 @@ def check_sources(paths: list[str], settings: Settings) -> None:
 def scan_paths(paths: Iterable[str], rules: CompiledRules, settings: Settings, keys: Keys,
                finish: Callable[[FileResult], FileResult],
                on_file: Callable[[FileResult], None] | None = None,
-               cache: FileCache | None = None, source: Source | None = None) -> ScanResult:
+               cache: FileCache | None = None, source: Source | None = None,
+               record: Callable[[FileResult], None] | None = None) -> ScanResult:
     """Walk the paths (or list the ``source``) and scan every file, in a deterministic
-    order. With a ``cache``, unchanged files reuse their stored result."""
+    order. With a ``cache``, unchanged files reuse their stored result. Each file is
+    finished (``finish``), then given to ``record`` and ``on_file``, in walk order."""
     roots = list(paths)
     result = ScanResult(roots=roots, started=now_iso(), rules_digest=rules.digest,
                         settings=settings.as_dict(), rules=rules.ruleset.info(),
@@ -278,10 +274,11 @@ def scan_paths(paths: Iterable[str], rules: CompiledRules, settings: Settings, k
                                                 len(rules.ruleset.rules)))
     items = source.items() if source is not None else iter_sources(result.roots, settings)
     # Workers may finish the files they scan (then the findings come back packed, with
-    # their tally) when finishing needs nothing of this process: no cache (it keeps results
-    # before finishing), no history source (it compares results before), no counts kept.
-    elsewhere = (finish if isinstance(finish, Finisher) and finish.portable and cache is None
-                 and source is None else None)
+    # their tally, and encoded for the cache as they were before finishing) when finishing
+    # needs nothing of this process: no history source (it compares results before), no
+    # counts kept (Finisher.portable).
+    elsewhere = (finish if isinstance(finish, Finisher) and finish.portable and source is None
+                 else None)
     results = _raw_results(items, rules, settings, keys, cache, elsewhere)
     scan_one = partial(_scan_one, rules, settings, keys, cache)
     keeper = HeldResults()
@@ -302,6 +299,8 @@ def scan_paths(paths: Iterable[str], rules: CompiledRules, settings: Settings, k
                     continue
                 item = prepared
             file_result = item if item.tally is not None else finish(item)
+            if record is not None:
+                record(file_result)
             share = file_result.tally or FileTally.of(file_result, identifying)
             file_result.tally = None
             result.files.append(file_result)

@@ -834,7 +834,7 @@ class ResultCache(_StoredResults):
         if st is None:
             return  # bypassed, or could not be stat-ed before scanning
         self._writes.add((key, ref.display, st.size, st.mtime_ns, st.inode, st.sha256,
-                          self.digest, encode_result(result), now_iso(), st.version))
+                          self.digest, _encoded(result), now_iso(), st.version))
 
     def prune(self, roots: list[str]) -> int:
         """After a complete run: forget files under the scanned folders (and URLs) that
@@ -854,6 +854,11 @@ class ResultCache(_StoredResults):
                 conn.executemany("DELETE FROM files WHERE path = ?", gone)
                 removed += len(gone)
         return removed
+
+
+def _encoded(result: FileResult) -> str:
+    """The result as the cache stores it: encoded where it was scanned, or here."""
+    return result.cache_entry if result.cache_entry is not None else encode_result(result)
 
 
 def _current_stat(ref: FileRef) -> _Stat | None:
@@ -901,7 +906,7 @@ class BlobCache(_StoredResults):
         if ref.version is None or any(s.kind.value == "error" for s in result.skips):
             return
         self._writes.add((ref.version, ref.name, ref.display, self.digest,
-                          encode_result(result), now_iso()))
+                          _encoded(result), now_iso()))
 
     def prune(self, roots: list[str]) -> int:
         """Nothing to forget: a blob's result stays right for as long as its digest does
