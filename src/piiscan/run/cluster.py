@@ -362,9 +362,12 @@ class Cluster:
         from distributed import Client, LocalCluster
 
         if self.spec.workers is not None:
+            # Its processes' own logs are not this run's output (a cron job's stderr stays
+            # empty): what goes wrong in a task reaches the client, and at shutdown a worker
+            # may log a failed heartbeat to a scheduler already closed (dask/distributed#7105)
             self._local = LocalCluster(
                 n_workers=self.spec.workers, threads_per_worker=1, processes=True,
-                host="127.0.0.1", dashboard_address=None, silence_logs=logging.ERROR)
+                host="127.0.0.1", dashboard_address=None, silence_logs=logging.CRITICAL)
             self.client = Client(self._local, set_as_default=False)
             return self.client
         address = self.spec.address
