@@ -421,12 +421,11 @@ class StateStore:
 
     def finish_run(self, run_id: int, result: ScanResult, counts: dict[str, Any],
                    files: FileRecorder | None = None) -> None:
-        rows = []
-        for fr in result.files:
-            for f in fr.findings:
-                rows.append((run_id, fr.file.display, f.type, f.fingerprint, f.rule_id,
-                             str(f.severity), f.masked_value, f.location.render(),
-                             f.suppressed_by))
+        # Laid out as SQLite takes them, never all at once: spilled findings are read back a
+        # file at a time, so memory stays flat however many findings the run has.
+        rows = ((run_id, fr.file.display, f.type, f.fingerprint, f.rule_id, str(f.severity),
+                 f.masked_value, f.location.render(), f.suppressed_by)
+                for fr in result.files for f in fr.findings)
         unreadable = sorted({s.path for s in result.unreadable()})
         with self.transaction() as conn:
             conn.executemany("INSERT INTO run_findings VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
