@@ -77,3 +77,18 @@ def test_yaml_is_kept_as_json_and_parsed_again_when_json_would_change_it(cache: 
     with pytest.raises(compiled.YamlError) as raised:
         compiled.yaml_data(b"a: [1\nb: 2\n")
     assert raised.value.line is not None
+
+
+def test_each_kind_keeps_its_newest_entries(cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Many entries of one kind (re programs) never push out another kind's (the rules')."""
+    import os
+
+    monkeypatch.setattr(compiled, "KEEP", 3)
+    compiled.cached("yaml", "rules", lambda: b"kept")
+    for i in range(6):
+        compiled.cached("re", f"p{i}", lambda: b"program")
+        os.utime(cache / f"re-p{i}.bin", (1000 + i, 1000 + i))
+    compiled.cached("re", "p6", lambda: b"program")
+    assert sorted(p.name for p in cache.glob("re-*.bin")) == ["re-p4.bin", "re-p5.bin",
+                                                                "re-p6.bin"]
+    assert (cache / "yaml-rules.bin").read_bytes() == b"kept"

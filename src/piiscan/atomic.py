@@ -8,7 +8,6 @@ import errno
 import os
 import re
 import stat
-import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -37,6 +36,8 @@ def temporary_for(path: str | Path) -> tuple[BinaryIO, str]:
     target = Path(path)
     folder = target_folder(target)
     clean_stale_temporaries(folder, target.name)
+    import tempfile  # only when a file is written (3 ms a pre-commit run need not pay)
+
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
     try:
         os.fchmod(fd, 0o600)

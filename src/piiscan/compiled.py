@@ -2,14 +2,16 @@
 
 What is kept is derived from the rules and piiscan's version only, never from a scanned
 file: a compiled Hyperscan database of the rules' words, the parsed rule files (YAML kept
-as JSON), the dictionaries' word sets. Each entry is
-named by a digest of everything it was made from (the inputs, piiscan's version, the
-library's version), so a stale entry is never used: a changed rule gets a new name. An entry
-that cannot be read is made again. It is never a correctness risk, only a start-up cost.
+as JSON), the dictionaries' word sets, the programs of ``re`` patterns (``piiscan.lazyre``).
+Each entry is named by a digest of everything it was made from (the inputs, piiscan's
+version, the library's or the interpreter's version), so a stale entry is never used: a
+changed rule gets a new name. An entry that cannot be read is made again. It is never a
+correctness risk, only a start-up cost.
 
 Where: ``$PIISCAN_CACHE_DIR``, else ``$XDG_CACHE_HOME/piiscan``, else ``~/.cache/piiscan``;
 a folder readable by its owner only, files written atomically. ``PIISCAN_CACHE_DIR=off``
-turns the cache off. Old entries are removed when the folder holds more than ``KEEP``.
+turns the cache off. Old entries are removed when the folder holds more than ``KEEP`` of one
+kind.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from typing import Any
 from piiscan import __version__
 
 ENV = "PIISCAN_CACHE_DIR"
-KEEP = 64  # entries kept; the oldest go first
+KEEP = 64  # entries of one kind kept; the oldest go first
 
 
 def cache_dir() -> Path | None:
@@ -137,13 +139,16 @@ def _store(path: Path, data: bytes) -> None:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
         os.replace(tmp, path)
-        _prune(path.parent)
+        _prune(path)
     except OSError:
         return
 
 
-def _prune(folder: Path) -> None:
-    entries = sorted(folder.glob("*.bin"), key=lambda p: p.stat().st_mtime)
+def _prune(path: Path) -> None:
+    """Keep the newest ``KEEP`` entries of the kind just stored, and no stale temporaries."""
+    folder = path.parent
+    kind = path.name.partition("-")[0]
+    entries = sorted(folder.glob(f"{kind}-*.bin"), key=lambda p: p.stat().st_mtime)
     for old in [*entries[:-KEEP], *folder.glob(".*.tmp")]:
         if old.suffix == ".bin" or old.stat().st_mtime < entries[-1].stat().st_mtime - 3600:
             old.unlink(missing_ok=True)

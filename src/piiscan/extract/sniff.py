@@ -6,7 +6,6 @@ A PNG renamed to .txt is an image; a DOCX renamed to .dat is a DOCX.
 from __future__ import annotations
 
 import re
-import zipfile
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -164,6 +163,8 @@ def _by_magic(head: bytes, ext: str) -> str | None:
 
 def _zip_kind(blob: Blob, ext: str) -> str:
     """Tell OOXML documents from plain zip archives by their parts."""
+    import zipfile  # only for zip files
+
     try:
         with blob.open() as fh, zipfile.ZipFile(fh) as zf:
             names = set(zf.namelist())

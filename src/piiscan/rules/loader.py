@@ -7,7 +7,6 @@ with the id of a built-in one replaces it.
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import json
 from dataclasses import dataclass, field
@@ -81,6 +80,8 @@ def load_ruleset(extra_dirs: tuple[str, ...] = (), disabled: tuple[str, ...] = (
             rules[rule.id] = rule
     unknown = [r for r in disabled if r not in rules]
     if unknown:
+        import difflib
+
         close = difflib.get_close_matches(unknown[0], rules, n=1)
         hint = f"did you mean {close[0]}? " if close else ""
         raise RuleError("--disable-rule", f"no rule with id {', '.join(unknown)} ({hint}"

@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import marshal
 import os
-import tempfile
 import weakref
 import zlib
 from collections import deque
@@ -98,6 +97,8 @@ class Spill:
 
     def _write(self, findings: Sequence[Finding]) -> SpilledFindings:
         if self._file is None:
+            import tempfile  # a run that never spills (a pre-commit run) does not import it
+
             self._file = tempfile.TemporaryFile(prefix="piiscan-")  # noqa: SIM115 (kept open)
             weakref.finalize(self, self._file.close)  # once no result points into it
         packed = findings if isinstance(findings, PackedFindings) else pack(findings)
