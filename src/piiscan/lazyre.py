@@ -52,6 +52,8 @@ _RUNTIME = f"{sys.implementation.name}\0{sys.version}"
 def from_program(pattern: str, flags: int = 0) -> re.Pattern[str]:
     """``re.compile(pattern, flags)``, built from the program in the compiled cache when
     there is one there (stored when missing)."""
+    if compiled.cache_dir() is None:  # no cache: nothing to gain from making a program
+        return re.compile(pattern, flags)
     name = compiled.key("re", _RUNTIME, str(flags), pattern)
     kept = compiled.cached("re", name, lambda: _program(pattern, flags))
     if kept:
