@@ -80,15 +80,33 @@ def test_yaml_is_kept_as_json_and_parsed_again_when_json_would_change_it(cache: 
 
 
 def test_each_kind_keeps_its_newest_entries(cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Many entries of one kind (re programs) never push out another kind's (the rules')."""
+    """Many entries of one kind (re programs) never push out another kind's (the rules');
+    a process prunes a kind once, when it first stores one."""
     import os
 
     monkeypatch.setattr(compiled, "KEEP", 3)
+    monkeypatch.setattr(compiled, "_pruned", set())
     compiled.cached("yaml", "rules", lambda: b"kept")
     for i in range(6):
-        compiled.cached("re", f"p{i}", lambda: b"program")
-        os.utime(cache / f"re-p{i}.bin", (1000 + i, 1000 + i))
-    compiled.cached("re", "p6", lambda: b"program")
-    assert sorted(p.name for p in cache.glob("re-*.bin")) == ["re-p4.bin", "re-p5.bin",
-                                                                "re-p6.bin"]
+        (cache / f"t-p{i}.bin").write_bytes(b"program")
+        os.utime(cache / f"t-p{i}.bin", (1000 + i, 1000 + i))
+    (cache / ".t-p0.bin.1.tmp").write_bytes(b"left by a dead process")
+    os.utime(cache / ".t-p0.bin.1.tmp", (1000, 1000))
+    compiled.cached("t", "p6", lambda: b"program")
+    assert sorted(p.name for p in cache.glob("t-*.bin")) == ["t-p4.bin", "t-p5.bin", "t-p6.bin"]
+    assert not list(cache.glob(".*.tmp"))
     assert (cache / "yaml-rules.bin").read_bytes() == b"kept"
+    (cache / "t-p0.bin").write_bytes(b"program")
+    compiled.cached("t", "p7", lambda: b"program")  # pruned already by this process
+    assert len(list(cache.glob("t-*.bin"))) == 5
+
+
+def test_a_cache_that_cannot_be_written_is_not_kept(tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    blocker = tmp_path / "a file"
+    blocker.write_text("")
+    monkeypatch.setenv(compiled.ENV, str(blocker / "cache"))
+    assert compiled.store("t", "x", b"1") is False
+    assert compiled.read("t", "x") is None
+    assert compiled.cached("t", "x", lambda: b"made") == b"made"
+    compiled.forget("t", "x")

@@ -10,7 +10,9 @@ from pathlib import Path
 import pytest
 
 from piiscan import compiled, lazyre
+from piiscan.extract import structured
 from piiscan.recognizers import names
+from piiscan.structure import values
 
 KANJI = names.KANJI
 PATTERNS = [
@@ -27,6 +29,7 @@ TEXT = "担当 山田 太郎様 氏名：佐藤花子, TEL: 03 ヤマダ タロ�
 def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     folder = tmp_path / "cache"
     monkeypatch.setenv(compiled.ENV, str(folder))
+    monkeypatch.setattr(lazyre, "_unkept", False)
     return folder
 
 
@@ -35,7 +38,8 @@ def _same(built: re.Pattern[str], pattern: str, flags: int) -> None:
     assert built == expected  # re.Pattern equality compares the programs
     assert (built.flags, built.groups, built.groupindex) == (
         expected.flags, expected.groups, expected.groupindex)
-    assert [m.span() for m in built.finditer(TEXT)] == [m.span() for m in expected.finditer(TEXT)]
+    assert [(m.span(), m.groups(), m.groupdict(), m.lastgroup) for m in built.finditer(TEXT)] \
+        == [(m.span(), m.groups(), m.groupdict(), m.lastgroup) for m in expected.finditer(TEXT)]
 
 
 @pytest.mark.parametrize(("pattern", "flags"), PATTERNS)
@@ -65,16 +69,17 @@ def test_reading_back_does_not_compile(cache: Path, monkeypatch: pytest.MonkeyPa
     lambda data: data[:20] + b"\xff" + data[21:],  # one byte changed
     lambda data: b"\x00" * len(data),
     lambda data: b"x",
+    lambda data: b"",
 ])
-def test_a_damaged_entry_is_compiled_and_forgotten(cache: Path, damage: object) -> None:
+def test_a_damaged_entry_is_compiled_and_made_again(cache: Path, damage: object) -> None:
     pattern, flags = PATTERNS[1]
     lazyre.from_program(pattern, flags)
     (entry,) = cache.glob("re-*.bin")
-    entry.write_bytes(damage(entry.read_bytes()))  # type: ignore[operator]
+    sound = entry.read_bytes()
+    entry.write_bytes(damage(sound))  # type: ignore[operator]
     _same(lazyre.from_program(pattern, flags), pattern, flags)
-    assert not entry.exists()  # made again by the next process
+    assert entry.read_bytes() == sound
     _same(lazyre.from_program(pattern, flags), pattern, flags)
-    assert entry.exists()
 
 
 def test_a_program_the_matcher_refuses_is_compiled(cache: Path) -> None:
@@ -85,18 +90,20 @@ def test_a_program_the_matcher_refuses_is_compiled(cache: Path) -> None:
     pattern, flags = PATTERNS[1]
     lazyre.from_program(pattern, flags)
     (entry,) = cache.glob("re-*.bin")
+    name = entry.name.removeprefix("re-").removesuffix(".bin")
     program = list(marshal.loads(entry.read_bytes()[16:]))
     program[1] = [99999] * 8  # not a program
     data = marshal.dumps(tuple(program))
-    entry.write_bytes(lazyre._digest(data) + data)
+    sound = entry.read_bytes()
+    entry.write_bytes(lazyre._digest(name, data) + data)
     _same(lazyre.from_program(pattern, flags), pattern, flags)
-    assert not entry.exists()
+    assert entry.read_bytes() == sound
 
 
-def test_a_compiler_that_works_otherwise_keeps_nothing(cache: Path,
+def test_a_compiler_that_works_otherwise_keeps_a_marker(cache: Path,
                                                        monkeypatch: pytest.MonkeyPatch) -> None:
-    """Where the program made here is not the one re.compile makes, an empty entry says so
-    and every process compiles the pattern itself."""
+    """Where the program made here is not the one re.compile makes, the entry says so and
+    every process compiles the pattern itself, without making a program again."""
     pattern, flags = PATTERNS[2]
     real = lazyre._compile_program
 
@@ -108,10 +115,97 @@ def test_a_compiler_that_works_otherwise_keeps_nothing(cache: Path,
     monkeypatch.setattr(lazyre, "_compile_program", other)
     _same(lazyre.from_program(pattern, flags), pattern, flags)
     (entry,) = cache.glob("re-*.bin")
-    assert entry.read_bytes() == b""
-    monkeypatch.setattr(lazyre, "_compile_program", real)
+    assert entry.read_bytes() == lazyre._OTHER_COMPILER
+
+    def refuse(*args: object) -> None:
+        raise AssertionError("made a program again")
+
+    monkeypatch.setattr(lazyre, "_compile_program", refuse)
     _same(lazyre.from_program(pattern, flags), pattern, flags)
-    assert entry.read_bytes() == b""
+    assert entry.read_bytes() == lazyre._OTHER_COMPILER
+
+
+def test_groups_are_compared_too(cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """re.Pattern equality leaves the group names out; a program whose names differ is not
+    kept."""
+    pattern, flags = PATTERNS[1]
+    real = lazyre._compile_program
+
+    def renamed(p: str, f: int) -> tuple[object, ...]:
+        program = list(real(p, f))
+        program[3] = {"other": 1, "value": 2}
+        program[4] = (None, "other", "value")
+        return tuple(program)
+
+    monkeypatch.setattr(lazyre, "_compile_program", renamed)
+    _same(lazyre.from_program(pattern, flags), pattern, flags)
+    (entry,) = cache.glob("re-*.bin")
+    assert entry.read_bytes() == lazyre._OTHER_COMPILER
+
+
+def test_another_patterns_program_under_this_name_is_not_used(cache: Path) -> None:
+    """An entry is bound to its name: a sound program copied over another entry fails its
+    digest and is compiled instead."""
+    (a, a_flags), (b, b_flags) = PATTERNS[0], PATTERNS[1]
+    lazyre.from_program(a, a_flags)
+    (entry_a,) = cache.glob("re-*.bin")
+    lazyre.from_program(b, b_flags)
+    (entry_b,) = set(cache.glob("re-*.bin")) - {entry_a}
+    sound = entry_b.read_bytes()
+    entry_b.write_bytes(entry_a.read_bytes())
+    _same(lazyre.from_program(b, b_flags), b, b_flags)
+    assert entry_b.read_bytes() == sound
+
+
+def test_another_interpreters_entries_are_not_read(cache: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    pattern, flags = PATTERNS[0]
+    lazyre.from_program(pattern, flags)
+    monkeypatch.setattr(lazyre, "_runtime", "cpython\0another version")
+    _same(lazyre.from_program(pattern, flags), pattern, flags)
+    assert len(list(cache.glob("re-*.bin"))) == 2
+
+
+def test_a_cache_that_cannot_be_written_costs_one_compile(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A read-only home, a full disk: the first pattern finds out, the rest of the process
+    compiles as re.compile does, once each, and nothing fails."""
+    blocker = tmp_path / "a file"
+    blocker.write_text("not a folder")
+    monkeypatch.setenv(compiled.ENV, str(blocker / "cache"))
+    monkeypatch.setattr(lazyre, "_unkept", False)
+    calls: list[str] = []
+    real = lazyre._compile_program
+
+    def counted(p: str, f: int) -> tuple[object, ...]:
+        calls.append(p)
+        return real(p, f)
+
+    monkeypatch.setattr(lazyre, "_compile_program", counted)
+    for pattern, flags in PATTERNS:
+        _same(lazyre.from_program(pattern, flags), pattern, flags)
+    assert calls == [PATTERNS[0][0]]
+    assert lazyre._unkept
+
+
+def test_an_entry_that_cannot_be_removed_is_left(cache: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    pattern, flags = PATTERNS[1]
+    lazyre.from_program(pattern, flags)
+    (entry,) = cache.glob("re-*.bin")
+    entry.write_bytes(b"damaged")
+
+    def read_only(self: Path, missing_ok: bool = False) -> None:
+        raise PermissionError(13, "Read-only file system")
+
+    monkeypatch.setattr(Path, "unlink", read_only)
+    _same(lazyre.from_program(pattern, flags), pattern, flags)
+
+
+def test_a_bad_pattern_raises_as_re_compile_does(cache: Path) -> None:
+    with pytest.raises(re.error):
+        lazyre.from_program("(unclosed", 0)
+    assert not list(cache.glob("re-*.bin"))
 
 
 def test_no_cache_compiles(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -122,14 +216,15 @@ def test_no_cache_compiles(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_every_lazy_pattern_of_piiscan_is_kept_as_re_compiles_it(cache: Path) -> None:
     """The patterns piiscan declares lazily, made from programs, are the ones re.compile
-    makes (each compared program by program)."""
-    import gc
-
-    lazies = [obj for obj in gc.get_objects()
-              if callable(obj) and getattr(obj, "__name__", "") == "compiled_pattern"
+    makes (each compared program by program, groups and matches)."""
+    lazies = [obj for module in (names, structured, values) for obj in vars(module).values()
+              if getattr(obj, "__name__", "") == "compiled_pattern"
               and getattr(obj, "__wrapped__", None) is not None]
-    assert len(lazies) >= 20
+    assert len(lazies) >= 27
     for made in lazies:
-        flags, pattern = (cell.cell_contents for cell in made.__wrapped__.__closure__)
+        function = made.__wrapped__
+        cells = dict(zip(function.__code__.co_freevars,
+                         (c.cell_contents for c in function.__closure__), strict=True))
+        pattern, flags = cells["pattern"], cells["flags"]
         _same(lazyre.from_program(pattern, flags), pattern, flags)
         _same(lazyre.from_program(pattern, flags), pattern, flags)

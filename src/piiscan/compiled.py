@@ -11,14 +11,16 @@ correctness risk, only a start-up cost.
 Where: ``$PIISCAN_CACHE_DIR``, else ``$XDG_CACHE_HOME/piiscan``, else ``~/.cache/piiscan``;
 a folder readable by its owner only, files written atomically. ``PIISCAN_CACHE_DIR=off``
 turns the cache off. Old entries are removed when the folder holds more than ``KEEP`` of one
-kind.
+kind (``KEEP_OF`` for some).
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -27,6 +29,9 @@ from piiscan import __version__
 
 ENV = "PIISCAN_CACHE_DIR"
 KEEP = 64  # entries of one kind kept; the oldest go first
+# re programs: some 30 per interpreter and piiscan version, and several interpreters (a
+# pre-commit environment, a development one, a test matrix) may share the folder
+KEEP_OF = {"re": 1024}
 
 
 def cache_dir() -> Path | None:
@@ -61,17 +66,44 @@ def key(*parts: bytes | str) -> str:
 
 def cached(kind: str, name: str, make: Callable[[], bytes]) -> bytes:
     """The bytes stored under ``kind``/``name``, made (and stored) when missing."""
-    folder = cache_dir()
-    path = folder / f"{kind}-{name}.bin" if folder is not None else None
-    if path is not None:
-        try:
-            return path.read_bytes()
-        except OSError:
-            pass
-    data = make()
-    if path is not None:
-        _store(path, data)
+    data = read(kind, name)
+    if data is None:
+        data = make()
+        store(kind, name, data)
     return data
+
+
+def read(kind: str, name: str) -> bytes | None:
+    """The bytes stored under ``kind``/``name``, or None."""
+    folder = cache_dir()
+    if folder is None:
+        return None
+    try:
+        return (folder / f"{kind}-{name}.bin").read_bytes()
+    except OSError:
+        return None
+
+
+def store(kind: str, name: str, data: bytes) -> bool:
+    """Keep ``data`` under ``kind``/``name``: owner-only, atomic. False when the cache is off
+    or cannot be written (a read-only home, a full disk): nothing is kept, nothing fails."""
+    folder = cache_dir()
+    if folder is None:
+        return False
+    path = folder / f"{kind}-{name}.bin"
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except OSError:
+        return False
+    if kind not in _pruned:  # once a process: a first run stores many entries
+        _pruned.add(kind)
+        _prune(folder, kind)
+    return True
 
 
 class YamlError(Exception):
@@ -124,31 +156,27 @@ def _load_yaml(raw: bytes) -> Any:
 
 
 def forget(kind: str, name: str) -> None:
-    """Drop an entry that turned out unreadable."""
+    """Drop an entry that turned out unreadable (left alone where it cannot be removed)."""
     folder = cache_dir()
     if folder is not None:
-        (folder / f"{kind}-{name}.bin").unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            (folder / f"{kind}-{name}.bin").unlink(missing_ok=True)
 
 
-def _store(path: Path, data: bytes) -> None:
-    """Owner-only, atomic; a cache that cannot be written is simply not kept."""
+_pruned: set[str] = set()  # kinds pruned by this process
+
+
+def _prune(folder: Path, kind: str) -> None:
+    """Keep the newest entries of ``kind`` (``KEEP``, or ``KEEP_OF`` its kind), and no
+    temporaries left more than an hour ago by a process that died while writing."""
+    keep = KEEP_OF.get(kind, KEEP)
     try:
-        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-        _prune(path)
-    except OSError:
-        return
-
-
-def _prune(path: Path) -> None:
-    """Keep the newest ``KEEP`` entries of the kind just stored, and no stale temporaries."""
-    folder = path.parent
-    kind = path.name.partition("-")[0]
-    entries = sorted(folder.glob(f"{kind}-*.bin"), key=lambda p: p.stat().st_mtime)
-    for old in [*entries[:-KEEP], *folder.glob(".*.tmp")]:
-        if old.suffix == ".bin" or old.stat().st_mtime < entries[-1].stat().st_mtime - 3600:
+        entries = sorted(folder.glob(f"{kind}-*.bin"), key=lambda p: p.stat().st_mtime)
+        for old in entries[:-keep]:
             old.unlink(missing_ok=True)
+        stale = time.time() - 3600
+        for tmp in folder.glob(".*.tmp"):
+            if tmp.stat().st_mtime < stale:
+                tmp.unlink(missing_ok=True)
+    except OSError:  # another process pruned first
+        return

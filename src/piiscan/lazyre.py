@@ -10,15 +10,18 @@ only some texts need is declared with ``lazy`` and compiled the first time it is
     for m in _LABEL().finditer(text): ...
 
 What ``re`` compiles a pattern to (the program its matcher runs) depends only on the pattern,
-its flags and the Python that compiled it, so it is kept in the compiled cache
-(``piiscan.compiled``) under a name made of all three, and the next process builds the
-pattern object from it directly, without compiling: the name patterns cost a pre-commit run
-about 20 ms to compile and well under 1 ms to read back. A program is kept only when the
-pattern object made from it equals the one ``re.compile`` makes (``re.Pattern`` equality
-compares the programs), and the matcher checks a program it is given before it runs it;
-anything that does not hold — another Python, a damaged entry — falls back to
-``re.compile``; so does an entry whose digest (kept with it) does not match. It is never a
-correctness risk, only a start-up cost.
+its flags and the interpreter, so on CPython it is kept in the compiled cache
+(``piiscan.compiled``) under a name made of all of them, and the next process builds the
+pattern object from it without compiling: the name patterns cost a pre-commit run about
+20 ms to compile and well under 1 ms to read back. A program is kept only when the pattern
+object built from it is the one ``re.compile`` makes (same program, flags and groups). Read
+back, an entry must carry the digest of its own name and program (a damaged, cut or
+misnamed entry is compiled instead, and dropped); the matcher then checks the program's
+structure before it takes it. What the digest cannot stop is a deliberate forgery by
+someone who can write the cache folder: like every entry of that cache, it is trusted only
+because the folder is the user's own and nobody else may write to it (``cache_dir``).
+Where anything does not hold — another interpreter, a cache that cannot be written —
+patterns are compiled as ``re.compile`` compiles them.
 """
 
 from __future__ import annotations
@@ -45,37 +48,85 @@ def lazy(pattern: str, flags: int = 0) -> Callable[[], re.Pattern[str]]:
     return compiled_pattern
 
 
-# Whatever could change a program: the interpreter (its version and build).
-_RUNTIME = f"{sys.implementation.name}\0{sys.version}"
+KIND = "re"
+_DIGEST = 16
+_OTHER_COMPILER = b"compiled otherwise"  # kept where a program would not be the same
+_CPYTHON = sys.implementation.name == "cpython"
+_runtime: str | None = None
+_unkept = False  # this process could not store an entry: compile from now on
 
 
 def from_program(pattern: str, flags: int = 0) -> re.Pattern[str]:
     """``re.compile(pattern, flags)``, built from the program in the compiled cache when
     there is one there (stored when missing)."""
-    if compiled.cache_dir() is None:  # no cache: nothing to gain from making a program
+    if not _CPYTHON or _unkept or compiled.cache_dir() is None:
         return re.compile(pattern, flags)
-    name = compiled.key("re", _RUNTIME, str(flags), pattern)
-    kept = compiled.cached("re", name, lambda: _program(pattern, flags))
-    if kept:
-        digest, program = kept[:_DIGEST], kept[_DIGEST:]
-        try:
-            if digest == _digest(program):
-                return _build(pattern, marshal.loads(program))
-        except Exception:  # a program the matcher refuses: compiled below
-            pass
-        compiled.forget("re", name)  # damaged: made again by the next process
-    return re.compile(pattern, flags)
+    name = compiled.key(KIND, runtime(), str(int(flags)), pattern)
+    kept = compiled.read(KIND, name)
+    if kept == _OTHER_COMPILER:
+        return re.compile(pattern, flags)
+    if kept is not None:
+        built = _from_entry(pattern, name, kept)
+        if built is not None:
+            return built
+        compiled.forget(KIND, name)  # damaged: made again below
+    return _compile_and_keep(pattern, flags, name)
 
 
-_DIGEST = 16
+def runtime() -> str:
+    """Whatever could change a program: the interpreter (name, version, build) and the
+    matcher's own version number."""
+    global _runtime
+    if _runtime is None:
+        import _sre  # type: ignore[import-not-found]  # re's matcher
+
+        _runtime = "\0".join((sys.implementation.name, sys.version, str(sys.hexversion),
+                              str(getattr(_sre, "MAGIC", "")), str(getattr(_sre, "CODESIZE", ""))))
+    return _runtime
 
 
-def _digest(program: bytes) -> bytes:
-    return hashlib.blake2b(program, digest_size=_DIGEST).digest()
+def _from_entry(pattern: str, name: str, entry: bytes) -> re.Pattern[str] | None:
+    digest, program = entry[:_DIGEST], entry[_DIGEST:]
+    if digest != _digest(name, program):
+        return None
+    try:
+        return _build(pattern, marshal.loads(program))
+    except Exception:  # a program the matcher refuses (its own check)
+        return None
+
+
+def _compile_and_keep(pattern: str, flags: int, name: str) -> re.Pattern[str]:
+    """``re.compile``'s pattern; its program kept when the pattern built from it is the same
+    (else a marker that this interpreter compiles otherwise)."""
+    global _unkept
+    made = re.compile(pattern, flags)  # raises re.error for a bad pattern, as it would
+    try:
+        program = _compile_program(pattern, flags)
+        same = _same_pattern(_build(pattern, program), made)
+    except Exception:  # a compiler without these internals
+        program, same = None, False
+    if same:
+        data = marshal.dumps(program)
+        entry = _digest(name, data) + data
+    else:
+        entry = _OTHER_COMPILER
+    if not compiled.store(KIND, name, entry):
+        _unkept = True
+    return made
+
+
+def _same_pattern(built: re.Pattern[str], made: re.Pattern[str]) -> bool:
+    """Equal patterns have the same program and flags (``re.Pattern`` equality); the groups
+    are compared here."""
+    return built == made and (built.groups, built.groupindex) == (made.groups, made.groupindex)
+
+
+def _digest(name: str, program: bytes) -> bytes:
+    return hashlib.blake2b(name.encode() + b"\0" + program, digest_size=_DIGEST).digest()
 
 
 def _build(pattern: str, program: Any) -> re.Pattern[str]:
-    import _sre  # type: ignore[import-not-found]  # re's matcher; it checks the program
+    import _sre  # re's matcher; it checks the program's structure before taking it
 
     flags, code, groups, groupindex, indexgroup = program
     built: re.Pattern[str] = _sre.compile(pattern, flags, code, groups, groupindex,
@@ -83,21 +134,8 @@ def _build(pattern: str, program: Any) -> re.Pattern[str]:
     return built
 
 
-def _program(pattern: str, flags: int) -> bytes:
-    """What ``re.compile`` hands the matcher, as ``re``'s compiler makes it; empty (kept
-    too, so the next process compiles at once) when the pattern object built from it is not
-    the one ``re.compile`` makes: a Python whose ``re`` works otherwise."""
-    try:
-        program = _compile_program(pattern, flags)
-        if _build(pattern, program) == re.compile(pattern, flags):
-            data = marshal.dumps(program)
-            return _digest(data) + data
-    except Exception:  # any other compiler: this pattern is compiled every time
-        pass
-    return b""
-
-
 def _compile_program(pattern: str, flags: int) -> tuple[Any, ...]:
+    """What ``re.compile`` hands the matcher, as ``re``'s compiler makes it."""
     try:
         from re import _compiler, _parser  # type: ignore[attr-defined]
     except ImportError:  # Python 3.10
