@@ -228,3 +228,20 @@ def test_every_lazy_pattern_of_piiscan_is_kept_as_re_compiles_it(cache: Path) ->
         pattern, flags = cells["pattern"], cells["flags"]
         _same(lazyre.from_program(pattern, flags), pattern, flags)
         _same(lazyre.from_program(pattern, flags), pattern, flags)
+
+
+@pytest.mark.parametrize(("trouble", "kept"), [
+    (AttributeError("no _code"), lazyre._OTHER_COMPILER),  # another compiler: said once
+    (MemoryError(), None),  # this process's trouble: nothing kept, the next one tries
+])
+def test_trouble_making_a_program(cache: Path, monkeypatch: pytest.MonkeyPatch,
+                                  trouble: Exception, kept: bytes | None) -> None:
+    pattern, flags = PATTERNS[0]
+
+    def fail(p: str, f: int) -> None:
+        raise trouble
+
+    monkeypatch.setattr(lazyre, "_compile_program", fail)
+    _same(lazyre.from_program(pattern, flags), pattern, flags)
+    entries = list(cache.glob("re-*.bin"))
+    assert [e.read_bytes() for e in entries] == ([kept] if kept is not None else [])

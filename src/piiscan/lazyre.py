@@ -16,7 +16,7 @@ pattern object from it without compiling: the name patterns cost a pre-commit ru
 20 ms to compile and well under 1 ms to read back. A program is kept only when the pattern
 object built from it is the one ``re.compile`` makes (same program, flags and groups). Read
 back, an entry must carry the digest of its own name and program (a damaged, cut or
-misnamed entry is compiled instead, and dropped); the matcher then checks the program's
+misnamed entry is compiled instead, and made again); the matcher then checks the program's
 structure before it takes it. What the digest cannot stop is a deliberate forgery by
 someone who can write the cache folder: like every entry of that cache, it is trusted only
 because the folder is the user's own and nobody else may write to it (``cache_dir``).
@@ -103,7 +103,9 @@ def _compile_and_keep(pattern: str, flags: int, name: str) -> re.Pattern[str]:
     try:
         program = _compile_program(pattern, flags)
         same = _same_pattern(_build(pattern, program), made)
-    except Exception:  # a compiler without these internals
+    except (MemoryError, RecursionError):  # this process's trouble: the next one tries
+        return made
+    except Exception:  # a compiler without these internals: say so, once
         program, same = None, False
     if same:
         data = marshal.dumps(program)
