@@ -3,6 +3,8 @@ from __future__ import annotations
 import io
 import random
 
+import pytest
+
 from piiscan.extract.encoding import iter_chunks
 from piiscan.models import Level, Location, Segment
 from piiscan.rules.engine import Engine
@@ -88,3 +90,39 @@ def test_birth_date_with_single_digit_parts() -> None:
 def test_victim_phrase_is_reported_whole() -> None:
     assert ("SENSITIVE_VICTIM", "ストーカーによる被害", Level.MEDIUM) in \
         scan("ストーカーによる被害を相談した")
+
+
+def test_a_pattern_two_rules_share_runs_once_and_each_rule_judges_its_matches(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """jp.email and jp.email.company run the same pattern: it runs once over a stretch of
+    text, each rule applies its own filters, and the matches are what the engine finds
+    without sharing (the reference engine, every rule over the whole text)."""
+    from piiscan.rules import engine as engine_module
+
+    runs: list[str] = []
+    real = engine_module._finditer
+
+    def counted(pattern, text, windows, seconds):  # type: ignore[no-untyped-def]
+        runs.append(pattern.pattern)
+        return real(pattern, text, windows, seconds)
+
+    monkeypatch.setattr(engine_module, "_finditer", counted)
+    email = next(r for r in RULES if r.id == "jp.email")
+    company = next(r for r in RULES if r.id == "jp.email.company")
+    assert email.pattern is not None and company.pattern is not None
+    assert email.pattern.pattern == company.pattern.pattern
+    filler = "議事録 " * 120  # a long text: matched in windows, not whole
+    text = (f"{filler}\n担当: yamada.taro@gmail.com\n{filler}\n"
+            f"--\n株式会社サンプル商事 営業部\n山田 太郎\nE-mail: t.yamada@sample-shoji.co.jp\n"
+            f"{filler}")
+    engine = Engine(RULES)
+    found = engine.scan(Segment(text, Location("t")))
+    assert runs.count(email.pattern.pattern) == 1
+    by_rule = {(m.rule_id, m.value) for m in found}
+    assert ("jp.email", "yamada.taro@gmail.com") in by_rule
+    assert ("jp.email.company", "t.yamada@sample-shoji.co.jp") in by_rule
+    assert ("jp.email", "t.yamada@sample-shoji.co.jp") not in by_rule
+    monkeypatch.setattr(engine_module, "_finditer", real)
+    reference = Engine(RULES, gating=False).scan(Segment(text, Location("t")))
+    assert sorted((m.rule_id, m.start, m.end, m.confidence) for m in found) == sorted(
+        (m.rule_id, m.start, m.end, m.confidence) for m in reference)

@@ -32,7 +32,8 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Hashable, Iterable, Iterator, Sequence
+from collections import Counter
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 import regex
@@ -105,6 +106,11 @@ class Engine:
                                for k in (r.context_keywords, r.exclude_keywords) if k}
         self._scanner: tuple[WordScanner, WordScanner] | None = None
         self._joins: dict[str, bool] = {}
+        # Patterns that more than one rule runs (jp.email and jp.email.company find the same
+        # addresses and judge them differently): their matches over the same stretch of a
+        # batch are found once and handed to each rule.
+        used = Counter(_pattern_key(r.pattern) for r in self.rules if r.pattern is not None)
+        self._shared_patterns = {key for key, n in used.items() if n > 1}
 
     # --- the scanners of words, built on first use ------------------------------------------
 
@@ -222,11 +228,12 @@ class Engine:
         assert pattern is not None
         norm = batch.norm
         pos, endpos = cells[0].lo, cells[-1].hi
+        matches: Iterable[regex.Match[str] | re.Match[str]]
         if rule.leading_words:
             starts = [s for s, _ in batch.words(("lead", rule.id), None) if pos <= s < endpos]
             matches = _starting_at(pattern, norm, starts, self.regex_seconds)
         else:
-            matches = _finditer(pattern, norm, [(pos, endpos)], self.regex_seconds)
+            matches = self._found(batch, pattern, norm, [(pos, endpos)], (pos, endpos))
         starts_of = [c.lo for c in cells]
         found_by = (Reason("pattern", rule.id),)
         has_value = "value" in pattern.groupindex
@@ -280,8 +287,9 @@ class Engine:
                 pattern, own, [s - shift for s, _ in batch.words(("lead", rule.id), unit)],
                 self.regex_seconds)
         else:
-            matches = _finditer(pattern, own, [(s - shift, e - shift) for s, e in windows]
-                                if windows else [(0, len(own))], self.regex_seconds)
+            matches = self._found(batch, pattern, own,
+                                  [(s - shift, e - shift) for s, e in windows] if windows
+                                  else [(0, len(own))], (unit.lo, unit.hi))
         seen: set[tuple[int, int]] = set()
         for m in matches:
             if (rule.unless or rule.only_if) and not _filters_pass(rule, own, m.start(),
@@ -291,6 +299,17 @@ class Engine:
             if start >= 0 and (start, end) not in seen:
                 seen.add((start, end))
                 yield start + shift, end + shift, rule.confidence, found_by
+
+    def _found(self, batch: _Batch, pattern: regex.Pattern[str] | re.Pattern[str], text: str,
+               windows: list[tuple[int, int]], where: tuple[int, int]
+               ) -> Iterable[regex.Match[str] | re.Match[str]]:
+        """The pattern's matches in the windows of ``text`` (the batch, or the stretch
+        ``where`` of it); found once per batch when several rules run the pattern there."""
+        key = _pattern_key(pattern)
+        if key not in self._shared_patterns:
+            return _finditer(pattern, text, windows, self.regex_seconds)
+        return batch.found((key, where, tuple(windows)),
+                           lambda: list(_finditer(pattern, text, windows, self.regex_seconds)))
 
     def _judge(self, rule: Rule, batch: _Batch, unit: _Unit, start: int, end: int,
                base: Level, found_by: tuple[Reason, ...]) -> Match | None:
@@ -400,12 +419,22 @@ class _Batch:
         self._digit_windows: dict[tuple[int, int], list[tuple[int, int]]] = {}
         self._digit_units: dict[int, set[int]] = {}
         self._unit_starts: list[int] | None = None
+        self._found: dict[Hashable, list[regex.Match[str] | re.Match[str]]] = {}
 
     @property
     def folded(self) -> str:
         if self._folded is None:
             self._folded = fold(self.norm)
         return self._folded
+
+    def found(self, key: Hashable, run: Callable[[], list[regex.Match[str] | re.Match[str]]]
+              ) -> list[regex.Match[str] | re.Match[str]]:
+        """Matches of a pattern shared by several rules (``Engine._found``), kept for the
+        batch. A pattern that runs out of time keeps nothing: the next rule tries again and
+        is told too."""
+        if key not in self._found:
+            self._found[key] = run()
+        return self._found[key]
 
     # occurrences, for the whole batch, then per unit
 
@@ -575,6 +604,11 @@ def _starting_at(pattern: regex.Pattern[str] | re.Pattern[str], text: str, start
         if m is not None and m.end() > m.start():
             last_end = m.end()
             yield m
+
+
+def _pattern_key(pattern: regex.Pattern[str] | re.Pattern[str]) -> tuple[object, ...]:
+    """Patterns with the same key find the same matches in the same text."""
+    return (type(pattern), pattern.pattern, pattern.flags)
 
 
 def _finditer(pattern: regex.Pattern[str] | re.Pattern[str], text: str,
