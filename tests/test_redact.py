@@ -163,3 +163,30 @@ def test_raw_values_never_reach_locations_reports_diff_or_state(tmp_path: Path) 
 @pytest.mark.parametrize("text", ["nothing here", "page 3", "sheet '集計' is hidden"])
 def test_messages_without_values_are_unchanged(text: str) -> None:
     assert redactor().message(text) == text
+
+
+def _cell(sheet: str, row: int, members: tuple[str, ...] = ()) -> Finding:
+    return Finding("PHONE", "jp.phone", "電話番号", Category.PERSONAL, Level.MEDIUM, Level.HIGH,
+                   (), Location("share/list.zip", members=members, sheet=sheet, row=row),
+                   "***-****-4462", "***-****-4462", "f", record=f"{sheet}!row {row}")
+
+
+def test_a_files_findings_are_masked_a_record_at_a_time_and_nothing_carries_over() -> None:
+    """Findings of one record and sheet are masked once and alike; the next file's names are
+    masked afresh; a location with nothing to mask is the finding's own."""
+    gate = redactor()
+    first = FileResult(FileRef("share/list.zip", "share/list.zip", 1, 0.0))
+    member = (f"{PHONE}.xlsx",)
+    first.findings = [_cell("山田太郎", 2, member), _cell("山田太郎", 2, member),
+                      _cell("山田太郎", 3, member), _cell("Sheet1", 3, member)]
+    out = gate.result(first).findings
+    assert [f.location.sheet for f in out] == ["****", "****", "****", "Sheet1"]
+    assert {f.location.members for f in out} == {("***-****-****.xlsx",)}
+    assert [f.record for f in out] == ["****!row 2", "****!row 2", "****!row 3", "Sheet1!row 3"]
+    second = FileResult(FileRef("share/b.xlsx", "share/b.xlsx", 1, 0.0))
+    plain = _cell("Sheet1", 3)
+    second.findings = [_cell("佐藤花子", 3), plain]
+    out = gate.result(second).findings
+    assert [f.location.sheet for f in out] == ["****", "Sheet1"]
+    assert [f.record for f in out] == ["****!row 3", "Sheet1!row 3"]
+    assert out[1] is plain  # nothing in it to mask: not copied

@@ -56,6 +56,7 @@ _OWN_WORDS = re.compile(r"[a-z]{1,12} [0-9]{1,6}(?: › [a-z]{1,12} [0-9]{1,6})*
 # column header (a record joined by 'client_id'). Every other detail is piiscan's own words.
 _QUOTING = frozenset({"metadata", "linked"})
 _QUOTED = re.compile(r"'([^']*)'")
+_Names = tuple[tuple[str, ...], "str | None", "str | None"]  # members, sheet, part
 
 
 def redact_text(text: str) -> str:
@@ -95,6 +96,10 @@ class Redactor:
         self._renamed: dict[str, str] = {}  # names of things masked in the current file
         self._details: dict[str, str] = {}  # reasons' details masked in the current file
         self._cleaned: dict[tuple[Reason, ...], tuple[Reason, ...]] = {}  # likewise, reasons
+        # The record, and the names of things (members, sheet, part) of the location, just
+        # shown, with how they are shown: a file's findings come a record at a time.
+        self._last_record: tuple[str | None, str] = (None, "")
+        self._last_names: tuple[_Names | None, _Names] = (None, ((), None, None))
 
     # --- strings ------------------------------------------------------------------------
 
@@ -149,9 +154,17 @@ class Redactor:
         """Everything in a location that came from the file; its path on disk stays."""
         if not (loc.members or loc.sheet or loc.part):
             return loc
-        return replace(loc, members=tuple(self.component(m) for m in loc.members),
-                       sheet=self.component(loc.sheet) if loc.sheet is not None else None,
-                       part=self.component(loc.part) if loc.part is not None else None)
+        names = (loc.members, loc.sheet, loc.part)
+        if names != self._last_names[0]:
+            self._last_names = (names, (
+                tuple(self.component(m) for m in loc.members),
+                self.component(loc.sheet) if loc.sheet is not None else None,
+                self.component(loc.part) if loc.part is not None else None))
+        shown = self._last_names[1]
+        if shown == names:
+            return loc  # nothing to mask: the same location, not a copy
+        members, sheet, part = shown
+        return replace(loc, members=members, sheet=sheet, part=part)
 
     def display(self, display: str) -> str:
         """``path!member!member``: the members masked, the path on disk kept."""
@@ -161,8 +174,12 @@ class Redactor:
         return path + sep + "!".join(self.component(m) for m in members.split("!"))
 
     def record(self, record: str) -> str:
-        """A record id (``members!sheet!row``): every part may come from the file."""
-        return "!".join(self.component(part) for part in record.split("!"))
+        """A record id (``members!sheet!row``): every part may come from the file. A
+        record's findings come one after another: the last one is remembered."""
+        if record != self._last_record[0]:
+            self._last_record = (record, "!".join(self.component(part)
+                                                  for part in record.split("!")))
+        return self._last_record[1]
 
     def finding(self, f: Finding, location: Location | None = None) -> Finding:
         location = self.location(f.location) if location is None else location
@@ -204,6 +221,7 @@ class Redactor:
         """Pass a whole file result through the gate (in place, and returned): names of
         things first, then the messages that may quote them."""
         self._renamed, self._details, self._cleaned = {}, {}, {}
+        self._last_record, self._last_names = (None, ""), (None, ((), None, None))
         # Every location first: a reason may quote another finding's part (the only
         # person this document names, in its 'attachment:...'), as that location shows it.
         locations = [self.location(f.location) for f in fr.findings]
@@ -214,6 +232,7 @@ class Redactor:
                     for s, path in zip(fr.skips, paths, strict=True)]
         fr.notes = [self.message(n) for n in fr.notes]
         self._renamed, self._details, self._cleaned = {}, {}, {}
+        self._last_record, self._last_names = (None, ""), (None, ((), None, None))
         return fr
 
 
