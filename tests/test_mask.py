@@ -60,3 +60,20 @@ def test_edm_hashes_are_keyed_typed_and_sized() -> None:
 def test_edm_keys_must_be_long_enough() -> None:
     with pytest.raises(ValueError):
         EdmHasher(b"short")
+
+
+def test_a_fingerprint_is_the_hmac_of_the_canonical_form_here_and_in_a_worker() -> None:
+    """The key is set up once and copied for each value; a fingerprinter sent to a pool
+    worker (pickled, without that set-up) gives the same hashes."""
+    import hashlib
+    import hmac
+    import pickle
+
+    key = b"k" * 32
+    fp = Fingerprinter(key)
+    values = [("PHONE", "090-1234-5678"), ("EMAIL", "Taro@Example.jp"), ("PERSON_NAME", "山田　太郎")]
+    expected = [hmac.new(key, f"{t}\x00{canonical(t, v)}".encode(), hashlib.sha256).hexdigest()[:32]
+                for t, v in values]
+    assert [fp(t, v) for t, v in values] == expected
+    assert [fp(t, v) for t, v in values] == expected  # the set-up key, used again
+    assert [pickle.loads(pickle.dumps(fp))(t, v) for t, v in values] == expected

@@ -221,10 +221,18 @@ class Fingerprinter:
 
     def __init__(self, key: bytes | None = None) -> None:
         self.key = key if key is not None else os.urandom(32)
+        self._keyed: hmac.HMAC | None = None  # the key set up once; copied for each value
 
     def __call__(self, value_type: str, value: str) -> str:
         message = f"{value_type}\x00{canonical(value_type, value)}".encode()
-        return hmac.new(self.key, message, hashlib.sha256).hexdigest()[:32]
+        if self._keyed is None:
+            self._keyed = hmac.new(self.key, digestmod=hashlib.sha256)
+        keyed = self._keyed.copy()
+        keyed.update(message)
+        return keyed.hexdigest()[:32]
+
+    def __getstate__(self) -> dict[str, object]:
+        return {"key": self.key, "_keyed": None}  # to a worker: the key, set up there
 
 
 @dataclass
