@@ -233,7 +233,7 @@ class Engine:
             starts = [s for s, _ in batch.words(("lead", rule.id), None) if pos <= s < endpos]
             matches = _starting_at(pattern, norm, starts, self.regex_seconds)
         else:
-            matches = self._found(batch, pattern, norm, [(pos, endpos)], (pos, endpos))
+            matches = self._found(batch, pattern, norm, [(pos, endpos)], ("cells", pos, endpos))
         starts_of = [c.lo for c in cells]
         found_by = (Reason("pattern", rule.id),)
         has_value = "value" in pattern.groupindex
@@ -289,7 +289,7 @@ class Engine:
         else:
             matches = self._found(batch, pattern, own,
                                   [(s - shift, e - shift) for s, e in windows] if windows
-                                  else [(0, len(own))], (unit.lo, unit.hi))
+                                  else [(0, len(own))], ("unit", unit.lo, unit.hi))
         seen: set[tuple[int, int]] = set()
         for m in matches:
             if (rule.unless or rule.only_if) and not _filters_pass(rule, own, m.start(),
@@ -301,10 +301,11 @@ class Engine:
                 yield start + shift, end + shift, rule.confidence, found_by
 
     def _found(self, batch: _Batch, pattern: regex.Pattern[str] | re.Pattern[str], text: str,
-               windows: list[tuple[int, int]], where: tuple[int, int]
+               windows: list[tuple[int, int]], where: tuple[str, int, int]
                ) -> Iterable[regex.Match[str] | re.Match[str]]:
-        """The pattern's matches in the windows of ``text`` (the batch, or the stretch
-        ``where`` of it); found once per batch when several rules run the pattern there."""
+        """The pattern's matches in the windows of ``text`` (the batch over a run of cells,
+        or one unit's own text: ``where``); found once per batch when several rules run the
+        pattern there."""
         key = _pattern_key(pattern)
         if key not in self._shared_patterns:
             return _finditer(pattern, text, windows, self.regex_seconds)
