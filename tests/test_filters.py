@@ -5,6 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import regex
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from piiscan import filters
 from piiscan.errors import RuleError
@@ -139,3 +142,29 @@ def test_only_a_date(value: str, expected: bool) -> None:
 def test_service_name(text: str, value: str, expected: bool) -> None:
     start = text.index(value)
     assert filters.service_name(text, start, start + len(value)) is expected
+
+
+# The two look-back filters are checked line by line; these are the look-behinds they stand
+# for, which regex runs several times slower. Both must give the same answer everywhere.
+_SAMPLE_LOOKBEHIND = regex.compile(
+    r"(?<=(?:記入例|記載例|見本|\(例\)|例:)[^\n]{0,70}"
+    r"|(?:^|\n)[^\n]{0,20}(?:記入例|記載例|見本)(?![をにはのでが])[^\n]{0,20}(?:\n[^\n]{0,100}){1,15})")
+_COMPANY_LOOKBEHIND = regex.compile(
+    rf"(?<=(?:^|\n)(?![^\n]{{0,60}}(?:{filters._PEOPLE_OR_BANK}))[^\n:]{{0,25}}"
+    rf"(?:{filters._ORGANISATION})[^\n]{{0,100}}(?:\n[^\n]{{0,100}}){{0,4}})")
+
+_PIECES = ["記入例", "見本", "(例)", "例:", "見本を", "株式会社", "(株)", "支店", "Copyright",
+           "(c) 2024", "顧客", "銀行", ":", "TEL 03-1234-5678", "あ", "x" * 7, "山" * 19,
+           "い" * 24, "う" * 59, "え" * 69, "お" * 99, " "]
+_LINES = st.lists(st.lists(st.sampled_from(_PIECES), max_size=4).map("".join), max_size=20)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_LINES)
+def test_look_back_filters_equal_their_look_behinds(lines: list[str]) -> None:
+    text = "\n".join(lines)
+    for end in range(len(text) + 1):
+        assert filters.sample_value(text, end, end) is (
+            _SAMPLE_LOOKBEHIND.match(text, end) is not None), (text, end)
+        assert filters.company_contact(text, end, end) is (
+            _COMPANY_LOOKBEHIND.match(text, end) is not None), (text, end)
