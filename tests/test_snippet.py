@@ -78,3 +78,24 @@ def test_nothing_unclassified_survives(before: str, after: str, separator: str) 
     shown = mask_snippet(text, start, start + len(PHONE), "***-****-4462", [], 40, WORDS)
     context = shown.replace("***-****-4462", "", 1)
     assert not any(ch in context for ch in before + after)
+
+
+@given(head=st.text(alphabet="電話番号 TEL山田太郎0123456789\n", max_size=40),
+       tail=st.text(alphabet="電話番号 TEL山田太郎0123456789\n", max_size=40),
+       cut=st.tuples(st.integers(0, 40), st.integers(0, 40)))
+def test_a_snippet_inside_what_its_segment_owns(head: str, tail: str,
+                                                cut: tuple[int, int]) -> None:
+    """A chunk's snippet is cut at the part the chunk owns, as if that part were the whole
+    text: borrowed context is never shown, and the chunk is not copied for it."""
+    from piiscan.mask import mask_snippet
+
+    text = f"{head}TEL {PHONE} 山田{tail}"
+    start = text.index(PHONE)
+    first, last = min(cut[0], start), max(len(text) - cut[1], start + len(PHONE))
+    others = [(0, 2), (start + len(PHONE) + 1, start + len(PHONE) + 3)]
+    owned = mask_snippet(text, start, start + len(PHONE), "***-****-4462", others, 20, WORDS,
+                         (first, last))
+    sliced = mask_snippet(text[first:last], start - first, start + len(PHONE) - first,
+                          "***-****-4462", [(s - first, e - first) for s, e in others], 20,
+                          WORDS)
+    assert owned == sliced

@@ -81,12 +81,15 @@ def _mask_generic(value: str) -> str:
 
 def mask_snippet(text: str, start: int, end: int, masked_value: str,
                  other_spans: list[tuple[int, int]], width: int,
-                 words: SnippetWords) -> str:
+                 words: SnippetWords, owned: tuple[int, int] | None = None) -> str:
     """Context around a value with the value masked, neighbouring values masked too, and
     the rest shown only as far as ``words`` (piiscan.snippet) knows it: every other letter
     and digit is starred, so a snippet never reveals what the report hides, nor what the
-    rules did not recognise (a rare surname beside a phone number)."""
-    lo, hi = max(0, start - width), min(len(text), end + width)
+    rules did not recognise (a rare surname beside a phone number). The snippet stays
+    inside ``owned`` (the part of ``text`` the value's segment owns; all of it by default),
+    so a chunk of a large text is never copied for it."""
+    first, last = owned if owned is not None else (0, len(text))
+    lo, hi = max(first, start - width), min(last, end + width)
     chars = list(text[lo:hi])
     for s, e in other_spans:
         for i in range(max(s, lo), min(e, hi)):
@@ -96,7 +99,7 @@ def mask_snippet(text: str, start: int, end: int, masked_value: str,
     after = words.mask("".join(chars[end - lo :]))
     snippet = before + masked_value + after
     snippet = snippet.replace("\r", " ").replace("\n", " ").replace("\t", " ")
-    return ("…" if lo > 0 else "") + snippet + ("…" if hi < len(text) else "")
+    return ("…" if lo > first else "") + snippet + ("…" if hi < last else "")
 
 
 _GROUPED_DIGITS = re.compile(r"[0-9０-９](?:[ \-‐－ー]?[0-9０-９]){4,}")

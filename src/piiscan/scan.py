@@ -418,11 +418,13 @@ class _Findings:
         if not matches:
             return
         spans = sorted([(m.start, m.end) for m in matches] + unlabelled)
+        longest = max(e - s for s, e in spans)
         line_starts = _line_starts(segment.text) if segment.line_based else None
         ignore_text = segment.text if MARKER in segment.text else None
         verdict = _column_verdict(segment.header) if segment.header else None
         for m in listed:
-            finding = self._finding(self.rules[m.rule_id], m, segment, spans, line_starts)
+            finding = self._finding(self.rules[m.rule_id], m, segment, spans, longest,
+                                    line_starts)
             if verdict is not None and finding.confidence > Level.LOW and (
                     verdict.code == "sample" or finding.type in self.contact_types):
                 finding = replace(finding, confidence=Level.LOW,
@@ -522,7 +524,7 @@ class _Findings:
 
 
     def _finding(self, rule: Rule, m: Match, segment: Segment, spans: list[tuple[int, int]],
-                 line_starts: list[int] | None) -> Finding:
+                 longest: int, line_starts: list[int] | None) -> Finding:
         location = segment.location
         if line_starts is not None:
             index = bisect.bisect_right(line_starts, m.start) - 1
@@ -530,15 +532,15 @@ class _Findings:
                                column=m.start - line_starts[index] + 1)
         masked = mask_value(m.value, rule.mask)
         width = self.settings.context_chars
-        # Spans are sorted by start; only those inside this snippet need masking. (A span
-        # starting before the snippet is at most as long as the longest match.)
-        first = bisect.bisect_left(spans, (m.start - width - 256, 0))
+        # Spans are sorted by start; only those inside this snippet need masking: one that
+        # starts more than the longest span's length before the snippet ends before it.
+        first = bisect.bisect_left(spans, (m.start - width - longest, 0))
         last = bisect.bisect_right(spans, (m.end + width, len(segment.text)))
         # The snippet stays inside the text this segment owns: borrowed context (a chunk's
         # overlap, the paragraph before) holds values this segment did not mask.
-        lo = segment.scan_start
-        hi = segment.scan_end if segment.scan_end is not None else len(segment.text)
-        others = [(s - lo, e - lo) for s, e in spans[first:last] if (s, e) != (m.start, m.end)]
+        owned = (segment.scan_start,
+                 segment.scan_end if segment.scan_end is not None else len(segment.text))
+        others = [span for span in spans[first:last] if span != (m.start, m.end)]
         return Finding(
             type=rule.type,
             rule_id=rule.id,
@@ -549,8 +551,8 @@ class _Findings:
             reasons=m.reasons,
             location=location,
             masked_value=masked,
-            masked_snippet=mask_snippet(segment.text[lo:hi], m.start - lo, m.end - lo, masked,
-                                        others, width, self.words),
+            masked_snippet=mask_snippet(segment.text, m.start, m.end, masked, others, width,
+                                        self.words, owned),
             fingerprint=self.keys.fingerprint(rule.type, m.value),
             value=m.value if self.settings.show_values else None,
             hidden=segment.hidden,
