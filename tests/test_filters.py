@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -168,3 +169,31 @@ def test_look_back_filters_equal_their_look_behinds(lines: list[str]) -> None:
             _SAMPLE_LOOKBEHIND.match(text, end) is not None), (text, end)
         assert filters.company_contact(text, end, end) is (
             _COMPANY_LOOKBEHIND.match(text, end) is not None), (text, end)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 3 * 4096), st.sampled_from(
+    ["記入例", "見本", "(例)", "例:", "記入例:", "株式会社", "(c) 2024", "Corporation", "\n"])),
+    max_size=30), st.integers(0, 3 * 4096), st.integers(0, 2000))
+def test_word_starts_never_miss_a_word_a_search_finds(placed: list[tuple[int, str]], end: int,
+                                                       reach: int) -> None:
+    """The word index the look-back filters ask first, across block boundaries and with
+    words that hide each other: wherever ``re.search`` finds a word, it says yes."""
+    for hidden in ("あ" * 10 + "記入例:", "あ" * 4094 + "記入例:"):  # 例: inside 記入例
+        at = hidden.index("例:")
+        assert filters._SAMPLE_WORD_STARTS.any_between(hidden, at, at + 2)
+        assert not filters._SAMPLE_WORD_STARTS.any_between(hidden, 0, at - 5)
+    chars = ["あ"] * (3 * 4096 + 20)
+    for at, word in placed:
+        chars[at:at + len(word)] = word
+    text = "".join(chars)
+    for index, source in ((filters._SAMPLE_WORD_STARTS, filters._SAMPLE_WORDS),
+                          (filters._ORGANISATION_STARTS, filters._ORGANISATION)):
+        if re.compile(source).search(text, max(0, end - reach), end) is not None:
+            assert index.any_between(text, end - reach, end), (source, end, reach)
+    for at, _ in placed:  # the filters themselves, at and around each word
+        for value_end in (at, at + 5, at + 80):
+            assert filters.sample_value(text, value_end, value_end) is (
+                _SAMPLE_LOOKBEHIND.match(text, value_end) is not None)
+            assert filters.company_contact(text, value_end, value_end) is (
+                _COMPANY_LOOKBEHIND.match(text, value_end) is not None)

@@ -13,6 +13,7 @@ end of the match, the way a look-behind would: what precedes a value says what i
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Callable, Iterable, Iterator
 from functools import cache
@@ -141,6 +142,53 @@ _SAMPLE_REACH = 1_700
 _COMPANY_REACH = 640
 
 
+class _WordStarts:
+    """Where a word list's words start in the text last asked about, found a block of the
+    text at a time and kept, so the values of one text (a batch: every rule, every match)
+    share one pass instead of searching the same stretch again for each value.
+
+    ``any_between(text, lo, hi)`` may say yes where a search of ``text[lo:hi]`` would not
+    (a word starting up to ``overlap`` characters before ``lo``, one that runs past ``hi``,
+    or one a longer word hid from the block's pass): it stands before a check that is exact
+    on its own, never instead of one.
+    """
+
+    BLOCK = 4_096
+
+    def __init__(self, source: str, longest: int) -> None:
+        self.source = source
+        self.overlap = longest  # the longest word: how far back a hidden word can start
+        # The text and its blocks' word starts, replaced together: threads of one worker
+        # scanning different files each keep the pair they read.
+        self.last: tuple[str | None, dict[int, list[int]]] = (None, {})
+
+    def any_between(self, text: str, lo: int, hi: int) -> bool:
+        seen, blocks = self.last
+        if seen is not text:
+            blocks = {}
+            self.last = (text, blocks)
+        lo = max(0, lo - self.overlap)
+        for block in range(lo // self.BLOCK, (hi - 1) // self.BLOCK + 1):
+            starts = blocks.get(block)
+            if starts is None:
+                starts = blocks[block] = self._scan(text, block)
+            i = bisect.bisect_left(starts, lo)
+            if i < len(starts) and starts[i] < hi:
+                return True
+        return False
+
+    def _scan(self, text: str, block: int) -> list[int]:
+        first = block * self.BLOCK
+        words = _compiled(self.source, False)
+        # A word that starts in this block is found whole: the pass runs on past its end.
+        return [m.start() for m in words.finditer(text, first, first + self.BLOCK + self.overlap)
+                if m.start() < first + self.BLOCK]
+
+
+_SAMPLE_WORD_STARTS = _WordStarts(_SAMPLE_WORDS, longest=3)
+_ORGANISATION_STARTS = _WordStarts(_ORGANISATION, longest=16)
+
+
 def _line_starts_before(text: str, end: int, count: int) -> Iterator[int]:
     """Where the line holding ``end`` starts, then the ``count`` lines before it, nearest
     first."""
@@ -160,7 +208,7 @@ def sample_value(text: str, start: int, end: int) -> bool:
 
     Checked line by line from the value up, the way a look-behind would read it, without
     one: ``regex`` runs a look-behind this long at several times the cost."""
-    if _compiled(_SAMPLE_WORDS, False).search(text, max(0, end - _SAMPLE_REACH), end) is None:
+    if not _SAMPLE_WORD_STARTS.any_between(text, end - _SAMPLE_REACH, end):
         return False
     if _compiled(_SAMPLE_ON_LINE, False).search(text, max(0, end - 80), end) is not None:
         return True
@@ -176,7 +224,7 @@ def company_contact(text: str, start: int, end: int) -> bool:
     a line whose first 25 characters (no colon among them) lead to a company, branch, clinic
     or copyright word, and holds the four lines under it; a line that names people or a bank
     in its first 60 characters starts none. Checked line by line from the value up."""
-    if _compiled(_ORGANISATION, False).search(text, max(0, end - _COMPANY_REACH), end) is None:
+    if not _ORGANISATION_STARTS.any_between(text, end - _COMPANY_REACH, end):
         return False
     block = _compiled(_COMPANY_LINES, False)
     people = _compiled(_PEOPLE_OR_BANK_LINE, False)
