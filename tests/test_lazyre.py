@@ -8,6 +8,8 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from piiscan import compiled, lazyre
 from piiscan.extract import structured
@@ -245,3 +247,33 @@ def test_trouble_making_a_program(cache: Path, monkeypatch: pytest.MonkeyPatch,
     _same(lazyre.from_program(pattern, flags), pattern, flags)
     entries = list(cache.glob("re-*.bin"))
     assert [e.read_bytes() for e in entries] == ([kept] if kept is not None else [])
+
+
+# Patterns written with first_not_after, beside the look-behind form each stands for.
+_LOOK_BEHIND_FORMS = [
+    (names._RUN_RE, f"(?<!{KANJI})({KANJI}{{3,6}})(?!{KANJI})"),
+    (names._SPACED_RE, f"(?<!{KANJI})({KANJI}{{1,4}}){names._SPACE}({KANJI}{{1,4}}|"
+                       f"{names.HIRA}{{2,4}}|{names.KATA}{{2,5}})(?![{KANJI[1:-1]}ぁ-ゖァ-ヺー])"),
+    (names._KANA_SPACED_RE, f"(?<![ァ-ヺーぁ-ゖｦ-ﾟ])({names.KATA}{{2,8}}|{names.HIRA}{{2,6}})"
+                            f"{names._SPACE}({names.KATA}{{1,8}}|{names.HIRA}{{1,6}})"
+                            "(?![ァ-ヺーぁ-ゖｦ-ﾟ])"),
+    (names._KANA_LABEL_RE, "(?<![ァ-ヺーぁ-ゖ])(?:フリガナ|ふりがな|カナ氏名|氏名カナ|カナ|ヨミガナ|よみがな|"
+                           f"セイメイ)(?P<sep>{names._SPACE}*[:：]?{names._SPACE}*)((?:{names.KATA}|"
+                           f"{names.HIRA}){{1,10}}(?:{names._SPACE}(?:{names.KATA}|{names.HIRA})"
+                           "{1,10})?)"),
+    (lambda: structured._LOG_PAIR, structured._LOG_PAIR.pattern.replace(
+        f"(?P<key>{structured._LOG_KEY_STARTS}", r"(?<![\w.])(?P<key>[A-Za-z_]")),
+    (lambda: structured._QUOTED_KEY, structured._QUOTED_KEY.pattern.replace(
+        f"(?P<qk>{structured._QUOTE_OPENS})", r"(?<![\w$.])(?P<qk>[\"'])")),
+]
+_TEXT = st.text(alphabet="山田太郎花子ヤマダタロウやまだ フリガナふりがなカナ:：　ｱ a_b.=x\"'1", max_size=60)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_TEXT)
+def test_first_not_after_matches_what_the_look_behind_matches(text: str) -> None:
+    for written, look_behind in _LOOK_BEHIND_FORMS:
+        pattern = written()
+        assert pattern.pattern != look_behind
+        expected = [(m.span(), m.groups()) for m in re.compile(look_behind).finditer(text)]
+        assert [(m.span(), m.groups()) for m in pattern.finditer(text)] == expected, look_behind

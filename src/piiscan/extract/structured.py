@@ -33,7 +33,7 @@ from piiscan.columns import annotate, read_header, resolve
 from piiscan.columns import table as columns_table
 from piiscan.extract import text as text_extractor
 from piiscan.extract.csv import line_segments
-from piiscan.lazyre import lazy
+from piiscan.lazyre import first_not_after, lazy
 from piiscan.models import RECORD_NESTING, Location, Note, Segment, Skip
 from piiscan.structure.table import SAMPLE_ROWS, Cell, Row, Table, verified
 
@@ -62,7 +62,12 @@ _KEY = r"[A-Za-z_$\u3040-\u30ff\u3400-\u9fff][\w$.\[\]=\u3040-\u30ff\u3400-\u9ff
 _QUOTED_PAIR = re.compile(
     rf"(?<![\w$.\"'])(?P<key>:?{_KEY})\s*(?::|=>|=|:=)\s*(?:\{{\s*)?"
     r"(?P<q>[\"'`])(?P<value>(?:\\.|(?!(?P=q))[^\n\\])*)(?P=q)")
-_QUOTED_KEY = re.compile(r"(?<![\w$.])(?P<qk>[\"'])(?P<key>[^\"'\n]{1,60})(?P=qk)\s*(?::|=>|=)\s*"
+# A key or a quote that starts where no word, dot or quote runs into it, written so that
+# ``re`` can search for its first character (lazyre.first_not_after).
+_QUOTE_OPENS = first_not_after("[\"']", r"[\w$.]")
+_LOG_KEY_STARTS = first_not_after("[A-Za-z_]", r"[\w.]")
+_QUOTED_KEY = re.compile(rf"(?P<qk>{_QUOTE_OPENS})"
+                         r"(?P<key>[^\"'\n]{1,60})(?P=qk)\s*(?::|=>|=)\s*"
                          r"(?P<q>[\"'`])(?P<value>(?:\\.|(?!(?P=q))[^\n\\])*)(?P=q)")
 _YAML_PAIR = lazy(r"^(?P<indent>[ \t]*(?:-[ \t]+)?)(?P<key>[\w\u3040-\u30ff\u3400-\u9fff.-]+)"
                         r":[ \t]+(?P<value>[^#\n\"'{}\[\]|>&*!][^#\n]*?)[ \t]*(?:#.*)?$", re.M)
@@ -70,7 +75,8 @@ _YAML_PAIR = lazy(r"^(?P<indent>[ \t]*(?:-[ \t]+)?)(?P<key>[\w\u3040-\u30ff\u340
 _FSH_PAIR = re.compile(r"^\*\s*(?P<key>[\w\[\]=+.]+)\s*=\s*(?:\S*#\S+\s+)?\"(?P<value>[^\"\n]*)\"",
                        re.M)
 # A log value runs to the next space, or on through spaced digit groups (tel=090 1234 5678).
-_LOG_PAIR = re.compile(r"(?<![\w.])(?P<key>[A-Za-z_][\w.-]{0,40})=(?P<value>\"[^\"\n]*\"|"
+_LOG_PAIR = re.compile(rf"(?P<key>{_LOG_KEY_STARTS}[\w.-]{{0,40}})="
+                       r"(?P<value>\"[^\"\n]*\"|"
                        r"[^\s,;&\"'<>\[\]{}]+(?:[ 　][0-9０-９(（][^\s,;&\"'<>\[\]{}]*)*)")
 # A date built in code (``date(1980, 5, 15)``, ``Date.new(1994, 4, 1)``, ``LocalDate.of(…)``,
 # ``new Date(1980, 4, 15)`` whose months count from 0): handed out as an ISO date.

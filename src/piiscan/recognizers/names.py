@@ -21,7 +21,7 @@ from functools import cache
 from piiscan import columns, data
 from piiscan.columns import KANA_KINDS, NAME_KINDS, ROMAJI_KINDS
 from piiscan.labels import is_field_label
-from piiscan.lazyre import lazy
+from piiscan.lazyre import first_not_after, lazy
 from piiscan.models import Level
 from piiscan.normalize import to_katakana
 from piiscan.recognizers import Candidate
@@ -122,9 +122,9 @@ _ROMAJI_LABEL_RE = lazy(
     f"(?:{'|'.join(sorted(_LABELS, key=len, reverse=True))}|Name|NAME|name)"
     r"[ 　]*[:：][ 　]*(?P<value>[A-Z][A-Za-z'\-]+(?:[ 　]+[A-Z][A-Za-z'\-]+){1,3})(?![A-Za-z])")
 _SPACED_RE = lazy(
-    f"(?<!{KANJI})({KANJI}{{1,4}}){_SPACE}({KANJI}{{1,4}}|{HIRA}{{2,4}}|{KATA}{{2,5}})"
-    f"(?![{KANJI[1:-1]}ぁ-ゖァ-ヺー])")
-_RUN_RE = lazy(f"(?<!{KANJI})({KANJI}{{3,6}})(?!{KANJI})")
+    f"({first_not_after(KANJI, KANJI)}{KANJI}{{0,3}}){_SPACE}"
+    f"({KANJI}{{1,4}}|{HIRA}{{2,4}}|{KATA}{{2,5}})(?![{KANJI[1:-1]}ぁ-ゖァ-ヺー])")
+_RUN_RE = lazy(f"({first_not_after(KANJI, KANJI)}{KANJI}{{2,5}})(?!{KANJI})")
 _GIVEN_MIX = f"(?:{KANJI}{{1,5}}|{HIRA}{{1,6}}|{_KANA_GIVEN}|{KATA}{{1,8}})"
 _CELL_RE = lazy(  # 山田 太郎, 山田花子, 山田 さくら; はしの 小百合 (a surname in hiragana)
     f"^{_SPACE}*({KANJI}{{1,5}}(?:{_SPACE}?{_GIVEN_MIX})?|{HIRA}{{2,6}}{_SPACE}{KANJI}{{1,5}})"
@@ -139,11 +139,14 @@ _ROMAJI_LOWER_CELL_RE = lazy(f"^[ 　]*((?=[a-z]{{2}}){_SYLLABLES}[ 　](?=[a-z]
                                    f"{_SYLLABLES})[ 　]*$")
 # After a name, these make it the name of a thing (a museum, a prize, a map, a street).
 _NAMED_THING = lazy("[ァ-ヺ]|記念|賞|像|展|文庫|旧居|旧宅|生家|通り|邸|全集|研究|作品|文学")
+_KANA = "[ァ-ヺーぁ-ゖｦ-ﾟ]"  # either script, half-width too
 _KANA_SPACED_RE = lazy(
-    f"(?<![ァ-ヺーぁ-ゖｦ-ﾟ])({KATA}{{2,8}}|{HIRA}{{2,6}}){_SPACE}({KATA}{{1,8}}|{HIRA}{{1,6}})"
-    "(?![ァ-ヺーぁ-ゖｦ-ﾟ])")
+    f"({first_not_after(KATA, _KANA)}{KATA}{{1,7}}|{first_not_after(HIRA, _KANA)}{HIRA}{{1,5}})"
+    f"{_SPACE}({KATA}{{1,8}}|{HIRA}{{1,6}})(?!{_KANA})")
+_READING_LABELS = ("フリガナ", "ふりがな", "カナ氏名", "氏名カナ", "カナ", "ヨミガナ", "よみがな", "セイメイ")
 _KANA_LABEL_RE = lazy(
-    f"(?<![ァ-ヺーぁ-ゖ])(?:フリガナ|ふりがな|カナ氏名|氏名カナ|カナ|ヨミガナ|よみがな|セイメイ)"
+    "(?:" + "|".join(first_not_after(label[0], "[ァ-ヺーぁ-ゖ]") + label[1:]
+                     for label in _READING_LABELS) + ")"
     f"(?P<sep>{_SPACE}*[:：]?{_SPACE}*)"
     f"((?:{KATA}|{HIRA}){{1,10}}(?:{_SPACE}(?:{KATA}|{HIRA}){{1,10}})?)")
 # After a reading label with no separator, hiragana is the sentence going on (フリガナが,
