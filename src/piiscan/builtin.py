@@ -6,14 +6,17 @@ checkout (pyproject.toml force-includes one as the other).
 
 from __future__ import annotations
 
-from importlib import resources
 from pathlib import Path
 
-_SOURCE_TREE_RULES = Path(__file__).resolve().parents[2] / "rules"
+# The package is installed as files (its data is read with open()), so its folder is where
+# this module is; importlib.resources would say the same and cost a pre-commit hook ~5 ms of
+# imports (zipfile, tempfile).
+_PACKAGE = Path(__file__).resolve().parent
+_SOURCE_TREE_RULES = _PACKAGE.parents[1] / "rules"
 
 
 def builtin_rules_dir() -> Path:
-    packaged = Path(str(resources.files("piiscan"))) / "builtin_rules"
+    packaged = _PACKAGE / "builtin_rules"
     if packaged.is_dir():
         return packaged
     return _SOURCE_TREE_RULES

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import platform
-import socket
 from collections.abc import Iterable
 from dataclasses import asdict
 from typing import TYPE_CHECKING
@@ -39,7 +38,7 @@ def account_name() -> str:
 
 
 def host_name() -> str:
-    return socket.gethostname() or platform.node() or "unknown"
+    return platform.node() or "unknown"  # the host name (uname's nodename), as hostname prints
 
 
 def build_run_record(roots: Iterable[str], settings: Settings, rules_digest: str,

@@ -16,13 +16,16 @@ from __future__ import annotations
 import marshal
 import re
 from functools import cache
-from importlib import resources
+from pathlib import Path
 
 from piiscan import compiled
 
 __all__ = ["available", "load_header", "load_table", "load_words"]
 
 _SUFFIXES = (".txt", ".tsv")
+# The files lie beside this module in the installed package (a pre-commit hook need not
+# import importlib.resources, with zipfile and tempfile, to find them).
+_FOLDER = Path(__file__).resolve().parent
 _KEY = re.compile(r"[a-z][a-z-]*")
 
 
@@ -32,14 +35,14 @@ def _filename(name: str) -> str:
     if name.endswith(_SUFFIXES):
         return name
     for suffix in _SUFFIXES:
-        if resources.files(__name__).joinpath(name + suffix).is_file():
+        if (_FOLDER / (name + suffix)).is_file():
             return name + suffix
     raise FileNotFoundError(f"no data file named {name!r} in {__name__}")
 
 
 @cache
 def _raw(name: str) -> bytes:
-    path = resources.files(__name__).joinpath(_filename(name))
+    path = _FOLDER / _filename(name)
     if not path.is_file():
         raise FileNotFoundError(f"no data file named {name!r} in {__name__}")
     return path.read_bytes()
@@ -105,6 +108,6 @@ def available() -> list[str]:
     """File names of all shipped data files."""
     return sorted(
         p.name
-        for p in resources.files(__name__).iterdir()
+        for p in _FOLDER.iterdir()
         if p.name.endswith(_SUFFIXES) and p.is_file()
     )

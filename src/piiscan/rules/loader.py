@@ -11,7 +11,6 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -160,7 +159,7 @@ def compile_file(parsed: RuleFile, types: TypeRegistry) -> list[Rule]:
 
 @lru_cache(maxsize=1)
 def _schema() -> dict[str, Any]:
-    text = resources.files("piiscan.rules").joinpath("schema.json").read_text("utf-8")
+    text = (Path(__file__).resolve().parent / "schema.json").read_text("utf-8")
     return json.loads(text)  # type: ignore[no-any-return]
 
 
