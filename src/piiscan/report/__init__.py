@@ -115,10 +115,12 @@ class Streams:
     """
 
     def __init__(self, targets: list[tuple[str, str]], stdout_format: str | None = None) -> None:
-        from piiscan.report.jsonl import Stream
-
         self.streams: list[Stream] = []
         self.errors: list[str] = []
+        if stdout_format not in STREAMED and all(name not in STREAMED for name, _ in targets):
+            return  # nothing to stream (a pre-commit run): the writer is not even imported
+        from piiscan.report.jsonl import Stream
+
         try:
             if stdout_format in STREAMED:
                 import sys
