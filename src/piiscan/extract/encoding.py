@@ -87,6 +87,9 @@ def _best_utf16(sample: bytes) -> tuple[str | None, float]:
     return best, best_score
 
 
+_UTF16_MARGIN = 0.15  # how much better than a legacy reading a BOM-less UTF-16 one must be
+
+
 def sniff_encoding(sample: bytes, whole: bool = False) -> str | None:
     """The encoding of a text sample, or None if it looks binary.
 
@@ -116,10 +119,12 @@ def sniff_encoding(sample: bytes, whole: bool = False) -> str | None:
             legacy[name] = _japanese_score(text)
     best_legacy = max(legacy, key=lambda n: legacy[n]) if legacy else None
     legacy_score = legacy[best_legacy] if best_legacy else 0.0
-    # BOM-less UTF-16 of pure Japanese text has no NUL bytes at all.
-    utf16, utf16_score = _best_utf16(sample) if len(sample) >= 2 else (None, 0.0)
-    if utf16 and utf16_score >= 0.8 and utf16_score > legacy_score + 0.15:
-        return utf16
+    # BOM-less UTF-16 of pure Japanese text has no NUL bytes at all. It wins only by a
+    # margin a score (at most 1) cannot reach over a legacy reading this good: not tried.
+    if legacy_score + _UTF16_MARGIN < 1.0 and len(sample) >= 2:
+        utf16, utf16_score = _best_utf16(sample)
+        if utf16 and utf16_score >= 0.8 and utf16_score > legacy_score + _UTF16_MARGIN:
+            return utf16
     return best_legacy or "cp932"  # undecodable either way: read with replacement, say so
 
 
