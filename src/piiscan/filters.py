@@ -27,6 +27,7 @@ Filter = Callable[[str, int, int], bool]
 _SAMPLE_WORDS = r"記入例|記載例|見本|\(例\)|例:"  # each check needs one of them
 # The value's own line: the word, then up to 70 characters to the end of the value.
 _SAMPLE_ON_LINE = r"(?:記入例|記載例|見本|\(例\)|例:)[^\n]{0,70}\Z"
+_SAMPLE_ON_LINE_REACH = 80  # the longest word and 70 characters
 # A heading line (the word within its first 20 characters, not a sentence's 見本を...) and the
 # 1 to 15 lines under it, down to the end of the value.
 _SAMPLE_HEADING = (r"[^\n]{0,20}(?:記入例|記載例|見本)(?![をにはのでが])[^\n]{0,20}"
@@ -186,7 +187,7 @@ class _WordStarts:
 
 
 _SAMPLE_WORD_STARTS = _WordStarts(_SAMPLE_WORDS, longest=3)
-_ORGANISATION_STARTS = _WordStarts(_ORGANISATION, longest=16)
+_ORGANISATION_STARTS = _WordStarts(_ORGANISATION, longest=16)  # Corporation: 11
 
 
 def _line_starts_before(text: str, end: int, count: int) -> Iterator[int]:
@@ -210,7 +211,8 @@ def sample_value(text: str, start: int, end: int) -> bool:
     one: ``regex`` runs a look-behind this long at several times the cost."""
     if not _SAMPLE_WORD_STARTS.any_between(text, end - _SAMPLE_REACH, end):
         return False
-    if _compiled(_SAMPLE_ON_LINE, False).search(text, max(0, end - 80), end) is not None:
+    if _compiled(_SAMPLE_ON_LINE, False).search(text, max(0, end - _SAMPLE_ON_LINE_REACH),
+                                                end) is not None:
         return True
     heading = _compiled(_SAMPLE_HEADING, False)
     starts = _line_starts_before(text, end, _SAMPLE_LINES)
