@@ -164,6 +164,8 @@ class _WordStarts:
         self.last: tuple[str | None, dict[int, list[int]]] = (None, {})
 
     def any_between(self, text: str, lo: int, hi: int) -> bool:
+        if len(text) <= self.BLOCK:  # a cell, a short paragraph: nothing to share
+            return _compiled(self.source, False).search(text, max(0, lo), hi) is not None
         seen, blocks = self.last
         if seen is not text:
             blocks = {}
