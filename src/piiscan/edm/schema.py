@@ -24,7 +24,6 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -154,7 +153,7 @@ def _column(item: dict[str, Any]) -> Column:
 
 @lru_cache(maxsize=1)
 def _json_schema() -> dict[str, Any]:
-    text = resources.files("piiscan.edm").joinpath("schema.json").read_text("utf-8")
+    text = (Path(__file__).resolve().parent / "schema.json").read_text("utf-8")
     return json.loads(text)  # type: ignore[no-any-return]
 
 

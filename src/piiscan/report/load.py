@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import stat
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -37,8 +36,7 @@ from piiscan.report.record import record_from_dict
 
 @lru_cache(maxsize=1)
 def schema() -> dict[str, Any]:
-    path = resources.files("piiscan.report").joinpath("piiscan-report.schema.json")
-    text = path.read_text("utf-8")
+    text = (Path(__file__).resolve().parent / "piiscan-report.schema.json").read_text("utf-8")
     return json.loads(text)  # type: ignore[no-any-return]
 
 
