@@ -4,13 +4,21 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from piiscan.config import Settings
+import pytest
+
+from piiscan import scan as scan_module
+from piiscan.config import Limits, Settings
 from piiscan.explain import describe
-from piiscan.models import Level
+from piiscan.models import FileRef, Level
 
 from scankit import FileScanner
 
 SCANNER = FileScanner(settings=Settings(min_confidence=Level.LOW, show_values=True))
+
+
+def _ref(path: Path) -> FileRef:
+    st = path.stat()
+    return FileRef(str(path), path.name, st.st_size, st.st_mtime)
 
 
 def scan(tmp_path: Path, name: str, data: bytes) -> list[tuple[str, str, Level, str]]:
@@ -231,3 +239,49 @@ def test_a_placeholder_is_an_example(tmp_path: Path) -> None:
            '<input name="name" placeholder="山田花子" />\n')
     found = {f[1]: f[2] for f in scan(tmp_path, "form.jsx", jsx.encode("utf-8"))}
     assert found and all(level == Level.LOW for level in found.values())
+
+
+# Documents whose low matches later steps read: a 見本 form (its distinct values decide
+# whether it is an example), a publisher's page, a table with records, a facilities list.
+_CARDS = ["4111111111111111", "5555555555554444", "3530111333300000", "4012888888881881",
+          "378282246310005", "6011111111111117"]
+_WITH_LOW_MATCHES = {
+    "見本_申込書.txt": "".join(f"TEL 090-1234-56{i:02d}\n" for i in range(8))
+                  + "".join(f"{c}\n" for c in _CARDS),
+    "見本_少し.txt": "TEL 090-1234-5678\n4111111111111111\n",
+    "access.txt": "感染症検査クリニック\n\n\n\n\n\nアクセス\n〒542-0086 大阪府大阪市中央区西心斎橋2-13-16\n"
+                  "TEL 06-4708-8082\n" + "".join(f"{c}\n" for c in _CARDS[:2]),
+    # a number in the file name (no record) beside rows whose only match is low
+    "TEL_06-4708-8082.csv": "name,memo\n感染症検査クリニック,4111111111111111\n",
+    "TEL_090-1234-5678_見本.csv": "name,memo\nA,4111111111111111\n",
+    "kindergarten.csv": "name,address,telephoneNumber,memo\n" + "".join(
+        f"高松市立{n}幼稚園,高松市番町一丁目{i}-1,087-861-45{i:02d},{_CARDS[i]}\n"
+        for i, n in enumerate(["前田", "川添", "三渓", "香西", "一宮"], start=1)),
+    "customers.csv": "氏名,電話番号,メモ\n" + "".join(
+        f"山田 太郎{i},090-1234-56{i:02d},{c}\n" for i, c in enumerate(_CARDS)),
+}
+
+
+def test_low_matches_are_counted_not_made(tmp_path: Path,
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """Under --min-confidence medium a match that can only end low is counted, not made into
+    a finding; what the file's scan reports is what it reported when every match was made."""
+    scanners = [FileScanner(settings=Settings(min_confidence=Level.MEDIUM, show_values=True)),
+                FileScanner(settings=Settings(min_confidence=Level.MEDIUM, show_values=True,
+                                              limits=Limits(findings_per_file=4)))]
+    paths = []
+    for name, text in _WITH_LOW_MATCHES.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+        paths.append(tmp_path / name)
+    made = {}
+    for n, scanner in enumerate(scanners):
+        for path in paths:
+            result = scanner.scan_raw(_ref(path))
+            made[n, path.name] = (result.findings, result.below_threshold, result.notes)
+    assert sum(below for _, below, _ in made.values()) >= 10  # the path under test ran
+    monkeypatch.setattr(scan_module._Findings, "_stays_low", lambda *args: False)
+    for n, scanner in enumerate(scanners):
+        for path in paths:
+            result = scanner.scan_raw(_ref(path))
+            assert (result.findings, result.below_threshold, result.notes) == \
+                made[n, path.name], (n, path.name)

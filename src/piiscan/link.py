@@ -180,7 +180,20 @@ def link_sensitive(findings: list[Finding], signals: DocumentSignals, types: Typ
     return out
 
 
-def demote_samples(findings: list[Finding], signals: DocumentSignals) -> list[Finding]:
+@dataclass
+class Unmade:
+    """What later steps need of the matches a file's scan counted instead of making into
+    findings (low from the start, below ``--min-confidence``: piiscan.scan): how many, the
+    fingerprints of those outside a record (only up to one more than a sample may hold), and
+    whether any sat in a record."""
+
+    count: int = 0
+    values: set[str] = field(default_factory=set)
+    in_record: bool = False
+
+
+def demote_samples(findings: list[Finding], signals: DocumentSignals,
+                   unmade: Unmade | None = None) -> list[Finding]:
     """A document whose name or title says it is a filled-in example (記入例, 見本): its values
     are invented, low confidence with why — but only a form's few values, never a table's
     rows and never a list: one word in a title must not hide a file of real data. (Lines,
@@ -190,6 +203,10 @@ def demote_samples(findings: list[Finding], signals: DocumentSignals) -> list[Fi
     if signals.sample is None:
         return findings
     values = {f.fingerprint for f in findings if f.record is None and f.linked is None}
+    if unmade is not None:
+        if unmade.in_record:
+            return findings
+        values |= unmade.values
     if len(values) > MAX_VALUES_IN_A_SAMPLE or any(f.record is not None for f in findings
                                                    if f.linked is None):
         return findings

@@ -32,7 +32,14 @@ from piiscan.extract import (
 )
 from piiscan.extract.encoding import SAMPLE_BYTES, sniff_encoding
 from piiscan.extract.sniff import detect_kind
-from piiscan.link import DocumentSignals, author_names, demote_samples, link_sensitive
+from piiscan.link import (
+    MAX_VALUES_IN_A_SAMPLE,
+    DocumentSignals,
+    Unmade,
+    author_names,
+    demote_samples,
+    link_sensitive,
+)
 from piiscan.mask import Keys, mask_snippet, mask_value
 from piiscan.models import (
     Category,
@@ -151,7 +158,8 @@ def _scan(ref: FileRef, rules: CompiledRules, settings: Settings, keys: Keys) ->
             _consume(extract_blob(blob, ctx, include_name=True), result, ctx, rules,
                      findings, signals)
         except BudgetExceeded as exc:
-            note = " (findings before that point are reported)" if findings.out else ""
+            note = " (findings before that point are reported)" \
+                if findings.out or findings.unmade.count else ""
             result.skips.append(Skip(ref.display, f"{exc}{note}"))
         except FileNotFoundError:
             result.skips.append(Skip(ref.display, "file vanished before it could be read"))
@@ -165,7 +173,8 @@ def _scan(ref: FileRef, rules: CompiledRules, settings: Settings, keys: Keys) ->
         result.notes.append(findings.unlisted_note())
     linked = link_sensitive(author_names(findings.finish(signals, kind)), signals, rules.types,
                             findings.record_ids)
-    _keep_confident(demote_samples(linked, signals), result, settings)
+    _keep_confident(demote_samples(linked, signals, findings.unmade), result, settings)
+    result.below_threshold += findings.unmade.count
     result.elapsed = time.monotonic() - started
     return result
 
@@ -409,6 +418,13 @@ class _Findings:
         self.limit = settings.limits.findings_per_file
         self.unlisted: Counter[str] = Counter()  # matches past the limit, by type
         self.listed_rules: set[str] = set()  # rules with a finding listed in this file
+        # Matches low from the start, under a --min-confidence above low, are counted, not
+        # made into findings (no snippet, no keyed hash, no object), unless something later
+        # could raise them: linking raises 要配慮 facts, a customer master (--edm) raises its
+        # matches. Every other step after this one only lowers a finding, and none of them
+        # reads a low finding except for what ``unmade`` keeps.
+        self.unmade = Unmade()
+        self.make_low = settings.min_confidence == Level.LOW or self.edm is not None
 
     def add(self, segment: Segment, matches: list[Match]) -> None:
         if matches:
@@ -423,8 +439,11 @@ class _Findings:
         ignore_text = segment.text if MARKER in segment.text else None
         verdict = _column_verdict(segment.header) if segment.header else None
         for m in listed:
-            finding = self._finding(self.rules[m.rule_id], m, segment, spans, longest,
-                                    line_starts)
+            rule = self.rules[m.rule_id]
+            if not self.make_low and self._stays_low(rule, m, verdict):
+                self._leave_unmade(rule, m, segment)
+                continue
+            finding = self._finding(rule, m, segment, spans, longest, line_starts)
             if verdict is not None and finding.confidence > Level.LOW and (
                     verdict.code == "sample" or finding.type in self.contact_types):
                 finding = replace(finding, confidence=Level.LOW,
@@ -436,11 +455,29 @@ class _Findings:
                 finding = replace(finding, suppressed_by=INLINE)
             self.out.append(finding)
 
+    def _stays_low(self, rule: Rule, m: Match, verdict: Reason | None) -> bool:
+        """Whether a match will be a low finding whatever the rest of the file says: low
+        already, or lowered by its column, and not a 要配慮 fact."""
+        if rule.category == Category.SENSITIVE:
+            return False
+        return m.confidence <= Level.LOW or (verdict is not None and (
+            verdict.code == "sample" or rule.type in self.contact_types))
+
+    def _leave_unmade(self, rule: Rule, m: Match, segment: Segment) -> None:
+        """Count a match that stays low instead of making it, keeping what later steps read
+        of it (link.Unmade)."""
+        unmade = self.unmade
+        unmade.count += 1
+        if segment.record is not None:
+            unmade.in_record = True
+        elif len(unmade.values) <= MAX_VALUES_IN_A_SAMPLE:  # enough to tell a form from a list
+            unmade.values.add(self.keys.fingerprint(rule.type, m.value))
+
     def _within_limit(self, matches: list[Match]) -> list[Match]:
         """The matches to list: all of them until the file has ``findings_per_file``, then
         only the first of each rule, so the file's worst severity and its triggers (a My
         Number after 100,000 phone numbers) are still there; the rest are counted."""
-        room = self.limit - len(self.out)
+        room = self.limit - len(self.out) - self.unmade.count
         if len(matches) <= room:
             self.listed_rules.update(m.rule_id for m in matches)
             return matches
@@ -475,7 +512,8 @@ class _Findings:
         brochure's footer. Its landline and FAX numbers, postal codes and addresses are low,
         with the reason. What stays: a mobile number, an e-mail address, a value that a word
         such as 自宅 or 携帯 calls someone's own, and a value of a customer master (--edm)."""
-        if not out or any((f.record is not None and not document) or (
+        if not out or (self.unmade.in_record and not document) or any(
+                (f.record is not None and not document) or (
                 f.confidence >= Level.MEDIUM and f.type not in self.contact_types
                 and f.category != Category.SENSITIVE) for f in out):
             return  # a table, or a name, a birth date or an identifier: about someone
