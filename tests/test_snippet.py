@@ -99,3 +99,12 @@ def test_a_snippet_inside_what_its_segment_owns(head: str, tail: str,
                           "***-****-4462", [(s - first, e - first) for s, e in others], 20,
                           WORDS)
     assert owned == sliced
+
+
+def test_a_long_neighbouring_value_is_masked_in_a_snippet(tmp_path: Path) -> None:
+    """A match longer than 256 characters that reaches into another value's snippet is
+    masked there too (a neighbour was looked for only 256 characters back)."""
+    path = tmp_path / "a.txt"
+    path.write_text("x" * 300 + "@example.com 090-1234-5678\n", encoding="utf-8")
+    phone = next(f for f in FileScanner().scan_path(path).findings if f.type == "PHONE")
+    assert phone.masked_snippet == "…******************* ***-****-5678 "
