@@ -23,6 +23,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from piiscan.models import (
@@ -190,6 +191,15 @@ class Unmade:
     count: int = 0
     values: set[str] = field(default_factory=set)
     in_record: bool = False
+
+    def add(self, in_record: bool, fingerprint: Callable[[], str]) -> None:
+        """One more; its fingerprint taken only while ``demote_samples`` could still need it
+        to tell a form's few values from a list."""
+        self.count += 1
+        if in_record:
+            self.in_record = True
+        elif len(self.values) <= MAX_VALUES_IN_A_SAMPLE:
+            self.values.add(fingerprint())
 
 
 def demote_samples(findings: list[Finding], signals: DocumentSignals,

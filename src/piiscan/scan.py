@@ -33,7 +33,6 @@ from piiscan.extract import (
 from piiscan.extract.encoding import SAMPLE_BYTES, sniff_encoding
 from piiscan.extract.sniff import detect_kind
 from piiscan.link import (
-    MAX_VALUES_IN_A_SAMPLE,
     DocumentSignals,
     Unmade,
     author_names,
@@ -441,11 +440,12 @@ class _Findings:
         for m in listed:
             rule = self.rules[m.rule_id]
             if not self.make_low and self._stays_low(rule, m, verdict):
-                self._leave_unmade(rule, m, segment)
+                self.unmade.add(segment.record is not None,
+                                partial(self.keys.fingerprint, rule.type, m.value))
                 continue
             finding = self._finding(rule, m, segment, spans, longest, line_starts)
-            if verdict is not None and finding.confidence > Level.LOW and (
-                    verdict.code == "sample" or finding.type in self.contact_types):
+            if verdict is not None and finding.confidence > Level.LOW \
+                    and self._column_lowers(verdict, finding.type):
                 finding = replace(finding, confidence=Level.LOW,
                                   reasons=(*finding.reasons, verdict))
             if finding.type == "PHONE" and _MOBILE.match(m.value):
@@ -460,18 +460,13 @@ class _Findings:
         already, or lowered by its column, and not a 要配慮 fact."""
         if rule.category == Category.SENSITIVE:
             return False
-        return m.confidence <= Level.LOW or (verdict is not None and (
-            verdict.code == "sample" or rule.type in self.contact_types))
+        return m.confidence <= Level.LOW or (
+            verdict is not None and self._column_lowers(verdict, rule.type))
 
-    def _leave_unmade(self, rule: Rule, m: Match, segment: Segment) -> None:
-        """Count a match that stays low instead of making it, keeping what later steps read
-        of it (link.Unmade)."""
-        unmade = self.unmade
-        unmade.count += 1
-        if segment.record is not None:
-            unmade.in_record = True
-        elif len(unmade.values) <= MAX_VALUES_IN_A_SAMPLE:  # enough to tell a form from a list
-            unmade.values.add(self.keys.fingerprint(rule.type, m.value))
+    def _column_lowers(self, verdict: Reason, value_type: str) -> bool:
+        """Whether what the value's column says of it (an example's, an organisation's
+        contact data: ``_column_verdict``) makes a finding of this type low."""
+        return verdict.code == "sample" or value_type in self.contact_types
 
     def _within_limit(self, matches: list[Match]) -> list[Match]:
         """The matches to list: all of them until the file has ``findings_per_file``, then
