@@ -2,12 +2,15 @@ from __future__ import annotations
 
 import io
 import random
+import re
 
 import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
 
 from piiscan.extract.encoding import iter_chunks
 from piiscan.models import Level, Location, Segment
-from piiscan.rules.engine import Engine
+from piiscan.rules.engine import SEPARATOR, Engine, _Batch, _Unit, numbers_of
 from piiscan.rules.loader import load_ruleset
 
 from synth import group4, my_number
@@ -126,3 +129,41 @@ def test_a_pattern_two_rules_share_runs_once_and_each_rule_judges_its_matches(
     reference = Engine(RULES, gating=False).scan(Segment(text, Location("t")))
     assert sorted((m.rule_id, m.start, m.end, m.confidence) for m in found) == sorted(
         (m.rule_id, m.start, m.end, m.confidence) for m in reference)
+
+
+# Every number, whatever its length, as the engine once found them all: maximal runs of
+# digits joined by up to three spaces, hyphens, dots or brackets, then counted.
+_EVERY_NUMBER = re.compile(r"[0-9](?:[ \-.()]{0,3}[0-9])*")
+
+
+def _numbers_counted(text: str, need: int) -> list[tuple[int, int]]:
+    return [m.span() for m in _EVERY_NUMBER.finditer(text)
+            if sum(c.isdigit() for c in m.group()) >= need]
+
+
+_NUMBERISH = st.text(alphabet="0123456789 -.()/:a\n\ue000", max_size=120)
+
+
+@given(text=_NUMBERISH, need=st.integers(1, 14))
+def test_numbers_of_finds_exactly_the_long_enough_numbers(text: str, need: int) -> None:
+    assert [m.span() for m in numbers_of(need).finditer(text)] == _numbers_counted(text, need)
+
+
+@given(cells=st.lists(st.text(alphabet="0123456789 -.()/a", max_size=30), min_size=2,
+                      max_size=8),
+       need=st.integers(1, 12))
+@example(cells=["1234567 a 090-1234-5678", "12", "03 1234/5678901"], need=10)
+def test_a_batch_knows_which_cells_hold_a_long_enough_number(cells: list[str],
+                                                           need: int) -> None:
+    units, start = [], 0
+    for cell in cells:
+        units.append(_Unit(start, start + len(cell), start, start + len(cell)))
+        start += len(cell) + 1
+    batch = _Batch(Engine(RULES), SEPARATOR.join(cells), None, units)
+    assert batch._with_digits(need) == {i for i, cell in enumerate(cells)
+                                        if _numbers_counted(cell, need)}
+    for unit, cell in zip(units, cells, strict=True):
+        assert [(s - unit.lo, e - unit.lo) for s, e, _ in batch.unit_runs(unit, need)] == \
+            _numbers_counted(cell, need)
+        alone = _Batch(batch.engine, cell, None, [_Unit(0, len(cell), 0, len(cell))])
+        assert alone._with_digits(need) == ({0} if _numbers_counted(cell, need) else set())

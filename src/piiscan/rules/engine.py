@@ -10,7 +10,7 @@ all at once:
 2. **One pass finds every candidate** (``prescan.WordScanner``): every context and exclusion
    keyword of every rule, every prefilter anchor, every dictionary word a pattern starts
    with, in a single Hyperscan scan where the wheel exists (a trie per list otherwise: the
-   same answer); number runs with their digit counts in one ``re`` pass.
+   same answer); numbers long enough for a digit rule in one ``re`` pass.
 3. **Rules confirm candidates.** From those occurrences each rule knows, without touching
    the text, which units it can match in (a number with enough digits, an anchor word, a
    required keyword or a telling column header, one of its leading words, its recognizer's
@@ -31,6 +31,7 @@ When a context keyword and an exclusion keyword are both near, the nearer one wi
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from collections import Counter
 from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
@@ -52,7 +53,17 @@ from piiscan.rules.rule import Rule
 # and brackets (03-1234-5678, (03) 1234 5678, 1234.5678.9012). No rule with a digit
 # prefilter joins digits with ':' or '/', so a time (10:23:45) or a date (2024/03/15) is
 # several short numbers, not one long one that would wake the card and My Number rules.
-_NUMBER_RUN = re.compile(r"[0-9](?:[ \-.()]{0,3}[0-9])*")  # 3 for '(03) (1234) 5678'
+_DIGIT_JOIN = r"[ \-.()]{0,3}"  # 3 for '(03) (1234) 5678'
+
+
+@functools.cache
+def numbers_of(need: int) -> re.Pattern[str]:
+    """Whole numbers of at least ``need`` digits. Scanning left to right, a number is tried
+    at its first digit, where the pattern takes all of it or, when it is shorter, nothing;
+    starting inside a number leaves fewer digits still. So the matches are exactly the
+    numbers with enough digits, and ``re`` skips the short ones of a log (times, counters,
+    addresses) without Python seeing them."""
+    return re.compile(f"[0-9](?:{_DIGIT_JOIN}[0-9]){{{need - 1},}}")
 
 # Windows around cheap anchors (a number, an '@', a label word) are where a gated pattern
 # may match. Left room covers a label or look-behind before the value, right room a
@@ -111,6 +122,10 @@ class Engine:
         # batch are found once and handed to each rule.
         used = Counter(_pattern_key(r.pattern) for r in self.rules if r.pattern is not None)
         self._shared_patterns = {key for key, n in used.items() if n > 1}
+        # The fewest digits a rule's number needs, above one: a batch counts the digits of
+        # only those numbers (_Batch.runs); a log's many short ones are skipped in ``re``.
+        self.digit_floor = min((r.prefilter_digits for r in self.rules
+                                if r.prefilter_digits > 1), default=2)
 
     # --- the scanners of words, built on first use ------------------------------------------
 
@@ -412,13 +427,13 @@ class _Batch:
         self.reference = reference
         self.norm = normalize(text)
         self._folded: str | None = None
-        self._runs: list[tuple[int, int, int]] | None = None
-        self._run_starts: list[int] | None = None
+        self._runs: dict[int, list[tuple[int, int, int]]] = {}
         self._words: dict[Hashable, list[tuple[int, int]]] | None = None
         self._keywords: dict[Hashable, list[tuple[int, int]]] = {}
         self._keywords_scanned = False
         self._digit_windows: dict[tuple[int, int], list[tuple[int, int]]] = {}
         self._digit_units: dict[int, set[int]] = {}
+        self._most: dict[int, dict[int, int]] = {}
         self._unit_starts: list[int] | None = None
         self._found: dict[Hashable, list[regex.Match[str] | re.Match[str]]] = {}
 
@@ -439,20 +454,24 @@ class _Batch:
 
     # occurrences, for the whole batch, then per unit
 
-    def runs(self) -> list[tuple[int, int, int]]:
-        """(start, end, digit count) of every number run, found once."""
-        if self._runs is None:
-            self._runs = _number_runs(self.norm)
-            self._run_starts = [s for s, _, _ in self._runs]
-        return self._runs
+    def runs(self, need: int) -> list[tuple[int, int, int]]:
+        """(start, end, digit count) of every number of at least ``need`` digits, in order.
+        The numbers of the engine's shortest need are found and counted once; a longer
+        need filters them."""
+        if need not in self._runs:
+            floor = min(need, self.engine.digit_floor)
+            if floor not in self._runs:
+                self._runs[floor] = [(m.start(), m.end(), len(m.group().translate(_NOT_DIGITS)))
+                                     for m in numbers_of(floor).finditer(self.norm)]
+            self._runs[need] = [r for r in self._runs[floor] if r[2] >= need]
+        return self._runs[need]
 
-    def unit_runs(self, unit: _Unit) -> list[tuple[int, int, int]]:
-        runs = self.runs()
-        if len(self.units) == 1:
+    def unit_runs(self, unit: _Unit, need: int) -> list[tuple[int, int, int]]:
+        runs = self.runs(need)
+        if len(self.units) == 1 or not runs:
             return runs
-        assert self._run_starts is not None
-        i = bisect.bisect_left(self._run_starts, unit.lo)
-        j = bisect.bisect_left(self._run_starts, unit.hi, i)
+        i = bisect.bisect_left(runs, (unit.lo, 0, 0))
+        j = bisect.bisect_left(runs, (unit.hi, 0, 0), i)
         return runs[i:j]
 
     def words(self, key: Hashable, unit: _Unit | None) -> list[tuple[int, int]]:
@@ -491,12 +510,15 @@ class _Batch:
             nonlocal chosen
             chosen = indexes if chosen is None else chosen & indexes
 
+        # A required keyword first: it is often missing, and then nothing else is looked for.
+        if rule.context_required and self.engine.header_hit(rule, self.header) is None:
+            keep(self._holding(self.keywords(rule.context_keywords, None)))
+            if not chosen:
+                return []
         if rule.prefilter_digits:
             keep(self._with_digits(rule.prefilter_digits))
         elif rule.prefilter_any:
             keep(self._holding(self.words(("any", rule.id), None)))
-        if rule.context_required and self.engine.header_hit(rule, self.header) is None:
-            keep(self._holding(self.keywords(rule.context_keywords, None)))
         if rule.leading_words:
             keep(self._holding(self.words(("lead", rule.id), None)))
         units = self.units if chosen is None else [self.units[i] for i in sorted(chosen)]
@@ -521,15 +543,36 @@ class _Batch:
     def _with_digits(self, need: int) -> set[int]:
         """The units that hold a number of at least ``need`` digits (cached per count)."""
         if need not in self._digit_units:
-            self._digit_units[need] = self._holding(
-                [(s, e) for s, e, n in self.runs() if n >= need])
+            floor = self.engine.digit_floor
+            if need < floor and len(self.units) == 1:  # a digit at all: the first will do
+                found = {0} if numbers_of(need).search(self.norm) else set()
+            else:
+                most = self._most_digits(min(need, floor))
+                found = {i for i, n in most.items() if n >= need}
+            self._digit_units[need] = found
         return self._digit_units[need]
+
+    def _most_digits(self, floor: int) -> dict[int, int]:
+        """The most digits of a number in each unit that holds one of ``floor`` or more."""
+        if floor not in self._most:
+            runs = self.runs(floor)
+            most: dict[int, int] = {}
+            if len(self.units) == 1:
+                if runs:
+                    most[0] = max(n for _, _, n in runs)
+            else:
+                for start, _, n in runs:
+                    i = self._unit_index(start)
+                    if n > most.get(i, 0):
+                        most[i] = n
+            self._most[floor] = most
+        return self._most[floor]
 
     def reference_allows(self, rule: Rule) -> bool:
         """The declared prefilters only, over the whole text (``Engine(gating=False)``)."""
         norm = self.norm
         if rule.prefilter_digits:
-            return any(n >= rule.prefilter_digits for *_, n in self.runs())
+            return numbers_of(rule.prefilter_digits).search(self.norm) is not None
         if rule.prefilter_any:
             return any(w in norm for w in rule.prefilter_any)
         return True
@@ -559,15 +602,13 @@ class _Batch:
         windows: list[tuple[int, int]] | None = None
         if rule.prefilter_digits:
             need = rule.prefilter_digits
-            runs = self.unit_runs(unit)
+            runs = self.unit_runs(unit, need)
             if zones is not None:
-                windows = _windows(_near(((s, e) for s, e, n in runs if n >= need), zones),
-                                   unit)
+                windows = _windows(_near(((s, e) for s, e, _ in runs), zones), unit)
             else:
                 key = (need, unit.lo)
                 if key not in self._digit_windows:
-                    self._digit_windows[key] = _windows(
-                        ((s, e) for s, e, n in runs if n >= need), unit)
+                    self._digit_windows[key] = _windows(((s, e) for s, e, _ in runs), unit)
                 windows = self._digit_windows[key]
         elif rule.prefilter_any:
             # Never the whole text instead: matches far from every anchor do not count.
@@ -644,12 +685,6 @@ def _filters_pass(rule: Rule, norm: str, start: int, end: int) -> bool:
 
 
 _NOT_DIGITS = str.maketrans("", "", " -.()")
-
-
-def _number_runs(norm: str) -> list[tuple[int, int, int]]:
-    """(start, end, digit count) of every run of digits and separators, found once."""
-    return [(m.start(), m.end(), len(m.group().translate(_NOT_DIGITS)))
-            for m in _NUMBER_RUN.finditer(norm)]
 
 
 def _before(norm: str, word: str, start: int, window: int, lo: int = 0) -> bool:
