@@ -277,6 +277,15 @@ location_fields = attrgetter(*(f.name for f in fields(Location)))
 finding_fields = attrgetter(*(f.name for f in fields(Finding)))
 
 
+@dataclass(frozen=True)
+class ActiveCounts:
+    """A file's findings that count (not suppressed): how many of each type, in the order
+    the file first holds them, and the highest severity among them."""
+
+    by_type: dict[str, int]
+    worst: Level | None
+
+
 @dataclass
 class FileResult:
     """Everything piiscan learned about one file."""
@@ -302,6 +311,9 @@ class FileResult:
     # Set by a worker that also finished the file (run.finish): its share of the run's
     # figures, which the run adds to its own and then clears
     tally: FileTally | None = field(default=None, repr=False, compare=False)
+    # What the terminal report asks of every file, kept by the run from that share so the
+    # report need not read spilled findings back (score.active_counts)
+    active: ActiveCounts | None = field(default=None, repr=False, compare=False)
     # Set by a worker when the run has a state cache: the result as scanned, before it was
     # finished, in the cache's form (state.codec.encode_result); let go once stored
     cache_entry: str | None = field(default=None, repr=False, compare=False)

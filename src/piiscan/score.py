@@ -26,7 +26,15 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from piiscan.config import Settings
-from piiscan.models import Category, FileResult, Finding, Level, ScanResult, TypeRegistry
+from piiscan.models import (
+    ActiveCounts,
+    Category,
+    FileResult,
+    Finding,
+    Level,
+    ScanResult,
+    TypeRegistry,
+)
 from piiscan.pii_types import CATEGORY_VALUES
 
 LEVELS = ("none", "low", "medium", "high", "critical")
@@ -470,6 +478,15 @@ class FileTally:
                 part.suppressed[f.suppressed_by] += 1
         part.worst = worst
         return part
+
+
+def active_counts(fr: FileResult) -> ActiveCounts:
+    """What a file's findings that count add up to: kept by the run as it went (one tally
+    per file), else counted now, once (a saved report read back)."""
+    if fr.active is None:
+        part = FileTally.of(fr, frozenset())
+        fr.active = ActiveCounts(dict(part.by_type), part.worst)
+    return fr.active
 
 
 def tally(result: ScanResult) -> RunTally:

@@ -18,9 +18,10 @@ from piiscan import report
 from piiscan.config import Settings
 from piiscan.models import FileRef, FileResult, Finding, Level, Location, Reason, ScanResult
 from piiscan.pii_types import Category
+from piiscan.report.advice import next_steps
 from piiscan.run import session
 from piiscan.run.spill import PackedFindings, Spill, SpilledFindings, pack
-from piiscan.score import FileTally, RunTally, tally
+from piiscan.score import FileTally, RunTally, active_counts, tally
 
 from scankit import scan_tree
 from sharegen import make_share
@@ -214,3 +215,38 @@ def test_without_a_usable_temporary_folder_the_findings_stay_in_memory(
         spill.hold(r)
     assert spill.failed is not None and spill.spilled == 0
     assert [r.findings for r in results] == originals
+
+
+def test_the_counts_a_run_keeps_per_file_equal_those_made_from_its_findings(
+        share_result: ScanResult) -> None:
+    for fr in share_result.files:
+        kept = fr.active
+        assert kept is not None, fr.file.display
+        made = active_counts(replace(fr, active=None))
+        assert list(made.by_type.items()) == list(kept.by_type.items())
+        assert made.worst == kept.worst
+    assert any(fr.active and fr.active.by_type for fr in share_result.files)
+
+
+def test_the_terminal_report_reads_a_files_findings_back_once_at_most(
+        share_result: ScanResult, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The table and the advice after it take what they count from the run's per-file
+    counts; only the details they list read findings back from disk, once per file."""
+    spill = Spill(in_memory=0)
+    for fr in share_result.files:
+        spill.hold(fr)
+    reads: list[int] = []
+    read = Spill._read
+
+    def counted(self: Spill, offset: int, size: int, values: Any) -> list[Finding]:
+        reads.append(offset)
+        return read(self, offset, size, values)
+
+    monkeypatch.setattr(Spill, "_read", counted)
+    report.get("table")(share_result)
+    listed = [fr for fr in share_result.files if active_counts(fr).by_type]
+    assert len(listed) > 1
+    assert 0 < len(reads) == len(set(reads)) <= len(listed)
+    reads.clear()
+    steps = next_steps(share_result, Level.LOW, repository=False, has_baseline=False)
+    assert len(reads) == 1 and f"in {len(listed)} file(s)" in steps

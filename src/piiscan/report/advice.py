@@ -11,22 +11,38 @@ from __future__ import annotations
 
 import os
 import shlex
+from collections.abc import Iterator
+from itertools import islice
 from pathlib import Path
 
-from piiscan.models import Finding, Level, ScanResult
+from piiscan.models import FileResult, Finding, Level, ScanResult
 from piiscan.report.json import sort_findings
 from piiscan.report.summary import summary_line
+from piiscan.score import active_counts
 
 HOOK_FINDINGS = 10  # finding lines a blocked commit shows; the rest are counted
 HOOK_SKIPS = 5
 BASELINE_FILE = ".piiscan-baseline.json"
 
 
-def blocking(result: ScanResult, fail_on: Level) -> list[tuple[str, Finding]]:
-    """(file, finding) for every finding that fails the run, riskiest file first."""
-    files = sorted(result.files, key=lambda fr: (-fr.risk_score, fr.file.display))
-    return [(fr.file.display, f) for fr in files for f in sort_findings(fr.findings)
-            if f.suppressed_by is None and f.severity >= fail_on]
+def failing(result: ScanResult, fail_on: Level) -> list[FileResult]:
+    """The files with a finding that fails the run, riskiest first: told from each file's
+    counts, without reading its findings back (they may be on disk: run.spill)."""
+    def fails(fr: FileResult) -> bool:
+        worst = active_counts(fr).worst
+        return worst is not None and worst >= fail_on
+
+    return sorted(filter(fails, result.files),
+                  key=lambda fr: (-fr.risk_score, fr.file.display))
+
+
+def blocking(files: list[FileResult], fail_on: Level) -> Iterator[tuple[str, Finding]]:
+    """(file, finding) for every finding of these files that fails the run, in their
+    order, each file's in file order; a file's findings are read when they are reached."""
+    for fr in files:
+        for f in sort_findings(fr.findings):
+            if f.suppressed_by is None and f.severity >= fail_on:
+                yield fr.file.display, f
 
 
 GUARD_FILES = (".pre-commit-config.yaml", ".piiscan.toml", BASELINE_FILE)
@@ -71,31 +87,35 @@ def ways_out(files: list[str], example_type: str, *, hook: bool, repository: boo
 def next_steps(result: ScanResult, fail_on: Level, *, repository: bool,
                has_baseline: bool) -> str:
     """After a terminal scan with findings at or above ``fail_on``."""
-    found = blocking(result, fail_on)
-    files = sorted({path for path, _ in found})
-    example = found[0][1].type if found else "PHONE"
-    lines = [f"piiscan found personal data (個人情報) in {len(files)} file(s). What to do next:",
-             *ways_out(files, example, hook=False, repository=repository,
+    files = failing(result, fail_on)
+    first = next(blocking(files[:1], fail_on), None)
+    example = first[1].type if first else "PHONE"
+    paths = sorted({fr.file.display for fr in files})
+    lines = [f"piiscan found personal data (個人情報) in {len(paths)} file(s). What to do next:",
+             *ways_out(paths, example, hook=False, repository=repository,
                        has_baseline=has_baseline)]
     return "\n".join(lines)
 
 
 def hook_report(result: ScanResult, fail_on: Level, *, has_baseline: bool) -> str:
     """What a pre-commit run prints: a screenful, ending with the summary line."""
-    found = blocking(result, fail_on)
+    files = failing(result, fail_on)
     unreadable = result.unreadable()
     lines: list[str] = []
-    if found:
-        files = sorted({path for path, _ in found})
-        lines.append(f"piiscan: personal data (個人情報) in {len(files)} file(s): commit blocked")
-        for _path, f in found[:HOOK_FINDINGS]:
+    if files:
+        paths = sorted({fr.file.display for fr in files})
+        found = blocking(files, fail_on)
+        shown = list(islice(found, HOOK_FINDINGS))
+        more = sum(1 for _ in found)
+        lines.append(f"piiscan: personal data (個人情報) in {len(paths)} file(s): commit blocked")
+        for _path, f in shown:
             lines.append(f"  {f.location.render()}  {result.types.label(f.type)}  {f.masked_value}  "
                          f"[{f.confidence}]")
-        if len(found) > HOOK_FINDINGS:
-            lines.append(f"  ... and {len(found) - HOOK_FINDINGS} more (piiscan scan "
-                         f"{_files_arg(files)} lists them all)")
+        if more:
+            lines.append(f"  ... and {more} more (piiscan scan "
+                         f"{_files_arg(paths)} lists them all)")
         lines.append("To commit, one of:")
-        lines += ways_out(files, found[0][1].type, hook=True, repository=True,
+        lines += ways_out(paths, shown[0][1].type, hook=True, repository=True,
                           has_baseline=has_baseline)
     if unreadable:
         lines.append(f"piiscan: {len(unreadable)} file(s) could not be read:")

@@ -137,13 +137,16 @@ def file_dict(fr: FileResult, findings: list[Any] | None = None,
     return out
 
 
+def finding_order(f: Finding) -> tuple[Any, ...]:
+    """Where a finding sits in its file, front to back: the order reports list them in."""
+    loc = f.location
+    return (loc.members, loc.sheet or "", loc.page or 0, loc.slide or 0, loc.row or 0,
+            loc.paragraph or 0, loc.line or 0, loc.cell or "", loc.column or 0,
+            loc.part or "", f.type)
+
+
 def sort_findings(findings: Iterable[Finding]) -> list[Finding]:
-    def key(f: Finding) -> tuple[Any, ...]:
-        loc = f.location
-        return (loc.members, loc.sheet or "", loc.page or 0, loc.slide or 0, loc.row or 0,
-                loc.paragraph or 0, loc.line or 0, loc.cell or "", loc.column or 0,
-                loc.part or "", f.type)
-    return sorted(findings, key=key)
+    return sorted(findings, key=finding_order)
 
 
 def summary_dict(result: ScanResult) -> dict[str, Any]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import heapq
 import io
 from collections import Counter
 from typing import BinaryIO
@@ -14,10 +15,18 @@ from rich.text import Text
 from piiscan.labels import RISK_LABELS
 from piiscan.models import Category, FileResult, ScanResult, TypeRegistry
 from piiscan.report import revision_facts
-from piiscan.report.json import sort_findings
+from piiscan.report.json import finding_order
 from piiscan.report.record import overdue, record_lines, retention_days
 from piiscan.report.summary import summary_line as summary_line
-from piiscan.score import TRIGGERS, assess_scan, flag_label, tally, trigger_label
+from piiscan.score import (
+    TRIGGERS,
+    active,
+    active_counts,
+    assess_scan,
+    flag_label,
+    tally,
+    trigger_label,
+)
 
 _RISK_STYLE = {"critical": "bold red", "high": "red", "medium": "yellow", "low": "cyan",
                "none": "dim"}
@@ -29,8 +38,7 @@ ELLIPSIS = "…"
 
 def ranked(result: ScanResult) -> list[FileResult]:
     """Files with findings that count (not all suppressed), riskiest first."""
-    return sorted((fr for fr in result.files
-                   if any(f.suppressed_by is None for f in fr.findings)),
+    return sorted((fr for fr in result.files if active_counts(fr).by_type),
                   key=lambda fr: (-fr.risk_score, fr.file.display))
 
 
@@ -106,7 +114,7 @@ def fit_items(items: list[str], width: int, sep: str = ", ") -> str:
 
 
 def _type_items(fr: FileResult, short: bool, types: TypeRegistry) -> list[str]:
-    counts = Counter(f.type for f in fr.findings if f.suppressed_by is None)
+    counts = Counter(active_counts(fr).by_type)
     return [f"{types.label(t, short=short)} {n}" for t, n in counts.most_common()]
 
 
@@ -213,14 +221,17 @@ def _print_details(files: list[FileResult], console: Console, types: TypeRegistr
                           style="dim", markup=False, highlight=False)
         for reason in fr.risk_reasons:
             console.print(f"  · {reason}", markup=False, highlight=False)
-        active = [f for f in sort_findings(fr.findings) if f.suppressed_by is None]
-        for f in active[:DETAILS_PER_FILE]:
+        # The first few, in file order, without sorting every one (one read of the file's
+        # findings, which may be on disk: run.spill).
+        first = heapq.nsmallest(DETAILS_PER_FILE, active(fr.findings), key=finding_order)
+        for f in first:
             where = f.location.render()
             shown = f"{f.masked_value} = {f.value}" if f.value is not None else f.masked_value
             console.print(f"  {where}  {types.label(f.type)}  {shown}  "
                           f"[{f.confidence}]  {f.masked_snippet}", markup=False, highlight=False)
-        if len(active) > DETAILS_PER_FILE:
-            console.print(f"  … and {len(active) - DETAILS_PER_FILE} more (see --format json)",
+        listed = sum(active_counts(fr).by_type.values())
+        if listed > DETAILS_PER_FILE:
+            console.print(f"  … and {listed - DETAILS_PER_FILE} more (see --format json)",
                           style="dim")
         for note in fr.notes:
             console.print(f"  note: {note}", style="dim", markup=False, highlight=False)

@@ -26,7 +26,7 @@ from piiscan import __version__
 from piiscan.clock import now_iso
 from piiscan.errors import UsageError
 from piiscan.mask import Fingerprinter, Keys
-from piiscan.models import FileRef, FileResult, Level, ScanResult, Skip, SkipKind
+from piiscan.models import ActiveCounts, FileRef, FileResult, Level, ScanResult, Skip, SkipKind
 from piiscan.record import build_run_record
 from piiscan.run.baseline import BaselineMatcher
 from piiscan.run.cache import FileCache, RunCache, Source
@@ -303,6 +303,7 @@ def scan_paths(paths: Iterable[str], rules: CompiledRules, settings: Settings, k
                 record(file_result)
             share = file_result.tally or FileTally.of(file_result, identifying)
             file_result.tally = None
+            file_result.active = ActiveCounts(dict(share.by_type), share.worst)
             result.files.append(file_result)
             keeper.add(file_result)
             result.low_confidence_hidden += file_result.below_threshold
