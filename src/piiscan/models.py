@@ -285,6 +285,10 @@ class ActiveCounts:
     by_type: dict[str, int]
     worst: Level | None
 
+    @property
+    def total(self) -> int:
+        return sum(self.by_type.values())
+
 
 @dataclass
 class FileResult:

@@ -575,7 +575,7 @@ def folder_stats(result: ScanResult) -> list[FolderStats]:
         flagged = sorted((fr for fr in frs if fr.risk_level != "none"),
                          key=lambda fr: -fr.risk_score)
         if flagged:
-            findings = sum(1 for fr in flagged for f in fr.findings if f.suppressed_by is None)
+            findings = sum(active_counts(fr).total for fr in flagged)
             stats.append(FolderStats(folder, len(frs), flagged, findings, count_people(flagged, result.types)))
     stats.sort(key=lambda st: (-st.flagged[0].risk_score, -st.findings, st.folder))
     return stats

@@ -8,6 +8,7 @@ import re
 import stat
 import zipfile
 import zlib
+from collections import Counter
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -231,7 +232,8 @@ def test_the_counts_a_run_keeps_per_file_equal_those_made_from_its_findings(
 def test_the_terminal_report_reads_a_files_findings_back_once_at_most(
         share_result: ScanResult, monkeypatch: pytest.MonkeyPatch) -> None:
     """The table and the advice after it take what they count from the run's per-file
-    counts; only the details they list read findings back from disk, once per file."""
+    counts; only the details they list read findings back from disk, once per file (the
+    HTML report also counts each folder's people from them)."""
     spill = Spill(in_memory=0)
     for fr in share_result.files:
         spill.hold(fr)
@@ -250,3 +252,6 @@ def test_the_terminal_report_reads_a_files_findings_back_once_at_most(
     reads.clear()
     steps = next_steps(share_result, Level.LOW, repository=False, has_baseline=False)
     assert len(reads) == 1 and f"in {len(listed)} file(s)" in steps
+    reads.clear()
+    report.get("html")(share_result)  # people per folder, then the details: twice a file
+    assert reads and max(Counter(reads).values()) <= 2

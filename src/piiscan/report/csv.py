@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
 from typing import BinaryIO
 
 from piiscan.explain import describe
-from piiscan.models import FileResult, Finding, ScanResult, TypeRegistry
+from piiscan.models import FileResult, Finding, Reason, ScanResult, TypeRegistry
 from piiscan.report.json import revision_dict, sort_findings
 from piiscan.report.record import overdue, record_items
 from piiscan.score import TRIGGERS, tally
@@ -48,22 +49,36 @@ def _git_keys(result: ScanResult) -> list[str]:
     return [key for key in GIT_COLUMNS if key in present]
 
 
-def _finding_row(fr: FileResult, f: Finding, show: bool, types: TypeRegistry,
-                 git: list[str]) -> list[object]:
-    loc = f.location
-    row: list[object] = [
+def _file_cells(fr: FileResult) -> list[str]:
+    """The cells a file's findings share (its path, risk, triggers, owner), defused."""
+    return [safe_cell(c) for c in (
         "finding", fr.file.display, fr.risk_level, fr.risk_score, fr.people_estimate,
         " ".join(fr.triggers), "、".join(TRIGGERS[t].short for t in fr.triggers if t in TRIGGERS),
-        fr.owner or "", " ".join(fr.flags),
+        fr.owner or "", " ".join(fr.flags))]
+
+
+def _finding_cells(f: Finding, types: TypeRegistry, reasons: Callable[[tuple[Reason, ...]], str]
+                   ) -> list[str]:
+    """The cells of one finding, from ``type`` to ``suppressed_by``, defused."""
+    loc = f.location
+    return [safe_cell(c) for c in (
         f.type, types.label(f.type, short=True), f.category.value, f.rule_id,
         str(f.severity), str(f.confidence), loc.render(), loc.line or "", loc.column or "",
-        f.masked_value, f.masked_snippet, "; ".join(map(describe, f.reasons)), f.fingerprint,
-        "yes" if f.hidden else "", f.suppressed_by or "", "", "", "", "",
-    ]
-    row += _git_cells(fr, git)
-    if show:
-        row.append(f.value or "")
-    return row
+        f.masked_value, f.masked_snippet, reasons(f.reasons), f.fingerprint,
+        "yes" if f.hidden else "", f.suppressed_by or "")]
+
+
+def _reasons_text() -> Callable[[tuple[Reason, ...]], str]:
+    """A finding's reasons in words; the findings of a file share a few lists of reasons,
+    so each list is put in words once per report."""
+    said: dict[tuple[Reason, ...], str] = {}
+
+    def text(reasons: tuple[Reason, ...]) -> str:
+        if reasons not in said:
+            said[reasons] = "; ".join(map(describe, reasons))
+        return said[reasons]
+
+    return text
 
 
 def _git_cells(fr: FileResult, git: list[str]) -> list[str]:
@@ -97,10 +112,14 @@ def write(result: ScanResult, out: BinaryIO) -> None:
                          *(["value"] if show else [])])
         for label, record_text in record_items(result):
             writer.writerow(_row(show, git, record="run", item=label, detail=record_text))
+        reasons = _reasons_text()
+        blank = [""] * (len(COLUMNS) - COLUMNS.index("skip_kind"))  # the skip and run columns
         for fr in _ranked(result):
+            shared = _file_cells(fr)
+            revision = [safe_cell(c) for c in _git_cells(fr, git)]
             for f in sort_findings(fr.findings):
-                writer.writerow([safe_cell(c)
-                                 for c in _finding_row(fr, f, show, result.types, git)])
+                writer.writerow([*shared, *_finding_cells(f, result.types, reasons), *blank,
+                                 *revision, *([safe_cell(f.value or "")] if show else [])])
             for s in fr.skips:
                 writer.writerow(_skip_row(s.path, s.kind.value, s.reason, show, git, fr))
         for s in sorted(result.skips, key=lambda s: s.path):

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import heapq
 import io
 import json
 from collections import Counter
@@ -27,9 +28,17 @@ from piiscan import __version__
 from piiscan.labels import RISK_LABELS
 from piiscan.models import Category, FileResult, ScanResult, TypeRegistry
 from piiscan.report import revision_facts, run_timezone
-from piiscan.report.json import sort_findings, summary_dict
+from piiscan.report.json import finding_order, summary_dict
 from piiscan.report.record import overdue, record_items, retention_days
-from piiscan.score import TRIGGERS, flag_label, folder_of, folder_stats, tally, trigger_label
+from piiscan.score import (
+    TRIGGERS,
+    active_counts,
+    flag_label,
+    folder_of,
+    folder_stats,
+    tally,
+    trigger_label,
+)
 
 DETAILS_PER_FILE = 200
 DETAILS_FILES = 500  # riskiest files with a details section; the table lists all
@@ -218,7 +227,7 @@ def _when(ts: float, tz: timezone) -> str:
 
 
 def _types(fr: FileResult, types: TypeRegistry) -> str:
-    counts = Counter(f.type for f in fr.findings if f.suppressed_by is None)
+    counts = Counter(active_counts(fr).by_type)
     return "、".join(f"{types.label(t, short=True)} {n}" for t, n in counts.most_common())
 
 
@@ -241,7 +250,7 @@ def _table_data(result: ScanResult, anchors: dict[int, str]) -> dict[str, Any]:
         triggers = [TRIGGERS[t].short if t in TRIGGERS else t for t in fr.triggers]
         flags = [flag_label(f).split(" (")[0] for f in fr.flags]
         types = _types(fr, result.types) or ("一部読めず (partly unreadable)" if fr.skips else "")
-        active = sum(1 for f in fr.findings if f.suppressed_by is None)
+        active = active_counts(fr).total
         row = {
             "path": fr.file.display, "folder": folder_of(fr.file.display),
             "level": fr.risk_level, "levelLabel": RISK_LABELS.get(fr.risk_level, fr.risk_level),
@@ -433,14 +442,16 @@ def _details(fr: FileResult, anchor: str, tz: timezone, show: bool,
         out.append("<p>" + " / ".join(_e(flag_label(f)) for f in fr.flags) + "</p>")
     if fr.risk_reasons:
         out.append("<ul>" + "".join(f"<li>{_e(r)}</li>" for r in fr.risk_reasons) + "</ul>")
-    findings = sort_findings(fr.findings)
+    # The first ones in file order, without sorting them all (one read of the file's
+    # findings, which may be on disk: run.spill).
+    findings = heapq.nsmallest(DETAILS_PER_FILE, fr.findings, key=finding_order)
     if findings:
         value_head = "<th>値 <small>value</small></th>" if show else ""
         out.append("<table><thead><tr><th>場所 <small>location</small></th><th>種類 <small>"
                    "type</small></th><th>値（マスク済み） <small>masked</small></th><th>信頼度 "
                    f"<small>confidence</small></th><th>文脈 <small>context</small></th>"
                    f"{value_head}</tr></thead><tbody>")
-        for f in findings[:DETAILS_PER_FILE]:
+        for f in findings:
             note = ""
             if f.suppressed_by:
                 note = f' <span class="muted">(抑止 suppressed: {_e(f.suppressed_by)})</span>'
@@ -454,8 +465,8 @@ def _details(fr: FileResult, anchor: str, tz: timezone, show: bool,
                        f"<td><code>{_e(f.masked_value)}</code></td><td>{_e(f.confidence)}</td>"
                        f'<td class="snippet">{_e(f.masked_snippet)}</td>{value}</tr>')
         out.append("</tbody></table>")
-        if len(findings) > DETAILS_PER_FILE:
-            more = len(findings) - DETAILS_PER_FILE
+        if len(fr.findings) > DETAILS_PER_FILE:
+            more = len(fr.findings) - DETAILS_PER_FILE
             out.append(f'<p class="muted">ほか {more:,} 件は JSON・CSV レポートを参照 '
                        f"(and {more:,} more: see the JSON or CSV report)</p>")
     for s in fr.skips:

@@ -229,7 +229,7 @@ def _print_details(files: list[FileResult], console: Console, types: TypeRegistr
             shown = f"{f.masked_value} = {f.value}" if f.value is not None else f.masked_value
             console.print(f"  {where}  {types.label(f.type)}  {shown}  "
                           f"[{f.confidence}]  {f.masked_snippet}", markup=False, highlight=False)
-        listed = sum(active_counts(fr).by_type.values())
+        listed = active_counts(fr).total
         if listed > DETAILS_PER_FILE:
             console.print(f"  … and {listed - DETAILS_PER_FILE} more (see --format json)",
                           style="dim")
