@@ -191,6 +191,33 @@ def test_few_small_files_never_start_a_pool(tmp_path: Path, monkeypatch: pytest.
     assert started == []
 
 
+def test_while_the_workers_start_only_light_files_are_scanned_here(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A heavy file waits for the workers: scanned here, it would keep this process busy
+    after they are up, with nothing sent to them."""
+    monkeypatch.setattr(pool, "POOL_AFTER_SECONDS", 0.0)
+    monkeypatch.setattr(pool, "POOL_MIN_BYTES_LEFT", 0)
+    monkeypatch.setattr(pool, "WARM_SCAN_BYTES", 1024)
+    here: list[str] = []
+    original = pool.PoolScan._scan_here
+
+    def spy(self: pool.PoolScan, slot: Any) -> None:
+        here.append(pool._ref(slot).display)
+        original(self, slot)
+
+    monkeypatch.setattr(pool.PoolScan, "_scan_here", spy)
+    root = tmp_path / "share"
+    root.mkdir()
+    line = "担当 山田 太郎様 電話 090-1234-5678\n"
+    for i in range(6):
+        (root / f"{i}-light.txt").write_text(line, encoding="utf-8")
+    (root / "0-heavy.txt").write_text(line * 200, encoding="utf-8")  # the first walked
+    result = scan(root, jobs=2)
+    assert len(result.files) == 7 and all(fr.findings for fr in result.files)
+    assert not any(name.endswith("heavy.txt") for name in here)
+    assert comparable(render(result)) == comparable(render(scan(root, jobs=1)))
+
+
 def test_cli_jobs_flag_same_report(tmp_path: Path) -> None:
     """The real command line: -j1 and -j2 (enough work for a pool) write the same report."""
     rng = random.Random(5)

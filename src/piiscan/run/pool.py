@@ -44,7 +44,8 @@ How, and why:
 - Little work, no pool: files are scanned in this process, as with ``--jobs 1``, until that
   has taken ``POOL_AFTER_SECONDS``; only then, if more files than workers are waiting (or
   ``POOL_MIN_BYTES_LEFT`` of them), is the pool started, and this
-  process goes on scanning until the workers are up, so their start-up is not waited for.
+  process goes on scanning light files until the workers are up, so their start-up is not
+  waited for (a heavy one waits for them: scanned here, it would leave them idle).
   A pre-commit run over a few files costs no process start-up, even when its first file
   pays for loading the dictionaries, and the switch adapts to how slow the files really are
   (a hundred KB of dense CSV, or thousands of small notes).
@@ -91,6 +92,9 @@ POOL_AFTER_SECONDS = 0.1  # in-process scanning before the pool starts (it warms
 # dictionaries, so it would make a few small files look like seconds of work.
 POOL_MIN_BYTES_LEFT = 2 * 1024 * 1024
 SCAN_WHILE_STARTING = True  # go on scanning here while the workers start (tests: False)
+# ...but only files up to this weight: a bigger one would keep this process busy after the
+# workers are up, with nothing sent to them (a dense CSV takes seconds).
+WARM_SCAN_BYTES = 64 * 1024
 IN_FLIGHT_PER_JOB = 2  # tasks queued per worker: keeps workers busy, memory flat
 MAX_PENDING = 4096  # walk entries held at most while waiting for an earlier file
 MAX_RESTARTS = 16  # pool restarts after worker deaths before scanning in this process
@@ -349,7 +353,8 @@ class PoolScan:
                     self.mode = POOL
                 else:
                     self._fall_back([])
-            if self.mode == WARMING and self.todo and not SCAN_WHILE_STARTING:
+            if self.mode == WARMING and self.todo and (
+                    not SCAN_WHILE_STARTING or _weight(_ref(self.todo[0])) > WARM_SCAN_BYTES):
                 self._wait()
             elif self.mode != POOL and self.todo:
                 self._scan_here(self.todo.popleft())
