@@ -561,8 +561,8 @@ class _Findings:
         location = segment.location
         if line_starts is not None:
             index = bisect.bisect_right(line_starts, m.start) - 1
-            location = replace(location, line=segment.first_line + index,
-                               column=m.start - line_starts[index] + 1)
+            location = location.at_line(segment.first_line + index,
+                                        m.start - line_starts[index] + 1)
         masked = mask_value(m.value, rule.mask)
         width = self.settings.context_chars
         # Spans are sorted by start; only those inside this snippet need masking: one that

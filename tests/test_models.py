@@ -1,0 +1,23 @@
+from __future__ import annotations
+
+from dataclasses import fields, replace
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from piiscan.models import Location
+
+_MAYBE_INT = st.none() | st.integers(1, 99)
+_MAYBE_TEXT = st.none() | st.text(max_size=5)
+
+
+@given(st.builds(Location, path=st.text(max_size=5),
+                 members=st.lists(st.text(max_size=3), max_size=2).map(tuple),
+                 page=_MAYBE_INT, sheet=_MAYBE_TEXT, cell=_MAYBE_TEXT, slide=_MAYBE_INT,
+                 paragraph=_MAYBE_INT, part=_MAYBE_TEXT, row=_MAYBE_INT, line=_MAYBE_INT,
+                 column=_MAYBE_INT),
+       st.integers(1, 10**6), st.integers(1, 10**4))
+def test_at_line_is_replace_with_a_line_and_column(loc: Location, line: int,
+                                                   column: int) -> None:
+    assert [f.name for f in fields(Location)][-2:] == ["line", "column"]
+    assert loc.at_line(line, column) == replace(loc, line=line, column=column)
