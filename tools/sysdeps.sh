@@ -1,12 +1,18 @@
 #!/usr/bin/env bash
 # System packages the test suite uses for real: a test never skips for lack of one.
 # `make test` (target `sysdeps`) and .ci/run call this; it is the only list.
+# `tools/sysdeps.sh bench` is the benchmarks' list instead (`make bench`): ripgrep, the
+# ceiling piiscan's matching is compared with, and hyperfine, which times start-up.
 #
 # As root, missing packages are installed with apt-get. Otherwise the script stops with one
-# line naming what to install. To add a package: one line in PACKAGES.
+# line naming what to install. To add a package: one line in PACKAGES (or BENCH_PACKAGES).
 set -euo pipefail
 
 # "apt-package  shell test that succeeds when it is usable"
+BENCH_PACKAGES=(
+  "ripgrep    command -v rg"
+  "hyperfine  command -v hyperfine"
+)
 PACKAGES=(
   "fontconfig            command -v fc-list"
   "fonts-ipafont-gothic  fc-list :lang=ja file | grep -qi 'ipag.*\.ttf'"  # test PDFs, OCR images
@@ -19,6 +25,10 @@ PACKAGES=(
   "tesseract-ocr-jpn-vert  tesseract --list-langs 2>/dev/null | grep -qx jpn_vert"
 )
 
+if [ "${1:-}" = bench ]; then
+  PACKAGES=("${BENCH_PACKAGES[@]}")
+fi
+
 missing=()
 for entry in "${PACKAGES[@]}"; do
   package=${entry%% *}
@@ -30,7 +40,7 @@ done
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null 2>&1; then
-  echo "sysdeps: the tests need ${missing[*]}: install them (apt-get install ${missing[*]}), or run make test as root" >&2
+  echo "sysdeps: the ${1:-tests} need ${missing[*]}: install them (apt-get install ${missing[*]}), or run make ${1:-test} as root" >&2
   exit 1
 fi
 echo "sysdeps: installing ${missing[*]} (apt-get)" >&2
