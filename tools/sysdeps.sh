@@ -25,9 +25,11 @@ PACKAGES=(
   "tesseract-ocr-jpn-vert  tesseract --list-langs 2>/dev/null | grep -qx jpn_vert"
 )
 
-if [ "${1:-}" = bench ]; then
-  PACKAGES=("${BENCH_PACKAGES[@]}")
-fi
+case "${1:-}" in
+  "") who="the tests" target=test ;;
+  bench) who="the benchmarks" target=bench; PACKAGES=("${BENCH_PACKAGES[@]}") ;;
+  *) echo "sysdeps: unknown list '$1': give no argument (the tests) or 'bench'" >&2; exit 2 ;;
+esac
 
 missing=()
 for entry in "${PACKAGES[@]}"; do
@@ -40,7 +42,7 @@ done
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null 2>&1; then
-  echo "sysdeps: the ${1:-tests} need ${missing[*]}: install them (apt-get install ${missing[*]}), or run make ${1:-test} as root" >&2
+  echo "sysdeps: $who need ${missing[*]}: install them (apt-get install ${missing[*]}), or run make $target as root" >&2
   exit 1
 fi
 echo "sysdeps: installing ${missing[*]} (apt-get)" >&2

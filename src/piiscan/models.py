@@ -321,8 +321,8 @@ class FileResult:
     # Set by a worker that also finished the file (run.finish): its share of the run's
     # figures, which the run adds to its own and then clears
     tally: FileTally | None = field(default=None, repr=False, compare=False)
-    # What the terminal report asks of every file, kept by the run from that share so the
-    # report need not read spilled findings back (score.active_counts)
+    # What the reports and their advice ask of every file, kept by the run from that share
+    # so they need not read spilled findings back (score.active_counts)
     active: ActiveCounts | None = field(default=None, repr=False, compare=False)
     # Set by a worker when the run has a state cache: the result as scanned, before it was
     # finished, in the cache's form (state.codec.encode_result); let go once stored

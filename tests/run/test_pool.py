@@ -218,6 +218,44 @@ def test_while_the_workers_start_only_light_files_are_scanned_here(
     assert comparable(render(result)) == comparable(render(scan(root, jobs=1)))
 
 
+def test_workers_that_never_come_up_do_not_stall_the_run(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A heavy file waits for the workers, but not for ever: workers that are not ready
+    after POOL_START_SECONDS are given up on and the rest is scanned here."""
+    from concurrent.futures import Future
+
+    monkeypatch.setattr(pool, "POOL_AFTER_SECONDS", 0.0)
+    monkeypatch.setattr(pool, "POOL_MIN_BYTES_LEFT", 0)
+    monkeypatch.setattr(pool, "WARM_SCAN_BYTES", 1024)
+    monkeypatch.setattr(pool, "POOL_START_SECONDS", 0.3)
+
+    def stuck(self: pool.PoolScan) -> None:
+        self.ping = Future()  # a worker whose start-up never ends
+        self.pool_since = time.monotonic()
+        self.pools_started += 1
+
+    monkeypatch.setattr(pool.PoolScan, "_new_executor", stuck)
+    monkeypatch.setattr(pool, "WAIT_SECONDS", 0.01)
+    waits: list[int] = []
+    wait = pool.PoolScan._wait
+
+    def bounded(self: pool.PoolScan) -> None:  # a stall fails the test instead of hanging it
+        waits.append(1)
+        assert len(waits) < 1000, "the run stalled waiting for workers"
+        wait(self)
+
+    monkeypatch.setattr(pool.PoolScan, "_wait", bounded)
+    root = tmp_path / "share"
+    root.mkdir()
+    line = "担当 山田 太郎様 電話 090-1234-5678\n"
+    (root / "0-heavy.txt").write_text(line * 200, encoding="utf-8")
+    for i in range(1, 4):
+        (root / f"{i}-light.txt").write_text(line, encoding="utf-8")
+    result = scan(root, jobs=2)
+    assert len(result.files) == 4 and all(fr.findings for fr in result.files)
+    assert comparable(render(result)) == comparable(render(scan(root, jobs=1)))
+
+
 def test_cli_jobs_flag_same_report(tmp_path: Path) -> None:
     """The real command line: -j1 and -j2 (enough work for a pool) write the same report."""
     rng = random.Random(5)

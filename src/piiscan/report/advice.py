@@ -36,13 +36,13 @@ def failing(result: ScanResult, fail_on: Level) -> list[FileResult]:
                   key=lambda fr: (-fr.risk_score, fr.file.display))
 
 
-def blocking(files: list[FileResult], fail_on: Level) -> Iterator[tuple[str, Finding]]:
-    """(file, finding) for every finding of these files that fails the run, in their
-    order, each file's in file order; a file's findings are read when they are reached."""
+def blocking(files: list[FileResult], fail_on: Level) -> Iterator[Finding]:
+    """Every finding of these files that fails the run, in their order, each file's in
+    file order; a file's findings are read when they are reached."""
     for fr in files:
         for f in sort_findings(fr.findings):
             if f.suppressed_by is None and f.severity >= fail_on:
-                yield fr.file.display, f
+                yield f
 
 
 GUARD_FILES = (".pre-commit-config.yaml", ".piiscan.toml", BASELINE_FILE)
@@ -89,7 +89,7 @@ def next_steps(result: ScanResult, fail_on: Level, *, repository: bool,
     """After a terminal scan with findings at or above ``fail_on``."""
     files = failing(result, fail_on)
     first = next(blocking(files[:1], fail_on), None)
-    example = first[1].type if first else "PHONE"
+    example = first.type if first else "PHONE"
     paths = sorted({fr.file.display for fr in files})
     lines = [f"piiscan found personal data (個人情報) in {len(paths)} file(s). What to do next:",
              *ways_out(paths, example, hook=False, repository=repository,
@@ -108,14 +108,14 @@ def hook_report(result: ScanResult, fail_on: Level, *, has_baseline: bool) -> st
         shown = list(islice(found, HOOK_FINDINGS))
         more = sum(1 for _ in found)
         lines.append(f"piiscan: personal data (個人情報) in {len(paths)} file(s): commit blocked")
-        for _path, f in shown:
+        for f in shown:
             lines.append(f"  {f.location.render()}  {result.types.label(f.type)}  {f.masked_value}  "
                          f"[{f.confidence}]")
         if more:
             lines.append(f"  ... and {more} more (piiscan scan "
                          f"{_files_arg(paths)} lists them all)")
         lines.append("To commit, one of:")
-        lines += ways_out(paths, shown[0][1].type, hook=True, repository=True,
+        lines += ways_out(paths, shown[0].type, hook=True, repository=True,
                           has_baseline=has_baseline)
     if unreadable:
         lines.append(f"piiscan: {len(unreadable)} file(s) could not be read:")

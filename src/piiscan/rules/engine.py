@@ -463,7 +463,8 @@ class _Batch:
             if floor not in self._runs:
                 self._runs[floor] = [(m.start(), m.end(), len(m.group().translate(_NOT_DIGITS)))
                                      for m in numbers_of(floor).finditer(self.norm)]
-            self._runs[need] = [r for r in self._runs[floor] if r[2] >= need]
+            if need != floor:
+                self._runs[need] = [r for r in self._runs[floor] if r[2] >= need]
         return self._runs[need]
 
     def unit_runs(self, unit: _Unit, need: int) -> list[tuple[int, int, int]]:
@@ -544,7 +545,7 @@ class _Batch:
         """The units that hold a number of at least ``need`` digits (cached per count)."""
         if need not in self._digit_units:
             floor = self.engine.digit_floor
-            if need < floor and len(self.units) == 1:  # a digit at all: the first will do
+            if need < floor and len(self.units) == 1:  # (any digit, for the built-in rules)
                 found = {0} if numbers_of(need).search(self.norm) else set()
             else:
                 most = self._most_digits(min(need, floor))

@@ -44,8 +44,10 @@ How, and why:
 - Little work, no pool: files are scanned in this process, as with ``--jobs 1``, until that
   has taken ``POOL_AFTER_SECONDS``; only then, if more files than workers are waiting (or
   ``POOL_MIN_BYTES_LEFT`` of them), is the pool started, and this
-  process goes on scanning light files until the workers are up, so their start-up is not
-  waited for (a heavy one waits for them: scanned here, it would leave them idle).
+  process goes on scanning until the workers are up, so their start-up is not waited for,
+  as long as the next file is light (``WARM_SCAN_BYTES``: a heavy one, scanned here, would
+  leave the workers idle once up). Workers that are not up after ``POOL_START_SECONDS``
+  are given up on and the rest is scanned here.
   A pre-commit run over a few files costs no process start-up, even when its first file
   pays for loading the dictionaries, and the switch adapts to how slow the files really are
   (a hundred KB of dense CSV, or thousands of small notes).
@@ -92,9 +94,12 @@ POOL_AFTER_SECONDS = 0.1  # in-process scanning before the pool starts (it warms
 # dictionaries, so it would make a few small files look like seconds of work.
 POOL_MIN_BYTES_LEFT = 2 * 1024 * 1024
 SCAN_WHILE_STARTING = True  # go on scanning here while the workers start (tests: False)
-# ...but only files up to this weight: a bigger one would keep this process busy after the
-# workers are up, with nothing sent to them (a dense CSV takes seconds).
+# ...while the next file is this light at most: a heavier one would keep this process busy
+# after the workers are up, with nothing sent to them (a dense CSV takes seconds), so it
+# waits for them, and the files behind it too.
 WARM_SCAN_BYTES = 64 * 1024
+# Workers not ready after this long are taken for stuck: the rest is scanned here.
+POOL_START_SECONDS = 60.0
 IN_FLIGHT_PER_JOB = 2  # tasks queued per worker: keeps workers busy, memory flat
 MAX_PENDING = 4096  # walk entries held at most while waiting for an earlier file
 MAX_RESTARTS = 16  # pool restarts after worker deaths before scanning in this process
@@ -329,6 +334,7 @@ class PoolScan:
         self.in_flight: dict[Future[bytes | str], list[_Slot]] = {}
         self.executor: ProcessPoolExecutor | None = None
         self.ping: Future[str] | None = None  # the current pool's first task
+        self.pool_since = 0.0  # when the current pool was started (time.monotonic)
         self.seq = 0
         self.local_seconds = 0.0  # spent scanning in this process while no pool runs
         self.restarts = 0
@@ -429,6 +435,7 @@ class PoolScan:
                                        initializer=_init_worker, initargs=(spec,))
         with held():  # a submit may start a worker (see _send)
             self.ping = executor.submit(_ping)
+        self.pool_since = time.monotonic()
         return executor
 
     def _pool_started(self) -> bool:
@@ -478,6 +485,9 @@ class PoolScan:
             wait(waiting, timeout=WAIT_SECONDS, return_when=FIRST_COMPLETED)
             if self.ping.done() and not self._pool_works():
                 self._fall_back([])
+            elif not self.ping.done() and \
+                    time.monotonic() - self.pool_since > POOL_START_SECONDS:
+                self._fall_back([])  # workers that never come up must not stall the run
             return
         done, _ = wait(list(self.in_flight), timeout=WAIT_SECONDS,
                        return_when=FIRST_COMPLETED)
