@@ -545,7 +545,9 @@ class _Batch:
         """The units that hold a number of at least ``need`` digits (cached per count)."""
         if need not in self._digit_units:
             floor = self.engine.digit_floor
-            if need < floor and len(self.units) == 1:  # (any digit, for the built-in rules)
+            # Fewer digits than any counted number (one, for the built-in rules): look for
+            # the first such number rather than count them all.
+            if need < floor and len(self.units) == 1:
                 found = {0} if numbers_of(need).search(self.norm) else set()
             else:
                 most = self._most_digits(min(need, floor))
