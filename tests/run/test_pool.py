@@ -256,6 +256,31 @@ def test_workers_that_never_come_up_do_not_stall_the_run(
     assert comparable(render(result)) == comparable(render(scan(root, jobs=1)))
 
 
+def test_a_pool_the_system_refuses_leaves_the_scan_to_this_process(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No semaphores (a container without /dev/shm) or a helper process that cannot start
+    (multiprocessing's resource tracker) is an OSError while the pool is made: the files
+    are scanned here, not lost to an exception (click would take a BrokenPipeError for a
+    closed standard output and exit 1 without a word)."""
+    monkeypatch.setattr(pool, "POOL_AFTER_SECONDS", 0.0)
+    monkeypatch.setattr(pool, "POOL_MIN_BYTES_LEFT", 0)
+    tries: list[int] = []
+
+    def refused(self: pool.PoolScan) -> None:
+        tries.append(1)
+        raise BrokenPipeError(32, "Broken pipe")
+
+    monkeypatch.setattr(pool.PoolScan, "_new_executor", refused)
+    root = tmp_path / "share"
+    root.mkdir()
+    for i in range(6):
+        (root / f"{i}.txt").write_text("担当 山田 太郎様 電話 090-1234-5678\n", encoding="utf-8")
+    result = scan(root, jobs=2)
+    assert tries == [1]
+    assert len(result.files) == 6 and all(fr.findings for fr in result.files)
+    assert comparable(render(result)) == comparable(render(scan(root, jobs=1)))
+
+
 def test_cli_jobs_flag_same_report(tmp_path: Path) -> None:
     """The real command line: -j1 and -j2 (enough work for a pool) write the same report."""
     rng = random.Random(5)

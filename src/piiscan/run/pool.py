@@ -350,10 +350,9 @@ class PoolScan:
                 if walking and len(self.todo) <= self.jobs and not self._crowded():
                     walking = self._walk_one(items)  # look ahead: is enough work left?
                     continue
-                if walking or len(self.todo) > self.jobs or self._bytes_left() >= \
-                        POOL_MIN_BYTES_LEFT:
-                    self.executor = self._new_executor()  # starts while this process scans on
-                    self.mode = WARMING
+                if (walking or len(self.todo) > self.jobs or self._bytes_left() >=
+                        POOL_MIN_BYTES_LEFT) and self._start_pool():
+                    self.mode = WARMING  # this process scans on while the workers start
             if self.mode == WARMING and self._pool_started():
                 if self._pool_works():
                     self.mode = POOL
@@ -412,6 +411,17 @@ class PoolScan:
             self.local_seconds += time.monotonic() - start
 
     # the pool
+
+    def _start_pool(self) -> bool:
+        """Start a pool; False when the system will not give one (no semaphores where
+        /dev/shm is missing, a helper process that cannot start): then the rest is scanned
+        here, as when the workers cannot load the rules."""
+        try:
+            self.executor = self._new_executor()
+        except OSError:
+            self._fall_back([])
+            return False
+        return True
 
     def _new_executor(self) -> ProcessPoolExecutor:
         import multiprocessing
@@ -549,7 +559,7 @@ class PoolScan:
         if self.restarts > MAX_RESTARTS:
             self._fall_back([])
         else:
-            self.executor = self._new_executor()
+            self._start_pool()
 
     def _fall_back(self, slots: list[_Slot]) -> None:
         """Scan the rest in this process (what ``--jobs 1`` does)."""
