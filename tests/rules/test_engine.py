@@ -131,6 +131,19 @@ def test_a_pattern_two_rules_share_runs_once_and_each_rule_judges_its_matches(
         (m.rule_id, m.start, m.end, m.confidence) for m in reference)
 
 
+def test_making_an_engine_compiles_no_pattern() -> None:
+    """A pre-commit hook makes an engine for a few small files: each rule's pattern is
+    compiled when the rule first runs, not for every rule up front."""
+    rules = load_ruleset().rules  # fresh rules: none has run yet
+    engine = Engine(rules)
+    assert not [r.id for r in rules if "pattern" in vars(r)]
+    assert engine._shared_patterns  # the shared ones are known without compiling
+    engine.scan(Segment("担当 yamada.taro@gmail.com", Location("t")))
+    compiled = {r.id for r in rules if "pattern" in vars(r)}
+    assert {"jp.email", "jp.email.company"} <= compiled
+    assert len(compiled) < len(rules) / 2
+
+
 # Every number, whatever its length, as the engine once found them all: maximal runs of
 # digits joined by up to three spaces, hyphens, dots or brackets, then counted.
 _EVERY_NUMBER = re.compile(r"[0-9](?:[ \-.()]{0,3}[0-9])*")

@@ -120,7 +120,9 @@ class Engine:
         # Patterns that more than one rule runs (jp.email and jp.email.company find the same
         # addresses and judge them differently): their matches over the same stretch of a
         # batch are found once and handed to each rule.
-        used = Counter(_pattern_key(r.pattern) for r in self.rules if r.pattern is not None)
+        # They are told apart by their source, so that no pattern is compiled here: each is
+        # compiled when its rule first runs, and a hook's few files need few of them.
+        used = Counter(_pattern_key(r) for r in self.rules if r.pattern_source is not None)
         self._shared_patterns = {key for key, n in used.items() if n > 1}
         # The fewest digits a rule's number needs, above one: a batch counts the digits of
         # only those numbers (_Batch.runs); a log's many short ones are skipped in ``re``.
@@ -248,7 +250,7 @@ class Engine:
             starts = [s for s, _ in batch.words(("lead", rule.id), None) if pos <= s < endpos]
             matches = _starting_at(pattern, norm, starts, self.regex_seconds)
         else:
-            matches = self._found(batch, pattern, norm, [(pos, endpos)], ("cells", pos, endpos))
+            matches = self._found(batch, rule, norm, [(pos, endpos)], ("cells", pos, endpos))
         starts_of = [c.lo for c in cells]
         found_by = (Reason("pattern", rule.id),)
         has_value = "value" in pattern.groupindex
@@ -302,7 +304,7 @@ class Engine:
                 pattern, own, [s - shift for s, _ in batch.words(("lead", rule.id), unit)],
                 self.regex_seconds)
         else:
-            matches = self._found(batch, pattern, own,
+            matches = self._found(batch, rule, own,
                                   [(s - shift, e - shift) for s, e in windows] if windows
                                   else [(0, len(own))], ("unit", unit.lo, unit.hi))
         seen: set[tuple[int, int]] = set()
@@ -315,13 +317,15 @@ class Engine:
                 seen.add((start, end))
                 yield start + shift, end + shift, rule.confidence, found_by
 
-    def _found(self, batch: _Batch, pattern: regex.Pattern[str] | re.Pattern[str], text: str,
+    def _found(self, batch: _Batch, rule: Rule, text: str,
                windows: list[tuple[int, int]], where: tuple[str, int, int]
                ) -> Iterable[regex.Match[str] | re.Match[str]]:
-        """The pattern's matches in the windows of ``text`` (the batch over a run of cells,
-        or one unit's own text: ``where``); found once per batch when several rules run the
-        pattern there."""
-        key = _pattern_key(pattern)
+        """The rule's pattern's matches in the windows of ``text`` (the batch over a run of
+        cells, or one unit's own text: ``where``); found once per batch when several rules
+        run the pattern there."""
+        pattern = rule.pattern
+        assert pattern is not None
+        key = _pattern_key(rule)
         if key not in self._shared_patterns:
             return _finditer(pattern, text, windows, self.regex_seconds)
         return batch.found((key, where, tuple(windows)),
@@ -651,9 +655,10 @@ def _starting_at(pattern: regex.Pattern[str] | re.Pattern[str], text: str, start
             yield m
 
 
-def _pattern_key(pattern: regex.Pattern[str] | re.Pattern[str]) -> tuple[object, ...]:
-    """Patterns with the same key find the same matches in the same text."""
-    return (type(pattern), pattern.pattern, pattern.flags)
+def _pattern_key(rule: Rule) -> tuple[str | None, bool]:
+    """Rules with the same key run the same pattern, so find the same matches in the same
+    text."""
+    return rule.pattern_source, rule.ignorecase
 
 
 def _finditer(pattern: regex.Pattern[str] | re.Pattern[str], text: str,
