@@ -17,7 +17,7 @@ import enum
 from collections.abc import Sequence
 from dataclasses import dataclass, field, fields
 from operator import attrgetter
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 # Category lives with the types (piiscan.pii_types); re-exported for the pipeline's use.
 from piiscan.pii_types import Category as Category
@@ -25,7 +25,23 @@ from piiscan.pii_types import TypeRegistry as TypeRegistry
 from piiscan.pii_types import builtin_registry
 
 if TYPE_CHECKING:
+    from typing_extensions import dataclass_transform
+
     from piiscan.score import FileTally, RunTally
+else:
+    def dataclass_transform(**_: Any) -> Any:  # what mypy reads; nothing at run time
+        return lambda decorator: decorator
+
+_T = TypeVar("_T")
+
+
+@dataclass_transform(frozen_default=True, field_specifiers=(field,))
+def value_class(cls: type[_T]) -> type[_T]:
+    """A small immutable value made by the hundred thousand (a place, a piece of text, a
+    reason): frozen to mypy, which rejects any assignment to its fields, and hashed on them;
+    but made without a frozen dataclass's ``object.__setattr__`` per field, which is most of
+    its cost (a Location: 1.3 µs frozen, 0.4 µs so)."""
+    return dataclass(slots=True, unsafe_hash=True)(cls)
 
 
 class Level(enum.IntEnum):
@@ -102,7 +118,7 @@ class FileRef:
         return (self.revision.path if self.revision else self.display).rsplit("/", 1)[-1]
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class Location:
     """Where a piece of text came from, precise enough for a person to open it.
 
@@ -172,7 +188,7 @@ def column_letters(n: int) -> str:
 RECORD_NESTING = " › "
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class Segment:
     """A piece of extracted text with its location.
 
@@ -218,7 +234,7 @@ class Inventory:
     kind: str  # 'audio'
 
 
-@dataclass(frozen=True, slots=True)
+@value_class
 class Reason:
     """One piece of evidence for (or against) a finding, as data: ``code`` says what kind
     of evidence it is, ``detail`` what exactly (a keyword, a column, a validator's name).
