@@ -593,12 +593,15 @@ def report_command(result_file: str, fmt: str | None, outputs: tuple[str, ...],
     """
     from piiscan.report.load import load_report
     from piiscan.report.targets import check_targets, parse_target, stdout_format, write_files
+    from piiscan.run.spill import Spill
 
     try:
         stdout = stdout_format(fmt) if fmt else (None if outputs else "table")
         targets = [parse_target(spec) for spec in outputs]
         check_targets(targets)
-        result = load_report(result_file, keep_values=show_values)
+        # Findings past Spill.IN_MEMORY are written out of memory as they are read, as a
+        # scan's are: a report of a large share is re-rendered in the memory its scan took.
+        result = load_report(result_file, keep_values=show_values, hold=Spill().hold)
     except PiiscanError as error:
         _fail(error)
     if show_values:

@@ -435,6 +435,16 @@ class RunTally:
     def add(self, fr: FileResult) -> None:
         self.merge(FileTally.of(fr, self.people.identifying))
 
+    def take(self, fr: FileResult, share: FileTally | None = None) -> FileTally:
+        """Count a file as it joins the run (``share``: its tally, made where it was
+        finished), and keep its counts on it (``FileResult.active``): once its findings are
+        written out of memory, the reports need not read them back for those."""
+        share = share or FileTally.of(fr, self.people.identifying)
+        fr.tally = None
+        fr.active = ActiveCounts(dict(share.by_type), share.worst)
+        self.merge(share)
+        return share
+
     def merge(self, part: FileTally) -> None:
         self.by_type.update(part.by_type)
         self.by_category.update(part.by_category)

@@ -26,7 +26,7 @@ from piiscan import __version__
 from piiscan.clock import now_iso
 from piiscan.errors import UsageError
 from piiscan.mask import Fingerprinter, Keys
-from piiscan.models import ActiveCounts, FileRef, FileResult, Level, ScanResult, Skip, SkipKind
+from piiscan.models import FileRef, FileResult, Level, ScanResult, Skip, SkipKind
 from piiscan.record import build_run_record
 from piiscan.run.baseline import BaselineMatcher
 from piiscan.run.cache import FileCache, RunCache, Source
@@ -34,7 +34,7 @@ from piiscan.run.finish import Finisher
 from piiscan.run.guard import held
 from piiscan.run.spill import Spill
 from piiscan.scan import CompiledRules, scan_file
-from piiscan.score import FileTally, RunTally, tally
+from piiscan.score import RunTally, tally
 from piiscan.sources import is_url
 from piiscan.sources.walk import iter_sources
 from piiscan.state.baseline import BASELINE_FILE, Baseline, Entry
@@ -283,7 +283,6 @@ def scan_paths(paths: Iterable[str], rules: CompiledRules, settings: Settings, k
     scan_one = partial(_scan_one, rules, settings, keys, cache)
     keeper = HeldResults()
     counts = RunTally(result.types)
-    identifying = result.types.where(identifying=True)
     spill = Spill()
     try:
         for item in results:
@@ -301,9 +300,7 @@ def scan_paths(paths: Iterable[str], rules: CompiledRules, settings: Settings, k
             file_result = item if item.tally is not None else finish(item)
             if record is not None:
                 record(file_result)
-            share = file_result.tally or FileTally.of(file_result, identifying)
-            file_result.tally = None
-            file_result.active = ActiveCounts(dict(share.by_type), share.worst)
+            share = counts.take(file_result, file_result.tally)
             result.files.append(file_result)
             keeper.add(file_result)
             result.low_confidence_hidden += file_result.below_threshold
@@ -312,7 +309,6 @@ def scan_paths(paths: Iterable[str], rules: CompiledRules, settings: Settings, k
             if on_file is not None:
                 with held():  # a streamed report's line is written whole, or not at all
                     on_file(file_result)
-            counts.merge(share)
             spill.hold(file_result)  # from here on the findings are only read
     except KeyboardInterrupt:
         result.complete = False

@@ -1,0 +1,85 @@
+"""Reading a saved JSON report back (piiscan.report.load): a file entry at a time, each one
+checked, the findings handed on to be written out of memory as they are read."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from reportsample import build_sample
+
+from piiscan import report
+from piiscan.errors import UsageError
+from piiscan.models import FileResult
+from piiscan.report.json import to_dict
+from piiscan.report.load import from_dict, load_report
+from piiscan.run.spill import Spill, SpilledFindings
+from piiscan.score import tally
+
+
+@pytest.fixture
+def saved(tmp_path: Path) -> Path:
+    path = tmp_path / "r.json"
+    path.write_bytes(report.get("json")(build_sample(values=True)))
+    return path
+
+
+def test_a_report_read_a_file_at_a_time_is_the_one_read_whole(saved: Path) -> None:
+    held: list[FileResult] = []
+    loaded = load_report(str(saved), keep_values=True, hold=held.append)
+    whole = from_dict(json.loads(saved.read_bytes()), keep_values=True)
+    assert held == loaded.files and len(held) > 1
+    assert to_dict(loaded) == to_dict(whole) == json.loads(saved.read_bytes())
+    # counted as a scan counts its files: reports need not read the findings back for it
+    assert all(fr.active is not None for fr in loaded.files)
+    loaded_tally, whole_tally = loaded.tally, tally(whole)
+    assert loaded_tally is not None
+    assert (loaded_tally.by_type, loaded_tally.worst, loaded_tally.rule_ids) == (
+        whole_tally.by_type, whole_tally.worst, whole_tally.rule_ids)
+
+
+def test_findings_past_the_spill_room_leave_memory_and_render_the_same(saved: Path) -> None:
+    spill = Spill(in_memory=2)
+    loaded = load_report(str(saved), hold=spill.hold)
+    assert spill.spilled > 0
+    assert any(isinstance(fr.findings, SpilledFindings) for fr in loaded.files)
+    assert report.get("json")(loaded) == report.get("json")(load_report(str(saved)))
+
+
+def test_a_byte_order_mark_is_read_past(saved: Path, tmp_path: Path) -> None:
+    marked = tmp_path / "bom.json"
+    marked.write_bytes(b"\xef\xbb\xbf" + saved.read_bytes())
+    assert to_dict(load_report(str(marked))) == to_dict(load_report(str(saved)))
+
+
+def test_a_bad_file_entry_is_named_by_where_it_is(saved: Path, tmp_path: Path) -> None:
+    data = json.loads(saved.read_bytes())
+    data["files"][1]["findings"][0]["severity"] = "severe"
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps(data, ensure_ascii=False), "utf-8")
+    with pytest.raises(UsageError, match=r"bad\.json is not a piiscan JSON report: at "
+                                         r"files/1/findings/0/severity: 'severe' is not one"):
+        load_report(str(bad))
+
+
+def test_a_cut_or_foreign_file_is_one_clear_error(saved: Path, tmp_path: Path) -> None:
+    raw = saved.read_bytes()
+    cut = tmp_path / "cut.json"
+    cut.write_bytes(raw[: len(raw) * 2 // 3])  # in the middle of the files
+    with pytest.raises(UsageError, match=r"cut\.json is not a JSON file"):
+        load_report(str(cut))
+    lines = tmp_path / "r.jsonl"
+    lines.write_bytes(report.get("jsonl")(build_sample()))
+    with pytest.raises(UsageError, match="is a JSON Lines report, which is not re-rendered"):
+        load_report(str(lines))
+    latin = tmp_path / "latin.json"
+    latin.write_bytes(raw.replace(b'"schema"', b'"sch\xe9ma"', 1))
+    with pytest.raises(UsageError, match=r"latin\.json is not a (JSON file|piiscan JSON report)"):
+        load_report(str(latin))
+    empty = tmp_path / "empty.json"
+    empty.write_bytes(b"")
+    with pytest.raises(UsageError, match="is not a JSON file"):
+        load_report(str(empty))
+    with pytest.raises(UsageError, match="cannot read"):
+        load_report(str(tmp_path))  # a folder
