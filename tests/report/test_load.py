@@ -67,8 +67,9 @@ def test_a_cut_or_foreign_file_is_one_clear_error(saved: Path, tmp_path: Path) -
     raw = saved.read_bytes()
     cut = tmp_path / "cut.json"
     cut.write_bytes(raw[: len(raw) * 2 // 3])  # in the middle of the files
-    with pytest.raises(UsageError, match=r"cut\.json is not a JSON file"):
+    with pytest.raises(UsageError, match=r"cut\.json is not a JSON file") as error:
         load_report(str(cut))
+    assert len(str(error.value).splitlines()) == 1
     lines = tmp_path / "r.jsonl"
     lines.write_bytes(report.get("jsonl")(build_sample()))
     with pytest.raises(UsageError, match="is a JSON Lines report, which is not re-rendered"):

@@ -114,7 +114,10 @@ def load_report(path: str, keep_values: bool = False,
                         hold(file_result)
                 result.tally = counts
             except (ijson.JSONError, UnicodeDecodeError) as exc:
-                raise UsageError(f"{path} is not a JSON file: {exc}") from None
+                # yajl's message points at the place over three lines: the first says it
+                why = next((line.strip() for line in str(exc).splitlines() if line.strip()),
+                           type(exc).__name__)
+                raise UsageError(f"{path} is not a JSON file: {why}") from None
     except OSError as exc:
         raise UsageError(f"cannot read {path}: {exc.strerror or exc}; give a JSON report "
                          "a scan wrote (`piiscan scan ... -o result.json`)") from None
