@@ -42,8 +42,14 @@ typecheck: dev
 sysdeps:
 	@tools/sysdeps.sh
 
+# The tests that detect run a second time with the word scanner's pure-Python backend (the
+# tries for `re`, used where no Hyperscan wheel exists): both must give the same findings.
+DETECTION_TESTS = tests/rules tests/recognizers tests/structure tests/e2e \
+	tests/test_scan_structure.py tests/test_scan_head.py
+
 test: sysdeps dev lint typecheck
 	$(BIN)/python -m pytest -q
+	PIISCAN_MATCHER=python $(BIN)/python -m pytest -q $(DETECTION_TESTS)
 
 eval: dev
 	$(BIN)/python benchmarks/eval/run.py

@@ -23,7 +23,12 @@ beside the term) is a duplicate and counts neither way. Everything else is a fal
 every truth left over is a false negative. A clean file (hard negatives only) that gets any
 SENSITIVE_* finding is a "false sensitive file"; the rate is per 100 clean files.
 
-Exits 0 unless ``--strict`` is given and a target is missed (then 1), or the scan failed (2).
+The corpus is scanned a second time with the word scanner's pure-Python backend
+(``PIISCAN_MATCHER=python``, what runs where no Hyperscan wheel exists): any finding that
+differs is listed and the exit code is 1 (``--no-both-matchers`` skips it).
+
+Exits 0 unless ``--strict`` is given and a target is missed (then 1), a finding differs
+between the word scanner's backends (1), or the scan failed (2).
 Figures are tracked in docs/accuracy.md, never asserted by the test suite.
 """
 
@@ -249,7 +254,13 @@ def ensure_corpus(out: Path, seed: int, size: int, regenerate: bool) -> dict[str
     return generate.generate(out, seed, size)
 
 
-def run_scan(files_dir: Path) -> tuple[dict[str, Any], float, list[str]]:
+def run_scan(files_dir: Path, matcher: str | None = None
+             ) -> tuple[dict[str, Any], float, list[str]]:
+    """The JSON report of the CLI over ``files_dir``; ``matcher``: the word scanner's
+    backend (``PIISCAN_MATCHER``), else the default (Hyperscan where it is installed)."""
+    env = {**os.environ, "NO_COLOR": "1"}
+    if matcher is not None:
+        env["PIISCAN_MATCHER"] = matcher
     cmd = [
         *piiscan_command(),
         "scan",
@@ -261,14 +272,40 @@ def run_scan(files_dir: Path) -> tuple[dict[str, Any], float, list[str]]:
         "--show-values",
     ]
     started = time.perf_counter()
-    proc = subprocess.run(
-        cmd, capture_output=True, env={**os.environ, "NO_COLOR": "1"}, check=False
-    )
+    proc = subprocess.run(cmd, capture_output=True, env=env, check=False)
     elapsed = time.perf_counter() - started
     if proc.returncode not in (0, 1, 3):
         sys.stderr.write(proc.stderr.decode("utf-8", "replace"))
         raise SystemExit(f"piiscan failed with exit code {proc.returncode}: {' '.join(cmd)}")
     return json.loads(proc.stdout), elapsed, cmd
+
+
+def findings_of(report: dict[str, Any]) -> list[tuple[Any, ...]]:
+    """Every finding as what it says, without the keyed fingerprint (random per run)."""
+    return sorted(
+        (fr["path"], f["rule_id"], f["confidence"], f.get("value"), f["masked_snippet"],
+         json.dumps(f["location"], sort_keys=True), json.dumps(f["reasons"], sort_keys=True))
+        for fr in report["files"] for f in fr["findings"])
+
+
+def compare_matchers(files_dir: Path, report: dict[str, Any]) -> tuple[bool, str]:
+    """Scan again with the word scanner's pure-Python backend (the tries for ``re``, used
+    where no Hyperscan wheel exists): whether any finding differs from ``report``'s (issue
+    15: both must give identical findings), and a paragraph saying so. Call it before
+    ``evaluate``, which rewrites the report's paths."""
+    from piiscan.rules.prescan import hyperscan_available
+
+    if not hyperscan_available():
+        return False, "word scanner: only the pure-Python backend is installed; nothing compared"
+    again, elapsed, _ = run_scan(files_dir, matcher="python")
+    mine, theirs = findings_of(report), findings_of(again)
+    if mine == theirs:
+        return False, (f"word scanner backends: Hyperscan and pure Python give identical "
+                       f"findings ({len(mine):,}; the pure-Python scan took {elapsed:.1f} s)")
+    only = sorted(set(mine) ^ set(theirs))
+    lines = [f"word scanner backends DIFFER: {len(only)} findings in one only, e.g."]
+    lines += [f"  {'hyperscan' if item in mine else 'python'}: {item[:4]}" for item in only[:10]]
+    return True, "\n".join(lines)
 
 
 def relative(path: str, root: Path) -> str:
@@ -431,6 +468,7 @@ def run_independent(args: argparse.Namespace) -> int:
     files_dir: Path = args.files
     truth = independent_truth.load(files_dir)
     report, elapsed, cmd = run_scan(files_dir)
+    differs, backends = compare_matchers(files_dir, report) if args.both_matchers else (False, "")
     if args.only:  # one batch: its files only (an unseen batch's first run)
         ids = set(args.only.split(","))
         for fr in report["files"]:
@@ -474,7 +512,9 @@ def run_independent(args: argparse.Namespace) -> int:
         print_details(scores, args.details)
     if args.errors:
         write_errors(args.errors, truth, report, scores, figures)
-    return 1 if args.strict and not (ok and clean_ok and sens_ok) else 0
+    if backends:
+        print(f"\n{backends}")
+    return 1 if differs or (args.strict and not (ok and clean_ok and sens_ok)) else 0
 
 
 def print_details(scores: dict[str, Score], n: int) -> None:
@@ -534,6 +574,9 @@ def main(argv: list[str] | None = None) -> int:
         help="print up to N false positives and negatives per type",
     )
     parser.add_argument("--json", type=Path, help="also write the scores as JSON here")
+    parser.add_argument("--both-matchers", action=argparse.BooleanOptionalAction, default=True,
+                        help="scan again with the pure-Python word scanner and exit 1 if any "
+                             "finding differs from Hyperscan's (default: on)")
     parser.add_argument("--only", metavar="IDS",
                         help="--set independent: score only these files (p45,p46,n67)")
     parser.add_argument("--strict", action="store_true", help="exit 1 when a target is missed")
@@ -544,6 +587,7 @@ def main(argv: list[str] | None = None) -> int:
     truth = ensure_corpus(args.corpus, args.seed, args.size, args.regenerate)
     files_dir = args.corpus / generate.FILES
     report, elapsed, cmd = run_scan(files_dir)
+    differs, backends = compare_matchers(files_dir, report) if args.both_matchers else (False, "")
     scores, extra = evaluate(truth, report, files_dir)
     text, ok = table(scores, extra)
     n_files = len(truth["files"])
@@ -568,6 +612,8 @@ def main(argv: list[str] | None = None) -> int:
         print("\nfalse sensitive files: " + ", ".join(extra["false_sensitive_files"][:20]))
     if args.details:
         print_details(scores, args.details)
+    if backends:
+        print(f"\n{backends}")
     if args.json:
         args.json.write_text(
             json.dumps(
@@ -592,7 +638,7 @@ def main(argv: list[str] | None = None) -> int:
             ),
             encoding="utf-8",
         )
-    return 1 if args.strict and not ok else 0
+    return 1 if differs or (args.strict and not ok) else 0
 
 
 if __name__ == "__main__":
