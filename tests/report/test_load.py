@@ -84,3 +84,51 @@ def test_a_cut_or_foreign_file_is_one_clear_error(saved: Path, tmp_path: Path) -
         load_report(str(empty))
     with pytest.raises(UsageError, match="cannot read"):
         load_report(str(tmp_path))  # a folder
+
+
+def test_a_report_from_a_pipe_is_read(saved: Path, tmp_path: Path) -> None:
+    """`gunzip -c r.json.gz | piiscan report /dev/stdin`: a pipe cannot seek, so it is read
+    into an unnamed temporary file first."""
+    import os
+    import threading
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+
+    def write() -> None:
+        with open(fifo, "wb") as out:
+            out.write(saved.read_bytes())
+
+    writer = threading.Thread(target=write)
+    writer.start()
+    try:
+        piped = load_report(str(fifo))
+    finally:
+        writer.join(timeout=30)
+    assert to_dict(piped) == to_dict(load_report(str(saved)))
+
+
+def test_what_no_report_is_refused_in_a_line_without_quoting_it(saved: Path,
+                                                                 tmp_path: Path) -> None:
+    deep = tmp_path / "deep.json"
+    deep.write_text("[" * 100_000 + "]" * 100_000, "utf-8")  # 200 KB: once gigabytes of paths
+    with pytest.raises(UsageError, match="nested more than 64 levels deep"):
+        load_report(str(deep))
+    data = json.loads(saved.read_bytes())
+    twice = tmp_path / "twice.json"
+    text = json.dumps(data, ensure_ascii=False)
+    twice.write_text(text[:-1] + ', "files": []}', "utf-8")
+    with pytest.raises(UsageError, match="the key 'files' is there twice"):
+        load_report(str(twice))
+    value = next(f["value"] for fr in data["files"] for f in fr["findings"] if f.get("value"))
+    for spoilt in (f'"{value}\t"'.encode(), f'"{value}'.encode() + b'\xe9"'):
+        raw = tmp_path / "raw.json"  # a tab, a Latin-1 byte: the parser quotes the value
+        raw.write_bytes(text.encode().replace(f'"{value}"'.encode(), spoilt, 1))
+        assert spoilt in raw.read_bytes()
+        with pytest.raises(UsageError, match=r"raw\.json is not a JSON file") as error:
+            load_report(str(raw))
+        assert value not in str(error.value) and len(str(error.value).splitlines()) == 1
+    lines = tmp_path / "spaced.jsonl"
+    lines.write_bytes(b"\n  " + report.get("jsonl")(build_sample()))
+    with pytest.raises(UsageError, match="is a JSON Lines report"):
+        load_report(str(lines))

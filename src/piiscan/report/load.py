@@ -19,6 +19,7 @@ import codecs
 import json
 import stat
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 from typing import IO, Any
@@ -88,19 +89,20 @@ def validate(data: Any, source: str = "report", definition: str | None = None,
 
 def load_report(path: str, keep_values: bool = False,
                 hold: Callable[[FileResult], None] | None = None) -> ScanResult:
-    """The report saved at ``path``; ``hold`` is given each file's result as it is read."""
+    """The report saved at ``path`` (a file, or a pipe: ``gunzip -c r.json.gz |``); ``hold``
+    is given each file's result as it is read."""
     import ijson
 
     try:
-        with open(path, "rb") as handle:
+        with open(path, "rb") as source, _rereadable(source) as handle:
             start = len(codecs.BOM_UTF8) if handle.read(3) == codecs.BOM_UTF8 else 0
             handle.seek(start)
-            if handle.read(len(_JSON_LINES)) == _JSON_LINES:
+            if handle.read(4096).lstrip().startswith(_JSON_LINES):
                 raise UsageError(f"{path} is a JSON Lines report, which is not re-rendered: "
                                  "save a JSON report with `piiscan scan ... -o result.json`")
             try:
                 handle.seek(start)
-                head = _without_files(handle)
+                head = _without_files(handle, path)
                 validate(head, path)
                 result = _result(head, keep_values)
                 counts = RunTally(result.types)  # as a scan counts its files
@@ -114,30 +116,76 @@ def load_report(path: str, keep_values: bool = False,
                         hold(file_result)
                 result.tally = counts
             except (ijson.JSONError, UnicodeDecodeError) as exc:
-                # yajl's message points at the place over three lines: the first says it
-                why = next((line.strip() for line in str(exc).splitlines() if line.strip()),
-                           type(exc).__name__)
-                raise UsageError(f"{path} is not a JSON file: {why}") from None
+                raise UsageError(f"{path} is not a JSON file: {_syntax_error(exc)}") from None
     except OSError as exc:
         raise UsageError(f"cannot read {path}: {exc.strerror or exc}; give a JSON report "
                          "a scan wrote (`piiscan scan ... -o result.json`)") from None
     return result
 
 
-def _without_files(handle: IO[bytes]) -> Any:
-    """The whole document, its list of files left empty (read next, one at a time)."""
+@contextmanager
+def _rereadable(source: IO[bytes]) -> Iterator[IO[bytes]]:
+    """``source``, or, when it cannot seek (a pipe), a copy of it in an unnamed, owner-only
+    temporary file: a report is read twice (everything but its files, then the files)."""
+    if source.seekable():
+        yield source
+        return
+    import shutil
+    import tempfile
+
+    with tempfile.TemporaryFile(prefix="piiscan-report-") as copy:
+        shutil.copyfileobj(source, copy, 1 << 20)
+        copy.seek(0)
+        yield copy
+
+
+_OPENING, _CLOSING = frozenset({"start_map", "start_array"}), frozenset({"end_map", "end_array"})
+MAX_DEPTH = 64  # a report nests ten levels deep (files, findings, location, members)
+
+
+def _without_files(handle: IO[bytes], path: str) -> Any:
+    """The whole document, its list of files left empty (read next, one at a time). Events
+    without paths (``basic_parse``): a path per level of nesting costs memory quadratic in
+    the depth. A document nested deeper than ``MAX_DEPTH``, or with a key twice at its top
+    (the second "files" would be read as well), is refused."""
     import ijson
 
     builder = ijson.ObjectBuilder()
-    events = ijson.parse(handle, use_float=True)
-    for prefix, event, value in events:
+    depth, key, skipping = 0, None, False
+    keys: set[str] = set()
+    for event, value in ijson.basic_parse(handle, use_float=True):
+        if event in _OPENING:
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise UsageError(f"{path} is not a piiscan JSON report: it is nested more than "
+                                 f"{MAX_DEPTH} levels deep")
+        elif event in _CLOSING:
+            depth -= 1
+        elif event == "map_key" and depth == 1:
+            if value in keys:
+                raise UsageError(f"{path} is not a piiscan JSON report: the key {value!r} is "
+                                 "there twice")
+            keys.add(value)
+            key = value
+        if skipping:
+            skipping = depth > 1  # until the list of files closes, which is kept
+            if skipping:
+                continue
         builder.event(event, value)
-        if prefix == "files" and event == "start_array":
-            for prefix, event, _ in events:
-                if prefix == "files" and event == "end_array":
-                    builder.event(event, None)
-                    break
+        skipping = depth == 2 and key == "files" and event == "start_array"
     return builder.value
+
+
+def _syntax_error(exc: Exception) -> str:
+    """What is wrong, without the text around it that the parser quotes (a report may hold
+    values: --show-values)."""
+    message = exc.args[0] if exc.args else ""
+    if isinstance(message, bytes):
+        message = message.decode("utf-8", "replace")
+    if isinstance(exc, UnicodeDecodeError):
+        return f"it is not UTF-8 ({exc.reason} at byte {exc.start:,})"
+    first = str(message).strip().splitlines()[0:1]
+    return first[0].strip() if first else type(exc).__name__
 
 
 def _files(handle: IO[bytes]) -> Iterator[Any]:
