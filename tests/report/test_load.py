@@ -18,6 +18,18 @@ from piiscan.run.spill import Spill, SpilledFindings
 from piiscan.score import tally
 
 
+@pytest.fixture(autouse=True, params=["default", "python"])
+def ijson_backend(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """The C parser ijson ships wheels with, and its pure-Python one (platforms without)."""
+    if request.param == "python":
+        import ijson
+
+        backend = ijson.get_backend("python")
+        monkeypatch.setattr(ijson, "basic_parse", backend.basic_parse)
+        monkeypatch.setattr(ijson, "items", backend.items)
+    return str(request.param)
+
+
 @pytest.fixture
 def saved(tmp_path: Path) -> Path:
     path = tmp_path / "r.json"
@@ -67,7 +79,8 @@ def test_a_cut_or_foreign_file_is_one_clear_error(saved: Path, tmp_path: Path) -
     raw = saved.read_bytes()
     cut = tmp_path / "cut.json"
     cut.write_bytes(raw[: len(raw) * 2 // 3])  # in the middle of the files
-    with pytest.raises(UsageError, match=r"cut\.json is not a JSON file") as error:
+    with pytest.raises(UsageError, match=r"cut\.json is not a JSON file: it ends before the "
+                                         r"JSON does \(an empty or cut-short file\)") as error:
         load_report(str(cut))
     assert len(str(error.value).splitlines()) == 1
     lines = tmp_path / "r.jsonl"

@@ -115,7 +115,7 @@ def load_report(path: str, keep_values: bool = False,
                     if hold is not None:
                         hold(file_result)
                 result.tally = counts
-            except (ijson.JSONError, UnicodeDecodeError) as exc:
+            except (ijson.JSONError, json.JSONDecodeError, UnicodeDecodeError) as exc:
                 raise UsageError(f"{path} is not a JSON file: {_syntax_error(exc)}") from None
     except OSError as exc:
         raise UsageError(f"cannot read {path}: {exc.strerror or exc}; give a JSON report "
@@ -185,6 +185,8 @@ def _syntax_error(exc: Exception) -> str:
     if isinstance(exc, UnicodeDecodeError):
         return f"it is not UTF-8 ({exc.reason} at byte {exc.start:,})"
     first = str(message).strip().splitlines()[0:1]
+    if first and ("premature EOF" in first[0] or "Incomplete JSON" in first[0]):
+        return "it ends before the JSON does (an empty or cut-short file)"  # yajl; Python
     return first[0].strip() if first else type(exc).__name__
 
 
