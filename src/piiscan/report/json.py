@@ -18,6 +18,7 @@ from piiscan.models import (
     FileRef,
     FileResult,
     Finding,
+    Level,
     Location,
     Reason,
     RuleInfo,
@@ -29,6 +30,9 @@ from piiscan.report.record import overdue_dict, record_dict
 from piiscan.score import assess_scan, file_mode_text, tally
 
 SCHEMA_VERSION = 1
+
+
+_LEVEL_NAMES = {level: str(level) for level in Level}  # str() of an enum is a Python call
 
 
 def location_dict(loc: Location) -> dict[str, Any]:
@@ -49,8 +53,8 @@ def finding_dict(f: Finding) -> dict[str, Any]:
         "rule_name": f.rule_name,
         "category": f.category.value,
         "category_en": f.category.english,
-        "severity": str(f.severity),
-        "confidence": str(f.confidence),
+        "severity": _LEVEL_NAMES[f.severity],
+        "confidence": _LEVEL_NAMES[f.confidence],
         "reasons": _reasons(f.reasons),
         "location": location_dict(f.location),
         "masked_value": f.masked_value,
