@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from reportsample import build_sample
@@ -12,21 +13,26 @@ from reportsample import build_sample
 from piiscan import report
 from piiscan.errors import UsageError
 from piiscan.models import FileResult
+from piiscan.report import load
 from piiscan.report.json import to_dict
 from piiscan.report.load import from_dict, load_report
 from piiscan.run.spill import Spill, SpilledFindings
 from piiscan.score import tally
 
 
-@pytest.fixture(autouse=True, params=["default", "python"])
-def ijson_backend(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
-    """The C parser ijson ships wheels with, and its pure-Python one (platforms without)."""
-    if request.param == "python":
+@pytest.fixture(autouse=True, params=["wheels", "pure Python"])
+def libraries(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """ijson's C parser and jsonschema-rs's check, as installed from wheels; and what runs
+    on platforms without them: ijson's pure-Python parser and jsonschema alone."""
+    if request.param == "pure Python":
         import ijson
 
         backend = ijson.get_backend("python")
         monkeypatch.setattr(ijson, "basic_parse", backend.basic_parse)
         monkeypatch.setattr(ijson, "items", backend.items)
+        monkeypatch.setattr(load, "_fast_check", lambda definition=None: None)
+    else:
+        assert load._fast_check() is not None  # jsonschema-rs is a dependency on CPython
     return str(request.param)
 
 
@@ -145,3 +151,51 @@ def test_what_no_report_is_refused_in_a_line_without_quoting_it(saved: Path,
     lines.write_bytes(b"\n  " + report.get("jsonl")(build_sample()))
     with pytest.raises(UsageError, match="is a JSON Lines report"):
         load_report(str(lines))
+
+
+@pytest.mark.parametrize("libraries", ["wheels"], indirect=True)  # jsonschema-rs itself
+def test_the_fast_check_and_jsonschema_agree_on_damaged_reports(saved: Path) -> None:
+    """A report the fast check (jsonschema-rs) passes is not checked again: on reports
+    damaged at random (a value replaced, a key dropped or added, an entry repeated) it must
+    say what jsonschema says, for the whole report and for each file entry."""
+    import copy
+    import random
+
+    import jsonschema
+
+    whole = json.loads(saved.read_bytes())
+    definitions = load.schema()["$defs"]
+    checkers = {None: jsonschema.Draft202012Validator(load.schema()),
+                "file": jsonschema.Draft202012Validator({"$defs": definitions,
+                                                         "$ref": "#/$defs/file"})}
+    values = [None, True, 0, -1, 1.5, 2**70, "", "severe", "high", [], {}, [1], {"a": 1}]
+    rnd = random.Random(15)
+    refused = 0
+    for _ in range(250):
+        doc = copy.deepcopy(whole)
+        places: list[tuple[Any, Any]] = []
+        stack: list[Any] = [doc]
+        while stack:  # every container and each key or index in it
+            node = stack.pop()
+            keys = list(node) if isinstance(node, dict) else range(len(node))
+            for key in keys:
+                places.append((node, key))
+                if isinstance(node[key], dict | list):
+                    stack.append(node[key])
+        node, key = rnd.choice(places)
+        roll = rnd.random()
+        if roll < 0.6:
+            node[key] = rnd.choice(values)
+        elif isinstance(node, dict) and roll < 0.8:
+            del node[key]
+        elif isinstance(node, dict):
+            node["extra"] = rnd.choice(values)
+        else:
+            node.append(copy.deepcopy(node[key]))
+        for definition, part in [(None, doc), *(("file", f) for f in doc["files"]
+                                                if isinstance(doc.get("files"), list))]:
+            fast = load._fast_check(definition)
+            assert fast is not None
+            assert fast(part) == checkers[definition].is_valid(part), (definition, part)
+        refused += not checkers[None].is_valid(doc)
+    assert refused > 120  # most damage is caught: the test compares refusals, not only passes
