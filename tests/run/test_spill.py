@@ -233,7 +233,8 @@ def test_the_terminal_report_reads_a_files_findings_back_once_at_most(
         share_result: ScanResult, monkeypatch: pytest.MonkeyPatch) -> None:
     """The table and the advice after it take what they count from the run's per-file
     counts; only the details they list read findings back from disk, once per file (the
-    HTML report also counts each folder's people from them)."""
+    HTML report also counts each folder's people from them, the XLSX register the
+    categories of a file's row)."""
     spill = Spill(in_memory=0)
     for fr in share_result.files:
         spill.hold(fr)
@@ -254,4 +255,7 @@ def test_the_terminal_report_reads_a_files_findings_back_once_at_most(
     assert len(reads) == 1 and f"in {len(listed)} file(s)" in steps
     reads.clear()
     report.get("html")(share_result)  # people per folder, then the details: twice a file
+    assert reads and max(Counter(reads).values()) <= 2
+    reads.clear()
+    report.get("xlsx")(share_result)  # the register's row of a file, then the findings sheet
     assert reads and max(Counter(reads).values()) <= 2

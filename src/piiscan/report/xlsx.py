@@ -29,7 +29,7 @@ from piiscan.models import Category, FileResult, ScanResult, TypeRegistry
 from piiscan.report import REVISION_LABELS, revision_facts, run_timezone
 from piiscan.report.json import sort_findings, summary_dict
 from piiscan.report.record import access_text, overdue, record_items, retention_days
-from piiscan.score import FLAGS, TRIGGERS, flag_label, tally, trigger_label
+from piiscan.score import FLAGS, TRIGGERS, active_counts, flag_label, tally, trigger_label
 
 MAX_CELL = 32_000  # Excel's limit is 32,767 characters
 MAX_FINDING_ROWS = 1_000_000  # Excel's limit is 1,048,576 rows a sheet
@@ -123,13 +123,29 @@ def _local(ts: float, tz: timezone) -> datetime | None:
 
 
 def _counts(fr: FileResult, types: TypeRegistry) -> str:
-    counts = Counter(f.type for f in fr.findings if f.suppressed_by is None)
+    """The file's findings by type, most first: from the counts the run kept, so findings
+    written out of memory are not read back for them."""
+    counts = Counter(active_counts(fr).by_type)  # in the findings' order, as most_common keeps
     return "、".join(f"{types.label(t)} {n}" for t, n in counts.most_common())
 
 
-def _categories(fr: FileResult) -> str:
-    present = {f.category for f in fr.findings if f.suppressed_by is None}
-    return "、".join(c.value for c in sorted(present, key=list(Category).index, reverse=True))
+def _categories_and_sensitive(fr: FileResult) -> tuple[str, str]:
+    """The categories of the file's findings, and 要配慮の有無: whether it holds special
+    care-required information, and whether that is tied to a person (only then is a leak
+    reportable). One read of the findings for both."""
+    present: set[Category] = set()
+    sensitive = linked = False
+    for f in fr.findings:
+        if f.suppressed_by is None:
+            present.add(f.category)
+            if f.category == Category.SENSITIVE:
+                sensitive = True
+                linked = linked or bool(f.linked)
+    categories = "、".join(c.value for c in sorted(present, key=list(Category).index,
+                                                    reverse=True))
+    if not sensitive:
+        return categories, "なし (no)"
+    return categories, "あり (yes)" if linked else "あり・本人と結びつかない (yes, not tied to a person)"
 
 
 def _git_columns(result: ScanResult) -> tuple[tuple[str, int], ...]:
@@ -143,18 +159,6 @@ def _git_columns(result: ScanResult) -> tuple[tuple[str, int], ...]:
 def _git_values(fr: FileResult, columns: tuple[tuple[str, int], ...]) -> list[str]:
     facts = dict(revision_facts(fr.file))
     return [facts.get(label, "") for label, _ in columns]
-
-
-def _sensitive(fr: FileResult) -> str:
-    """要配慮の有無: whether the file holds special care-required information, and whether
-    it is tied to a person (only then is a leak reportable)."""
-    sensitive = [f for f in fr.findings
-                 if f.suppressed_by is None and f.category == Category.SENSITIVE]
-    if not sensitive:
-        return "なし (no)"
-    if any(f.linked for f in sensitive):
-        return "あり (yes)"
-    return "あり・本人と結びつかない (yes, not tied to a person)"
 
 
 def _cover(wb: Workbook, result: ScanResult) -> None:
@@ -198,9 +202,10 @@ def _inventory(wb: Workbook, result: ScanResult) -> None:
     files = sorted((fr for fr in result.files if fr.risk_level != "none"),
                    key=lambda fr: (-fr.risk_score, fr.file.display))
     for number, fr in enumerate(files, start=1):
+        categories, sensitive = _categories_and_sensitive(fr)
         sheet.append([
-            number, fr.file.display, _counts(fr, result.types), _categories(fr),
-            fr.people_estimate, _sensitive(fr), access_text(fr), _local(fr.file.mtime, tz),
+            number, fr.file.display, _counts(fr, result.types), categories,
+            fr.people_estimate, sensitive, access_text(fr), _local(fr.file.mtime, tz),
             "", "", fr.owner or "", fr.file.size, fr.kind or "",
             RISK_LABELS.get(fr.risk_level, fr.risk_level), fr.risk_score,
             "\n".join(trigger_label(t) for t in fr.triggers),
