@@ -127,6 +127,36 @@ def test_a_report_from_a_pipe_is_read(saved: Path, tmp_path: Path) -> None:
     assert to_dict(piped) == to_dict(load_report(str(saved)))
 
 
+def test_a_pipe_that_cannot_be_copied_is_one_clear_error(saved: Path, tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    import contextlib
+    import os
+    import tempfile
+    import threading
+
+    def full(*_: object, **__: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(tempfile, "TemporaryFile", full)
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+
+    def write() -> None:
+        # the reader gives up before reading: a broken pipe
+        with contextlib.suppress(BrokenPipeError), open(fifo, "wb") as out:
+            out.write(saved.read_bytes())
+
+    writer = threading.Thread(target=write)
+    writer.start()
+    try:
+        with pytest.raises(UsageError, match=r"cannot keep a copy of .*pipe in the temporary "
+                                             r"folder \(No space left on device\), which a "
+                                             r"report from a pipe needs"):
+            load_report(str(fifo))
+    finally:
+        writer.join(timeout=30)
+
+
 def test_what_no_report_is_refused_in_a_line_without_quoting_it(saved: Path,
                                                                  tmp_path: Path) -> None:
     deep = tmp_path / "deep.json"

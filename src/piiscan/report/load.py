@@ -153,10 +153,23 @@ def _rereadable(source: IO[bytes]) -> Iterator[IO[bytes]]:
     import shutil
     import tempfile
 
-    with tempfile.TemporaryFile(prefix="piiscan-report-") as copy:
-        shutil.copyfileobj(source, copy, 1 << 20)
+    try:
+        copy = tempfile.TemporaryFile(prefix="piiscan-report-")  # noqa: SIM115 (closed below)
+    except OSError as exc:
+        raise _no_copy(source, exc) from None
+    with copy:
+        try:
+            shutil.copyfileobj(source, copy, 1 << 20)
+        except OSError as exc:
+            raise _no_copy(source, exc) from None
         copy.seek(0)
         yield copy
+
+
+def _no_copy(source: IO[bytes], exc: OSError) -> UsageError:
+    return UsageError(f"cannot keep a copy of {source.name} in the temporary folder "
+                      f"({exc.strerror or exc}), which a report from a pipe needs: save the "
+                      "report to a file and give its path")
 
 
 _OPENING, _CLOSING = frozenset({"start_map", "start_array"}), frozenset({"end_map", "end_array"})
