@@ -441,7 +441,7 @@ class RunTally:
         written out of memory, the reports need not read them back for those."""
         share = share or FileTally.of(fr, self.people.identifying)
         fr.tally = None
-        fr.active = ActiveCounts(dict(share.by_type), share.worst)
+        fr.active = share.active()
         self.merge(share)
         return share
 
@@ -489,13 +489,16 @@ class FileTally:
         part.worst = worst
         return part
 
+    def active(self) -> ActiveCounts:
+        """What the reports read of it: the counts by type and the worst severity."""
+        return ActiveCounts(dict(self.by_type), self.worst)
+
 
 def active_counts(fr: FileResult) -> ActiveCounts:
     """What a file's findings that count add up to: kept by the run as it went (one tally
     per file), else counted now, once (a saved report read back)."""
     if fr.active is None:
-        part = FileTally.of(fr, frozenset())
-        fr.active = ActiveCounts(dict(part.by_type), part.worst)
+        fr.active = FileTally.of(fr, frozenset()).active()
     return fr.active
 
 
