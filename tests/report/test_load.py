@@ -170,13 +170,15 @@ def test_what_no_report_is_refused_in_a_line_without_quoting_it(saved: Path,
     with pytest.raises(UsageError, match="the key 'files' is there twice"):
         load_report(str(twice))
     value = next(f["value"] for fr in data["files"] for f in fr["findings"] if f.get("value"))
-    for spoilt in (f'"{value}\t"'.encode(), f'"{value}'.encode() + b'\xe9"'):
-        raw = tmp_path / "raw.json"  # a tab, a Latin-1 byte: the parser quotes the value
+    for spoilt, secret in ((f'"{value}\t"'.encode(), value),
+                           (f'"{value}'.encode() + b'\xe9"', value),
+                           ("鈴木".encode(), "鈴")):  # a bare name: ijson's Python parser quotes it
+        raw = tmp_path / "raw.json"  # a tab, a Latin-1 byte: yajl quotes the value
         raw.write_bytes(text.encode().replace(f'"{value}"'.encode(), spoilt, 1))
         assert spoilt in raw.read_bytes()
         with pytest.raises(UsageError, match=r"raw\.json is not a JSON file") as error:
             load_report(str(raw))
-        assert value not in str(error.value) and len(str(error.value).splitlines()) == 1
+        assert secret not in str(error.value) and len(str(error.value).splitlines()) == 1
     lines = tmp_path / "spaced.jsonl"
     lines.write_bytes(b"\n  " + report.get("jsonl")(build_sample()))
     with pytest.raises(UsageError, match="is a JSON Lines report"):

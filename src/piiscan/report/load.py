@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import codecs
 import json
+import re
 import stat
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -220,7 +221,11 @@ def _syntax_error(exc: Exception) -> str:
     first = str(message).strip().splitlines()[0:1]
     if first and ("premature EOF" in first[0] or "Incomplete JSON" in first[0]):
         return "it ends before the JSON does (an empty or cut-short file)"  # yajl; Python
-    return first[0].strip() if first else type(exc).__name__
+    # ijson's pure-Python parser quotes what it met ("Unexpected symbol 'x' at 6")
+    return _QUOTED.sub("…", first[0].strip()) if first else type(exc).__name__
+
+
+_QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"")
 
 
 def _files(handle: IO[bytes]) -> Iterator[Any]:
