@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import errno
 import importlib
+from collections import Counter
 from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
@@ -18,7 +19,8 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 from piiscan.atomic import temporary_for as temporary_for
 from piiscan.atomic import write_atomic as write_atomic
 from piiscan.errors import UsageError
-from piiscan.models import FileRef, FileResult, ScanResult
+from piiscan.models import FileRef, FileResult, ScanResult, TypeRegistry
+from piiscan.score import active_counts
 
 if TYPE_CHECKING:
     from piiscan.report.jsonl import Stream
@@ -67,6 +69,14 @@ def revision_facts(ref: FileRef) -> list[tuple[str, str]]:
     values = (rev.commit, rev.date, rev.path, rev.author)
     return [(label, value) for label, value in zip(REVISION_LABELS, values, strict=True)
             if value is not None]
+
+
+def type_counts(fr: FileResult, types: TypeRegistry, *, short: bool = False) -> list[str]:
+    """A file's findings that count, by type, most first (``電話番号 12``): from the counts
+    the run kept, so findings written out of memory are not read back for them. Ties keep
+    the order the file first holds the types in."""
+    counts = Counter(active_counts(fr).by_type)
+    return [f"{types.label(t, short=short)} {n}" for t, n in counts.most_common()]
 
 
 def _module(name: str) -> Any:

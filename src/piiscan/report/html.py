@@ -18,7 +18,6 @@ import hashlib
 import heapq
 import io
 import json
-from collections import Counter
 from collections.abc import Iterator
 from datetime import datetime, timezone
 from html import escape
@@ -27,7 +26,7 @@ from typing import Any, BinaryIO
 from piiscan import __version__
 from piiscan.labels import RISK_LABELS
 from piiscan.models import Category, FileResult, ScanResult, TypeRegistry
-from piiscan.report import revision_facts, run_timezone
+from piiscan.report import revision_facts, run_timezone, type_counts
 from piiscan.report.json import finding_order, summary_dict
 from piiscan.report.record import overdue, record_items, retention_days
 from piiscan.score import (
@@ -227,8 +226,7 @@ def _when(ts: float, tz: timezone) -> str:
 
 
 def _types(fr: FileResult, types: TypeRegistry) -> str:
-    counts = Counter(active_counts(fr).by_type)
-    return "、".join(f"{types.label(t, short=True)} {n}" for t, n in counts.most_common())
+    return "、".join(type_counts(fr, types, short=True))
 
 
 def _badge(level: str) -> str:

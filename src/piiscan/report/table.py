@@ -14,7 +14,7 @@ from rich.text import Text
 
 from piiscan.labels import RISK_LABELS
 from piiscan.models import Category, FileResult, ScanResult, TypeRegistry
-from piiscan.report import revision_facts
+from piiscan.report import revision_facts, type_counts
 from piiscan.report.json import finding_order
 from piiscan.report.record import overdue, record_lines, retention_days
 from piiscan.report.summary import summary_line as summary_line
@@ -113,11 +113,6 @@ def fit_items(items: list[str], width: int, sep: str = ", ") -> str:
     return sep.join(out)
 
 
-def _type_items(fr: FileResult, short: bool, types: TypeRegistry) -> list[str]:
-    counts = Counter(active_counts(fr).by_type)
-    return [f"{types.label(t, short=short)} {n}" for t, n in counts.most_common()]
-
-
 def _trigger_items(fr: FileResult) -> list[str]:
     return [TRIGGERS[t].short for t in fr.triggers if t in TRIGGERS]
 
@@ -151,8 +146,8 @@ def file_table(files: list[FileResult], width: int, types: TypeRegistry) -> Tabl
     if not wide:
         heads, fixed = _columns(files, wide=False)
         room = width - (3 * len(heads) + 1) - sum(fixed)
-    short = [_type_items(fr, short=True, types=types) for fr in files]
-    full = [_type_items(fr, short=False, types=types) for fr in files]
+    short = [type_counts(fr, types, short=True) for fr in files]
+    full = [type_counts(fr, types) for fr in files]
     types_want = max(cell_len(heads[3]), _widest([", ".join(t) for t in short]))
     path_w = min(path_want, max(room * 3 // 5, room - types_want, 12))
     full_want = max(cell_len(heads[3]), _widest([", ".join(t) for t in full]))

@@ -12,7 +12,6 @@ from untrusted files.
 from __future__ import annotations
 
 import io
-from collections import Counter
 from collections.abc import Callable
 from datetime import datetime, timezone
 from typing import Any, BinaryIO
@@ -26,10 +25,10 @@ from openpyxl.utils import get_column_letter
 from piiscan.explain import describe
 from piiscan.labels import RISK_LABELS
 from piiscan.models import Category, FileResult, ScanResult, TypeRegistry
-from piiscan.report import REVISION_LABELS, revision_facts, run_timezone
+from piiscan.report import REVISION_LABELS, revision_facts, run_timezone, type_counts
 from piiscan.report.json import sort_findings, summary_dict
 from piiscan.report.record import access_text, overdue, record_items, retention_days
-from piiscan.score import FLAGS, TRIGGERS, active_counts, flag_label, tally, trigger_label
+from piiscan.score import FLAGS, TRIGGERS, flag_label, tally, trigger_label
 
 MAX_CELL = 32_000  # Excel's limit is 32,767 characters
 MAX_FINDING_ROWS = 1_000_000  # Excel's limit is 1,048,576 rows a sheet
@@ -123,10 +122,7 @@ def _local(ts: float, tz: timezone) -> datetime | None:
 
 
 def _counts(fr: FileResult, types: TypeRegistry) -> str:
-    """The file's findings by type, most first: from the counts the run kept, so findings
-    written out of memory are not read back for them."""
-    counts = Counter(active_counts(fr).by_type)  # in the findings' order, as most_common keeps
-    return "、".join(f"{types.label(t)} {n}" for t, n in counts.most_common())
+    return "、".join(type_counts(fr, types))
 
 
 def _categories_and_sensitive(fr: FileResult) -> tuple[str, str]:
