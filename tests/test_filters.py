@@ -192,7 +192,9 @@ def test_word_starts_never_miss_a_word_a_search_finds(placed: list[tuple[int, st
         if re.compile(source).search(text, max(0, end - reach), end) is not None:
             assert index.any_between(text, end - reach, end), (source, end, reach)
     for at, _ in placed:  # the filters themselves, at and around each word
-        for value_end in (at, at + 5, at + 80):
+        # a value ends inside its text: past the end, regex.match would clamp the position
+        # and the filters (rightly) would not, comparing two different questions
+        for value_end in {min(at + step, len(text)) for step in (0, 5, 80)}:
             assert filters.sample_value(text, value_end, value_end) is (
                 _SAMPLE_LOOKBEHIND.match(text, value_end) is not None)
             assert filters.company_contact(text, value_end, value_end) is (
