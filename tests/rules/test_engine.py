@@ -144,6 +144,26 @@ def test_making_an_engine_compiles_no_pattern() -> None:
     assert len(compiled) < len(rules) / 2
 
 
+
+def test_a_recognizer_whose_gate_fails_is_not_called_on_a_long_text(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """An ASCII log cannot hold a kanji or kana name: the name recognizers are not run over
+    it, however long it is (they were, over every chunk of a long text)."""
+    from piiscan.recognizers import names
+
+    called: list[str] = []
+    for name in ("person_names", "kana_names"):
+        real = getattr(names, name)
+        monkeypatch.setattr(names, name, lambda text, header, real=real, name=name: (
+            called.append(name), real(text, header))[1])
+    log = "".join(f"2026-12-01 10:00:{i % 60:02d} DEBUG id={i} status=200\n" for i in range(200))
+    engine = Engine(load_ruleset().rules)  # fresh rules: the recognizers look names up anew
+    engine.scan(Segment(log, Location("app.log")))
+    assert called == []
+    engine.scan(Segment(log + "担当 山田 太郎様\n", Location("app.log")))
+    assert "person_names" in called
+
+
 # Every number, whatever its length, as the engine once found them all: maximal runs of
 # digits joined by up to three spaces, hyphens, dots or brackets, then counted.
 _EVERY_NUMBER = re.compile(r"[0-9](?:[ \-.()]{0,3}[0-9])*")

@@ -62,8 +62,9 @@ def _reading_address_column(header: str) -> bool:
     return columns.kind_of(header) in columns.ADDRESS_READINGS
 
 
-# Cheap checks on a short text that hold whenever the recognizer could find something in
-# it: the engine calls no recognizer on the (many) table cells where its check fails.
+# Cheap checks on a text that hold whenever the recognizer could find something in it: the
+# engine calls no recognizer on the (many) table cells, nor on the long texts (an ASCII log,
+# a chunk of source code), where its check fails. Each costs a few substring searches.
 GATES: dict[str, Callable[[str, str | None], bool]] = {
     "person_name": _name_possible,
     "person_name_kana": _kana_possible,

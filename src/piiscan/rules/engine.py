@@ -531,8 +531,7 @@ class _Batch:
         if check is None:
             return units
         norm, header = self.norm, self.header
-        return [u for u in units
-                if u.hi - u.lo > SHORT_TEXT or check(norm[u.lo:u.hi], header)]
+        return [u for u in units if check(norm[u.lo:u.hi], header)]
 
     def _unit_index(self, offset: int) -> int:
         if self._unit_starts is None:
