@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from piiscan.extract import Blob, ExtractContext, extract_blob
+from hypothesis import example, given
+from hypothesis import strategies as st
+
+from piiscan.extract import Blob, ExtractContext, extract_blob, structured
 from piiscan.models import Location, Segment
 
 
@@ -230,3 +233,25 @@ def test_a_one_row_block_heads_only_the_block_right_after_it(tmp_path: Path) -> 
                     "```\nU001\t山田太郎\t1950/1/1\t東京都港区1-1-1\n"
                     "U002\t鈴木花子\t1948/5/15\t東京都渋谷区2-2-2\n```\n", "utf-8")
     assert cells(path)["1950/1/1"].header != "生年月日"  # another block came between
+
+
+_QUOTED_TEXT = st.text(alphabet="ab_=:>{} \n\t\"'`\\.$[]山ア,", max_size=80)
+
+
+@given(text=_QUOTED_TEXT)
+@example(text='a\n\n :\n "x"')
+@example(text="'k'\n=\n 'v'")
+def test_quoted_pairs_are_looked_for_on_the_lines_that_can_hold_them(text: str) -> None:
+    """Run only on the lines a quote is on (and the lines of their keys), the quoted
+    patterns find what they find over the whole text."""
+    spans = structured._quoted_lines(text)
+    for pattern in structured._QUOTED:
+        assert [m.span() for start, end in spans for m in pattern.finditer(text, start, end)
+                ] == [m.span() for m in pattern.finditer(text)]
+
+
+def test_a_log_without_a_quote_is_not_searched_for_quoted_pairs() -> None:
+    log = "".join(f"2026-12-01 10:00:{i % 60:02d} DEBUG id={i} path=/api status=200\n"
+                  for i in range(100))
+    assert structured._quoted_lines(log) == []
+    assert structured._quoted_lines(log + 'user: "山田"\n') == [(len(log), len(log) + 10)]

@@ -74,6 +74,10 @@ _YAML_PAIR = lazy(r"^(?P<indent>[ \t]*(?:-[ \t]+)?)(?P<key>[\w\u3040-\u30ff\u340
 # FHIR shorthand: ``* code = system#code "display"`` and ``* name.text = "…"``.
 _FSH_PAIR = re.compile(r"^\*\s*(?P<key>[\w\[\]=+.]+)\s*=\s*(?:\S*#\S+\s+)?\"(?P<value>[^\"\n]*)\"",
                        re.M)
+# Quoted pairs are looked for only on the lines that hold a quote (_quoted_lines).
+_QUOTED = (_QUOTED_PAIR, _QUOTED_KEY)
+_QUOTE = re.compile("[\"'`]")
+_JOINERS = re.compile(r"[\s:=>{]*")  # what may stand between a key and its value's quote
 # A log value runs to the next space, or on through spaced digit groups (tel=090 1234 5678).
 _LOG_PAIR = re.compile(rf"(?P<key>{_LOG_KEY_STARTS}[\w.-]{{0,40}})="
                        r"(?P<value>\"[^\"\n]*\"|"
@@ -306,11 +310,18 @@ class _Document:
             patterns = [_QUOTED_PAIR, _QUOTED_KEY]
         seen: set[int] = set()
         inside_taken = self._inside_taken()
+        quoted_lines: list[tuple[int, int]] | None = None
         for pattern in patterns:
+            spans = [(0, len(self.text))]
+            if pattern in _QUOTED:
+                if quoted_lines is None:
+                    quoted_lines = _quoted_lines(self.text)
+                spans = quoted_lines
             # Only the first MAX_VALUES values of the file become segments (take), so no
             # pattern needs to give more: a log of a million key=value pairs stays small.
             first = len(found)
-            for m in pattern.finditer(self.text):
+            for m in (m for start, end in spans
+                      for m in pattern.finditer(self.text, start, end)):
                 if len(found) - first >= MAX_VALUES:
                     break
                 start = m.start("value")
@@ -470,6 +481,37 @@ class _Document:
 
 _FSH_URL = re.compile(r"^\*\s*(?P<path>[\w\[\]=+.]+?)\.(?:url|system)\s*=\s*\"?"
                       r"(?P<url>[^\"\s]+)", re.M)
+
+
+def _quoted_lines(text: str) -> list[tuple[int, int]]:
+    """The spans of ``text`` where a quoted pair (``_QUOTED``) can lie, in order: each line
+    that holds a quote, from the line of a key that may stand above it. A pattern run in
+    these spans finds what it finds in the whole text, for a fraction of the time over a log
+    or prose (a quoted pattern tries every word as a key).
+
+    Why: a quoted pair's value lies on the line of its opening quote (no newline in it), and
+    its key runs into that quote through white space, a separator and ``{`` only. So a key
+    on an earlier line is there only when the quote's line holds nothing else before its
+    first quote; the lines between then hold only those too, and the key is on the first line
+    above them that holds more. Spans start at a line start, where a look-behind sees what
+    it sees in the whole text, and end at a line end, past which no match reaches."""
+    spans: list[tuple[int, int]] = []
+    at = 0
+    while (quote := _QUOTE.search(text, at)) is not None:
+        q = quote.start()
+        start = text.rfind("\n", 0, q) + 1
+        end = text.find("\n", q)
+        end = len(text) if end < 0 else end
+        line, upto = start, q
+        while line > 0 and _JOINERS.fullmatch(text, line, upto):  # up to the key's line
+            upto = line - 1  # the newline that ends the line above
+            line = text.rfind("\n", 0, upto) + 1
+        if spans and spans[-1][1] >= line - 1:
+            spans[-1] = (spans[-1][0], end)
+        else:
+            spans.append((line, end))
+        at = end + 1
+    return spans
 
 
 def _extension_urls(text: str) -> list[tuple[int, str, str]]:
