@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from piiscan import compiled, lazyre
@@ -277,3 +277,52 @@ def test_first_not_after_matches_what_the_look_behind_matches(text: str) -> None
         assert pattern.pattern != look_behind
         expected = [(m.span(), m.groups()) for m in re.compile(look_behind).finditer(text)]
         assert [(m.span(), m.groups()) for m in pattern.finditer(text)] == expected, look_behind
+
+
+# Kanji (honorifics among them, and 宅 that some of them refuse after), kana, spaces.
+_NAME_TEXT = st.text(alphabet="山田太様殿氏君先生医師弁護士被告人害患者宅さまんくちゃどのサマンタロ 　、。\n",
+                     max_size=90)
+
+
+@given(text=_NAME_TEXT)
+@example(text="。山田太郎山田太郎 タロタロタ さん")  # the farthest start: 8 + 1 + 5 + 1 before
+@example(text="山田様宅")
+@example(text="山田被告人は")  # the longest honorific, cut short, would be 被告
+@settings(max_examples=400)
+def test_honorifics_are_looked_for_only_near_an_honorific(text: str) -> None:
+    """finditer_near tries the honorific pattern only around an honorific's first
+    character, and finds what the pattern finds over the whole text."""
+    near = lazyre.finditer_near(names._HONORIFIC_RE(), text, names._HONORIFIC_WORD_RE(),
+                                names._BEFORE_HONORIFIC, names._HONORIFIC_REACH)
+    assert [m.span() for m in near] == [m.span() for m in names._HONORIFIC_RE().finditer(text)]
+
+
+def test_no_honorific_ends_with_the_beginning_of_another() -> None:
+    """So the anchor finds every honorific: none hides inside the one found before it."""
+    words = names._HONORIFIC_WORD_RE().pattern.split("|")
+    for first in words:
+        for second in words:
+            assert not any(second.startswith(first[k:]) or first[k:].startswith(second)
+                           for k in range(1, len(first))), (first, second)
+
+
+_KANA_TEXT = st.text(alphabet="ヤマダタロウーァ・ｱﾞやまだたろうぁ 　山、\n", max_size=90)
+
+
+@given(text=_KANA_TEXT)
+@example(text="、ヤマダタロウヤマ タロウタロウタロ、")  # 8 before the space, 8 after it
+@example(text="やまだ たろう")
+@example(text="ヤマダ タロウタロウタロウ")  # nine after the space: no match, the look-ahead says
+@settings(max_examples=400)
+def test_spaced_readings_are_looked_for_only_around_a_space(text: str) -> None:
+    near = lazyre.finditer_near(names._KANA_SPACED_RE(), text, names._SPACE_IN_KANA(),
+                                names._BEFORE_SPACE, names._SPACE_REACH)
+    assert [m.span() for m in near] == [m.span() for m in names._KANA_SPACED_RE().finditer(text)]
+
+
+def test_finditer_near_joins_close_anchors_and_skips_the_rest() -> None:
+    pattern, anchor = re.compile(r"[a-z]{1,3}!"), re.compile("!")
+    text = "abc! x" + " " * 50 + "de!f!" + " " * 50
+    near = lazyre.finditer_near(pattern, text, anchor, before=3, after=1)
+    assert [m.group() for m in near] == ["abc!", "de!", "f!"]
+    assert list(lazyre.finditer_near(pattern, "no anchor here", anchor, 3, 1)) == []

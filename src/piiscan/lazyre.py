@@ -37,7 +37,7 @@ import hashlib
 import marshal
 import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from functools import cache
 from typing import Any
 
@@ -50,6 +50,28 @@ def first_not_after(first: str, before: str) -> str:
     it guards, so the pattern starts with something ``re`` can search for. Both match the
     same text at the same places, groups included."""
     return f"{first}(?<!{before}{first})"
+
+
+def finditer_near(pattern: re.Pattern[str], text: str, anchor: re.Pattern[str],
+                  before: int, after: int) -> Iterator[re.Match[str]]:
+    """What ``pattern.finditer(text)`` finds, for a pattern whose every match starts at most
+    ``before`` characters before an ``anchor`` match (a character it must hold) and ends, with
+    whatever its look-aheads read, less than ``after`` characters from that match's start.
+
+    The pattern is tried only in the spans around the anchors, merged: over prose where an
+    anchor is rare, most positions are never tried. The matches are the same: none starts
+    outside the spans, each lies inside its span (so cutting the text at the span's end
+    changes nothing it reads), and a span starts past the end of the match before it."""
+    start = end = -1
+    for m in anchor.finditer(text):
+        lo, hi = max(0, m.start() - before), min(len(text), m.start() + after)
+        if lo > end:
+            if end > start:
+                yield from pattern.finditer(text, start, end)
+            start = lo
+        end = hi
+    if end > start:
+        yield from pattern.finditer(text, start, end)
 
 
 def lazy(pattern: str, flags: int = 0) -> Callable[[], re.Pattern[str]]:

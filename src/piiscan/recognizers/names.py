@@ -21,7 +21,7 @@ from functools import cache
 from piiscan import columns, data
 from piiscan.columns import KANA_KINDS, NAME_KINDS, ROMAJI_KINDS
 from piiscan.labels import is_field_label
-from piiscan.lazyre import first_not_after, lazy
+from piiscan.lazyre import finditer_near, first_not_after, lazy
 from piiscan.models import Level
 from piiscan.normalize import to_katakana
 from piiscan.recognizers import Candidate
@@ -113,6 +113,12 @@ _KANA_GIVEN = f"{HIRA}{{1,3}}[子美江代恵枝乃奈香世里佳]"
 _HONORIFIC_RE = lazy(
     f"({KANJI}{{1,8}})(?:{_SPACE}({KANJI}{{1,4}}|{HIRA}{{2,4}}|{KATA}{{2,5}}))?{_SPACE}?"
     f"(?:{'|'.join(_HONORIFICS)})")
+# Where _HONORIFIC_RE can match (lazyre.finditer_near): an honorific, at most 8 + 1 + 5 + 1
+# characters after the match's start (no honorific ends with another's beginning, so each
+# is found). The longest end 3 after their start; a one-character one's look-ahead reads
+# the character after it.
+_HONORIFIC_WORD_RE = lazy("|".join(word.removesuffix(_WORD_ON) for word in _HONORIFICS))
+_BEFORE_HONORIFIC, _HONORIFIC_REACH = 15, 3
 _LABEL_RE = lazy(
     f"(?P<label>{'|'.join(sorted(_LABELS, key=len, reverse=True))})"
     f"(?P<sep>{_SPACE}*(?:[:：]|は|欄|の)?{_SPACE}*)"
@@ -143,6 +149,11 @@ _KANA = "[ァ-ヺーぁ-ゖｦ-ﾟ]"  # either script, half-width too
 _KANA_SPACED_RE = lazy(
     f"({first_not_after(KATA, _KANA)}{KATA}{{1,7}}|{first_not_after(HIRA, _KANA)}{HIRA}{{1,5}})"
     f"{_SPACE}({KATA}{{1,8}}|{HIRA}{{1,6}})(?!{_KANA})")
+# Where it can match (lazyre.finditer_near): a space between two kana, at most 8 characters
+# after the match's start; the second reading (8 at most) and the character the look-ahead
+# reads end within 10 of it.
+_SPACE_IN_KANA = lazy(f"{_SPACE}(?<=[ァ-ヺー・ｦ-ﾟぁ-ゖ]{_SPACE})(?=[ァ-ヺー・ｦ-ﾟぁ-ゖ])")
+_BEFORE_SPACE, _SPACE_REACH = 8, 10
 _READING_LABELS = ("フリガナ", "ふりがな", "カナ氏名", "氏名カナ", "カナ", "ヨミガナ", "よみがな", "セイメイ")
 _KANA_LABEL_RE = lazy(
     "(?:" + "|".join(first_not_after(label[0], "[ァ-ヺーぁ-ゖ]") + label[1:]
@@ -414,7 +425,8 @@ def _by_label(text: str) -> Iterator[Candidate]:
 
 
 def _by_honorific(text: str) -> Iterator[Candidate]:
-    for m in _HONORIFIC_RE().finditer(text):
+    for m in finditer_near(_HONORIFIC_RE(), text, _HONORIFIC_WORD_RE(), _BEFORE_HONORIFIC,
+                           _HONORIFIC_REACH):
         run, given = m.group(1), m.group(2)
         title = _TITLE().search(run) if given is None else None
         if title:  # 田中部長様: the name is 田中
@@ -487,7 +499,8 @@ def kana_names(text: str, header: str | None) -> Iterator[Candidate]:
             continue  # フリガナが…; カナー症候群, カナダ: one word, no label
         seen.add(m.start(2))
         yield Candidate(m.start(2), m.end(2), Level.HIGH, ("labelled as a name reading",))
-    for m in _KANA_SPACED_RE().finditer(text):
+    for m in finditer_near(_KANA_SPACED_RE(), text, _SPACE_IN_KANA(), _BEFORE_SPACE,
+                           _SPACE_REACH):
         if m.start(1) in seen:
             continue
         # The reading tables load on the first spaced kana pair, not on the first text.
