@@ -12,6 +12,8 @@ What it does (figures are tracked in docs/benchmarks.md, never asserted):
    ``--runs`` scans with the full built-in rule set, one process (``--jobs 1``), after a
    warm-up file: MB/s, files/s, pages/s (PDF), rows/s (CSV, XLSX) and peak RSS; then the
    same with ``--jobs 2`` (pool start-up included) and the speed-up.
+   Then two sparse files (an application log, Japanese notes), as most of a file server
+   is: the corpus is dense, a finding every 45 bytes.
 4. The whole corpus through the real command line, ``-j1`` against ``-j2``.
 5. Start-up: ``piiscan --version`` and a pre-commit run (``--hook``) on three small files
    against a bare ``python -c pass`` (hyperfine when installed, else median of N runs).
@@ -508,6 +510,31 @@ def profile_text(folder: Path, top: int = 15) -> str:
 # --- the run ---------------------------------------------------------------------------
 
 
+def sparse_texts(folder: Path) -> list[tuple[Path, str]]:
+    """Two files with little personal data, each in a folder of its own, written once: an
+    application log (benchmarks/memory.py's, one line in ten with a phone) and Japanese
+    notes (the corpus's prose, one line in a hundred about a customer)."""
+    import random
+
+    from memory import write_log
+
+    log, notes = folder / "log" / "app.log", folder / "notes" / "notes.txt"
+    if not log.exists():
+        log.parent.mkdir(parents=True, exist_ok=True)
+        write_log(log, 20)
+    if not notes.exists():
+        notes.parent.mkdir(parents=True, exist_ok=True)
+        rng, lines, size = random.Random(1), [], 0
+        while size < 10 * MB:
+            line = (corpus.person_line(corpus.Person(rng), rng) if rng.random() < 0.01
+                    else rng.choice(corpus.PROSE))
+            lines.append(line)
+            size += len(line.encode("utf-8")) + 1
+        notes.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return [(log, "application log, one line in ten with a phone (.log)"),
+            (notes, "Japanese notes, one line in a hundred about a customer (.txt)")]
+
+
 def fmt_rate(value: float | None, unit: str = "") -> str:
     if value is None:
         return "-"
@@ -594,6 +621,22 @@ def main(argv: list[str] | None = None) -> int:
     out()
     report.table(["format", "files", "MB", "MB/s", "files/s", "pages/s", "rows/s",
                   "peak RSS MB", "findings", "MB/s -j2", "-j2 speed-up"], rows)
+
+    # 3b. sparse text: what most of a file server holds
+    rows = []
+    for path, what in sparse_texts(root.parent / "sparse"):
+        size = path.stat().st_size
+        one = run_child("scan", "--path", str(path.parent), "--jobs", "1", "--runs",
+                        str(args.runs))
+        t1 = statistics.median(one["seconds"])
+        rows.append([what, f"{size / MB:.1f}", fmt_rate(size / MB / t1),
+                     f"{one['maxrss_mb']:.0f}", str(one["findings"])])
+        print(f"  {path.name}: {t1:.2f} s", flush=True)
+    out("## Sparse text, one process (`--jobs 1`)")
+    out()
+    out("The corpus above is dense (a finding every 45 bytes); most of a file server is not.")
+    out()
+    report.table(["file", "MB", "MB/s", "peak RSS MB", "findings"], rows)
 
     # 4. whole corpus through the CLI
     if not args.no_jobs:
