@@ -320,6 +320,19 @@ def test_spaced_readings_are_looked_for_only_around_a_space(text: str) -> None:
     assert [m.span() for m in near] == [m.span() for m in names._KANA_SPACED_RE().finditer(text)]
 
 
+_SPACED_TEXT = st.text(alphabet="山田太郎様タロウーぁさく 　、\n", max_size=90)
+
+
+@given(text=_SPACED_TEXT)
+@example(text="、山田太郎 タロウタロ、")  # 4 before the space, 5 after it
+@example(text="山田 タロウタロウ")  # six after the space: no match, the look-ahead says
+@settings(max_examples=400)
+def test_spaced_names_are_looked_for_only_around_a_space_after_a_kanji(text: str) -> None:
+    near = lazyre.finditer_near(names._SPACED_RE(), text, names._SPACE_AFTER_KANJI(),
+                                names._BEFORE_GIVEN, names._GIVEN_REACH)
+    assert [m.span() for m in near] == [m.span() for m in names._SPACED_RE().finditer(text)]
+
+
 def test_finditer_near_joins_close_anchors_and_skips_the_rest() -> None:
     pattern, anchor = re.compile(r"[a-z]{1,3}!"), re.compile("!")
     text = "abc! x" + " " * 50 + "de!f!" + " " * 50

@@ -130,6 +130,11 @@ _ROMAJI_LABEL_RE = lazy(
 _SPACED_RE = lazy(
     f"({first_not_after(KANJI, KANJI)}{KANJI}{{0,3}}){_SPACE}"
     f"({KANJI}{{1,4}}|{HIRA}{{2,4}}|{KATA}{{2,5}})(?![{KANJI[1:-1]}ぁ-ゖァ-ヺー])")
+# Where it can match (lazyre.finditer_near): a space after a kanji and before a name's
+# character, at most 4 characters after the match's start; the given name (5 at most) and
+# the character the look-ahead reads end within 7 of it.
+_SPACE_AFTER_KANJI = lazy(f"{_SPACE}(?<={KANJI}{_SPACE})(?=[{KANJI[1:-1]}ぁ-ゖァ-ヺー・ｦ-ﾟ])")
+_BEFORE_GIVEN, _GIVEN_REACH = 4, 7
 _RUN_RE = lazy(f"({first_not_after(KANJI, KANJI)}{KANJI}{{2,5}})(?!{KANJI})")
 _GIVEN_MIX = f"(?:{KANJI}{{1,5}}|{HIRA}{{1,6}}|{_KANA_GIVEN}|{KATA}{{1,8}})"
 _CELL_RE = lazy(  # 山田 太郎, 山田花子, 山田 さくら; はしの 小百合 (a surname in hiragana)
@@ -229,9 +234,10 @@ _org_like = org_like
 
 def split_full_name(run: str) -> int | None:
     """Length of the surname if the run is a known surname + known given name (2+ chars)."""
-    for k in range(min(4, len(run) - 2), 0, -1):
+    surnames, given_names = _surnames(), _given()  # asked for every kanji run of prose
+    for k in range(min(4, len(run) - 2), 0, -1):  # the given name keeps 2 characters or more
         surname, given = run[:k], run[k:]
-        if surname in _surnames() and given in _given() and len(given) >= 2:
+        if surname in surnames and given in given_names:
             if surname in _common_surnames() or given in _common_given():
                 continue
             return k
@@ -263,7 +269,8 @@ def person_names(text: str, header: str | None) -> Iterator[Candidate]:
     yield from _by_title(text, seen)
     yield from _by_relation(text, seen)
     yield from _by_introduction(text, seen)
-    for m in _SPACED_RE().finditer(text):
+    for m in finditer_near(_SPACED_RE(), text, _SPACE_AFTER_KANJI(), _BEFORE_GIVEN,
+                           _GIVEN_REACH):
         surname, given = m.group(1), m.group(2)
         if (m.start(), m.end()) in seen or not is_surname(surname) or _org_like(given):
             continue
