@@ -48,6 +48,7 @@ from piiscan.rules.keywords import KeywordList, fold
 from piiscan.rules.patterns import expand_dictionaries, stays_in_text
 from piiscan.rules.prescan import WordScanner, default_backend
 from piiscan.rules.rule import Rule
+from piiscan.rules.shapes import ShapeScanner
 
 # A number as the digit-gated rules write theirs: digits joined by spaces, hyphens, dots
 # and brackets (03-1234-5678, (03) 1234 5678, 1234.5678.9012). No rule with a digit
@@ -116,6 +117,7 @@ class Engine:
         self._keyword_lists = {id(k): k for r in self.rules
                                for k in (r.context_keywords, r.exclude_keywords) if k}
         self._scanner: tuple[WordScanner, WordScanner] | None = None
+        self._shape_scanner: ShapeScanner | None = None
         self._joins: dict[str, bool] = {}
         # Patterns that more than one rule runs (jp.email and jp.email.company find the same
         # addresses and judge them differently): their matches over the same stretch of a
@@ -147,6 +149,14 @@ class Engine:
             self._scanner = (WordScanner(plain, self.backend),
                              WordScanner(folded, self.backend))
         return self._scanner
+
+    def shape_scanner(self) -> ShapeScanner | None:
+        """Where the number rules' patterns can end (Hyperscan only; built on first use)."""
+        if self.backend != "hyperscan":
+            return None
+        if self._shape_scanner is None:
+            self._shape_scanner = ShapeScanner(self.rules)
+        return self._shape_scanner
 
     # --- entry points -----------------------------------------------------------------------
 
@@ -440,6 +450,8 @@ class _Batch:
         self._most: dict[int, dict[int, int]] = {}
         self._unit_starts: list[int] | None = None
         self._found: dict[Hashable, list[regex.Match[str] | re.Match[str]]] = {}
+        self._shapes: dict[str, list[tuple[int, int]]] | None = None
+        self._shapes_scanned = False
 
     @property
     def folded(self) -> str:
@@ -521,7 +533,8 @@ class _Batch:
             if not chosen:
                 return []
         if rule.prefilter_digits:
-            keep(self._with_digits(rule.prefilter_digits))
+            if not self._long_text_shaped(rule):  # else its shapes say where, in windows
+                keep(self._with_digits(rule.prefilter_digits))
         elif rule.prefilter_any:
             keep(self._holding(self.words(("any", rule.id), None)))
         if rule.leading_words:
@@ -574,6 +587,24 @@ class _Batch:
             self._most[floor] = most
         return self._most[floor]
 
+    def _long_text_shaped(self, rule: Rule) -> bool:
+        """A batch of one long text, where the rule has a shape: counting the digits of its
+        numbers first would only repeat what the shapes find (a log holds a long number on
+        every line, its timestamp)."""
+        return (len(self.units) == 1 and self.units[0].hi - self.units[0].lo > SHORT_TEXT
+                and not self.reference and self.shapes(rule) is not None)
+
+    def shapes(self, rule: Rule) -> list[tuple[int, int]] | None:
+        """Where a number rule's pattern can match in a batch of one long text (end minus
+        its width, end), found for every such rule in one Hyperscan pass; None when the rule
+        has no shape (rules.shapes) or the batch holds several units."""
+        scanner = self.engine.shape_scanner()
+        if scanner is None or len(self.units) != 1 or rule.id not in scanner.shaped():
+            return None
+        if not self._shapes_scanned:
+            self._shapes, self._shapes_scanned = scanner.scan(self.norm), True
+        return None if self._shapes is None else self._shapes.get(rule.id, [])
+
     def reference_allows(self, rule: Rule) -> bool:
         """The declared prefilters only, over the whole text (``Engine(gating=False)``)."""
         norm = self.norm
@@ -606,7 +637,11 @@ class _Batch:
                 # anchor word may sit any distance before its value ('記号' + spaces).
                 zones = _zones(hits, rule.context_window)
         windows: list[tuple[int, int]] | None = None
-        if rule.prefilter_digits:
+        shapes = self.shapes(rule) if rule.prefilter_digits else None
+        if shapes is not None:
+            # Where the rule's own pattern can end (rules.shapes), not every long number.
+            windows = _windows(shapes if zones is None else _near(shapes, zones), unit)
+        elif rule.prefilter_digits:
             need = rule.prefilter_digits
             runs = self.unit_runs(unit, need)
             if zones is not None:

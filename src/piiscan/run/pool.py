@@ -210,7 +210,9 @@ def _unpickle(data: bytes) -> list[FileResult]:
 def warm() -> None:
     """Load what every worker needs (the built-in rules, their compiled patterns and the
     recognizers' dictionaries) in the fork server, once: workers forked from it share those
-    pages instead of each loading its own copy (run by ``piiscan.run._preload``)."""
+    pages instead of each loading its own copy (run by ``piiscan.run._preload``). The
+    Hyperscan databases are built here too, so that workers find them in the compiled
+    cache rather than each compiling its own."""
     from piiscan.config import Settings
     from piiscan.models import Location, Segment
 
@@ -218,6 +220,9 @@ def warm() -> None:
     _ = rules.snippet_words  # compiled once here, shared by every worker
     for header in WARM_HEADERS:
         rules.engine.scan(Segment(WARM_TEXT, Location("warm"), header=header))
+    shapes = rules.engine.shape_scanner()  # rules.shapes: only texts over SHORT_TEXT use it
+    if shapes is not None:
+        shapes.shaped()
 
 
 WARM_TEXT = ("氏名 山田 太郎（ヤマダ タロウ）様 生年月日 1980年4月1日 住所 〒100-0001 東京都千代田区千代田1-1 "
