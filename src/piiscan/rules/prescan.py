@@ -62,12 +62,14 @@ class WordScanner:
             raise ValueError(f"unknown matcher backend {self.backend!r}")
 
     def scan(self, text: str) -> Hits:
-        """For every list, the longest word at each position where one starts."""
+        """For every list with a word in the text, the longest word at each position where
+        one starts (a list with none is left out: most are, in most texts)."""
         if not self.lists or not text:
-            return {key: [] for key in self.lists}
+            return {}
         if self.backend == "hyperscan":
             return self._hyperscan(text)
-        return {key: _trie_hits(pattern, text) for key, pattern in self._tries.items()}
+        found = ((key, _trie_hits(pattern, text)) for key, pattern in self._tries.items())
+        return {key: hits for key, hits in found if hits}
 
     # --- the Python backend ---------------------------------------------------------------
 
@@ -114,7 +116,7 @@ class WordScanner:
 
     def _hyperscan(self, text: str) -> Hits:
         database, table = self._database
-        longest: dict[Hashable, dict[int, int]] = {key: {} for key in self.lists}
+        longest: dict[Hashable, dict[int, int]] = {}
         if database is not None:
             def on_match(word_id: int, start: int, end: int, flags: int, context: Any) -> None:
                 if end % 4:
@@ -123,7 +125,7 @@ class WordScanner:
                 stop = end // 4
                 first = stop - length
                 for key in keys:
-                    seen = longest[key]
+                    seen = longest.setdefault(key, {})
                     if seen.get(first, 0) < stop:
                         seen[first] = stop
 
