@@ -234,10 +234,11 @@ _org_like = org_like
 
 def split_full_name(run: str) -> int | None:
     """Length of the surname if the run is a known surname + known given name (2+ chars)."""
-    surnames, given_names = _surnames(), _given()  # asked for every kanji run of prose
+    surnames = _surnames()  # asked for every kanji run of prose
     for k in range(min(4, len(run) - 2), 0, -1):  # the given name keeps 2 characters or more
         surname, given = run[:k], run[k:]
-        if surname in surnames and given in given_names:
+        # The given names load only when a surname fits: a hook's few files seldom need them.
+        if surname in surnames and given in _given():
             if surname in _common_surnames() or given in _common_given():
                 continue
             return k
