@@ -235,7 +235,7 @@ def test_a_one_row_block_heads_only_the_block_right_after_it(tmp_path: Path) -> 
     assert cells(path)["1950/1/1"].header != "生年月日"  # another block came between
 
 
-_QUOTED_TEXT = st.text(alphabet="ab_=:>{} \n\t\"'`\\.$[]山ア,", max_size=80)
+_QUOTED_TEXT = st.text(alphabet="ab_=:>{} \n\r\t\x85\u2028\"'`\\.$[]山アｱ,", max_size=80)
 
 
 @given(text=_QUOTED_TEXT)
@@ -246,8 +246,9 @@ def test_quoted_pairs_are_looked_for_on_the_lines_that_can_hold_them(text: str) 
     patterns find what they find over the whole text."""
     spans = structured._quoted_lines(text)
     for pattern in structured._QUOTED:
-        assert [m.span() for start, end in spans for m in pattern.finditer(text, start, end)
-                ] == [m.span() for m in pattern.finditer(text)]
+        assert [(m.span(), m.groupdict()) for start, end in spans
+                for m in pattern.finditer(text, start, end)
+                ] == [(m.span(), m.groupdict()) for m in pattern.finditer(text)]
 
 
 def test_a_log_without_a_quote_is_not_searched_for_quoted_pairs() -> None:

@@ -14,7 +14,7 @@ from piiscan.rules import shapes
 from piiscan.rules.engine import SHORT_TEXT, Engine, _Batch, _Unit
 from piiscan.rules.loader import load_ruleset
 from piiscan.rules.prescan import hyperscan_available
-from piiscan.rules.shapes import ShapeScanner, inline_backreferences, pattern_width
+from piiscan.rules.shapes import ShapeScanner, for_hyperscan, pattern_width
 
 from synth import card, group4, mobile, my_number
 
@@ -32,18 +32,42 @@ def _log(lines: int) -> str:
 
 def test_a_back_reference_becomes_a_copy_of_its_group() -> None:
     source = r"(?<![0-9])[0-9]{4}(?P<sep>[ -]?)[0-9]{4}(?P=sep)[0-9]{4}"
-    assert inline_backreferences(source) == \
-        r"(?<![0-9])[0-9]{4}(?P<sep>[ -]?)[0-9]{4}(?:[ -]?)[0-9]{4}"
+    assert for_hyperscan(source) == r"(?<![0-9])[0-9]{4}([ -]?)[0-9]{4}(?:[ -]?)[0-9]{4}"
     nested = r"(?P<a>x(?P<b>[)])y)(?P=a)(?P=b)"
-    assert inline_backreferences(nested) == r"(?P<a>x(?P<b>[)])y)(?:x(?:[)])y)(?:[)])"
-    assert inline_backreferences(r"(?P<w>\b\w+)(?P=w)") == r"(?P<w>\b\w+)(?P=w)"
+    assert for_hyperscan(nested) == r"(x([)])y)(?:x([)])y)(?:[)])"
+    assert for_hyperscan(r"[(?P=x)]") == r"[(?P=x)]"  # in a class: its characters
+
+
+@pytest.mark.parametrize(("source", "written"), [
+    (r"ST[0-9]{,2}-[0-9]{6}", r"ST[0-9]{0,2}-[0-9]{6}"),  # {,2} is {0,2} to re and regex
+    (r"\u3000[0-9]{4}", r"\x{3000}[0-9]{4}"),
+    (r"(?<=〒)[0-9]{3}\-?[0-9]{4}", r"(?<=〒)[0-9]{3}\-?[0-9]{4}"),
+    (r"[^0-9\n]{0,4}[0-9]{8}?", r"[^0-9\n]{0,4}[0-9]{8}?"),
+])
+def test_what_both_engines_read_alike_is_written_for_hyperscan(source: str,
+                                                              written: str) -> None:
+    assert for_hyperscan(source) == written
+
+
+@pytest.mark.parametrize("source", [
+    r"\w{1,6}番号[0-9]{8}",  # a combining mark is a word character to regex only
+    r"[0-9]{3}-[0-9]{4}\b",  # a window's end is not the text's
+    r"^[0-9]{7}$", r"\A[0-9]{7}\Z", r"\d{7}", r"[\d]{7}", r"\p{N}{7}",
+    r"(?i)[a-z][0-9]{7}", r"[0-9]{7}+", r"(?>[0-9]{7})", r"([0-9])\1{6}",
+    r"[0-9]{e<=1}", r"[[:digit:]]{7}", r"[0-9]{7", r"([0-9]{7}",
+])
+def test_what_the_engines_could_read_differently_gets_no_shape(source: str) -> None:
+    assert for_hyperscan(source) is None
 
 
 @pytest.mark.parametrize("rule", NUMBER_RULES, ids=lambda r: r.id)
-def test_the_inlined_pattern_matches_where_the_rule_does(rule) -> None:  # type: ignore[no-untyped-def]
+def test_the_written_pattern_matches_where_the_rule_does(rule) -> None:  # type: ignore[no-untyped-def]
+    """Read back by regex (back-references copied), it matches wherever the rule does."""
     assert rule.pattern_source is not None
-    wider = regex.compile(inline_backreferences(rule.pattern_source),
-                          regex.IGNORECASE if rule.ignorecase else 0)
+    written = for_hyperscan(rule.pattern_source)
+    if written is None:  # a column rule's \A...\Z: number windows
+        return
+    wider = regex.compile(regex.sub(r"\\x\{([0-9a-fA-F]+)\}", r"\\x{\1}", written))
     for example in rule.match_examples:
         for m in rule.pattern.finditer(example.text):
             assert wider.match(example.text, m.start()) is not None, (rule.id, example.text)
@@ -124,3 +148,95 @@ def test_without_hyperscan_no_rule_has_a_shape() -> None:
     batch = _Batch(engine, text, None, [_Unit(0, len(text), 0, len(text))])
     pension = next(r for r in RULES if r.id == "jp.pension_number")
     assert engine.shape_scanner() is None and batch.shapes(pension) is None
+
+
+# User rules (--rules) that a first version of the shapes got wrong: each is found, or not,
+# as the pure-Python word scanner and the reference engine say.
+USER_RULES = r"""
+rules:
+  - id: acme.staff_id
+    name: 社員番号
+    type: PHONE
+    severity: medium
+    confidence: medium
+    pattern: '(?<![A-Za-z])ST[0-9]{,2}-[0-9]{6}(?![0-9])'
+    prefilter: {digits: 6}
+    examples: {match: ['ST12-482913'], no_match: ['ST-12345']}
+  - id: acme.extension
+    name: 内線
+    type: PHONE
+    severity: medium
+    confidence: medium
+    pattern: '(?<![0-9])[0-9]{3}-[0-9]{4}\b'
+    prefilter: {digits: 7}
+    examples: {match: ['内線 123-4567'], no_match: ['123-4567abc']}
+  - id: acme.employee
+    name: 社員コード
+    type: PHONE
+    severity: medium
+    confidence: medium
+    pattern: '(?<![0-9])EMP-[0-9]{6}(?![0-9])'
+    prefilter: {digits: 8}
+    examples: {match: ['EMP-12345678 x'], no_match: ['EMP-123456']}
+  - id: acme.member
+    name: 会員番号
+    type: PHONE
+    severity: medium
+    confidence: medium
+    pattern: '\w{1,6}番号[:：]?(?P<value>[0-9]{8})(?![0-9])'
+    prefilter: {digits: 8}
+    examples: {match: ['カード番号:12345678'], no_match: ['カード番号:1234567']}
+"""
+_USER_TEXTS = [
+    _log(20) + "staff ST12-482913 joined\n" + _log(20),  # {,2}: Hyperscan's literal text
+    "a" * 400 + "内線 123-4567 " + "x" * 103 + "765-4321abc\n" + "b" * 400,  # \b at a window end
+    "a" * 600 + " EMP-123456 " + "b" * 10,  # fewer digits than the rule's prefilter
+    "メモ。" * 200 + "カート\u3099番号:12345678 です。\n" + "メモ。" * 50,  # a combining mark
+]
+
+
+@pytest.mark.parametrize("text", _USER_TEXTS)
+def test_user_rules_find_the_same_with_and_without_shapes(text: str, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    (tmp_path / "acme.yaml").write_text(USER_RULES, encoding="utf-8")
+    rules = load_ruleset((str(tmp_path),)).rules
+    found = {}
+    for name, engine in (("hyperscan", Engine(rules, backend="hyperscan")),
+                         ("python", Engine(rules, backend="python")),
+                         ("reference", Engine(rules, gating=False))):
+        found[name] = sorted((m.rule_id, m.start, m.end) for m in
+                             engine.scan(Segment(text, Location("x"))))
+    assert found["hyperscan"] == found["python"] == found["reference"]
+
+
+def _sparse(seed: int) -> list[str]:
+    rng = random.Random(seed)
+    values = [e.text for r in NUMBER_RULES for e in r.match_examples]
+    values += [f"電話 {mobile(rng)}" for _ in range(5)] + [group4(card(rng), "-")]
+    prose = ["本日の会議では来期の販売計画と予算配分について議論した。",
+             "The quarterly figures are attached; please review section 3 before Friday."]
+    log = _log(60).splitlines()
+    texts = []
+    for _ in range(12):
+        lines = [rng.choice(log + prose) for _ in range(rng.randrange(20, 60))]
+        for _ in range(rng.randrange(1, 3)):
+            lines.insert(rng.randrange(len(lines)), rng.choice(values))
+        texts.append("\n".join(lines))
+    return texts
+
+
+@needs_hyperscan
+@pytest.mark.parametrize("seed", range(3))
+def test_sparse_texts_that_use_the_shapes_find_what_the_reference_finds(seed: int) -> None:
+    """Logs and notes with a value here and there (the reference engine's own generated
+    documents are dense, and keep their number windows)."""
+    engine = Engine(RULES, backend="hyperscan")
+    others = (Engine(RULES, gating=False), Engine(RULES, backend="python"))
+    used = 0
+    for text in _sparse(seed):
+        segment = Segment(text, Location("x"))
+        used += ShapeScanner(RULES).scan(text) is not None
+        ours = sorted((m.rule_id, m.start, m.end, m.confidence) for m in engine.scan(segment))
+        for other in others:
+            assert ours == sorted((m.rule_id, m.start, m.end, m.confidence)
+                                  for m in other.scan(segment))
+    assert used >= 10  # the shapes were used, not given up on

@@ -452,6 +452,7 @@ class _Batch:
         self._found: dict[Hashable, list[regex.Match[str] | re.Match[str]]] = {}
         self._shapes: dict[str, list[tuple[int, int]]] | None = None
         self._shapes_scanned = False
+        self._number_seen: dict[int, bool] = {}
 
     @property
     def folded(self) -> str:
@@ -587,9 +588,17 @@ class _Batch:
             self._most[floor] = most
         return self._most[floor]
 
+    def _number_anywhere(self, need: int) -> bool:
+        """Whether the batch holds a number of at least ``need`` digits: one search, which
+        stops at the first (a log's timestamps would be half a million numbers to count)."""
+        if need not in self._number_seen:
+            self._number_seen[need] = numbers_of(need).search(self.norm) is not None
+        return self._number_seen[need]
+
     def _long_text_shaped(self, rule: Rule) -> bool:
-        """A batch of one long text, where the rule has a shape: counting the digits of its
-        numbers first would only repeat what the shapes find (a log holds a long number on
+        """A batch of one long text, where the rule has a shape: its digit prefilter is
+        asked after the shapes (``windows``), of the rules whose shape is in the text only,
+        instead of counting the digits of every number first (a log holds a long number on
         every line, its timestamp)."""
         return (len(self.units) == 1 and self.units[0].hi - self.units[0].lo > SHORT_TEXT
                 and not self.reference and self.shapes(rule) is not None)
@@ -639,7 +648,11 @@ class _Batch:
         windows: list[tuple[int, int]] | None = None
         shapes = self.shapes(rule) if rule.prefilter_digits else None
         if shapes is not None:
-            # Where the rule's own pattern can end (rules.shapes), not every long number.
+            # Where the rule's own pattern can end (rules.shapes), not every long number;
+            # its prefilter still holds (a number of that many digits somewhere in the text),
+            # asked only now, of the rules whose shape is there.
+            if not shapes or not self._number_anywhere(rule.prefilter_digits):
+                return []
             windows = _windows(shapes if zones is None else _near(shapes, zones), unit)
         elif rule.prefilter_digits:
             need = rule.prefilter_digits

@@ -35,50 +35,160 @@ MAX_WIDTH = 120  # a pattern that can be longer is windowed around its numbers i
 DENSE_CHARS = 16
 
 
-_NAMED_GROUP = re.compile(r"\(\?P<(\w+)>")
-_CONTEXT_BOUND = re.compile(r"\\[AZzbB]|\^|\$")
+def for_hyperscan(source: str) -> str | None:
+    r"""The pattern as Hyperscan reads it with the same meaning, or None when it uses
+    anything whose meaning could differ between the two engines or depend on where a
+    window ends.
 
+    Kept: literals, escaped punctuation and control characters (``\(``, ``\n``), ``\xHH``,
+    ``\uXXXX`` (written ``\x{XXXX}``), classes of those, ``.``, groups, look-arounds (which
+    the prefilter mode drops), alternation and the quantifiers ``? * + {n} {n,} {n,m}`` and
+    ``{,m}`` (written ``{0,m}``, as ``re`` reads it), lazy or not. A back-reference
+    (``(?P=sep)``) becomes a copy of its group, a superset the prefilter mode keeps tight
+    (it widens a back-reference to almost anything).
 
-def inline_backreferences(source: str) -> str:
-    """The pattern with each back-reference to a named group (``(?P=sep)``) replaced by a
-    copy of that group's pattern: a superset of its matches that Hyperscan's prefilter mode
-    keeps tight (it widens a back-reference to almost anything). A group whose pattern
-    depends on where it stands (an anchor, a word boundary) is left referenced."""
+    Refused: ``\w \d \s \b \p`` and the other letter escapes (Unicode tables and word
+    characters differ: a combining mark is a word character to ``regex``), ``^ $ \A \Z``
+    (a window's end is not the text's), inline flags, possessive and atomic forms, numbered
+    back-references, ``{`` that is not a counted repeat (the ``regex`` module's fuzzy
+    matching), POSIX classes. A user rule that uses them keeps its number windows.
+    """
+    out: list[str] = []
     bodies: dict[str, str] = {}
-    for m in _NAMED_GROUP.finditer(source):
-        end = _group_end(source, m.end())
-        if end is not None:
-            bodies[m.group(1)] = source[m.end():end]
-    for name, body in bodies.items():
-        if _CONTEXT_BOUND.search(body) is None:
-            plain = _NAMED_GROUP.sub("(?:", body)
-            source = source.replace(f"(?P={name})", f"(?:{plain})")
-    return source
-
-
-def _group_end(source: str, at: int) -> int | None:
-    """Where the group whose pattern starts at ``at`` closes (escapes and classes skipped)."""
-    depth, i, in_class = 1, at, False
+    open_groups: list[tuple[str | None, int]] = []  # name, where its body starts in out
+    i, quantifiable = 0, False
     while i < len(source):
         char = source[i]
         if char == "\\":
-            i += 2
+            escaped = _escape(source, i)
+            if escaped is None:
+                return None
+            text, i = escaped
+            out.append(text)
+            quantifiable = True
             continue
-        if in_class:
-            in_class = char != "]"
-        elif char == "[":
-            in_class = True
-            if source[i + 1:i + 2] == "^":
+        if char == "[":
+            found = _class(source, i)
+            if found is None:
+                return None
+            text, i = found
+            out.append(text)
+            quantifiable = True
+            continue
+        if char == "(":
+            opener = next((o for o in _OPENERS if source.startswith(o, i)), None)
+            if opener is not None:
+                out.append(opener)
+                open_groups.append((None, len(out)))
+                i += len(opener)
+            elif source.startswith("(?P<", i):
+                close = source.find(">", i)
+                if close < 0:
+                    return None
+                out.append("(")
+                open_groups.append((source[i + 4:close], len(out)))
+                i = close + 1
+            elif source.startswith("(?P=", i):
+                close = source.find(")", i)
+                body = bodies.get(source[i + 4:close]) if close > 0 else None
+                if body is None:
+                    return None
+                out.append(f"(?:{body})")
+                i = close + 1
+                quantifiable = True
+                continue
+            elif source.startswith("(?", i):
+                return None
+            else:
+                out.append("(")
+                open_groups.append((None, len(out)))
                 i += 1
-            if source[i + 1:i + 2] == "]":
-                i += 1  # a ']' first in a class is a member
-        elif char == "(":
-            depth += 1
-        elif char == ")":
-            depth -= 1
-            if depth == 0:
-                return i
+            quantifiable = False
+            continue
+        if char == ")":
+            if not open_groups:
+                return None
+            name, at = open_groups.pop()
+            if name is not None:
+                bodies[name] = "".join(out[at:])
+            out.append(")")
+            i += 1
+            quantifiable = True
+            continue
+        if char in "*+?{":
+            counted = _COUNTED.match(source, i) if char == "{" else None
+            if not quantifiable or (char == "{" and counted is None):
+                return None
+            if counted is not None:
+                low, comma, high = counted.groups()
+                if not low and not high:
+                    return None
+                out.append("{" + (low or "0") + comma + high + "}")
+                i = counted.end()
+            else:
+                out.append(char)
+                i += 1
+            if source.startswith("?", i):  # lazy: the same matches to a prefilter
+                out.append("?")
+                i += 1
+            if source.startswith(("+", "*", "{"), i):  # possessive, or a repeat repeated
+                return None
+            quantifiable = False
+            continue
+        if char in "^$":
+            return None
+        out.append(char)
         i += 1
+        quantifiable = char != "|"
+    return None if open_groups else "".join(out)
+
+
+_OPENERS = ("(?:", "(?=", "(?!", "(?<=", "(?<!")
+_COUNTED = re.compile(r"\{([0-9]*)(,?)([0-9]*)\}")
+_PUNCTUATION = frozenset("\\.-+*?()[]{}|^$/ #&~'\"!%,:;<=>@_`")
+_CONTROL = frozenset("ntrfv")
+
+
+def _escape(source: str, i: int) -> tuple[str, int] | None:
+    """An escape at ``source[i]`` (a backslash), as Hyperscan writes it, and where the
+    pattern goes on; None for one refused (see ``for_hyperscan``)."""
+    kind = source[i + 1:i + 2]
+    if kind in _PUNCTUATION or kind in _CONTROL:
+        return source[i:i + 2], i + 2
+    for letter, digits in (("x", 2), ("u", 4), ("U", 8)):
+        code = source[i + 2:i + 2 + digits]
+        if kind == letter and len(code) == digits and all(
+                c in "0123456789abcdefABCDEF" for c in code):
+            return "\\x{" + code + "}", i + 2 + digits
+    return None
+
+
+def _class(source: str, i: int) -> tuple[str, int] | None:
+    """A character class at ``source[i]``, as Hyperscan writes it, and where the pattern
+    goes on; None for one with a refused escape, a nested bracket or no end."""
+    out, j = ["["], i + 1
+    if source.startswith("^", j):
+        out.append("^")
+        j += 1
+    if source.startswith("]", j):  # a ']' first is a member
+        out.append("\\]")
+        j += 1
+    while j < len(source):
+        char = source[j]
+        if char == "]":
+            out.append("]")
+            return "".join(out), j + 1
+        if char == "[":
+            return None  # a POSIX class to Hyperscan ([:alpha:]), a member to regex
+        if char == "\\":
+            escaped = _escape(source, j)
+            if escaped is None:
+                return None
+            text, j = escaped
+            out.append(text)
+            continue
+        out.append(char)
+        j += 1
     return None
 
 
@@ -104,18 +214,19 @@ class ShapeScanner:
 
     def __init__(self, rules: Iterable[Rule]) -> None:
         self.widths: dict[str, int] = {}
-        self._sources: list[tuple[str, str, bool]] = []  # rule id, pattern, ignorecase
+        self._sources: list[tuple[str, str]] = []  # rule id, the pattern as Hyperscan reads it
         for rule in rules:
-            if not rule.prefilter_digits or rule.pattern_source is None:
-                continue
+            if not rule.prefilter_digits or rule.pattern_source is None or rule.ignorecase:
+                continue  # (the engines fold some letters differently: İ, the Kelvin sign)
             try:
                 source = expand_dictionaries(rule.pattern_source)
             except LookupError:
                 continue
+            hyperscan_source = for_hyperscan(source)
             width = pattern_width(source, rule.ignorecase)
-            if width is not None:
+            if hyperscan_source is not None and width is not None:
                 self.widths[rule.id] = width
-                self._sources.append((rule.id, inline_backreferences(source), rule.ignorecase))
+                self._sources.append((rule.id, hyperscan_source))
         self._built: tuple[Any, list[str], frozenset[str]] | None = None
 
     def scan(self, text: str) -> dict[str, list[tuple[int, int]]] | None:
@@ -182,51 +293,51 @@ def _char_offsets(data: bytes, byte_offsets: list[int]) -> list[int] | None:
     return out
 
 
-def _build(sources: list[tuple[str, str, bool]]) -> tuple[Any, list[str]]:
+def _build(sources: list[tuple[str, str]]) -> tuple[Any, list[str]]:
     """One database of the patterns Hyperscan takes in prefilter mode (those it refuses are
-    left out, and their rules keep their number windows)."""
+    left out, and their rules keep their number windows), kept in the compiled cache."""
     import hyperscan
 
-    flags = hyperscan.HS_FLAG_PREFILTER | hyperscan.HS_FLAG_UTF8 | hyperscan.HS_FLAG_UCP
-    caseless = hyperscan.HS_FLAG_CASELESS
+    flags = hyperscan.HS_FLAG_PREFILTER | hyperscan.HS_FLAG_UTF8
     name = compiled.key("shapes", getattr(hyperscan, "__version__", "?"),
-                        *(f"{i}\0{s}\0{c}" for i, s, c in sources))
+                        *(f"{rule_id}\0{source}" for rule_id, source in sources))
 
-    def accepted() -> list[tuple[str, str, bool]]:
-        taken = []
-        for rule_id, source, ignorecase in sources:
-            database = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
-            try:
-                database.compile(expressions=[source.encode("utf-8")], ids=[0], elements=1,
-                                 flags=[flags | (caseless if ignorecase else 0)])
-            except hyperscan.error:
-                continue
-            taken.append((rule_id, source, ignorecase))
-        return taken
+    def compiles(expressions: list[str]) -> Any:
+        database = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
+        database.compile(expressions=[e.encode("utf-8") for e in expressions],
+                         ids=list(range(len(expressions))), elements=len(expressions),
+                         flags=[flags] * len(expressions))
+        return database
 
     def build() -> bytes:
-        taken = accepted()
-        if not taken:
+        taken = []
+        for rule_id, source in sources:
+            try:
+                compiles([source])
+            except hyperscan.error:
+                continue
+            taken.append((rule_id, source))
+        try:
+            database = compiles([source for _, source in taken]) if taken else None
+        except hyperscan.error:  # each alone compiles, not all together: no shapes
+            database = None
+        if database is None:
             return b""
-        database = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
-        database.compile(expressions=[s.encode("utf-8") for _, s, _ in taken],
-                         ids=list(range(len(taken))), elements=len(taken),
-                         flags=[flags | (caseless if c else 0) for _, _, c in taken])
-        ids = "\0".join(rule_id for rule_id, _, _ in taken).encode("utf-8")
+        ids = "\0".join(rule_id for rule_id, _ in taken).encode("utf-8")
         return len(ids).to_bytes(4, "big") + ids + bytes(hyperscan.dumpb(database))
 
-    data = compiled.cached("hs", name, build)
-    if not data:
-        return None, []
-    try:
+    def load(data: bytes) -> tuple[Any, list[str]]:
         size = int.from_bytes(data[:4], "big")
         ids = data[4:4 + size].decode("utf-8").split("\0")
-        database = hyperscan.loadb(data[4 + size:], hyperscan.HS_MODE_BLOCK)
+        return hyperscan.loadb(data[4 + size:], hyperscan.HS_MODE_BLOCK), ids
+
+    data = compiled.cached("hs", name, build)
+    try:
+        database, ids = load(data) if data else (None, [])
     except Exception:  # an unreadable entry: make it again
         compiled.forget("hs", name)
         data = build()
-        size = int.from_bytes(data[:4], "big")
-        ids = data[4:4 + size].decode("utf-8").split("\0")
-        database = hyperscan.loadb(data[4 + size:], hyperscan.HS_MODE_BLOCK)
-    database.scratch = hyperscan.Scratch(database)
+        database, ids = load(data) if data else (None, [])
+    if database is not None:
+        database.scratch = hyperscan.Scratch(database)
     return database, ids
