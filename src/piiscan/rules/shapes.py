@@ -12,8 +12,10 @@ longest width before it, so the windows are built around those spans instead of 
 numbers: a timestamp is no pension number (4 + 6 digits) and no phone, and no window is
 opened for it.
 
-Only rules whose pattern Hyperscan accepts and whose width is bounded get a shape; the
-others keep their number windows. Without the Hyperscan wheel (``PIISCAN_MATCHER=python``)
+Only rules whose pattern both engines read alike (``for_hyperscan``: no ``\w``, ``\b``,
+``$``, case folding...) and whose width is bounded get a shape; the others, and texts dense
+with such numbers, keep their number windows. A rule's digit prefilter still holds: it is
+asked after the shapes, of the rules whose shape is in the text. Without the Hyperscan wheel (``PIISCAN_MATCHER=python``)
 no rule has one, and the findings are the same (tests/rules/test_shapes.py; ``make eval``
 and the detection tests run both ways). The database is kept in the compiled cache.
 """
