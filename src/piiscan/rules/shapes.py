@@ -1,4 +1,4 @@
-"""Where the number rules' patterns can match in a long text, found in one Hyperscan pass.
+r"""Where the number rules' patterns can match in a long text, found in one Hyperscan pass.
 
 A rule with a digit prefilter (a phone, a card, a pension number) is matched only in windows
 around the numbers with enough digits. In a log nearly every line holds one: a timestamp
@@ -256,16 +256,20 @@ class ShapeScanner:
             database.scan(data, match_event_handler=on_match)
         except hyperscan.ScanTerminated:
             return None
+        char_at: dict[int, int] | None = None  # byte offset -> character offset
+        if len(data) != len(text):
+            every = sorted({end for found in ends.values() for end in found})
+            chars = _char_offsets(data, every)
+            if chars is None:  # not at a character boundary: the number windows, then
+                return None
+            char_at = dict(zip(every, chars))
         spans: dict[str, list[tuple[int, int]]] = {}
         for index, found in ends.items():
             rule_id = ids[index]
             width = self.widths[rule_id]
             offsets = sorted(set(found))
-            if len(data) != len(text):
-                chars = _char_offsets(data, offsets)
-                if chars is None:  # not at a character boundary: the number windows, then
-                    return None
-                offsets = chars
+            if char_at is not None:
+                offsets = [char_at[end] for end in offsets]
             spans[rule_id] = [(max(0, end - width), end) for end in offsets]
         return spans
 
