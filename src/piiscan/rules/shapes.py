@@ -15,9 +15,10 @@ opened for it.
 Only rules whose pattern both engines read alike (``for_hyperscan``: no ``\w``, ``\b``,
 ``$``, case folding...) and whose width is bounded get a shape; the others, and texts dense
 with such numbers, keep their number windows. A rule's digit prefilter still holds: it is
-asked after the shapes, of the rules whose shape is in the text. Without the Hyperscan wheel (``PIISCAN_MATCHER=python``)
-no rule has one, and the findings are the same (tests/rules/test_shapes.py; ``make eval``
-and the detection tests run both ways). The database is kept in the compiled cache.
+asked after the shapes, of the rules whose shape is in the text. Without the Hyperscan
+wheel (``PIISCAN_MATCHER=python``) no rule has one, and the findings are the same
+(tests/rules/test_shapes.py; ``make eval`` and the detection tests run both ways). The
+database is kept in the compiled cache.
 """
 
 from __future__ import annotations
@@ -262,7 +263,7 @@ class ShapeScanner:
             chars = _char_offsets(data, every)
             if chars is None:  # not at a character boundary: the number windows, then
                 return None
-            char_at = dict(zip(every, chars))
+            char_at = dict(zip(every, chars, strict=True))
         spans: dict[str, list[tuple[int, int]]] = {}
         for index, found in ends.items():
             rule_id = ids[index]
