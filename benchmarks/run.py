@@ -519,9 +519,10 @@ def sparse_texts(folder: Path) -> list[tuple[Path, str]]:
     from memory import write_log
 
     log, notes = folder / "log" / "app.log", folder / "notes" / "notes.txt"
-    if not log.exists():
+    if not log.exists():  # each written beside, then renamed: a cut run leaves no half file
         log.parent.mkdir(parents=True, exist_ok=True)
-        write_log(log, 20)
+        write_log(log.with_suffix(".part"), 20)
+        log.with_suffix(".part").replace(log)
     if not notes.exists():
         notes.parent.mkdir(parents=True, exist_ok=True)
         rng, lines, size = random.Random(1), [], 0
@@ -530,7 +531,8 @@ def sparse_texts(folder: Path) -> list[tuple[Path, str]]:
                     else rng.choice(corpus.PROSE))
             lines.append(line)
             size += len(line.encode("utf-8")) + 1
-        notes.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        notes.with_suffix(".part").write_text("\n".join(lines) + "\n", encoding="utf-8")
+        notes.with_suffix(".part").replace(notes)
     return [(log, "application log, one line in ten with a phone (.log)"),
             (notes, "Japanese notes, one line in a hundred about a customer (.txt)")]
 
