@@ -4,9 +4,11 @@ import csv
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from piiscan.extract import BudgetExceeded, ExtractContext, Item
-from piiscan.extract.csv import sniff_dialect
+from piiscan.extract.csv import iter_lines, sniff_dialect
 from piiscan.models import Segment
 
 import fixtures_containers as fx
@@ -162,3 +164,8 @@ def test_malformed_line_after_the_header_sample(tmp_path: Path) -> None:
     assert any("malformed CSV from line 62" in note for note in fx.notes_of(items))
     assert any(fx.MY_NUMBER in s.text for s in fx.segments_of(items) if s.line_based)
 
+
+
+@given(st.text(alphabet="ab\n\r\x0b\x0c\x1c\x1d\x1e\x1f\x85\u2028\u2029\u3000山", max_size=60))
+def test_lines_one_at_a_time_are_the_lines_splitlines_gives(text: str) -> None:
+    assert list(iter_lines(text)) == text.splitlines(keepends=True)

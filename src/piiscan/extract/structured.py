@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING
 from piiscan.columns import annotate, read_header, resolve
 from piiscan.columns import table as columns_table
 from piiscan.extract import text as text_extractor
-from piiscan.extract.csv import line_segments
+from piiscan.extract.csv import iter_lines, line_segments
 from piiscan.lazyre import first_not_after, lazy
 from piiscan.models import RECORD_NESTING, Location, Note, Segment, Skip
 from piiscan.structure.table import SAMPLE_ROWS, Cell, Row, Table, verified
@@ -126,7 +126,7 @@ def extract(blob: Blob, ctx: ExtractContext) -> Iterator[Item]:
         if ext not in LOG_EXTENSIONS:
             yield from doc.arrays()
         yield from doc.pairs(ext)
-    yield from line_segments(doc.rest().splitlines(keepends=True), blob, 1, ctx)
+    yield from line_segments(iter_lines(doc.rest()), blob, 1, ctx)
 
 
 _FENCE = re.compile(r"^[ \t]*(```|~~~)[ \t]*([\w+-]*)[^\n]*\n(.*?)^[ \t]*\1", re.M | re.S)
