@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -69,3 +71,10 @@ def test_uneven_four_digit_groups_are_spaced_evenly() -> None:
     assert even_digit_groups("4111 111111111111") == "4111 1111 1111 1111"
     for text in ("7904 1188 5675", "790411885675", "090 1234 5678", "1234 5678", "2024 11"):
         assert even_digit_groups(text) == text
+
+
+@given(st.text(alphabet="1２ーｰaー9０ ア", max_size=30))
+def test_the_prolonged_sound_mark_becomes_a_hyphen_exactly_between_digits(text: str) -> None:
+    between = re.compile("(?<=[0-9０-９])[ーｰ](?=[0-9０-９])")  # the plain statement of it
+    full_width_digits = {0xFF10 + d: 0x30 + d for d in range(10)}
+    assert normalize(text) == between.sub("-", text).translate(full_width_digits)
