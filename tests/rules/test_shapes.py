@@ -74,9 +74,9 @@ def test_the_written_pattern_matches_where_the_rule_does(rule) -> None:  # type:
 
 
 def test_widths() -> None:
-    assert pattern_width(r"(?<![0-9])[0-9]{4}[ -]?[0-9]{6}(?![0-9])", False) == 11
-    assert pattern_width(r"[0-9]+", False) is None  # unbounded
-    assert pattern_width(r"\p{Han}[0-9]{3}", False) is None  # the regex module's own syntax
+    assert pattern_width(r"(?<![0-9])[0-9]{4}[ -]?[0-9]{6}(?![0-9])") == 11
+    assert pattern_width(r"[0-9]+") is None  # unbounded
+    assert pattern_width(r"\p{Han}[0-9]{3}") is None  # the regex module's own syntax
 
 
 def _texts(seed: int) -> list[str]:

@@ -565,7 +565,7 @@ class _Batch:
             # Fewer digits than any counted number (one, for the built-in rules): look for
             # the first such number rather than count them all.
             if need < floor and len(self.units) == 1:
-                found = {0} if numbers_of(need).search(self.norm) else set()
+                found = {0} if self._number_anywhere(need) else set()
             else:
                 most = self._most_digits(min(need, floor))
                 found = {i for i, n in most.items() if n >= need}

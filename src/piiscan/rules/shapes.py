@@ -62,19 +62,11 @@ def for_hyperscan(source: str) -> str | None:
     i, quantifiable = 0, False
     while i < len(source):
         char = source[i]
-        if char == "\\":
-            escaped = _escape(source, i)
-            if escaped is None:
+        if char in "\\[":  # an escape or a class: one atom, as Hyperscan writes it
+            atom = (_escape if char == "\\" else _class)(source, i)
+            if atom is None:
                 return None
-            text, i = escaped
-            out.append(text)
-            quantifiable = True
-            continue
-        if char == "[":
-            found = _class(source, i)
-            if found is None:
-                return None
-            text, i = found
+            text, i = atom
             out.append(text)
             quantifiable = True
             continue
@@ -195,16 +187,17 @@ def _class(source: str, i: int) -> tuple[str, int] | None:
     return None
 
 
-def pattern_width(source: str, ignorecase: bool) -> int | None:
+def pattern_width(source: str) -> int | None:
     """The most characters a match of the pattern can take (look-arounds take none), or
-    None when it is unbounded or the standard library's parser cannot read the pattern."""
+    None when it is unbounded or the standard library's parser cannot read the pattern
+    (case-insensitive rules get no shape, so case never changes a width here)."""
     try:
         from re import _parser  # type: ignore[attr-defined]
     except ImportError:  # Python 3.10
         import sre_parse as _parser
 
     try:
-        _, most = _parser.parse(source, re.IGNORECASE if ignorecase else 0).getwidth()
+        _, most = _parser.parse(source).getwidth()
     except Exception:  # regex-only syntax
         return None
     return most if most <= MAX_WIDTH else None
@@ -226,7 +219,7 @@ class ShapeScanner:
             except LookupError:
                 continue
             hyperscan_source = for_hyperscan(source)
-            width = pattern_width(source, rule.ignorecase)
+            width = pattern_width(source)
             if hyperscan_source is not None and width is not None:
                 self.widths[rule.id] = width
                 self._sources.append((rule.id, hyperscan_source))
