@@ -279,6 +279,14 @@ def test_first_not_after_matches_what_the_look_behind_matches(text: str) -> None
         assert [(m.span(), m.groups()) for m in pattern.finditer(text)] == expected, look_behind
 
 
+def _near_finds_what_the_whole_text_search_finds(pattern: re.Pattern[str],
+                                                 anchor: re.Pattern[str], before: int,
+                                                 after: int, text: str) -> None:
+    near = lazyre.finditer_near(pattern, text, anchor, before, after)
+    assert [(m.span(), m.groups()) for m in near] == [
+        (m.span(), m.groups()) for m in pattern.finditer(text)]
+
+
 # Kanji (honorifics among them, and 宅 that some of them refuse after), kana, spaces.
 _NAME_TEXT = st.text(alphabet="山田太様殿氏君先生医師弁護士被告人害患者宅さまんくちゃどのサマンタロ 　、。\n",
                      max_size=90)
@@ -292,10 +300,9 @@ _NAME_TEXT = st.text(alphabet="山田太様殿氏君先生医師弁護士被告�
 def test_honorifics_are_looked_for_only_near_an_honorific(text: str) -> None:
     """finditer_near tries the honorific pattern only around an honorific's first
     character, and finds what the pattern finds over the whole text."""
-    near = lazyre.finditer_near(names._HONORIFIC_RE(), text, names._HONORIFIC_WORD_RE(),
-                                names._BEFORE_HONORIFIC, names._HONORIFIC_REACH)
-    whole = names._HONORIFIC_RE().finditer(text)
-    assert [(m.span(), m.groups()) for m in near] == [(m.span(), m.groups()) for m in whole]
+    _near_finds_what_the_whole_text_search_finds(
+        names._HONORIFIC_RE(), names._HONORIFIC_WORD_RE(), names._BEFORE_HONORIFIC,
+        names._HONORIFIC_REACH, text)
 
 
 def test_no_honorific_ends_with_the_beginning_of_another() -> None:
@@ -316,10 +323,9 @@ _KANA_TEXT = st.text(alphabet="ヤマダタロウーァ・ｱﾞｶやまだた�
 @example(text="ヤマダ タロウタロウタロウ")  # nine after the space: no match, the look-ahead says
 @settings(max_examples=400)
 def test_spaced_readings_are_looked_for_only_around_a_space(text: str) -> None:
-    near = lazyre.finditer_near(names._KANA_SPACED_RE(), text, names._SPACE_IN_KANA(),
-                                names._BEFORE_SPACE, names._SPACE_REACH)
-    whole = names._KANA_SPACED_RE().finditer(text)
-    assert [(m.span(), m.groups()) for m in near] == [(m.span(), m.groups()) for m in whole]
+    _near_finds_what_the_whole_text_search_finds(
+        names._KANA_SPACED_RE(), names._SPACE_IN_KANA(), names._BEFORE_SPACE,
+        names._SPACE_REACH, text)
 
 
 _SPACED_TEXT = st.text(alphabet="山田太郎様タロウーぁさく 　、\n", max_size=90)
@@ -330,10 +336,9 @@ _SPACED_TEXT = st.text(alphabet="山田太郎様タロウーぁさく 　、\n",
 @example(text="山田 タロウタロウ")  # six after the space: no match, the look-ahead says
 @settings(max_examples=400)
 def test_spaced_names_are_looked_for_only_around_a_space_after_a_kanji(text: str) -> None:
-    near = lazyre.finditer_near(names._SPACED_RE(), text, names._SPACE_AFTER_KANJI(),
-                                names._BEFORE_GIVEN, names._GIVEN_REACH)
-    whole = names._SPACED_RE().finditer(text)
-    assert [(m.span(), m.groups()) for m in near] == [(m.span(), m.groups()) for m in whole]
+    _near_finds_what_the_whole_text_search_finds(
+        names._SPACED_RE(), names._SPACE_AFTER_KANJI(), names._BEFORE_GIVEN,
+        names._GIVEN_REACH, text)
 
 
 def test_finditer_near_joins_close_anchors_and_skips_the_rest() -> None:
