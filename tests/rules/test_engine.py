@@ -41,6 +41,13 @@ def test_nearer_exclusion_beats_farther_context() -> None:
     assert not [f for f in scan(text) if f[0] == "MY_NUMBER"]
 
 
+def test_a_latin_keyword_inside_a_word_is_no_context() -> None:
+    # 'mail' in gmail.com made every Gmail address its own context; 'tel' in hotel, too.
+    assert scan("taro.yamada@gmail.com") == [("EMAIL", "taro.yamada@gmail.com", Level.MEDIUM)]
+    assert scan("Hotel 03-3582-0111") == [("PHONE", "03-3582-0111", Level.MEDIUM)]
+    assert scan("customerTel=03-3582-0111") == [("PHONE", "03-3582-0111", Level.HIGH)]
+
+
 def test_bare_check_digit_number_is_low_confidence() -> None:
     assert scan("123456789018") == [("MY_NUMBER", "123456789018", Level.LOW)]
 

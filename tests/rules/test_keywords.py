@@ -2,11 +2,12 @@ from __future__ import annotations
 
 import random
 
+import pytest
 import regex
 from hypothesis import given
 from hypothesis import strategies as st
 
-from piiscan.rules.keywords import KeywordList, fold
+from piiscan.rules.keywords import KeywordList, fold, starts_word
 
 WORDS = ("電話", "携帯電話", "電話番号", "TEL", "Mail", "e-mail", "番号", "話番")
 
@@ -42,3 +43,21 @@ def test_search_is_case_insensitive() -> None:
     assert KeywordList(("E-Mail",)).search(fold("連絡先 E-MAIL:")) == "e-mail"
     assert KeywordList(("TEL",)).search(fold("hotel")) == "tel"
     assert KeywordList(("TEL",)).search(fold("電話")) is None
+
+
+@pytest.mark.parametrize(("text", "word", "counts"), [
+    ("TEL: 03-1234-5678", "TEL", True),
+    ("携帯TEL 090", "TEL", True),
+    ("customer_tel=090", "tel", True),
+    ("customerTel=090", "Tel", True),   # a camelCase hump starts a word
+    ("telNo=090", "tel", True),         # the end may run on
+    ("2tel", "tel", True),
+    ("電話番号", "電話", True),
+    ("hotel 03", "tel", False),
+    ("HOTEL 03", "TEL", False),
+    ("taro@gmail.com", "mail", False),  # not its own context
+    ("3 items", "ems", False),
+])
+def test_a_latin_keyword_counts_only_where_it_starts_a_word(text: str, word: str,
+                                                          counts: bool) -> None:
+    assert starts_word(text, text.index(word)) is counts

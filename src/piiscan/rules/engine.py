@@ -44,7 +44,7 @@ from piiscan.mask import canonical
 from piiscan.models import Level, Location, Match, Reason, Segment
 from piiscan.normalize import normalize
 from piiscan.recognizers import GATES
-from piiscan.rules.keywords import KeywordList, fold
+from piiscan.rules.keywords import KeywordList, fold, starts_word
 from piiscan.rules.patterns import expand_dictionaries, stays_in_text
 from piiscan.rules.prescan import WordScanner, default_backend
 from piiscan.rules.rule import Rule
@@ -443,8 +443,8 @@ class _Batch:
         self._folded: str | None = None
         self._runs: dict[int, list[tuple[int, int, int]]] = {}
         self._words: dict[Hashable, list[tuple[int, int]]] | None = None
-        self._keywords: dict[Hashable, list[tuple[int, int]]] = {}
-        self._keywords_scanned = False
+        self._all_keywords: dict[Hashable, list[tuple[int, int]]] | None = None
+        self._keywords: dict[int, list[tuple[int, int]]] = {}  # by list, words only
         self._digit_windows: dict[tuple[int, int], list[tuple[int, int]]] = {}
         self._digit_units: dict[int, set[int]] = {}
         self._most: dict[int, dict[int, int]] = {}
@@ -502,18 +502,24 @@ class _Batch:
 
     def keywords(self, keywords: KeywordList | None, unit: _Unit | None
                  ) -> list[tuple[int, int]]:
-        """Occurrences of a keyword list in a unit (case-insensitive, overlapping; None: the
-        whole batch)."""
+        """Occurrences of a keyword list in a unit (case-insensitive, overlapping, each at
+        the start of a word: ``keywords.starts_word``; None: the whole batch)."""
         if keywords is None:
             return []
+        if id(keywords) not in self._keywords:
+            norm = self.norm
+            self._keywords[id(keywords)] = [hit for hit in self._keyword_hits(keywords)
+                                            if starts_word(norm, hit[0])]
+        hits = self._keywords[id(keywords)]
+        return hits if unit is None else _within(hits, unit)
+
+    def _keyword_hits(self, keywords: KeywordList) -> list[tuple[int, int]]:
         scanner = self.engine._scanners()[1]
         if scanner.backend == "hyperscan":  # every list in one pass, when first needed
-            if not self._keywords_scanned:
-                self._keywords, self._keywords_scanned = scanner.scan(self.folded), True
-        elif id(keywords) not in self._keywords:  # one list at a time, when first needed
-            self._keywords[id(keywords)] = keywords.hits(self.folded)
-        hits = self._keywords.get(id(keywords), [])
-        return hits if unit is None else _within(hits, unit)
+            if self._all_keywords is None:
+                self._all_keywords = scanner.scan(self.folded)
+            return self._all_keywords.get(id(keywords), [])
+        return keywords.hits(self.folded)  # one list at a time, when first needed
 
     # which units a rule can match in
 

@@ -63,5 +63,20 @@ class KeywordList:
         return out
 
 
+def starts_word(text: str, start: int) -> bool:
+    """Whether a keyword found at ``start`` of ``text`` (normalised, case kept) starts a
+    word there. One that begins with a Latin letter counts only where no letter comes
+    before it, or at a camelCase hump: 'tel' in 'TEL:', '携帯TEL', 'customer_tel' and
+    'customerTel', not in 'hotel'; 'mail' not in 'gmail.com', which would make every
+    Gmail address its own context. Its end may run on: 'telNo', 'TELNO', 'phonenumber'."""
+    first = text[start]
+    if start == 0 or not (first.isascii() and first.isalpha()):
+        return True
+    before = text[start - 1]
+    if not (before.isascii() and before.isalpha()):
+        return True
+    return before.islower() and first.isupper()
+
+
 def keyword_list(words: tuple[str, ...]) -> KeywordList | None:
     return KeywordList(words) if any(words) else None
