@@ -13,7 +13,7 @@ from piiscan.models import Level, Location, Segment
 from piiscan.rules.engine import SEPARATOR, Engine, _Batch, _Unit, numbers_of
 from piiscan.rules.loader import load_ruleset
 
-from synth import group4, my_number
+from synth import card, group4, my_number
 
 RULES = load_ruleset().rules
 
@@ -46,6 +46,9 @@ def test_a_latin_keyword_inside_a_word_is_no_context() -> None:
     assert scan("taro.yamada@gmail.com") == [("EMAIL", "taro.yamada@gmail.com", Level.MEDIUM)]
     assert scan("Hotel 03-3582-0111") == [("PHONE", "03-3582-0111", Level.MEDIUM)]
     assert scan("customerTel=03-3582-0111") == [("PHONE", "03-3582-0111", Level.HIGH)]
+    number = card(random.Random(3))
+    assert scan(f"Japan {number}") == scan(number) == [("CREDIT_CARD", number, Level.LOW)]
+    assert scan(f"Korean {number}") == scan(number)  # 'ean' (a JAN/EAN code) is no exclusion
 
 
 def test_bare_check_digit_number_is_low_confidence() -> None:
