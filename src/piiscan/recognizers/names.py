@@ -279,10 +279,10 @@ def person_names(text: str, header: str | None) -> Iterator[Candidate]:
             common = surname in _common_surnames() or given in _common_given()
             yield Candidate(m.start(), m.end(), Level.LOW if common else Level.MEDIUM,
                             (BY_DICTIONARY,))
-    for m in _RUN_RE().finditer(text):
-        if _NAMED_THING().match(text, m.end()):
-            continue  # 小泉八雲記念館, 小泉八雲マップ: a thing named after someone
-        if split_full_name(m.group(1)) is not None and (m.start(), m.end()) not in seen:
+    named_thing = _NAMED_THING().match  # 小泉八雲記念館, 小泉八雲マップ: named after someone
+    for m in _RUN_RE().finditer(text):  # every run of 3-6 kanji in prose: the split first
+        if split_full_name(m.group(1)) is not None and not named_thing(text, m.end()) \
+                and (m.start(), m.end()) not in seen:
             seen.add((m.start(), m.end()))
             yield Candidate(m.start(), m.end(), Level.MEDIUM, (BY_DICTIONARY,))
     yield from _katakana_by_honorific(text)
