@@ -62,12 +62,13 @@ def test_what_the_engines_could_read_differently_gets_no_shape(source: str) -> N
 
 @pytest.mark.parametrize("rule", NUMBER_RULES, ids=lambda r: r.id)
 def test_the_written_pattern_matches_where_the_rule_does(rule) -> None:  # type: ignore[no-untyped-def]
-    """Read back by regex (back-references copied), it matches wherever the rule does."""
+    """Read back by regex (back-references copied), it matches wherever the rule does: the
+    translation loses nothing. Whether Hyperscan reads it alike is the next tests' job."""
     assert rule.pattern_source is not None
     written = for_hyperscan(rule.pattern_source)
     if written is None:  # a column rule's \A...\Z: number windows
         return
-    wider = regex.compile(regex.sub(r"\\x\{([0-9a-fA-F]+)\}", r"\\x{\1}", written))
+    wider = regex.compile(written)  # regex reads \x{...} as Hyperscan does
     for example in rule.match_examples:
         for m in rule.pattern.finditer(example.text):
             assert wider.match(example.text, m.start()) is not None, (rule.id, example.text)
@@ -240,3 +241,80 @@ def test_sparse_texts_that_use_the_shapes_find_what_the_reference_finds(seed: in
             assert ours == sorted((m.rule_id, m.start, m.end, m.confidence)
                                   for m in other.scan(segment))
     assert used >= 10  # the shapes were used, not given up on
+
+
+# Rules a second reader found the shapes window differently from the numbers (the number
+# windows of the pure-Python word scanner): each pair finds the same now. A label longer
+# than the windows' left room, or a prefilter asking more digits than the pattern holds, is
+# found by neither (only the reference, which matches every whole text, finds them).
+NARROW_RULES = r"""
+rules:
+  - id: u.vertical
+    name: 年金
+    type: PHONE
+    severity: medium
+    confidence: medium
+    pattern: '[^\v]{2}(?<![0-9])[0-9]{4}-[0-9]{6}(?![0-9])'
+    prefilter: {digits: 10}
+    examples: {match: ['ab1234-567890'], no_match: ['ab1234-56789']}
+  - id: u.nul
+    name: NUL
+    type: PHONE
+    severity: medium
+    confidence: medium
+    pattern: "ID\0?[0-9a-z]{0,116}!"
+    prefilter: {digits: 10}
+    examples: {match: ['ID1234567890!'], no_match: ['ID1234567890']}
+  - id: u.label
+    name: 緊急連絡先
+    type: PHONE
+    severity: medium
+    confidence: medium
+    pattern: '緊急連絡先[ 　:：]{0,60}(?P<value>0[0-9]{9})(?![0-9])'
+    prefilter: {digits: 10}
+    examples: {match: ['緊急連絡先: 0312345678'], no_match: ['0312345678']}
+  - id: u.short
+    name: 短い
+    type: PHONE
+    severity: medium
+    confidence: medium
+    pattern: '[0-9]{4}-[0-9]{4}'
+    prefilter: {digits: 10}
+    examples: {match: ['1234-5678 / 0312345678'], no_match: ['12345678']}
+  - id: u.ahead
+    name: 先読み
+    type: PHONE
+    severity: medium
+    confidence: medium
+    pattern: 'ID(?P<value>[0-9]{4})(?=[0-9]{6}[^\n]{0,110}様)'
+    prefilter: {digits: 10}
+    examples: {match: ['ID1234567890 山田様'], no_match: ['ID1234567890']}
+"""
+_NARROW_TEXTS = [
+    ("a" * 360 + "\n\n1234-567890 " + "b" * 300, True),  # \v: vertical space to Hyperscan
+    ("a" * 400 + "ID1234567890" + "c" * 106 + "! " + "b" * 300, True),  # a NUL in the pattern
+    ("a" * 400 + "緊急連絡先" + " " * 55 + "0312345678 " + "b" * 300, False),  # a long label
+    ("a" * 30 + " 0123456789 " + "x" * 370 + " 1234-5678 " + "b" * 300, False),  # 8 of 10
+    ("a" * 400 + "ID1234567890" + "c" * 106 + "様 " + "b" * 300, True),  # a long look-ahead
+]
+
+
+@pytest.mark.parametrize(("text", "as_reference"), _NARROW_TEXTS)
+def test_the_shapes_keep_the_windows_of_the_numbers(text: str, as_reference: bool,
+                                                    tmp_path) -> None:  # type: ignore[no-untyped-def]
+    (tmp_path / "narrow.yaml").write_text(NARROW_RULES, encoding="utf-8")
+    rules = load_ruleset((str(tmp_path),)).rules
+    found = {}
+    for name, engine in (("hyperscan", Engine(rules, backend="hyperscan")),
+                         ("python", Engine(rules, backend="python")),
+                         ("reference", Engine(rules, gating=False))):
+        found[name] = sorted((m.rule_id, m.start, m.end) for m in
+                             engine.scan(Segment(text, Location("x"))) if m.rule_id.startswith("u."))
+    assert found["hyperscan"] == found["python"]
+    assert (found["python"] == found["reference"]) is as_reference
+    assert found["reference"]  # every text holds a value of its rule
+
+
+def test_a_nul_and_a_vertical_space_are_written_as_hyperscan_reads_them() -> None:
+    assert for_hyperscan("ID\0?[\0a]") == r"ID\x00?[\x00a]"  # a NUL would end the expression
+    assert for_hyperscan(r"[^\v][0-9]") is None  # \v is any vertical space to Hyperscan

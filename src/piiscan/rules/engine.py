@@ -54,7 +54,8 @@ from piiscan.rules.shapes import ShapeScanner
 # and brackets (03-1234-5678, (03) 1234 5678, 1234.5678.9012). No rule with a digit
 # prefilter joins digits with ':' or '/', so a time (10:23:45) or a date (2024/03/15) is
 # several short numbers, not one long one that would wake the card and My Number rules.
-_DIGIT_JOIN = r"[ \-.()]{0,3}"  # 3 for '(03) (1234) 5678'
+_JOINS = " -.()"  # what may stand between two digits of one number
+_DIGIT_JOIN = f"[{re.escape(_JOINS)}]{{0,3}}"  # 3 for '(03) (1234) 5678'
 
 
 @functools.cache
@@ -453,6 +454,7 @@ class _Batch:
         self._shapes: dict[str, list[tuple[int, int]]] | None = None
         self._shapes_scanned = False
         self._number_seen: dict[int, bool] = {}
+        self._numbers_at: dict[tuple[int, tuple[tuple[int, int], ...]], list[tuple[int, int]]] = {}
 
     @property
     def folded(self) -> str:
@@ -602,10 +604,9 @@ class _Batch:
         return self._number_seen[need]
 
     def _long_text_shaped(self, rule: Rule) -> bool:
-        """A batch of one long text, where the rule has a shape: its digit prefilter is
-        asked after the shapes (``windows``), of the rules whose shape is in the text only,
-        instead of counting the digits of every number first (a log holds a long number on
-        every line, its timestamp)."""
+        """A batch of one long text, where the rule has a shape: the shapes choose the
+        numbers it is matched around (``windows``), instead of counting the digits of every
+        number first (a log holds a long number on every line, its timestamp)."""
         return (len(self.units) == 1 and self.units[0].hi - self.units[0].lo > SHORT_TEXT
                 and not self.reference and self.shapes(rule) is not None)
 
@@ -619,6 +620,29 @@ class _Batch:
         if not self._shapes_scanned:
             self._shapes, self._shapes_scanned = scanner.scan(self.norm), True
         return None if self._shapes is None else self._shapes.get(rule.id, [])
+
+    def _numbers_near(self, need: int, shapes: list[tuple[int, int]]
+                      ) -> list[tuple[int, int]]:
+        """The numbers of at least ``need`` digits that a match ending where a shape says
+        can hold: those that overlap a shape's span (its end minus the pattern's width, its
+        end). A rule's value holds its number (docs/rules.md), so their windows
+        (``_windows``) are the rule's number windows that can hold a match, and a text's
+        every number is never counted (a log's timestamps)."""
+        key = (need, tuple(shapes))  # rules that share a pattern share their shapes
+        if key in self._numbers_at:
+            return self._numbers_at[key]
+        norm, search = self.norm, numbers_of(need).search
+        found: list[tuple[int, int]] = []
+        searched = 0  # the numbers that start before this were all looked at
+        for start, end in shapes:
+            pos = _number_start(norm, max(searched, start))
+            while pos < end and (m := search(norm, pos)) is not None and m.start() < end:
+                if m.end() > start and (not found or m.start() > found[-1][0]):
+                    found.append(m.span())
+                pos = m.end()
+            searched = max(searched, end)
+        self._numbers_at[key] = found
+        return found
 
     def reference_allows(self, rule: Rule) -> bool:
         """The declared prefilters only, over the whole text (``Engine(gating=False)``)."""
@@ -654,12 +678,12 @@ class _Batch:
         windows: list[tuple[int, int]] | None = None
         shapes = self.shapes(rule) if rule.prefilter_digits else None
         if shapes is not None:
-            # Where the rule's own pattern can end (rules.shapes), not every long number;
-            # its prefilter still holds (a number of that many digits somewhere in the text),
-            # asked only now, of the rules whose shape is there.
-            if not shapes or not self._number_anywhere(rule.prefilter_digits):
+            # Only the numbers near where the rule's own pattern can end (rules.shapes):
+            # their windows are the ones below, fewer of them.
+            numbers = self._numbers_near(rule.prefilter_digits, shapes)
+            if not numbers:
                 return []
-            windows = _windows(shapes if zones is None else _near(shapes, zones), unit)
+            windows = _windows(numbers if zones is None else _near(numbers, zones), unit)
         elif rule.prefilter_digits:
             need = rule.prefilter_digits
             runs = self.unit_runs(unit, need)
@@ -677,6 +701,19 @@ class _Batch:
         if windows and sum(e - s for s, e in windows) > WHOLE_TEXT_SHARE * (unit.hi - unit.lo):
             return None
         return windows
+
+
+_IN_NUMBER = frozenset("0123456789" + _JOINS)
+NUMBER_REACH = 256  # how far back a number's start is looked for
+
+
+def _number_start(norm: str, pos: int) -> int:
+    """Where the number (or the stretch of digits and joins) around ``pos`` starts, at most
+    NUMBER_REACH back: ``numbers_of`` reads a number whole only from its first digit."""
+    start = pos
+    while start > 0 and pos - start < NUMBER_REACH and norm[start - 1] in _IN_NUMBER:
+        start -= 1
+    return start
 
 
 def _within(hits: list[tuple[int, int]], unit: _Unit) -> list[tuple[int, int]]:
@@ -745,7 +782,7 @@ def _filters_pass(rule: Rule, norm: str, start: int, end: int) -> bool:
     return all(check(norm, start, end) for _, check in rule.only_if)
 
 
-_NOT_DIGITS = str.maketrans("", "", " -.()")
+_NOT_DIGITS = str.maketrans("", "", _JOINS)
 
 
 def _before(norm: str, word: str, start: int, window: int, lo: int = 0) -> bool:

@@ -7,15 +7,14 @@ covered the whole text and every number rule ran over all of it. A ``ShapeScanne
 instead where each rule's own pattern can end, for all the rules in one pass: each pattern is
 compiled in Hyperscan's prefilter mode, where look-arounds and back-references are relaxed
 so that it matches a superset of what the rule matches, and every place such a match ends
-is reported. A match of the rule ends at one of them and starts at most the pattern's
-longest width before it, so the windows are built around those spans instead of the
-numbers: a timestamp is no pension number (4 + 6 digits) and no phone, and no window is
+is reported. A match of the rule ends at one of them, so only the numbers whose window
+can hold a match ending there keep theirs (the same windows as without shapes, fewer of
+them): a timestamp is no pension number (4 + 6 digits) and no phone, and no window is
 opened for it.
 
 Only rules whose pattern both engines read alike (``for_hyperscan``: no ``\w``, ``\b``,
 ``$``, case folding...) and whose width is bounded get a shape; the others, and texts dense
-with such numbers, keep their number windows. A rule's digit prefilter still holds: it is
-asked after the shapes, of the rules whose shape is in the text. Without the Hyperscan
+with such numbers, keep all their number windows. Without the Hyperscan
 wheel (``PIISCAN_MATCHER=python``) no rule has one, and the findings are the same
 (tests/rules/test_shapes.py; ``make eval`` and the detection tests run both ways). The
 database is kept in the compiled cache.
@@ -43,7 +42,8 @@ def for_hyperscan(source: str) -> str | None:
     anything whose meaning could differ between the two engines or depend on where a
     window ends.
 
-    Kept: literals, escaped punctuation and control characters (``\(``, ``\n``), ``\xHH``,
+    Kept: literals, escaped punctuation and control characters (``\(``, ``\n``; not ``\v``,
+    any vertical space to Hyperscan), ``\xHH``,
     ``\uXXXX`` (written ``\x{XXXX}``), classes of those, ``.``, groups, look-arounds (which
     the prefilter mode drops), alternation and the quantifiers ``? * + {n} {n,} {n,m}`` and
     ``{,m}`` (written ``{0,m}``, as ``re`` reads it), lazy or not. A back-reference
@@ -132,7 +132,7 @@ def for_hyperscan(source: str) -> str | None:
             continue
         if char in "^$":
             return None
-        out.append(char)
+        out.append(_literal(char))
         i += 1
         quantifiable = char != "|"
     return None if open_groups else "".join(out)
@@ -141,7 +141,12 @@ def for_hyperscan(source: str) -> str | None:
 _OPENERS = ("(?:", "(?=", "(?!", "(?<=", "(?<!")
 _COUNTED = re.compile(r"\{([0-9]*)(,?)([0-9]*)\}")
 _PUNCTUATION = frozenset("\\.-+*?()[]{}|^$/ #&~'\"!%,:;<=>@_`")
-_CONTROL = frozenset("ntrfv")
+_CONTROL = frozenset("ntrf")  # not \v: any vertical space to Hyperscan, \x0b to re
+
+
+def _literal(char: str) -> str:
+    """A character as itself, but NUL escaped: the binding ends an expression at one."""
+    return "\\x00" if char == "\0" else char
 
 
 def _escape(source: str, i: int) -> tuple[str, int] | None:
@@ -182,7 +187,7 @@ def _class(source: str, i: int) -> tuple[str, int] | None:
             text, j = escaped
             out.append(text)
             continue
-        out.append(char)
+        out.append(_literal(char))
         j += 1
     return None
 
