@@ -646,11 +646,10 @@ class _Batch:
 
     def reference_allows(self, rule: Rule) -> bool:
         """The declared prefilters only, over the whole text (``Engine(gating=False)``)."""
-        norm = self.norm
         if rule.prefilter_digits:
-            return numbers_of(rule.prefilter_digits).search(self.norm) is not None
+            return self._number_anywhere(rule.prefilter_digits)
         if rule.prefilter_any:
-            return any(w in norm for w in rule.prefilter_any)
+            return any(w in self.norm for w in rule.prefilter_any)
         return True
 
     def windows(self, rule: Rule, unit: _Unit) -> list[tuple[int, int]] | None:

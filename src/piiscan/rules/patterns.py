@@ -112,7 +112,7 @@ def compile_pattern(source: str, ignorecase: bool,
 
 
 _ANY_CHAR_ESCAPES = frozenset("AZzSWDpPXbBN")  # may match, or assert at, a separator
-_CODE_ESCAPES = {"x": 2, "u": 4, "U": 8}
+CODE_ESCAPES = {"x": 2, "u": 4, "U": 8}  # \xHH, \uHHHH, \UHHHHHHHH: how many hex digits
 
 
 def _code_at(source: str, i: int) -> tuple[int, int] | None:
@@ -121,8 +121,8 @@ def _code_at(source: str, i: int) -> tuple[int, int] | None:
     if source[i] != "\\":
         return ord(source[i]), i + 1
     letter = source[i + 1:i + 2]
-    if letter in _CODE_ESCAPES:
-        size = _CODE_ESCAPES[letter]
+    if letter in CODE_ESCAPES:
+        size = CODE_ESCAPES[letter]
         try:
             return int(source[i + 2:i + 2 + size], 16), i + 2 + size
         except ValueError:

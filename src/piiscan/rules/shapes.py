@@ -23,11 +23,12 @@ database is kept in the compiled cache.
 from __future__ import annotations
 
 import re
+import string
 from collections.abc import Iterable
 from typing import Any
 
 from piiscan import compiled
-from piiscan.rules.patterns import expand_dictionaries
+from piiscan.rules.patterns import CODE_ESCAPES, expand_dictionaries
 from piiscan.rules.rule import Rule
 
 MAX_WIDTH = 120  # a pattern that can be longer is windowed around its numbers instead
@@ -155,11 +156,10 @@ def _escape(source: str, i: int) -> tuple[str, int] | None:
     kind = source[i + 1:i + 2]
     if kind in _PUNCTUATION or kind in _CONTROL:
         return source[i:i + 2], i + 2
-    for letter, digits in (("x", 2), ("u", 4), ("U", 8)):
-        code = source[i + 2:i + 2 + digits]
-        if kind == letter and len(code) == digits and all(
-                c in "0123456789abcdefABCDEF" for c in code):
-            return "\\x{" + code + "}", i + 2 + digits
+    digits = CODE_ESCAPES.get(kind, 0)
+    code = source[i + 2:i + 2 + digits]
+    if digits and len(code) == digits and all(c in string.hexdigits for c in code):
+        return "\\x{" + code + "}", i + 2 + digits
     return None
 
 
