@@ -31,6 +31,7 @@ When a context keyword and an exclusion keyword are both near, the nearer one wi
 from __future__ import annotations
 
 import bisect
+import contextlib
 import functools
 import re
 from collections import Counter
@@ -48,7 +49,7 @@ from piiscan.rules.keywords import KeywordList, fold, starts_word
 from piiscan.rules.patterns import expand_dictionaries, stays_in_text
 from piiscan.rules.prescan import WordScanner, default_backend
 from piiscan.rules.rule import Rule
-from piiscan.rules.shapes import ShapeScanner
+from piiscan.rules.shapes import ShapeScanner, pattern_width
 
 # A number as the digit-gated rules write theirs: digits joined by spaces, hyphens, dots
 # and brackets (03-1234-5678, (03) 1234 5678, 1234.5678.9012). No rule with a digit
@@ -68,8 +69,10 @@ def numbers_of(need: int) -> re.Pattern[str]:
     return re.compile(f"[0-9](?:{_DIGIT_JOIN}[0-9]){{{need - 1},}}")
 
 # Windows around cheap anchors (a number, an '@', a label word) are where a gated pattern
-# may match. Left room covers a label or look-behind before the value, right room a
-# look-ahead after it; a pattern's own context keywords are checked on the whole text.
+# may match. Left room covers a label before the value (a number rule whose bounded pattern
+# is wider gets its width: Engine.left_room; a look-behind sees past a window's start
+# anyway), right room a look-ahead after it; a pattern's own context keywords are checked
+# on the whole text.
 LEFT_ROOM = 48
 RIGHT_ROOM = 112
 WHOLE_TEXT_SHARE = 0.5
@@ -120,6 +123,7 @@ class Engine:
         self._scanner: tuple[WordScanner, WordScanner] | None = None
         self._shape_scanner: ShapeScanner | None = None
         self._joins: dict[str, bool] = {}
+        self._left_rooms: dict[str, int] = {}
         # Patterns that more than one rule runs (jp.email and jp.email.company find the same
         # addresses and judge them differently): their matches over the same stretch of a
         # batch are found once and handed to each rule.
@@ -241,6 +245,18 @@ class Engine:
                     self.stats.timeouts.append(rule.id)
         for unit in units:
             unit.matches = _dedupe(unit.matches)
+
+    def left_room(self, rule: Rule) -> int:
+        """How far before a number its rule's match can start: LEFT_ROOM, or the pattern's
+        width when it is bounded and wider (a user rule that spells its label out,
+        ``緊急連絡先[ 　:：]{0,60}0[0-9]{9}``)."""
+        if rule.id not in self._left_rooms:
+            width = None
+            if rule.pattern_source is not None:
+                with contextlib.suppress(LookupError):
+                    width = pattern_width(expand_dictionaries(rule.pattern_source))
+            self._left_rooms[rule.id] = max(LEFT_ROOM, width or 0)
+        return self._left_rooms[rule.id]
 
     def _joinable(self, rule: Rule) -> bool:
         """Whether the rule's pattern can run over neighbouring cells at once: no match or
@@ -446,7 +462,7 @@ class _Batch:
         self._words: dict[Hashable, list[tuple[int, int]]] | None = None
         self._all_keywords: dict[Hashable, list[tuple[int, int]]] | None = None
         self._keywords: dict[int, list[tuple[int, int]]] = {}  # by list, words only
-        self._digit_windows: dict[tuple[int, int], list[tuple[int, int]]] = {}
+        self._digit_windows: dict[tuple[int, int, int], list[tuple[int, int]]] = {}
         self._digit_units: dict[int, set[int]] = {}
         self._most: dict[int, dict[int, int]] = {}
         self._unit_starts: list[int] | None = None
@@ -682,16 +698,18 @@ class _Batch:
             numbers = self._numbers_near(rule.prefilter_digits, shapes)
             if not numbers:
                 return []
-            windows = _windows(numbers if zones is None else _near(numbers, zones), unit)
+            windows = _windows(numbers if zones is None else _near(numbers, zones), unit,
+                               self.engine.left_room(rule))
         elif rule.prefilter_digits:
-            need = rule.prefilter_digits
+            need, left = rule.prefilter_digits, self.engine.left_room(rule)
             runs = self.unit_runs(unit, need)
             if zones is not None:
-                windows = _windows(_near(((s, e) for s, e, _ in runs), zones), unit)
+                windows = _windows(_near(((s, e) for s, e, _ in runs), zones), unit, left)
             else:
-                key = (need, unit.lo)
+                key = (need, unit.lo, left)
                 if key not in self._digit_windows:
-                    self._digit_windows[key] = _windows(((s, e) for s, e, _ in runs), unit)
+                    self._digit_windows[key] = _windows(((s, e) for s, e, _ in runs), unit,
+                                                        left)
                 windows = self._digit_windows[key]
         elif rule.prefilter_any:
             # Never the whole text instead: matches far from every anchor do not count.
@@ -790,12 +808,13 @@ def _before(norm: str, word: str, start: int, window: int, lo: int = 0) -> bool:
     return word in norm[max(lo, start - window):start]
 
 
-def _windows(spans: Iterable[tuple[int, int]], unit: _Unit) -> list[tuple[int, int]]:
+def _windows(spans: Iterable[tuple[int, int]], unit: _Unit, left: int = LEFT_ROOM
+             ) -> list[tuple[int, int]]:
     """Anchor spans widened by the room a pattern needs, merged, in order, inside the
     unit."""
     merged: list[tuple[int, int]] = []
     for s, e in sorted(spans):
-        s, e = max(unit.lo, s - LEFT_ROOM), min(unit.hi, e + RIGHT_ROOM)
+        s, e = max(unit.lo, s - left), min(unit.hi, e + RIGHT_ROOM)
         if merged and s <= merged[-1][1]:
             if e > merged[-1][1]:
                 merged[-1] = (merged[-1][0], e)
