@@ -5,6 +5,7 @@ check the findings; these check the shapes themselves)."""
 from __future__ import annotations
 
 import random
+from pathlib import Path
 
 import pytest
 import regex
@@ -198,15 +199,23 @@ _USER_TEXTS = [
 
 @pytest.mark.parametrize("text", _USER_TEXTS)
 def test_user_rules_find_the_same_with_and_without_shapes(text: str, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    (tmp_path / "acme.yaml").write_text(USER_RULES, encoding="utf-8")
-    rules = load_ruleset((str(tmp_path),)).rules
-    found = {}
-    for name, engine in (("hyperscan", Engine(rules, backend="hyperscan")),
-                         ("python", Engine(rules, backend="python")),
-                         ("reference", Engine(rules, gating=False))):
-        found[name] = sorted((m.rule_id, m.start, m.end) for m in
-                             engine.scan(Segment(text, Location("x"))))
+    found = _found_three_ways(USER_RULES, text, tmp_path)
     assert found["hyperscan"] == found["python"] == found["reference"]
+
+
+def _found_three_ways(rules_yaml: str, text: str, folder: Path, only: str = ""
+                      ) -> dict[str, list[tuple[str, int, int]]]:
+    """(rule, start, end) of the matches of these rules and the built-in ones (those whose
+    id starts with ``only``) with each word scanner, and by the reference engine."""
+    (folder / "user.yaml").write_text(rules_yaml, encoding="utf-8")
+    rules = load_ruleset((str(folder),)).rules
+    engines = {"hyperscan": Engine(rules, backend="hyperscan"),
+               "python": Engine(rules, backend="python"),
+               "reference": Engine(rules, gating=False)}
+    return {name: sorted((m.rule_id, m.start, m.end)
+                         for m in engine.scan(Segment(text, Location("x")))
+                         if m.rule_id.startswith(only))
+            for name, engine in engines.items()}
 
 
 def _sparse(seed: int) -> list[str]:
@@ -303,14 +312,7 @@ _NARROW_TEXTS = [
 @pytest.mark.parametrize(("text", "as_reference"), _NARROW_TEXTS)
 def test_the_shapes_keep_the_windows_of_the_numbers(text: str, as_reference: bool,
                                                     tmp_path) -> None:  # type: ignore[no-untyped-def]
-    (tmp_path / "narrow.yaml").write_text(NARROW_RULES, encoding="utf-8")
-    rules = load_ruleset((str(tmp_path),)).rules
-    found = {}
-    for name, engine in (("hyperscan", Engine(rules, backend="hyperscan")),
-                         ("python", Engine(rules, backend="python")),
-                         ("reference", Engine(rules, gating=False))):
-        found[name] = sorted((m.rule_id, m.start, m.end) for m in
-                             engine.scan(Segment(text, Location("x"))) if m.rule_id.startswith("u."))
+    found = _found_three_ways(NARROW_RULES, text, tmp_path, only="u.")
     assert found["hyperscan"] == found["python"]
     assert (found["python"] == found["reference"]) is as_reference
     assert found["reference"]  # every text holds a value of its rule
